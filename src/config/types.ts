@@ -1,0 +1,67 @@
+/** The typed, validated, env-expanded configuration. Keys follow claude-code-mux's config.toml. */
+export type AuthType = "apikey" | "oauth" | "passthrough" | "adc";
+
+export interface TimeoutsConfig {
+  connect_timeout_ms: number;
+  /** Time to first byte of the upstream response. */
+  api_timeout_ms: number;
+  /** Longest silence allowed inside a stream before it is aborted. */
+  idle_timeout_ms: number;
+}
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  api_key?: string;
+  admin_token?: string;
+  log_level: string;
+  timeouts: TimeoutsConfig;
+}
+
+export interface RouterConfig {
+  default: string;
+  background?: string;
+  think?: string;
+  websearch?: string;
+  long_context?: string;
+  long_context_threshold: number;
+  image?: string;
+  auto_map_regex?: string;
+  background_regex?: string;
+}
+
+export interface ProviderConfig {
+  name: string;
+  provider_type: string;
+  auth_type: AuthType;
+  api_key?: string;
+  /** The raw value from the file, e.g. "$OPENROUTER_API_KEY", kept for display. */
+  api_key_ref?: string;
+  oauth_provider?: string;
+  project_id?: string;
+  location?: string;
+  base_url?: string;
+  headers: Record<string, string>;
+  models: string[];
+  enabled: boolean;
+}
+
+export interface ModelMapping {
+  priority: number;
+  provider: string;
+  actual_model: string;
+}
+
+export interface ModelConfig {
+  name: string;
+  mappings: ModelMapping[];
+}
+
+export interface Config {
+  server: ServerConfig;
+  router: RouterConfig;
+  providers: ProviderConfig[];
+  models: ModelConfig[];
+  /** Where it was loaded from; undefined for the embedded default. */
+  path?: string;
+}

@@ -1,0 +1,4 @@
+import { runMain } from "citty";
+import { rootCommand } from "./cli/root.ts";
+
+await runMain(rootCommand);

@@ -1,0 +1,59 @@
+// deno-lint-ignore-file no-explicit-any
+import { existsSync } from "node:fs";
+import type { Runtime, RunningServer, ServeOptions } from "./types.ts";
+import {
+  chmodNode, fileModeNode, mkdirNode, onSignalNode, openBrowserNode, removeNode, writeFileAtomicNode,
+} from "./node-common.ts";
+
+declare const Deno: any;
+
+async function serve(opts: ServeOptions): Promise<RunningServer> {
+  let listening!: (addr: { hostname: string; port: number }) => void;
+  const ready = new Promise<{ hostname: string; port: number }>((r) => (listening = r));
+  const controller = new AbortController();
+  const server = Deno.serve(
+    { hostname: opts.hostname, port: opts.port, signal: controller.signal, onListen: (a: any) => listening(a) },
+    opts.fetch,
+  );
+  const addr = await ready;
+  opts.onListen?.(addr);
+  return {
+    hostname: addr.hostname,
+    port: addr.port,
+    async stop(graceMs = 10_000) {
+      const done = server.shutdown();
+      const timer = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), graceMs));
+      if ((await Promise.race([done.then(() => "done" as const), timer])) === "timeout") controller.abort();
+    },
+  };
+}
+
+export const runtime: Runtime = {
+  name: "deno",
+  serve,
+  async readText(path) {
+    try {
+      return await Deno.readTextFile(path);
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound) return undefined;
+      throw err;
+    }
+  },
+  writeFileAtomic: writeFileAtomicNode,
+  chmod: chmodNode,
+  fileMode: fileModeNode,
+  mkdir: mkdirNode,
+  remove: removeNode,
+  exists: async (path) => existsSync(path),
+  onSignal: onSignalNode,
+  env: (name) => Deno.env.get(name),
+  envAll: () => Deno.env.toObject(),
+  args: () => [...Deno.args],
+  exit: (code) => Deno.exit(code) as never,
+  pid: () => Deno.pid,
+  execPath: () => Deno.execPath(),
+  openBrowser: openBrowserNode,
+  isTTY: (fd) => (fd === "stdin" ? Deno.stdin.isTerminal() : Deno.stdout.isTerminal()),
+  memoryRss: () => Deno.memoryUsage().rss,
+  version: () => Deno.version.deno,
+};

@@ -1,0 +1,2 @@
+export { runtime } from "#runtime";
+export type { Runtime, RunningServer, ServeOptions } from "./types.ts";

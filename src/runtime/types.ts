@@ -1,0 +1,37 @@
+export interface ServeOptions {
+  hostname: string;
+  port: number;
+  fetch: (req: Request) => Response | Promise<Response>;
+  onListen?: (addr: { hostname: string; port: number }) => void;
+}
+
+export interface RunningServer {
+  readonly hostname: string;
+  readonly port: number;
+  /** Stop accepting; resolves when in-flight requests finished or `graceMs` elapsed. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export interface Runtime {
+  readonly name: "bun" | "deno";
+  serve(opts: ServeOptions): Promise<RunningServer>;
+  readText(path: string): Promise<string | undefined>;
+  /** Atomic write: temp file in the same dir, chmod, rename. The dir is created with `dirMode`. */
+  writeFileAtomic(path: string, data: string, opts?: { mode?: number; dirMode?: number }): Promise<void>;
+  chmod(path: string, mode: number): Promise<void>;
+  fileMode(path: string): Promise<number | undefined>;
+  mkdir(path: string, mode?: number): Promise<void>;
+  remove(path: string): Promise<void>;
+  exists(path: string): Promise<boolean>;
+  onSignal(signal: "SIGINT" | "SIGTERM" | "SIGHUP", handler: () => void): () => void;
+  env(name: string): string | undefined;
+  envAll(): Record<string, string | undefined>;
+  args(): string[];
+  exit(code: number): never;
+  pid(): number;
+  execPath(): string;
+  openBrowser(url: string): Promise<boolean>;
+  isTTY(fd: "stdin" | "stdout"): boolean;
+  memoryRss(): number;
+  version(): string;
+}
