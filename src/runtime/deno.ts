@@ -2,7 +2,8 @@
 import { existsSync } from "node:fs";
 import type { Runtime, RunningServer, ServeOptions } from "./types.ts";
 import {
-  chmodNode, fileModeNode, mkdirNode, onSignalNode, openBrowserNode, removeNode, writeFileAtomicNode,
+  chmodNode, createExclusiveNode, fileInfoNode, fileModeNode, mkdirNode, onSignalNode, openBrowserNode, removeNode,
+  renameNode, stdinLinesNode, writeFileAtomicNode,
 } from "./node-common.ts";
 
 declare const Deno: any;
@@ -43,6 +44,10 @@ export const runtime: Runtime = {
   chmod: chmodNode,
   fileMode: fileModeNode,
   mkdir: mkdirNode,
+  createExclusive: createExclusiveNode,
+  fileInfo: fileInfoNode,
+  rename: renameNode,
+  stdinLines: stdinLinesNode,
   remove: removeNode,
   exists: async (path) => existsSync(path),
   onSignal: onSignalNode,

@@ -1,6 +1,7 @@
 import { chmod, mkdir, rename, rm, stat, writeFile, open } from "node:fs/promises";
 import { dirname, basename, join } from "node:path";
 import { spawn } from "node:child_process";
+import type { FileInfo, LineReader } from "./types.ts";
 
 /** File helpers on node:fs, which both Bun and Deno implement. */
 export async function writeFileAtomicNode(
@@ -72,4 +73,78 @@ export function openBrowserNode(url: string): Promise<boolean> {
 export function onSignalNode(signal: NodeJS.Signals, handler: () => void): () => void {
   process.on(signal, handler);
   return () => process.off(signal, handler);
+}
+
+/** O_EXCL create; false when the file already exists. */
+export async function createExclusiveNode(path: string, data: string, mode = 0o600): Promise<boolean> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  let fh;
+  try {
+    fh = await open(path, "wx", mode);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw err;
+  }
+  try {
+    await fh.writeFile(data);
+  } finally {
+    await fh.close();
+  }
+  return true;
+}
+
+export async function fileInfoNode(path: string): Promise<FileInfo | undefined> {
+  try {
+    const s = await stat(path);
+    return { mtimeMs: s.mtimeMs, size: s.size, ino: s.ino, mode: s.mode & 0o777 };
+  } catch {
+    return undefined;
+  }
+}
+
+export async function renameNode(from: string, to: string): Promise<void> {
+  await rename(from, to);
+}
+
+/** Lines from stdin, one at a time; `close()` releases stdin so the process can exit. */
+export function stdinLinesNode(): LineReader {
+  const stdin = process.stdin;
+  const lines: string[] = [];
+  const waiters: ((line: string | null) => void)[] = [];
+  let buffer = "";
+  let ended = false;
+  const push = (line: string | null) => {
+    const waiter = waiters.shift();
+    if (waiter) waiter(line);
+    else if (line !== null) lines.push(line);
+  };
+  const onData = (chunk: string) => {
+    buffer += chunk;
+    for (let i = buffer.indexOf("\n"); i >= 0; i = buffer.indexOf("\n")) {
+      push(buffer.slice(0, i).replace(/\r$/, ""));
+      buffer = buffer.slice(i + 1);
+    }
+  };
+  const onEnd = () => {
+    if (buffer) push(buffer);
+    buffer = "";
+    ended = true;
+    while (waiters.length) push(null);
+  };
+  stdin.setEncoding("utf8");
+  stdin.on("data", onData);
+  stdin.on("end", onEnd);
+  stdin.on("error", onEnd);
+  return {
+    next: () =>
+      lines.length ? Promise.resolve(lines.shift()!) : ended ? Promise.resolve(null) : new Promise((r) => waiters.push(r)),
+    close() {
+      stdin.off("data", onData);
+      stdin.off("end", onEnd);
+      stdin.off("error", onEnd);
+      stdin.pause();
+      stdin.destroy();
+      onEnd();
+    },
+  };
 }

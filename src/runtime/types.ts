@@ -12,6 +12,20 @@ export interface RunningServer {
   stop(graceMs?: number): Promise<void>;
 }
 
+export interface FileInfo {
+  mtimeMs: number;
+  size: number;
+  ino: number;
+  mode: number;
+}
+
+export interface LineReader {
+  /** The next line without its newline; null at end of input (or after close). */
+  next(): Promise<string | null>;
+  /** Stop reading and release stdin so the process can exit. */
+  close(): void;
+}
+
 export interface Runtime {
   readonly name: "bun" | "deno";
   serve(opts: ServeOptions): Promise<RunningServer>;
@@ -21,6 +35,12 @@ export interface Runtime {
   chmod(path: string, mode: number): Promise<void>;
   fileMode(path: string): Promise<number | undefined>;
   mkdir(path: string, mode?: number): Promise<void>;
+  /** Create a file only if it does not exist (O_EXCL); false when it already exists. */
+  createExclusive(path: string, data: string, mode?: number): Promise<boolean>;
+  fileInfo(path: string): Promise<FileInfo | undefined>;
+  rename(from: string, to: string): Promise<void>;
+  /** Reads stdin line by line (pasted OAuth codes). */
+  stdinLines(): LineReader;
   remove(path: string): Promise<void>;
   exists(path: string): Promise<boolean>;
   onSignal(signal: "SIGINT" | "SIGTERM" | "SIGHUP", handler: () => void): () => void;
