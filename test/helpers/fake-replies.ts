@@ -1,0 +1,154 @@
+// Scripted replies for the fake upstream. Each builder returns a plain description; the server plays it.
+
+export type Chunk = string | Uint8Array;
+
+/** What happens after the last body chunk: finish normally, go silent forever, or reset the TCP connection. */
+export type Ending = "end" | "stall" | "reset";
+
+export interface RespondReply {
+  kind: "respond";
+  status: number;
+  /** Lower-cased names. Framing headers (content-length, transfer-encoding, connection) are set by the server. */
+  headers: Record<string, string>;
+  /** Called once per play; may be a lazy generator (bigBody). */
+  chunks: () => Iterable<Chunk>;
+  /** "length" sends content-length (needs `length`); "chunked" frames every chunk separately. */
+  framing: "length" | "chunked";
+  length?: number;
+  /** Pause before each body chunk after the first (slow drip), and before a "reset" ending. */
+  delayMs: number;
+  /** Pause before the status line is sent. */
+  headerDelayMs: number;
+  ending: Ending;
+}
+
+export type Reply = RespondReply | { kind: "hang" } | { kind: "reset-before-headers" };
+
+export interface ReplyOptions {
+  status?: number;
+  headers?: Record<string, string>;
+}
+
+export interface StreamOptions extends ReplyOptions {
+  delayMs?: number;
+}
+
+const encoder = new TextEncoder();
+const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" };
+
+export function byteLength(chunk: Chunk): number {
+  return typeof chunk === "string" ? encoder.encode(chunk).byteLength : chunk.byteLength;
+}
+
+function lowerKeys(headers: Record<string, string> = {}): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+function fixed(status: number, contentType: string, text: string, headers?: Record<string, string>): RespondReply {
+  const bytes = encoder.encode(text);
+  return {
+    kind: "respond",
+    status,
+    headers: { "content-type": contentType, ...lowerKeys(headers) },
+    chunks: () => [bytes],
+    framing: "length",
+    length: bytes.byteLength,
+    delayMs: 0,
+    headerDelayMs: 0,
+    ending: "end",
+  };
+}
+
+function streamed(chunks: Chunk | Chunk[], ending: Ending, opts: StreamOptions = {}): RespondReply {
+  const list = Array.isArray(chunks) ? [...chunks] : [chunks];
+  return {
+    kind: "respond",
+    status: opts.status ?? 200,
+    headers: { ...SSE_HEADERS, ...lowerKeys(opts.headers) },
+    chunks: () => list,
+    framing: "chunked",
+    delayMs: opts.delayMs ?? 0,
+    headerDelayMs: 0,
+    ending,
+  };
+}
+
+/** A JSON body with content-length. */
+export function json(body: unknown, opts: ReplyOptions = {}): Reply {
+  return fixed(opts.status ?? 200, "application/json", JSON.stringify(body), opts.headers);
+}
+
+/** A raw SSE body, chunked; each array element is written (and flushed) on its own, `delayMs` apart. */
+export function sse(body: Chunk | Chunk[], opts: StreamOptions = {}): Reply {
+  return streamed(body, "end", opts);
+}
+
+/** Any status. Objects are sent as JSON; strings as JSON if they look like it, else text/plain. */
+export function status(code: number, body: unknown = "", headers?: Record<string, string>): Reply {
+  if (typeof body !== "string") return fixed(code, "application/json", JSON.stringify(body), headers);
+  const looksJson = /^\s*[[{]/.test(body);
+  return fixed(code, looksJson ? "application/json" : "text/plain; charset=utf-8", body, headers);
+}
+
+/** Reads the request, then never sends a byte (stall before headers). */
+export function hang(): Reply {
+  return { kind: "hang" };
+}
+
+/** Sends headers and these chunks, then stays silent with the connection open (stall mid-stream). */
+export function stallAfter(chunks: Chunk | Chunk[], opts: StreamOptions = {}): Reply {
+  return streamed(chunks, "stall", opts);
+}
+
+/** Reads the request, then resets the TCP connection without a response. */
+export function resetBeforeHeaders(): Reply {
+  return { kind: "reset-before-headers" };
+}
+
+/**
+ * Sends headers and these chunks, then resets the TCP connection (no terminating chunk).
+ * With `delayMs` the reset also waits that long, so a client can read the chunks before the body errors
+ * (Bun's fetch makes `res.body` throw if the reset lands before it is first touched).
+ */
+export function resetMidStream(chunks: Chunk | Chunk[], opts: StreamOptions = {}): Reply {
+  return streamed(chunks, "reset", opts);
+}
+
+/** Delays the status line of any respond-kind reply by `ms` (slow first byte). */
+export function delayed(ms: number, reply: Reply): Reply {
+  if (reply.kind !== "respond") throw new Error(`delayed() needs a respond-kind reply, got ${reply.kind}`);
+  return { ...reply, headerDelayMs: ms };
+}
+
+/**
+ * A valid Anthropic message JSON body of exactly `bytes` bytes (the text block is padded with "a"),
+ * generated lazily in 64 KiB pieces with content-length.
+ */
+export function bigBody(bytes: number, opts: ReplyOptions = {}): Reply {
+  const head = '{"id":"msg_big","type":"message","role":"assistant","model":"fake-big","content":[{"type":"text","text":"';
+  const tail = '"}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":1,"output_tokens":1}}';
+  const pad = bytes - head.length - tail.length;
+  if (pad < 0) throw new Error(`bigBody needs at least ${head.length + tail.length} bytes`);
+  const piece = new Uint8Array(64 * 1024).fill(0x61);
+  function* chunks(): Iterable<Chunk> {
+    yield head;
+    for (let left = pad; left > 0; left -= piece.byteLength) yield left >= piece.byteLength ? piece : piece.subarray(0, left);
+    yield tail;
+  }
+  return {
+    kind: "respond",
+    status: opts.status ?? 200,
+    headers: { "content-type": "application/json", ...lowerKeys(opts.headers) },
+    chunks,
+    framing: "length",
+    length: bytes,
+    delayMs: 0,
+    headerDelayMs: 0,
+    ending: "end",
+  };
+}
+
+/** A 200 application/json response whose body is truncated, unparseable JSON. */
+export function invalidJson(opts: ReplyOptions = {}): Reply {
+  return fixed(opts.status ?? 200, "application/json", '{"id":"msg_invalid","type":"message","content":[{"type":', opts.headers);
+}
