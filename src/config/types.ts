@@ -13,11 +13,16 @@ export interface ServerConfig {
   host: string;
   port: number;
   api_key?: string;
+  /** The raw `api_key` text when it referenced an env variable, e.g. "$CCMUX_API_KEY", for display. */
+  api_key_ref?: string;
   admin_token?: string;
+  /** The raw `admin_token` text when it referenced an env variable, for display. */
+  admin_token_ref?: string;
   log_level: string;
   timeouts: TimeoutsConfig;
 }
 
+/** Model-name slots are never "": an empty value in the file means unset. */
 export interface RouterConfig {
   default: string;
   background?: string;
@@ -37,6 +42,7 @@ export interface ProviderConfig {
   api_key?: string;
   /** The raw value from the file, e.g. "$OPENROUTER_API_KEY", kept for display. */
   api_key_ref?: string;
+  /** Token store key; always set when auth_type is "oauth" (defaults to `name`). */
   oauth_provider?: string;
   project_id?: string;
   location?: string;
@@ -49,11 +55,16 @@ export interface ProviderConfig {
 export interface ModelMapping {
   priority: number;
   provider: string;
+  /** "*" means: send the model name the client asked for, unchanged. */
   actual_model: string;
 }
 
+/** A model named "*" is the catch-all, used when no other `[[models]]` name matches. */
+export const CATCH_ALL_MODEL = "*";
+
 export interface ModelConfig {
   name: string;
+  /** Sorted by ascending priority, lowest tried first; equal priorities keep file order. */
   mappings: ModelMapping[];
 }
 

@@ -1,0 +1,108 @@
+import { providerKind, type ProviderKind } from "../providers/catalog.ts";
+import { pathToString, type PathSegment } from "./key-locations.ts";
+import type { Finding } from "./problems.ts";
+import type { ProviderDocument } from "./schema.ts";
+import type { AuthType, ProviderConfig } from "./types.ts";
+
+/** Where normalization reports what it finds: errors stop the load, warnings don't. */
+export interface Sink {
+  errors: Finding[];
+  warnings: Finding[];
+}
+
+/** Empty strings in optional fields mean unset. */
+export function blank(value: string | undefined): string | undefined {
+  return value === "" ? undefined : value;
+}
+
+/** Drops keys whose value is undefined, so configs compare equal however they were built. */
+export function definedOnly<T extends object>(obj: T): T {
+  return Object.fromEntries(Object.entries(obj).filter(([, value]) => value !== undefined)) as T;
+}
+
+export function checkDuplicateNames(names: string[], list: "providers" | "models", sink: Sink): void {
+  const first = new Map<string, number>();
+  names.forEach((name, i) => {
+    const earlier = first.get(name);
+    if (earlier === undefined) first.set(name, i);
+    else sink.errors.push({ path: [list, i, "name"], message: `duplicate name "${name}" (also ${list}[${earlier}])` });
+  });
+}
+
+function resolveAuthType(doc: ProviderDocument, path: PathSegment[], sink: Sink): AuthType {
+  const given = doc.auth_type === "api_key" ? "apikey" : doc.auth_type;
+  const oauthProvider = blank(doc.oauth_provider);
+  if (given === undefined) {
+    if (doc.provider_type === "vertex-ai") return "adc";
+    return oauthProvider ? "oauth" : "apikey";
+  }
+  if (given === "apikey" && oauthProvider && !blank(doc.api_key)) return "apikey";
+  if (given === "apikey" && oauthProvider) {
+    const message = `auth_type = "apikey" with oauth_provider and no api_key: treated as "oauth", as claude-code-mux did`;
+    sink.warnings.push({ path: [...path, "auth_type"], message });
+    return "oauth";
+  }
+  return given;
+}
+
+function checkBaseUrl(p: ProviderConfig, kind: ProviderKind, path: PathSegment[], sink: Sink): void {
+  const at = [...path, "base_url"];
+  if (p.base_url === undefined) {
+    if (kind.baseUrl === undefined && p.provider_type !== "vertex-ai") {
+      sink.errors.push({ path: at, message: `provider ${p.name} (${p.provider_type}) needs base_url` });
+    }
+    return;
+  }
+  if (!/^https?:\/\//i.test(p.base_url) || !URL.canParse(p.base_url)) {
+    sink.errors.push({ path: at, message: `expected an http:// or https:// URL, got ${JSON.stringify(p.base_url)}` });
+  }
+}
+
+function checkAuth(p: ProviderConfig, kind: ProviderKind, path: PathSegment[], sink: Sink): void {
+  if (p.auth_type === "apikey" && p.api_key === undefined && !kind.keyless) {
+    const message = `provider ${p.name} needs api_key (or auth_type = "oauth"/"passthrough")`;
+    sink.errors.push({ path: [...path, "api_key"], message });
+  }
+  if (p.auth_type === "adc" && p.provider_type !== "vertex-ai") {
+    sink.errors.push({ path: [...path, "auth_type"], message: `auth_type = "adc" only works with provider_type = "vertex-ai"` });
+  }
+  if (p.provider_type !== "vertex-ai") return;
+  for (const key of ["project_id", "location"] as const) {
+    if (p[key] === undefined) sink.errors.push({ path: [...path, key], message: `provider ${p.name} (vertex-ai) needs ${key}` });
+  }
+}
+
+function normalizeProvider(doc: ProviderDocument, index: number, refs: Map<string, string>, sink: Sink): ProviderConfig {
+  const path: PathSegment[] = ["providers", index];
+  const authType = resolveAuthType(doc, path, sink);
+  const provider: ProviderConfig = definedOnly({
+    name: doc.name,
+    provider_type: doc.provider_type,
+    auth_type: authType,
+    api_key: blank(doc.api_key),
+    api_key_ref: refs.get(pathToString([...path, "api_key"])),
+    oauth_provider: blank(doc.oauth_provider) ?? (authType === "oauth" ? doc.name : undefined),
+    project_id: blank(doc.project_id),
+    location: blank(doc.location),
+    base_url: blank(doc.base_url),
+    headers: doc.headers,
+    models: doc.models,
+    enabled: doc.enabled,
+  });
+  const kind = providerKind(doc.provider_type);
+  if (provider.enabled && kind) {
+    checkAuth(provider, kind, path, sink);
+    checkBaseUrl(provider, kind, path, sink);
+  }
+  return provider;
+}
+
+export function normalizeProviders(docs: ProviderDocument[], refs: Map<string, string>, sink: Sink): ProviderConfig[] {
+  const providers = docs.map((doc, i) => normalizeProvider(doc, i, refs, sink));
+  checkDuplicateNames(
+    providers.map((p) => p.name),
+    "providers",
+    sink,
+  );
+  return providers;
+}

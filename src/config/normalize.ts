@@ -1,0 +1,108 @@
+import { blank, checkDuplicateNames, definedOnly, normalizeProviders, type Sink } from "./normalize-providers.ts";
+import { compileRegex } from "./regex.ts";
+import type { ConfigDocument, ModelDocument } from "./schema.ts";
+import {
+  CATCH_ALL_MODEL,
+  type Config,
+  type ModelConfig,
+  type ProviderConfig,
+  type RouterConfig,
+  type ServerConfig,
+} from "./types.ts";
+
+const LOG_LEVELS = ["silent", "error", "warn", "info", "debug", "trace"];
+const MODEL_SLOTS = ["default", "background", "think", "websearch", "long_context", "image"] as const;
+const REGEX_SLOTS = ["auto_map_regex", "background_regex"] as const;
+
+function normalizeServer(doc: ConfigDocument["server"], refs: Map<string, string>, sink: Sink): ServerConfig {
+  for (const key of ["api_key", "admin_token"] as const) {
+    if (doc[key] === "" && refs.has(`server.${key}`)) {
+      sink.warnings.push({ path: ["server", key], message: `${refs.get(`server.${key}`)} is empty, so ${key} is unset` });
+    }
+  }
+  if (!LOG_LEVELS.includes(doc.log_level.toLowerCase())) {
+    const message = `unknown log level "${doc.log_level}" (one of ${LOG_LEVELS.join(", ")}); info is used`;
+    sink.warnings.push({ path: ["server", "log_level"], message });
+  }
+  return definedOnly({
+    host: doc.host,
+    port: doc.port,
+    api_key: blank(doc.api_key),
+    api_key_ref: refs.get("server.api_key"),
+    admin_token: blank(doc.admin_token),
+    admin_token_ref: refs.get("server.admin_token"),
+    log_level: doc.log_level,
+    timeouts: { ...doc.timeouts },
+  });
+}
+
+function normalizeModel(doc: ModelDocument, index: number, providers: Map<string, ProviderConfig>, sink: Sink): ModelConfig {
+  if (doc.mappings.length === 0) {
+    sink.warnings.push({ path: ["models", index], message: `model "${doc.name}" has no [[models.mappings]], so requests for it fail` });
+  }
+  doc.mappings.forEach((mapping, j) => {
+    const path = ["models", index, "mappings", j, "provider"];
+    const provider = providers.get(mapping.provider);
+    if (!provider) {
+      const known = [...providers.keys()].map((n) => `"${n}"`).join(", ") || "none";
+      sink.errors.push({ path, message: `unknown provider "${mapping.provider}" (providers: ${known})` });
+    } else if (!provider.enabled) {
+      sink.warnings.push({ path, message: `provider "${mapping.provider}" is disabled, so this mapping is skipped` });
+    }
+  });
+  const mappings = [...doc.mappings].sort((a, b) => a.priority - b.priority);
+  return { name: doc.name, mappings };
+}
+
+function modelIsKnown(name: string, models: ModelConfig[], providers: ProviderConfig[]): boolean {
+  if (models.some((m) => m.name === name || m.name === CATCH_ALL_MODEL)) return true;
+  return providers.some((p) => p.enabled && p.models.includes(name));
+}
+
+function checkRouter(router: RouterConfig, models: ModelConfig[], providers: ProviderConfig[], sink: Sink): void {
+  for (const key of REGEX_SLOTS) {
+    const source = router[key];
+    if (source === undefined) continue;
+    try {
+      compileRegex(source);
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      sink.errors.push({ path: ["router", key], message: `invalid regular expression ${JSON.stringify(source)}: ${reason}` });
+    }
+  }
+  for (const key of MODEL_SLOTS) {
+    const name = router[key];
+    if (name === undefined || name === "" || modelIsKnown(name, models, providers)) continue;
+    sink.warnings.push({ path: ["router", key], message: `"${name}" is not a [[models]] name nor in any provider's models list` });
+  }
+}
+
+function normalizeRouter(doc: ConfigDocument["router"], sink: Sink): RouterConfig {
+  if (doc.default === "") sink.errors.push({ path: ["router", "default"], message: "must name a model, got an empty string" });
+  return definedOnly({
+    default: doc.default,
+    background: blank(doc.background),
+    think: blank(doc.think),
+    websearch: blank(doc.websearch),
+    long_context: blank(doc.long_context),
+    long_context_threshold: doc.long_context_threshold,
+    image: blank(doc.image),
+    auto_map_regex: blank(doc.auto_map_regex),
+    background_regex: blank(doc.background_regex),
+  });
+}
+
+/** The typed Config from a schema-valid document, with the cross-field checks. */
+export function normalizeDocument(doc: ConfigDocument, refs: Map<string, string>, sink: Sink): Config {
+  const providers = normalizeProviders(doc.providers, refs, sink);
+  const byName = new Map(providers.map((p) => [p.name, p]));
+  const models = doc.models.map((m, i) => normalizeModel(m, i, byName, sink));
+  checkDuplicateNames(
+    models.map((m) => m.name),
+    "models",
+    sink,
+  );
+  const router = normalizeRouter(doc.router, sink);
+  checkRouter(router, models, providers, sink);
+  return { server: normalizeServer(doc.server, refs, sink), router, providers, models };
+}

@@ -1,0 +1,88 @@
+import * as v from "valibot";
+import { PROVIDER_TYPES } from "../providers/catalog.ts";
+import { showValue } from "./problems.ts";
+
+/** The spellings accepted for `auth_type`; "api_key" is an alias of "apikey" (claude-code-mux's own template wrote it). */
+export const AUTH_TYPE_SPELLINGS = ["apikey", "api_key", "oauth", "passthrough", "adc"] as const;
+
+export const DEFAULT_PORT = 13456;
+
+const oneOf = <const T extends readonly string[]>(options: T) =>
+  v.picklist(options, (issue) => `expected one of ${options.map((o) => `"${o}"`).join(", ")}, got ${showValue(issue.input)}`);
+
+const integer = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  v.pipe(
+    v.number(),
+    v.integer((issue) => `expected an integer, got ${showValue(issue.input)}`),
+    v.minValue(min, (issue) => `expected at least ${min}, got ${showValue(issue.input)}`),
+    v.maxValue(max, (issue) => `expected at most ${max}, got ${showValue(issue.input)}`),
+  );
+
+const nonEmptyString = v.pipe(
+  v.string(),
+  v.minLength(1, () => "must not be empty"),
+);
+
+export const TimeoutsSchema = v.object({
+  connect_timeout_ms: v.optional(integer(1), 10_000),
+  api_timeout_ms: v.optional(integer(1), 600_000),
+  idle_timeout_ms: v.optional(integer(1), 120_000),
+});
+
+export const ServerSchema = v.object({
+  host: v.optional(nonEmptyString, "127.0.0.1"),
+  port: v.optional(integer(0, 65_535), DEFAULT_PORT),
+  api_key: v.optional(v.string()),
+  admin_token: v.optional(v.string()),
+  log_level: v.optional(v.string(), "info"),
+  timeouts: v.optional(TimeoutsSchema, {}),
+});
+
+export const RouterSchema = v.object({
+  default: v.string(),
+  background: v.optional(v.string()),
+  think: v.optional(v.string()),
+  websearch: v.optional(v.string()),
+  long_context: v.optional(v.string()),
+  long_context_threshold: v.optional(integer(0), 60_000),
+  image: v.optional(v.string()),
+  auto_map_regex: v.optional(v.string()),
+  background_regex: v.optional(v.string()),
+});
+
+export const ProviderSchema = v.object({
+  name: nonEmptyString,
+  provider_type: oneOf(PROVIDER_TYPES),
+  auth_type: v.optional(oneOf(AUTH_TYPE_SPELLINGS)),
+  api_key: v.optional(v.string()),
+  oauth_provider: v.optional(v.string()),
+  project_id: v.optional(v.string()),
+  location: v.optional(v.string()),
+  base_url: v.optional(v.string()),
+  headers: v.optional(v.record(v.string(), v.string()), {}),
+  models: v.optional(v.array(v.string()), []),
+  enabled: v.optional(v.boolean(), true),
+});
+
+export const MappingSchema = v.object({
+  priority: integer(0),
+  provider: nonEmptyString,
+  actual_model: nonEmptyString,
+});
+
+export const ModelSchema = v.object({
+  name: nonEmptyString,
+  mappings: v.optional(v.array(MappingSchema), []),
+});
+
+/** The whole config.toml document, after env expansion. Unknown keys are dropped here and warned about separately. */
+export const ConfigDocumentSchema = v.object({
+  server: v.optional(ServerSchema, {}),
+  router: RouterSchema,
+  providers: v.optional(v.array(ProviderSchema), []),
+  models: v.optional(v.array(ModelSchema), []),
+});
+
+export type ConfigDocument = v.InferOutput<typeof ConfigDocumentSchema>;
+export type ProviderDocument = v.InferOutput<typeof ProviderSchema>;
+export type ModelDocument = v.InferOutput<typeof ModelSchema>;
