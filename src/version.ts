@@ -1,5 +1,4 @@
-declare const CCMUX_VERSION: string | undefined;
+import pkg from "../package.json" with { type: "json" };
 
-/** Baked in by scripts/build.ts; falls back to package.json when running from source. */
-export const VERSION: string =
-  typeof CCMUX_VERSION === "string" ? CCMUX_VERSION : (await import("../package.json", { with: { type: "json" } })).default.version;
+/** Bundled into the binary at build time. */
+export const VERSION: string = pkg.version;

@@ -6,26 +6,23 @@ export type Dialect = "anthropic" | "openai-chat" | "openai-responses" | "gemini
 
 export interface ProviderKind {
   dialect: Dialect;
-  /** Preset base URL; undefined when the user must give one. */
+  /** Preset base URL, overridden by `base_url`; undefined when the user must give one. */
   baseUrl?: string;
-  /** Whether `base_url` in the config overrides the preset. */
-  baseUrlOverridable: boolean;
   /** No API key needed (local servers). */
   keyless?: boolean;
   /** Extra headers the upstream expects. */
   headers?: Record<string, string>;
 }
 
-const anthropic = (baseUrl: string, overridable = false): ProviderKind => ({ dialect: "anthropic", baseUrl, baseUrlOverridable: overridable });
+const anthropic = (baseUrl: string): ProviderKind => ({ dialect: "anthropic", baseUrl });
 const chat = (baseUrl: string | undefined, extra: Partial<ProviderKind> = {}): ProviderKind => ({
   dialect: "openai-chat",
   baseUrl,
-  baseUrlOverridable: true,
   ...extra,
 });
 
 export const PROVIDER_KINDS: Record<string, ProviderKind> = {
-  anthropic: anthropic("https://api.anthropic.com", true),
+  anthropic: anthropic("https://api.anthropic.com"),
   "z.ai": anthropic("https://api.z.ai/api/anthropic"),
   minimax: anthropic("https://api.minimax.io/anthropic"),
   zenmux: anthropic("https://zenmux.ai/api/anthropic"),
@@ -47,9 +44,9 @@ export const PROVIDER_KINDS: Record<string, ProviderKind> = {
   ollama: chat("http://127.0.0.1:11434/v1", { keyless: true }),
   lmstudio: chat("http://127.0.0.1:1234/v1", { keyless: true }),
   "openai-compatible": chat(undefined),
-  "openai-responses": { dialect: "openai-responses", baseUrl: "https://api.openai.com/v1", baseUrlOverridable: true },
-  gemini: { dialect: "gemini", baseUrl: "https://generativelanguage.googleapis.com/v1beta", baseUrlOverridable: true },
-  "vertex-ai": { dialect: "vertex", baseUrl: undefined, baseUrlOverridable: true, keyless: true },
+  "openai-responses": { dialect: "openai-responses", baseUrl: "https://api.openai.com/v1" },
+  gemini: { dialect: "gemini", baseUrl: "https://generativelanguage.googleapis.com/v1beta" },
+  "vertex-ai": { dialect: "vertex", baseUrl: undefined, keyless: true },
 };
 
 export const PROVIDER_TYPES = Object.keys(PROVIDER_KINDS);

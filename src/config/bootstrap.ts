@@ -1,0 +1,34 @@
+import { dirname } from "node:path";
+import { runtime } from "../runtime/index.ts";
+import type { Logger } from "../util/log.ts";
+import { embeddedDefaultConfig, loadConfigFile } from "./load.ts";
+import { configPath, type Env } from "./paths.ts";
+import { CONFIG_TEMPLATE } from "./template.ts";
+import type { Config } from "./types.ts";
+
+export interface Bootstrapped {
+  config: Config;
+  /** The file the config came from; undefined when the embedded default is in use. */
+  path?: string;
+}
+
+/**
+ * Loads the config file, or, when there is none, writes the commented starter file for the
+ * user to edit and runs on the embedded default (a pass-through proxy to Anthropic).
+ */
+export async function loadOrCreateConfig(opts: { flag?: string; env: Env; log: Logger }): Promise<Bootstrapped> {
+  const path = configPath({ flag: opts.flag, env: opts.env });
+  const loaded = await loadConfigFile(path, opts.env);
+  if (loaded) {
+    for (const warning of loaded.warnings) opts.log.warn(warning);
+    return { config: loaded.config, path };
+  }
+  try {
+    await runtime.mkdir(dirname(path), 0o755);
+    await runtime.writeFileAtomic(path, CONFIG_TEMPLATE, { mode: 0o644, dirMode: 0o755 });
+    opts.log.info(`No config found: wrote a commented starter config to ${path}`);
+  } catch (err) {
+    opts.log.warn(`No config found and could not write one to ${path}: ${(err as Error).message}`);
+  }
+  return { config: embeddedDefaultConfig() };
+}

@@ -1,0 +1,89 @@
+import type { ProviderConfig } from "../../config/types.ts";
+import type { MessagesRequest } from "../../translate/anthropic/types.ts";
+import { UpstreamError } from "../../util/errors.ts";
+import { providerKind } from "../catalog.ts";
+import { joinUrl, relayHeaders, upstreamFetch } from "../http.ts";
+import type { Credentials, ProviderAdapter, SendContext } from "../types.ts";
+import { anthropicErrorToUpstream } from "./errors.ts";
+
+export const DEFAULT_ANTHROPIC_VERSION = "2023-06-01";
+
+export interface AnthropicCall {
+  headers: Headers;
+  body: MessagesRequest;
+}
+
+/** Adds the credential to an outgoing call; OAuth providers also reshape the body (Claude Pro/Max rules). */
+export type AnthropicAuthorizer = (call: AnthropicCall, creds: Credentials, config: ProviderConfig, inbound: Headers) => void;
+
+function authorizeDefault(call: AnthropicCall, creds: Credentials, config: ProviderConfig, inbound: Headers): void {
+  if (config.auth_type === "passthrough") {
+    for (const name of ["x-api-key", "authorization"]) {
+      const v = inbound.get(name);
+      if (v) call.headers.set(name, v);
+    }
+    return;
+  }
+  if (creds.accessToken) call.headers.set("authorization", `Bearer ${creds.accessToken}`);
+  else if (creds.apiKey) call.headers.set("x-api-key", creds.apiKey);
+}
+
+function baseHeaders(config: ProviderConfig, inbound: Headers, stream: boolean): Headers {
+  const headers = new Headers(config.headers);
+  headers.set("content-type", "application/json");
+  headers.set("accept", stream ? "text/event-stream" : "application/json");
+  headers.set("anthropic-version", inbound.get("anthropic-version") || DEFAULT_ANTHROPIC_VERSION);
+  const beta = inbound.get("anthropic-beta");
+  if (beta) headers.set("anthropic-beta", beta);
+  return headers;
+}
+
+export interface AnthropicAdapterOptions {
+  authorize?: AnthropicAuthorizer;
+  /** Path appended to the base URL; Vertex uses its own. */
+  path?: string;
+}
+
+/** Pass-through to an Anthropic-compatible API: the body is forwarded whole and the answer relayed as it comes. */
+export function createAnthropicAdapter(config: ProviderConfig, opts: AnthropicAdapterOptions = {}): ProviderAdapter {
+  const base = config.base_url || providerKind(config.provider_type)?.baseUrl || "https://api.anthropic.com";
+  const messagesUrl = joinUrl(base, opts.path ?? "/v1/messages");
+  const countUrl = joinUrl(base, "/v1/messages/count_tokens");
+  const authorize = opts.authorize ?? authorizeDefault;
+
+  async function attempt(url: string, req: MessagesRequest, ctx: SendContext, creds: Credentials): Promise<Response> {
+    const call: AnthropicCall = { headers: baseHeaders(config, ctx.inbound, req.stream === true), body: { ...req, model: ctx.model } };
+    authorize(call, creds, config, ctx.inbound);
+    const init = { method: "POST", headers: call.headers, body: JSON.stringify(call.body) };
+    return upstreamFetch(url, init, ctx, config.name, anthropicErrorToUpstream);
+  }
+
+  /** One attempt, and on a 401 from a refreshable credential one refresh and one retry. */
+  async function post(url: string, req: MessagesRequest, ctx: SendContext): Promise<Response> {
+    try {
+      return await attempt(url, req, ctx, await ctx.credentials.get());
+    } catch (err) {
+      const refresh = ctx.credentials.refresh;
+      if (!(err instanceof UpstreamError) || err.status !== 401 || !refresh) throw err;
+      ctx.log.info(`${config.name}: upstream said 401, refreshing the token and retrying once`);
+      return attempt(url, req, ctx, await refresh());
+    }
+  }
+
+  return {
+    name: config.name,
+    kind: config.provider_type,
+    config,
+    async send(req, ctx) {
+      const res = await post(messagesUrl, req, ctx);
+      return new Response(res.body, { status: res.status, headers: relayHeaders(res.headers) });
+    },
+    async countTokens(req, ctx) {
+      const { stream: _s, max_tokens: _m, ...rest } = req;
+      const res = await post(countUrl, rest as MessagesRequest, ctx);
+      const body = (await res.json()) as { input_tokens?: unknown };
+      if (typeof body.input_tokens !== "number") throw new UpstreamError({ status: 502, message: `${config.name}: count_tokens answer has no input_tokens` });
+      return body.input_tokens;
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import type { ProviderConfig } from "../config/types.ts";
+import { AuthError } from "../util/errors.ts";
+import type { CredentialSource, ProviderAdapter } from "./types.ts";
+
+const NONE: CredentialSource = { get: async () => ({}) };
+
+/** Builds a provider's OAuth/ADC credential source; supplied by the auth layer. */
+export type DynamicSourceFactory = (config: ProviderConfig) => CredentialSource | undefined;
+
+function staticSource(config: ProviderConfig, dynamic?: DynamicSourceFactory): CredentialSource {
+  switch (config.auth_type) {
+    case "passthrough":
+      return NONE;
+    case "apikey":
+      return config.api_key ? { get: async () => ({ apiKey: config.api_key }) } : NONE;
+    default: {
+      const source = dynamic?.(config);
+      if (source) return source;
+      const message = `provider "${config.name}" uses auth_type "${config.auth_type}" but no credentials are available`;
+      return { get: async () => Promise.reject(new AuthError(message)) };
+    }
+  }
+}
+
+/** One credential source per provider, built once per config load and reused by every request. */
+export function createCredentialResolver(adapters: Map<string, ProviderAdapter>, dynamic?: DynamicSourceFactory) {
+  const sources = new Map<string, CredentialSource>();
+  for (const adapter of adapters.values()) sources.set(adapter.name, staticSource(adapter.config, dynamic));
+  return (adapter: ProviderAdapter): CredentialSource => sources.get(adapter.name) ?? NONE;
+}

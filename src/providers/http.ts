@@ -1,0 +1,81 @@
+import { ClientAbort, UpstreamError } from "../util/errors.ts";
+import type { SendContext } from "./types.ts";
+
+const HOP_BY_HOP = new Set([
+  "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "trailers",
+  "transfer-encoding", "upgrade", "content-encoding", "content-length",
+]);
+
+/** Upstream response headers minus hop-by-hop and encoding headers (fetch already decoded the body). */
+export function relayHeaders(upstream: Headers): Headers {
+  const out = new Headers();
+  upstream.forEach((value, key) => {
+    if (!HOP_BY_HOP.has(key)) out.append(key, value);
+  });
+  return out;
+}
+
+export function retryAfterSeconds(headers: Headers): number | undefined {
+  const raw = headers.get("retry-after");
+  if (!raw) return undefined;
+  const secs = Number(raw);
+  if (Number.isFinite(secs)) return Math.max(0, secs);
+  const date = Date.parse(raw);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+/** Maps a non-2xx upstream response to an UpstreamError; one per dialect. */
+export type ErrorMapper = (status: number, bodyText: string, headers: Headers, provider: string) => UpstreamError;
+
+const MAX_ERROR_BODY = 64 * 1024;
+
+async function readErrorBody(res: Response): Promise<string> {
+  try {
+    const text = await res.text();
+    return text.length > MAX_ERROR_BODY ? text.slice(0, MAX_ERROR_BODY) : text;
+  } catch {
+    return "";
+  }
+}
+
+function describeCause(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const code = (err as { code?: string }).code;
+  return code ? `${code}: ${err.message}` : err.message;
+}
+
+/**
+ * fetch with ccmux's failure semantics: the client's abort is a ClientAbort, no response
+ * headers within `api_timeout_ms` is a retryable 504, a connection failure a retryable 502,
+ * and a non-2xx status goes through the dialect's error mapper.
+ */
+export async function upstreamFetch(
+  url: string,
+  init: RequestInit,
+  ctx: SendContext,
+  provider: string,
+  mapError: ErrorMapper,
+): Promise<Response> {
+  const deadline = new AbortController();
+  const timeoutMs = ctx.timeouts.api_timeout_ms;
+  const timer = setTimeout(() => deadline.abort(), timeoutMs);
+  let res: Response;
+  try {
+    res = await ctx.fetch(url, { ...init, signal: AbortSignal.any([ctx.signal, deadline.signal]) });
+  } catch (err) {
+    if (ctx.signal.aborted) throw new ClientAbort();
+    if (deadline.signal.aborted) {
+      throw new UpstreamError({ status: 504, message: `${provider}: no response within ${timeoutMs} ms`, provider, retryable: true });
+    }
+    throw new UpstreamError({ status: 502, message: `${provider}: connection failed (${describeCause(err)})`, provider, retryable: true });
+  } finally {
+    clearTimeout(timer);
+  }
+  if (res.ok) return res;
+  const text = await readErrorBody(res);
+  throw mapError(res.status, text, res.headers, provider);
+}
+
+export function joinUrl(base: string, path: string): string {
+  return base.replace(/\/+$/, "") + path;
+}

@@ -1,0 +1,94 @@
+import type { ContentBlock, Message, MessagesRequest, TextBlock } from "../translate/anthropic/types.ts";
+
+export const SUBAGENT_OPEN = "<CCM-SUBAGENT-MODEL>";
+const SUBAGENT_TAG = /<CCM-SUBAGENT-MODEL>(.*?)<\/CCM-SUBAGENT-MODEL>/g;
+
+export function hasWebSearchTool(req: MessagesRequest): boolean {
+  const tools = req.tools;
+  if (!Array.isArray(tools)) return false;
+  for (const tool of tools) {
+    if (tool && typeof tool.type === "string" && tool.type.startsWith("web_search")) return true;
+  }
+  return false;
+}
+
+export function isThinkingEnabled(req: MessagesRequest): boolean {
+  return req.thinking?.type === "enabled";
+}
+
+function takeTag(text: string): { model?: string; text: string } {
+  if (!text.includes(SUBAGENT_OPEN)) return { text };
+  let model: string | undefined;
+  const stripped = text.replace(SUBAGENT_TAG, (_m, name: string) => {
+    model ??= name.trim();
+    return "";
+  });
+  return { model, text: stripped };
+}
+
+/**
+ * Finds the first `<CCM-SUBAGENT-MODEL>` tag in the system prompt (string or any block)
+ * and strips every tag, in place. Returns the tagged model name, if any.
+ */
+export function extractSubagentModel(req: MessagesRequest): string | undefined {
+  const system = req.system;
+  if (typeof system === "string") {
+    const { model, text } = takeTag(system);
+    if (model !== undefined) req.system = text;
+    return model || undefined;
+  }
+  if (!Array.isArray(system)) return undefined;
+  let found: string | undefined;
+  for (const block of system as TextBlock[]) {
+    if (!block || typeof block.text !== "string") continue;
+    const { model, text } = takeTag(block.text);
+    if (model === undefined) continue;
+    block.text = text;
+    found ??= model || undefined;
+  }
+  return found;
+}
+
+function blockHasImage(block: ContentBlock): boolean {
+  if (block.type === "image") return true;
+  if (block.type === "tool_result" && Array.isArray(block.content)) {
+    return (block.content as ContentBlock[]).some((b) => b?.type === "image");
+  }
+  return false;
+}
+
+/** The latest user turn carries an image (directly or inside a tool_result). */
+export function latestUserTurnHasImage(messages: Message[]): boolean {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const msg = messages[i]!;
+    if (msg.role !== "user") continue;
+    return Array.isArray(msg.content) && msg.content.some((b) => b && blockHasImage(b));
+  }
+  return false;
+}
+
+function imageDataLength(block: ContentBlock): number {
+  if (block.type === "image") {
+    const data = (block.source as { data?: unknown } | undefined)?.data;
+    return typeof data === "string" ? data.length : 0;
+  }
+  if (block.type === "tool_result" && Array.isArray(block.content)) {
+    let n = 0;
+    for (const b of block.content as ContentBlock[]) if (b) n += imageDataLength(b);
+    return n;
+  }
+  return 0;
+}
+
+/**
+ * Cheap input-token estimate, linear in the body size: the JSON length minus image payloads,
+ * at ~3.5 characters per token (a deliberate slight over-estimate for code-heavy prompts).
+ */
+export function estimateInputTokens(req: MessagesRequest, bodyLength: number): number {
+  let imageChars = 0;
+  for (const msg of req.messages) {
+    if (!Array.isArray(msg.content)) continue;
+    for (const block of msg.content) if (block) imageChars += imageDataLength(block);
+  }
+  return Math.ceil(Math.max(0, bodyLength - imageChars) / 3.5);
+}

@@ -1,0 +1,36 @@
+import type { Config } from "../config/types.ts";
+import { createCredentialResolver, type DynamicSourceFactory } from "../providers/credentials.ts";
+import { buildAdapters } from "../providers/registry.ts";
+import type { FetchFn } from "../providers/types.ts";
+import { compileRouter } from "../router/compile.ts";
+import type { Logger } from "../util/log.ts";
+import type { AppDeps } from "./deps.ts";
+
+export interface BuildDepsOptions {
+  log: Logger;
+  version: string;
+  fetch?: FetchFn;
+  dynamicCredentials?: DynamicSourceFactory;
+  bound?: { host: string; port: number };
+  startedAt?: number;
+}
+
+/** Config → everything a request needs: compiled router, adapters, credential sources. */
+export function buildDeps(config: Config, opts: BuildDepsOptions): AppDeps {
+  const adapters = buildAdapters(config);
+  return {
+    config,
+    router: compileRouter(config),
+    adapters,
+    credentials: createCredentialResolver(adapters, opts.dynamicCredentials),
+    fetch: opts.fetch ?? ((input, init) => fetch(input, init)),
+    log: opts.log,
+    version: opts.version,
+    startedAt: opts.startedAt ?? Date.now(),
+    bound: opts.bound,
+  };
+}
+
+export function fixedHolder(deps: AppDeps) {
+  return { current: () => deps };
+}

@@ -1,0 +1,28 @@
+import type { Config } from "../config/types.ts";
+import type { FetchFn, ProviderAdapter, CredentialSource } from "../providers/types.ts";
+import type { Logger } from "../util/log.ts";
+import type { CompiledRouter } from "../router/compile.ts";
+
+/** Resolves the credential source for a provider (API key, pass-through, OAuth token store, ADC). */
+export type CredentialResolver = (provider: ProviderAdapter, inbound: Headers) => CredentialSource;
+
+/**
+ * Everything a request handler needs, built once per config load by `serve` (or by a test).
+ * Hot reload swaps the whole object; in-flight requests keep the one they started with.
+ */
+export interface AppDeps {
+  config: Config;
+  router: CompiledRouter;
+  adapters: Map<string, ProviderAdapter>;
+  credentials: CredentialResolver;
+  fetch: FetchFn;
+  log: Logger;
+  version: string;
+  startedAt: number;
+  /** Where the server is bound; admin routes only answer for this host. */
+  bound?: { host: string; port: number };
+}
+
+export interface DepsHolder {
+  current(): AppDeps;
+}

@@ -1,0 +1,70 @@
+import * as v from "valibot";
+import type { MessagesRequest } from "../translate/anthropic/types.ts";
+import { RequestError } from "../util/errors.ts";
+
+const Block = v.looseObject({ type: v.string() });
+
+const MessageSchema = v.looseObject({
+  role: v.picklist(["user", "assistant", "system"]),
+  content: v.union([v.string(), v.array(Block)]),
+});
+
+const SystemSchema = v.union([v.string(), v.array(v.looseObject({ type: v.string() }))]);
+
+/** Loose on purpose: unknown fields and block types are kept and forwarded untouched. */
+export const MessagesRequestSchema = v.looseObject({
+  model: v.pipe(v.string(), v.minLength(1, "must not be empty")),
+  messages: v.array(MessageSchema),
+  max_tokens: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+  system: v.optional(SystemSchema),
+  tools: v.optional(v.array(v.looseObject({}))),
+  stream: v.optional(v.boolean()),
+  thinking: v.optional(v.looseObject({ type: v.string() })),
+});
+
+export const CountTokensRequestSchema = v.looseObject({
+  model: v.pipe(v.string(), v.minLength(1, "must not be empty")),
+  messages: v.array(MessageSchema),
+  system: v.optional(SystemSchema),
+  tools: v.optional(v.array(v.looseObject({}))),
+});
+
+function issuePath(issue: v.BaseIssue<unknown>): string {
+  const keys = (issue.path ?? []).map((p) => p.key);
+  return keys.reduce<string>((acc, k) => (typeof k === "number" ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), "");
+}
+
+function describeIssue(issue: v.BaseIssue<unknown>): string {
+  const path = issuePath(issue);
+  if (issue.kind === "schema" && issue.received === "undefined") return `${path}: Field required`;
+  return path ? `${path}: ${issue.message}` : issue.message;
+}
+
+/** JSON text → validated request, or a 400 naming the first problem. Kept objects are the parsed ones. */
+export function parseJsonBody(text: string): unknown {
+  if (text.trim() === "") throw new RequestError("Request body is empty; expected a JSON object");
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new RequestError(`Request body is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+export function validateBody<T>(schema: v.GenericSchema, body: unknown): T {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) {
+    throw new RequestError("Request body must be a JSON object");
+  }
+  const result = v.safeParse(schema, body);
+  if (!result.success) throw new RequestError(describeIssue(result.issues[0]));
+  return body as T;
+}
+
+export function parseMessagesRequest(text: string): MessagesRequest {
+  return validateBody<MessagesRequest>(MessagesRequestSchema, parseJsonBody(text));
+}
+
+export function requireJsonContentType(contentType: string | undefined): void {
+  if (!contentType || !/^application\/([\w.+-]*\+)?json\b/i.test(contentType.trim())) {
+    throw new RequestError(`Content-Type must be application/json (got ${contentType ? `"${contentType}"` : "none"})`);
+  }
+}

@@ -1,0 +1,66 @@
+import type { Config } from "../config/types.ts";
+import { runtime, type RunningServer } from "../runtime/index.ts";
+import type { Logger } from "../util/log.ts";
+import { createApp } from "./app.ts";
+import { buildDeps } from "./build-deps.ts";
+import type { AppDeps, DepsHolder } from "./deps.ts";
+
+export interface StartOptions {
+  config: Config;
+  configPath?: string;
+  log: Logger;
+  version: string;
+  plain?: boolean;
+  /** Milliseconds in-flight requests get to finish on SIGINT/SIGTERM. */
+  graceMs?: number;
+}
+
+function formatHost(host: string): string {
+  return host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
+}
+
+function banner(url: string, deps: AppDeps, configPath: string | undefined, log: Logger): void {
+  const auth = deps.config.server.api_key ? "export ANTHROPIC_AUTH_TOKEN=<your server.api_key>" : "claude";
+  const lines = [
+    `ccmux ${deps.version} listening on ${url}`,
+    `config: ${configPath ?? "embedded default (pass-through to api.anthropic.com)"}`,
+    "",
+    "Point Claude Code at it:",
+    `  export ANTHROPIC_BASE_URL=${url}`,
+    `  ${auth}`,
+  ];
+  log.box(lines.join("\n"));
+}
+
+function isAddrInUse(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e?.code === "EADDRINUSE" || /address already in use|EADDRINUSE|in use/i.test(e?.message ?? "");
+}
+
+/** Binds the server, prints the banner and stops gracefully on SIGINT/SIGTERM. */
+export async function startServer(opts: StartOptions): Promise<RunningServer> {
+  const { server: srv } = opts.config;
+  let deps = buildDeps(opts.config, { log: opts.log, version: opts.version });
+  const holder: DepsHolder = { current: () => deps };
+  const app = createApp(holder);
+  let running: RunningServer;
+  try {
+    running = await runtime.serve({ hostname: srv.host, port: srv.port, fetch: app.fetch });
+  } catch (err) {
+    if (isAddrInUse(err)) throw new Error(`Port ${srv.port} on ${srv.host} is already in use (is another ccmux running?)`);
+    throw err;
+  }
+  deps = { ...deps, bound: { host: srv.host, port: running.port } };
+  banner(`http://${formatHost(srv.host)}:${running.port}`, deps, opts.configPath, opts.log);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    opts.log.info("shutting down: no new connections, waiting for in-flight requests");
+    await running.stop(opts.graceMs ?? 10_000);
+    runtime.exit(0);
+  };
+  runtime.onSignal("SIGINT", stop);
+  runtime.onSignal("SIGTERM", stop);
+  return running;
+}

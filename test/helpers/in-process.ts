@@ -1,0 +1,56 @@
+import type { Config, ModelConfig, ProviderConfig } from "../../src/config/types.ts";
+import { runtime } from "../../src/runtime/index.ts";
+import { createApp } from "../../src/server/app.ts";
+import { buildDeps, type BuildDepsOptions } from "../../src/server/build-deps.ts";
+import type { AppDeps } from "../../src/server/deps.ts";
+import { createLogger } from "../../src/util/log.ts";
+
+export function provider(name: string, base_url: string, extra: Partial<ProviderConfig> = {}): ProviderConfig {
+  return {
+    name,
+    provider_type: "anthropic",
+    auth_type: "apikey",
+    api_key: `test-key-${name}`,
+    base_url,
+    headers: {},
+    models: [],
+    enabled: true,
+    ...extra,
+  };
+}
+
+export function model(name: string, ...mappings: [provider: string, actual: string][]): ModelConfig {
+  return { name, mappings: mappings.map(([p, actual_model], i) => ({ priority: i + 1, provider: p, actual_model })) };
+}
+
+export function testConfig(partial: Partial<Config> & { providers: ProviderConfig[]; models: ModelConfig[] }): Config {
+  return {
+    server: {
+      host: "127.0.0.1",
+      port: 0,
+      log_level: "info",
+      timeouts: { connect_timeout_ms: 5_000, api_timeout_ms: 10_000, idle_timeout_ms: 30_000 },
+      ...partial.server,
+    },
+    router: { default: partial.models[0]?.name ?? "default", long_context_threshold: 60_000, ...partial.router },
+    providers: partial.providers,
+    models: partial.models,
+  };
+}
+
+export interface InProcessServer {
+  url: string;
+  deps: AppDeps;
+  logs: string[];
+  stop(): Promise<void>;
+}
+
+/** ccmux's real app on a real loopback port, in this process, with captured logs. */
+export async function startInProcess(config: Config, opts: Partial<BuildDepsOptions> = {}): Promise<InProcessServer> {
+  const logs: string[] = [];
+  const log = createLogger({ level: "debug", plain: true, stream: { write: (s: string) => logs.push(s) } });
+  const deps = buildDeps(config, { log, version: "0.0.0-test", ...opts });
+  const app = createApp({ current: () => deps });
+  const server = await runtime.serve({ hostname: "127.0.0.1", port: 0, fetch: app.fetch });
+  return { url: `http://127.0.0.1:${server.port}`, deps, logs, stop: () => server.stop(1000) };
+}
