@@ -119,9 +119,9 @@ export function streamOf(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
   });
 }
 
-/** Absolute path of a file under ../shared/fixtures/ (relative to the repo root). */
+/** Absolute path of a wire fixture under test/fixtures/ (a copy of the project's shared protocol fixtures). */
 export function fixturePath(relPath: string): string {
-  return fileURLToPath(new URL(`../../../shared/fixtures/${relPath}`, import.meta.url));
+  return fileURLToPath(new URL(`../fixtures/${relPath}`, import.meta.url));
 }
 
 /** Reads a shared fixture as UTF-8 text, e.g. readFixture("anthropic/stream-text.sse"). */
