@@ -1,0 +1,157 @@
+import type { ContentBlock, ImageSource, Message, ToolResultBlock, ToolUseBlock } from "../anthropic/types.ts";
+import { RequestError } from "../../util/errors.ts";
+import { SKIP_SIGNATURE_VALIDATOR, signatureUsable, unparkSignature } from "./signature.ts";
+import type { Content, Part } from "./types.ts";
+
+export interface ContentsOptions {
+  /** Upstream identity; parked signatures minted for another scope are dropped. */
+  signatureScope?: string;
+  /** Give the first functionCall of a model turn the documented stand-in signature when it has none. */
+  fallbackSignature: boolean;
+}
+
+/** URIs the Gemini API can read through `fileData`; other URLs become a text note (it cannot fetch them). */
+const FILE_URI = /^(gs:\/\/|https:\/\/generativelanguage\.googleapis\.com\/)/;
+const MIME_BY_EXTENSION: Record<string, string> = {
+  png: "image/png", jpg: "image/jpeg", jpeg: "image/jpeg", gif: "image/gif", webp: "image/webp", pdf: "application/pdf",
+};
+
+/** Anthropic messages → Gemini contents: roles user/model, same-role turns merged, tool names tracked by id. */
+export function toContents(messages: Message[], opts: ContentsOptions): Content[] {
+  const toolNames = new Map<string, string>();
+  const contents: Content[] = [];
+  for (const message of messages) {
+    const blocks = typeof message.content === "string" ? [{ type: "text", text: message.content }] : message.content ?? [];
+    const content: Content =
+      message.role === "assistant"
+        ? { role: "model", parts: modelParts(blocks, toolNames, opts) }
+        : { role: "user", parts: message.role === "system" ? systemParts(blocks) : userParts(blocks, toolNames) };
+    if (content.parts.length === 0) continue;
+    const last = contents.at(-1);
+    if (last?.role === content.role) last.parts.push(...content.parts);
+    else contents.push(content);
+  }
+  return contents;
+}
+
+function modelParts(blocks: ContentBlock[], toolNames: Map<string, string>, opts: ContentsOptions): Part[] {
+  const callSignatures = new Map<string, string>();
+  for (const block of blocks) {
+    const parked = block.type === "thinking" ? unparkSignature(block.signature) : undefined;
+    if (parked?.kind === "call" && signatureUsable(parked, opts.signatureScope)) callSignatures.set(parked.toolUseId, parked.signature);
+  }
+  const parts: Part[] = [];
+  for (const block of blocks) {
+    if (block.type === "text" && typeof block.text === "string" && block.text !== "") parts.push({ text: block.text });
+    else if (block.type === "thinking") replayThinking(block, parts, opts.signatureScope);
+    else if (block.type === "tool_use") {
+      const { id, name, input } = block as ToolUseBlock;
+      toolNames.set(id, name);
+      const args = isRecord(input) ? input : {};
+      const signature = callSignatures.get(id);
+      parts.push(signature ? { functionCall: { name, args }, thoughtSignature: signature } : { functionCall: { name, args } });
+    }
+  }
+  const firstCall = parts.find((p) => p.functionCall);
+  if (opts.fallbackSignature && firstCall && !firstCall.thoughtSignature) firstCall.thoughtSignature = SKIP_SIGNATURE_VALIDATOR;
+  return parts;
+}
+
+/** Only thinking that Gemini produced on this upstream goes back; other providers' reasoning is dropped. */
+function replayThinking(block: ContentBlock, parts: Part[], scope: string | undefined): void {
+  const parked = unparkSignature(block.signature);
+  if (!signatureUsable(parked, scope)) return;
+  if (parked.kind === "thought") {
+    const text = typeof block.thinking === "string" ? block.thinking : "";
+    parts.push({ text, thought: true, thoughtSignature: parked.signature });
+  } else if (parked.kind === "text") {
+    const last = parts.at(-1);
+    if (last && typeof last.text === "string" && !last.thought && !last.thoughtSignature) last.thoughtSignature = parked.signature;
+  }
+}
+
+function systemParts(blocks: ContentBlock[]): Part[] {
+  const text = blocks
+    .filter((b) => b.type === "text" && typeof b.text === "string")
+    .map((b) => b.text as string)
+    .join("\n\n");
+  return text === "" ? [] : [{ text: `<system>\n${text}\n</system>` }];
+}
+
+function userParts(blocks: ContentBlock[], toolNames: Map<string, string>): Part[] {
+  const parts: Part[] = [];
+  for (const block of blocks) {
+    if (block.type === "tool_result") parts.push(...toolResultParts(block as ToolResultBlock, toolNames));
+    else parts.push(...blockParts(block));
+  }
+  return parts;
+}
+
+/** functionResponse first, then any images or documents the result carried (Gemini takes them as parts). */
+function toolResultParts(block: ToolResultBlock, toolNames: Map<string, string>): Part[] {
+  const name = toolNames.get(block.tool_use_id);
+  if (name === undefined) {
+    throw new RequestError(`tool_result references tool_use_id "${block.tool_use_id}", which no earlier assistant turn contains`);
+  }
+  const inner = typeof block.content === "string" ? [{ type: "text", text: block.content }] : block.content ?? [];
+  const texts: string[] = [];
+  const extra: Part[] = [];
+  for (const part of inner.flatMap(blockParts)) {
+    if (typeof part.text === "string") texts.push(part.text);
+    else extra.push(part);
+  }
+  const output = texts.join("\n");
+  const response = block.is_error ? { error: output } : { output };
+  return [{ functionResponse: { name, response } }, ...extra];
+}
+
+/** One user-side content block → parts. Blocks Gemini has no counterpart for are left out. */
+function blockParts(block: ContentBlock): Part[] {
+  switch (block.type) {
+    case "text":
+      return typeof block.text === "string" && block.text !== "" ? [{ text: block.text }] : [];
+    case "image":
+      return [sourcePart(block.source as ImageSource, "image")];
+    case "document":
+      return documentParts(block);
+    case "search_result":
+      return searchResultParts(block);
+    default:
+      return [];
+  }
+}
+
+function documentParts(block: ContentBlock): Part[] {
+  const source = block.source as Record<string, unknown> | undefined;
+  if (source?.type === "text" && typeof source.data === "string") return [{ text: source.data }];
+  if (source?.type === "content" && Array.isArray(source.content)) return (source.content as ContentBlock[]).flatMap(blockParts);
+  return source ? [sourcePart(source as ImageSource, "document")] : [];
+}
+
+function searchResultParts(block: ContentBlock): Part[] {
+  const inner = Array.isArray(block.content) ? (block.content as ContentBlock[]) : [];
+  const body = inner.flatMap(blockParts).map((p) => p.text ?? "").join("\n");
+  return [{ text: `${String(block.title ?? "")} (${String(block.source ?? "")})\n${body}` }];
+}
+
+function sourcePart(source: ImageSource, what: string): Part {
+  if (source.type === "base64" && typeof source.data === "string") {
+    return { inlineData: { mimeType: String(source.media_type ?? "application/octet-stream"), data: source.data } };
+  }
+  if (source.type === "url" && typeof source.url === "string") {
+    if (FILE_URI.test(source.url)) return { fileData: { mimeType: guessMime(source.url), fileUri: source.url } };
+    return { text: `[${what} not included, this upstream cannot fetch URLs: ${source.url}]` };
+  }
+  const fileId = (source as { file_id?: unknown }).file_id;
+  const ref = typeof fileId === "string" ? `file ${fileId}` : `${String(source.type)} source`;
+  return { text: `[${what} not included: ${ref}]` };
+}
+
+function guessMime(url: string): string {
+  const ext = /\.([a-z0-9]+)(?:[?#]|$)/i.exec(url)?.[1]?.toLowerCase() ?? "";
+  return MIME_BY_EXTENSION[ext] ?? "image/jpeg";
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,191 @@
+import type { StreamEvent } from "../anthropic/types.ts";
+import type { StreamTranslator } from "../../stream/pipeline.ts";
+import type { SseMessage } from "../../stream/sse.ts";
+import { CcmuxError } from "../../util/errors.ts";
+import { messageId, toolUseId } from "../shared/ids.ts";
+import { PLACEHOLDER_SIGNATURE } from "../shared/thinking-signature.ts";
+import { googleErrorEvent } from "./errors.ts";
+import { blockedNote, finishToStopReason, geminiUsage, unwrapCodeAssist, type GeminiResponseOptions } from "./response.ts";
+import { parkSignature, type ParkedKind } from "./signature.ts";
+import type { GenerateContentResponse, Part, UsageMetadata } from "./types.ts";
+
+export interface GeminiStreamOptions extends GeminiResponseOptions {
+  /** Chunks arrive as `{response:{…}, traceId}`. The wrapper is also recognised without this flag. */
+  codeAssist?: boolean;
+}
+
+export interface GeminiStreamState {
+  opts: GeminiStreamOptions;
+  started: boolean;
+  /** An error event or message_stop was sent; nothing more may follow. */
+  done: boolean;
+  nextIndex: number;
+  open: { type: "text" | "thinking"; index: number } | null;
+  sawToolUse: boolean;
+  finishReason?: string;
+  finishMessage?: string;
+  blockReason?: string;
+  usage?: UsageMetadata;
+}
+
+/**
+ * `streamGenerateContent?alt=sse` → Anthropic events. Every SSE message is a whole
+ * GenerateContentResponse holding only new parts (functionCalls arrive whole) and cumulative
+ * usage; the stream has no terminator, so message_delta/message_stop are sent by `finish`.
+ */
+export function geminiStreamTranslator(opts: GeminiStreamOptions): StreamTranslator<GeminiStreamState> {
+  return {
+    init: () => ({ opts, started: false, done: false, nextIndex: 0, open: null, sawToolUse: false }),
+    step,
+    finish,
+    fail: (state, err) => terminate(state, errorEvent(err)),
+  };
+}
+
+function step(state: GeminiStreamState, msg: SseMessage): StreamEvent[] {
+  if (state.done || msg.data.trim() === "") return [];
+  let chunk: GenerateContentResponse;
+  try {
+    chunk = unwrapCodeAssist(JSON.parse(msg.data));
+  } catch {
+    return terminate(state, apiError(`Gemini sent a stream chunk that is not JSON: ${msg.data.slice(0, 200)}`));
+  }
+  if (chunk.error) return terminate(state, googleErrorEvent(chunk.error));
+  if (chunk.usageMetadata) state.usage = chunk.usageMetadata;
+  const events = state.started ? [] : [messageStart(state)];
+  state.started = true;
+  const candidate = chunk.candidates?.[0];
+  for (const part of candidate?.content?.parts ?? []) events.push(...partEvents(state, part));
+  if (candidate?.finishReason) {
+    state.finishReason = candidate.finishReason;
+    state.finishMessage = candidate.finishMessage;
+  }
+  if (!candidate && chunk.promptFeedback?.blockReason) state.blockReason = chunk.promptFeedback.blockReason;
+  return events;
+}
+
+function finish(state: GeminiStreamState): StreamEvent[] {
+  if (state.done) return [];
+  if (!state.started) return terminate(state, apiError("Gemini stream ended before sending any response"));
+  if (state.blockReason) {
+    const note = [...closeOpen(state), ...textEvents(state, blockedNote(state.blockReason))];
+    return [...note, ...messageEnd(state, "refusal")];
+  }
+  if (state.finishReason === "MALFORMED_FUNCTION_CALL") {
+    const detail = state.finishMessage ? `: ${state.finishMessage}` : "";
+    return terminate(state, apiError(`Gemini produced a malformed function call${detail}`));
+  }
+  if (!state.finishReason) return terminate(state, apiError("Gemini stream ended without a finish reason"));
+  return [...closeOpen(state), ...messageEnd(state, finishToStopReason(state.finishReason, state.sawToolUse))];
+}
+
+function partEvents(state: GeminiStreamState, part: Part): StreamEvent[] {
+  const signature = typeof part.thoughtSignature === "string" && part.thoughtSignature !== "" ? part.thoughtSignature : undefined;
+  if (part.functionCall) {
+    const id = toolUseId(state.opts.idFactory);
+    const events = closeOpen(state);
+    if (signature) events.push(...parkedEvents(state, "call", signature, id));
+    events.push(...toolUseEvents(state, id, part.functionCall.name, part.functionCall.args ?? {}));
+    state.sawToolUse = true;
+    return events;
+  }
+  if (typeof part.text !== "string") return [];
+  const type = part.thought ? "thinking" : "text";
+  const events: StreamEvent[] = [];
+  if (part.text !== "") {
+    events.push(...ensureOpen(state, type));
+    const delta = type === "thinking" ? { type: "thinking_delta", thinking: part.text } : { type: "text_delta", text: part.text };
+    events.push({ type: "content_block_delta", index: state.open!.index, delta });
+  }
+  if (!signature) return events;
+  if (type === "thinking" && state.open?.type === "thinking") return [...events, ...closeOpen(state, park(state, "thought", signature))];
+  if (type === "thinking") return [...events, ...closeOpen(state), ...parkedEvents(state, "thought", signature)];
+  return [...events, ...closeOpen(state), ...parkedEvents(state, "text", signature)];
+}
+
+function ensureOpen(state: GeminiStreamState, type: "text" | "thinking"): StreamEvent[] {
+  if (state.open?.type === type) return [];
+  const events = closeOpen(state);
+  const index = state.nextIndex++;
+  state.open = { type, index };
+  const block = type === "thinking" ? { type, thinking: "", signature: "" } : { type, text: "" };
+  events.push({ type: "content_block_start", index, content_block: block });
+  return events;
+}
+
+/** Closes the open block; a thinking block first gets its signature (the placeholder if Gemini sent none). */
+function closeOpen(state: GeminiStreamState, signature = PLACEHOLDER_SIGNATURE): StreamEvent[] {
+  const open = state.open;
+  if (!open) return [];
+  state.open = null;
+  const stop = { type: "content_block_stop", index: open.index };
+  if (open.type === "text") return [stop];
+  return [{ type: "content_block_delta", index: open.index, delta: { type: "signature_delta", signature } }, stop];
+}
+
+function park(state: GeminiStreamState, kind: ParkedKind, signature: string, toolUseId = ""): string {
+  return parkSignature({ kind, scope: state.opts.signatureScope ?? "", toolUseId, signature });
+}
+
+/** An empty thinking block whose only content is a parked signature. */
+function parkedEvents(state: GeminiStreamState, kind: ParkedKind, signature: string, id = ""): StreamEvent[] {
+  const index = state.nextIndex++;
+  return [
+    { type: "content_block_start", index, content_block: { type: "thinking", thinking: "", signature: "" } },
+    { type: "content_block_delta", index, delta: { type: "signature_delta", signature: park(state, kind, signature, id) } },
+    { type: "content_block_stop", index },
+  ];
+}
+
+function toolUseEvents(state: GeminiStreamState, id: string, name: string, args: Record<string, unknown>): StreamEvent[] {
+  const index = state.nextIndex++;
+  return [
+    { type: "content_block_start", index, content_block: { type: "tool_use", id, name, input: {} } },
+    { type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: JSON.stringify(args) } },
+    { type: "content_block_stop", index },
+  ];
+}
+
+function textEvents(state: GeminiStreamState, text: string): StreamEvent[] {
+  return [...ensureOpen(state, "text"), { type: "content_block_delta", index: state.open!.index, delta: { type: "text_delta", text } }, ...closeOpen(state)];
+}
+
+function messageStart(state: GeminiStreamState): StreamEvent {
+  const message = {
+    id: messageId(state.opts.idFactory),
+    type: "message",
+    role: "assistant",
+    model: state.opts.model,
+    content: [],
+    stop_reason: null,
+    stop_sequence: null,
+    usage: geminiUsage(state.usage),
+  };
+  return { type: "message_start", message };
+}
+
+function messageEnd(state: GeminiStreamState, stopReason: string): StreamEvent[] {
+  state.done = true;
+  return [
+    { type: "message_delta", delta: { stop_reason: stopReason, stop_sequence: null }, usage: geminiUsage(state.usage) },
+    { type: "message_stop" },
+  ];
+}
+
+/** Closes what is open and ends the stream with an error event. */
+function terminate(state: GeminiStreamState, error: StreamEvent): StreamEvent[] {
+  if (state.done) return [];
+  const events = closeOpen(state);
+  state.done = true;
+  return [...events, error];
+}
+
+function apiError(message: string): StreamEvent {
+  return { type: "error", error: { type: "api_error", message } };
+}
+
+function errorEvent(err: unknown): StreamEvent {
+  if (err instanceof CcmuxError) return { type: "error", error: { type: err.type, message: err.message } };
+  const message = err instanceof Error ? err.message : String(err);
+  return apiError(`Gemini stream failed: ${message}`);
+}
