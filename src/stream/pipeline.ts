@@ -42,18 +42,21 @@ export function translateSseStream<S>(
   };
 
   return new ReadableStream<Uint8Array>({
+    // A pull that enqueues nothing is never called again, so keep reading until a step yields events.
     async pull(controller) {
-      if (ended) return;
-      let result: Awaited<ReturnType<typeof reader.read>>;
-      try {
-        result = await reader.read();
-      } catch (err) {
-        end(controller, translator.fail(state, err));
-        reader.cancel(err).catch(() => {});
-        return;
+      while (!ended) {
+        let result: Awaited<ReturnType<typeof reader.read>>;
+        try {
+          result = await reader.read();
+        } catch (err) {
+          end(controller, translator.fail(state, err));
+          reader.cancel(err).catch(() => {});
+          return;
+        }
+        if (result.done) return end(controller, translator.finish(state));
+        const events = translator.step(state, result.value);
+        if (events.length > 0) return push(controller, events);
       }
-      if (result.done) end(controller, translator.finish(state));
-      else push(controller, translator.step(state, result.value));
     },
     cancel(reason) {
       ended = true;
