@@ -1,0 +1,127 @@
+import type { ContentBlock, MessageResponse, StopReason, Usage } from "../anthropic/types.ts";
+import { type IdFactory, messageId, toolUseId } from "../shared/ids.ts";
+import { TranslateError } from "../../util/errors.ts";
+import { responseFailureError } from "./errors.ts";
+import { callIdToToolUseId, encodeReasoningSignature } from "./opaque-state.ts";
+import type { OutputItem, ResponseObject, ResponsesUsage } from "./types.ts";
+
+export interface FromResponsesOptions {
+  /** The model name reported to the client. */
+  model: string;
+  idFactory?: IdFactory;
+}
+
+/** A completed Responses `response` object → an Anthropic message. A failed one throws UpstreamError. */
+export function fromResponsesResponse(body: unknown, opts: FromResponsesOptions): MessageResponse {
+  const response = asResponseObject(body);
+  if (response.status === "failed" || (response.error !== null && response.error !== undefined)) throw responseFailureError(response.error);
+  const content: ContentBlock[] = [];
+  let sawToolCall = false;
+  for (const item of response.output ?? []) {
+    const block = outputItemToBlock(item, opts.idFactory);
+    if (!block) continue;
+    if (block.type === "tool_use") sawToolCall = true;
+    content.push(block);
+  }
+  return {
+    id: messageId(opts.idFactory),
+    type: "message",
+    role: "assistant",
+    model: opts.model,
+    content,
+    stop_reason: responsesStopReason(response, sawToolCall),
+    stop_sequence: null,
+    usage: responsesUsageToAnthropic(response.usage),
+  };
+}
+
+function asResponseObject(body: unknown): ResponseObject {
+  const candidate = isObject(body) && body.object !== "response" && isObject(body.response) ? body.response : body;
+  if (!isObject(candidate) || !Array.isArray(candidate.output)) {
+    throw new TranslateError("The Responses upstream returned a body without an output array");
+  }
+  return candidate as ResponseObject;
+}
+
+function outputItemToBlock(item: OutputItem, idFactory?: IdFactory): ContentBlock | undefined {
+  switch (item?.type) {
+    case "reasoning": {
+      const thinking = reasoningText(item);
+      const encrypted = typeof item.encrypted_content === "string" ? item.encrypted_content : undefined;
+      if (thinking === "" && !encrypted) return undefined;
+      return { type: "thinking", thinking, signature: encodeReasoningSignature(encrypted) };
+    }
+    case "message": {
+      const text = messageText(item);
+      return text === "" ? undefined : { type: "text", text };
+    }
+    case "function_call":
+      return {
+        type: "tool_use",
+        id: toolUseIdFor(item.call_id, idFactory),
+        name: String(item.name ?? ""),
+        input: parseArguments(item.arguments, item.name),
+      };
+    default:
+      return undefined;
+  }
+}
+
+export function toolUseIdFor(callId: unknown, idFactory?: IdFactory): string {
+  return typeof callId === "string" && callId !== "" ? callIdToToolUseId(callId) : toolUseId(idFactory);
+}
+
+/** The summary parts of a reasoning item (or its raw reasoning text), joined into one thinking text. */
+export function reasoningText(item: OutputItem): string {
+  const parts = [...arrayOf(item.summary), ...arrayOf(item.content)];
+  return parts
+    .map((p) => (isObject(p) && typeof p.text === "string" ? p.text : ""))
+    .filter((t) => t !== "")
+    .join("\n\n");
+}
+
+/** output_text (and refusal) parts of a message item, concatenated. */
+export function messageText(item: OutputItem): string {
+  return arrayOf(item.content)
+    .map((p) => (isObject(p) ? (typeof p.text === "string" ? p.text : typeof p.refusal === "string" ? p.refusal : "") : ""))
+    .join("");
+}
+
+export function parseArguments(args: unknown, name: unknown): unknown {
+  if (typeof args !== "string" || args.trim() === "") return {};
+  try {
+    return JSON.parse(args);
+  } catch {
+    throw new TranslateError(`The Responses upstream sent invalid JSON arguments for tool ${String(name)}: ${args.slice(0, 200)}`);
+  }
+}
+
+/** tool_use when a function call completed; otherwise the incomplete reason decides. */
+export function responsesStopReason(response: ResponseObject | undefined, sawToolCall: boolean): StopReason {
+  if (sawToolCall) return "tool_use";
+  const reason = response?.incomplete_details?.reason;
+  if (reason === "max_output_tokens") return "max_tokens";
+  if (reason === "content_filter") return "refusal";
+  return "end_turn";
+}
+
+const count = (v: unknown): number => (typeof v === "number" && Number.isFinite(v) && v > 0 ? v : 0);
+
+/** Responses input_tokens include cached tokens; Anthropic's exclude them. */
+export function responsesUsageToAnthropic(usage: ResponsesUsage | null | undefined): Usage {
+  const cached = count(usage?.input_tokens_details?.cached_tokens);
+  return {
+    input_tokens: Math.max(0, count(usage?.input_tokens) - cached),
+    cache_creation_input_tokens: 0,
+    cache_read_input_tokens: cached,
+    output_tokens: count(usage?.output_tokens),
+  };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function arrayOf(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}

@@ -1,0 +1,248 @@
+import type { StreamEvent } from "../anthropic/types.ts";
+import { type IdFactory, messageId } from "../shared/ids.ts";
+import { PLACEHOLDER_SIGNATURE } from "../shared/thinking-signature.ts";
+import type { StreamTranslator } from "../../stream/pipeline.ts";
+import type { SseMessage } from "../../stream/sse.ts";
+import { CcmuxError } from "../../util/errors.ts";
+import { errorEventFor } from "./errors.ts";
+import { encodeReasoningSignature } from "./opaque-state.ts";
+import { messageText, reasoningText, responsesStopReason, responsesUsageToAnthropic, toolUseIdFor } from "./response.ts";
+import type { OutputItem, ResponseObject, ResponsesError } from "./types.ts";
+
+export interface ResponsesStreamOptions {
+  /** The model name reported to the client. */
+  model: string;
+  idFactory?: IdFactory;
+}
+
+type BlockKind = "thinking" | "text" | "tool_use";
+
+/** One upstream output item. Text and thinking blocks start lazily, so empty items leave no empty blocks. */
+interface ItemState {
+  kind: BlockKind;
+  open: boolean;
+  /** A delta reached the client for this item. */
+  streamed: boolean;
+  summaryIndex: number;
+  toolUse?: { id: string; name: string };
+}
+
+export interface ResponsesStreamState {
+  started: boolean;
+  ended: boolean;
+  nextIndex: number;
+  current?: ItemState;
+  items: Map<number, ItemState>;
+  sawToolCall: boolean;
+}
+
+type Data = Record<string, unknown>;
+
+/** Responses SSE events → Anthropic stream events. Pure; never throws. */
+export function responsesStreamTranslator(opts: ResponsesStreamOptions): StreamTranslator<ResponsesStreamState> {
+  const run = (fn: (ctx: Ctx) => void): StreamEvent[] => {
+    const ctx: Ctx = { opts, out: [] };
+    fn(ctx);
+    return ctx.out;
+  };
+  return {
+    init: () => ({ started: false, ended: false, nextIndex: 0, items: new Map(), sawToolCall: false }),
+    step: (state, msg) =>
+      run((ctx) => {
+        const data = state.ended ? undefined : parseData(msg);
+        if (!data) return;
+        try {
+          handle(ctx, state, typeof data.type === "string" ? data.type : (msg.event ?? ""), data);
+        } catch (err) {
+          terminate(ctx, state, { type: "error", error: { type: "api_error", message: `Failed to translate the Responses stream: ${String(err)}` } });
+        }
+      }),
+    finish: (state) =>
+      run((ctx) => {
+        if (!state.ended) terminate(ctx, state, errorEventFor(undefined, "The Responses stream closed before response.completed"));
+      }),
+    fail: (state, err) =>
+      run((ctx) => {
+        if (state.ended) return;
+        const type = err instanceof CcmuxError ? err.type : "api_error";
+        const message = err instanceof Error ? err.message : String(err);
+        terminate(ctx, state, { type: "error", error: { type, message: `The Responses stream broke: ${message}` } });
+      }),
+  };
+}
+
+interface Ctx {
+  opts: ResponsesStreamOptions;
+  out: StreamEvent[];
+}
+
+function parseData(msg: SseMessage): Data | undefined {
+  try {
+    const data: unknown = JSON.parse(msg.data);
+    return typeof data === "object" && data !== null && !Array.isArray(data) ? (data as Data) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function handle(ctx: Ctx, state: ResponsesStreamState, type: string, data: Data): void {
+  const index = typeof data.output_index === "number" ? data.output_index : -1;
+  const delta = typeof data.delta === "string" ? data.delta : "";
+  switch (type) {
+    case "response.created":
+    case "response.in_progress":
+    case "response.queued":
+      return ensureStarted(ctx, state);
+    case "response.output_item.added":
+      return addItem(ctx, state, index, data.item as OutputItem);
+    case "response.reasoning_summary_text.delta":
+    case "response.reasoning_text.delta":
+      return thinkingDelta(ctx, state, index, delta, typeof data.summary_index === "number" ? data.summary_index : 0);
+    case "response.output_text.delta":
+    case "response.refusal.delta":
+      return emitDelta(ctx, state, itemFor(state, index, "text"), { type: "text_delta", text: delta });
+    case "response.function_call_arguments.delta":
+      return argumentsDelta(ctx, state, index, delta);
+    case "response.output_item.done":
+      return finishItem(ctx, state, index, data.item as OutputItem);
+    case "response.completed":
+    case "response.incomplete":
+      return complete(ctx, state, data.response as ResponseObject | undefined);
+    case "response.failed":
+      return terminate(ctx, state, errorEventFor((data.response as ResponseObject | undefined)?.error, "The Responses upstream failed the response"));
+    case "error":
+      return terminate(ctx, state, errorEventFor((data.error as ResponsesError | undefined) ?? (data as ResponsesError), "The Responses upstream sent an error"));
+  }
+}
+
+function ensureStarted(ctx: Ctx, state: ResponsesStreamState): void {
+  if (state.started) return;
+  state.started = true;
+  const usage = { input_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 0 };
+  const message = { id: messageId(ctx.opts.idFactory), type: "message", role: "assistant", model: ctx.opts.model, content: [], stop_reason: null, stop_sequence: null, usage };
+  ctx.out.push({ type: "message_start", message });
+}
+
+function addItem(ctx: Ctx, state: ResponsesStreamState, index: number, item: OutputItem | undefined): void {
+  ensureStarted(ctx, state);
+  const kind = kindOf(item?.type);
+  if (!kind || !item) return;
+  const st = newItem(state, index, kind);
+  if (kind !== "tool_use") return;
+  st.toolUse = { id: toolUseIdFor(item.call_id, ctx.opts.idFactory), name: String(item.name ?? "") };
+  openBlock(ctx, state, st);
+}
+
+function kindOf(type: unknown): BlockKind | undefined {
+  if (type === "reasoning") return "thinking";
+  if (type === "message") return "text";
+  if (type === "function_call") return "tool_use";
+  return undefined;
+}
+
+function newItem(state: ResponsesStreamState, index: number, kind: BlockKind): ItemState {
+  const st: ItemState = { kind, open: false, streamed: false, summaryIndex: 0 };
+  state.items.set(index, st);
+  return st;
+}
+
+/** The item at `index`, created on the fly when its output_item.added never came. */
+function itemFor(state: ResponsesStreamState, index: number, kind: BlockKind): ItemState {
+  const st = state.items.get(index);
+  return st && st.kind === kind ? st : newItem(state, index, kind);
+}
+
+/** Summary parts of one reasoning item share one thinking block, separated by a blank line. */
+function thinkingDelta(ctx: Ctx, state: ResponsesStreamState, index: number, delta: string, summaryIndex: number): void {
+  const st = itemFor(state, index, "thinking");
+  const separator = st.streamed && summaryIndex !== st.summaryIndex ? "\n\n" : "";
+  st.summaryIndex = summaryIndex;
+  emitDelta(ctx, state, st, { type: "thinking_delta", thinking: separator + delta });
+}
+
+function argumentsDelta(ctx: Ctx, state: ResponsesStreamState, index: number, delta: string): void {
+  const st = state.items.get(index);
+  if (st?.kind !== "tool_use" || !st.open) return; // no name/id to open a block with, or already closed
+  emitDelta(ctx, state, st, { type: "input_json_delta", partial_json: delta });
+}
+
+function emitDelta(ctx: Ctx, state: ResponsesStreamState, st: ItemState, delta: Data): void {
+  const text = (delta.text ?? delta.thinking ?? delta.partial_json) as string;
+  if (text === "") return;
+  ensureStarted(ctx, state);
+  if (!st.open) openBlock(ctx, state, st);
+  st.streamed = true;
+  ctx.out.push({ type: "content_block_delta", index: state.nextIndex - 1, delta });
+}
+
+function openBlock(ctx: Ctx, state: ResponsesStreamState, st: ItemState): void {
+  if (state.current) closeBlock(ctx, state, state.current);
+  const block =
+    st.kind === "thinking"
+      ? { type: "thinking", thinking: "", signature: "" }
+      : st.kind === "text"
+        ? { type: "text", text: "" }
+        : { type: "tool_use", id: st.toolUse?.id, name: st.toolUse?.name, input: {} };
+  ctx.out.push({ type: "content_block_start", index: state.nextIndex++, content_block: block });
+  st.open = true;
+  state.current = st;
+}
+
+/** Closes the open block; a thinking block closed before its item is done still gets a signature. */
+function closeBlock(ctx: Ctx, state: ResponsesStreamState, st: ItemState, signature = PLACEHOLDER_SIGNATURE): void {
+  if (!st.open) return;
+  const index = state.nextIndex - 1;
+  if (st.kind === "thinking") ctx.out.push({ type: "content_block_delta", index, delta: { type: "signature_delta", signature } });
+  ctx.out.push({ type: "content_block_stop", index });
+  st.open = false;
+  state.current = undefined;
+}
+
+function finishItem(ctx: Ctx, state: ResponsesStreamState, index: number, item: OutputItem | undefined): void {
+  const kind = kindOf(item?.type);
+  if (!kind || !item) return;
+  ensureStarted(ctx, state);
+  const st = state.items.get(index)?.kind === kind ? state.items.get(index)! : undefined;
+  if (kind === "tool_use") return finishToolUse(ctx, state, st, index, item);
+  const current = st ?? newItem(state, index, kind);
+  const encrypted = typeof item.encrypted_content === "string" ? item.encrypted_content : undefined;
+  if (!current.open) {
+    // Nothing streamed for this item (or its block was cut short): send what the done item holds.
+    const text = current.streamed ? "" : kind === "thinking" ? reasoningText(item) : messageText(item);
+    if (text === "" && !(kind === "thinking" && encrypted)) return;
+    openBlock(ctx, state, current);
+    if (text !== "") emitDelta(ctx, state, current, kind === "thinking" ? { type: "thinking_delta", thinking: text } : { type: "text_delta", text });
+  }
+  closeBlock(ctx, state, current, encodeReasoningSignature(encrypted));
+}
+
+function finishToolUse(ctx: Ctx, state: ResponsesStreamState, st: ItemState | undefined, index: number, item: OutputItem): void {
+  let current = st;
+  if (!current) {
+    current = newItem(state, index, "tool_use");
+    current.toolUse = { id: toolUseIdFor(item.call_id, ctx.opts.idFactory), name: String(item.name ?? "") };
+    openBlock(ctx, state, current);
+  }
+  if (!current.open) return;
+  const args = typeof item.arguments === "string" ? item.arguments : "";
+  if (!current.streamed && args !== "") emitDelta(ctx, state, current, { type: "input_json_delta", partial_json: args });
+  closeBlock(ctx, state, current);
+  state.sawToolCall = true;
+}
+
+function complete(ctx: Ctx, state: ResponsesStreamState, response: ResponseObject | undefined): void {
+  ensureStarted(ctx, state);
+  if (state.current) closeBlock(ctx, state, state.current);
+  const sawToolCall = state.sawToolCall || (response?.output ?? []).some((i) => i?.type === "function_call");
+  const stop_reason = responsesStopReason(response, sawToolCall);
+  ctx.out.push({ type: "message_delta", delta: { stop_reason, stop_sequence: null }, usage: responsesUsageToAnthropic(response?.usage) });
+  ctx.out.push({ type: "message_stop" });
+  state.ended = true;
+}
+
+/** Closes what is open and ends the stream with an Anthropic `error` event. */
+function terminate(ctx: Ctx, state: ResponsesStreamState, error: StreamEvent): void {
+  if (state.current) closeBlock(ctx, state, state.current);
+  ctx.out.push(error);
+  state.ended = true;
+}
