@@ -51,6 +51,22 @@ export function serializeTokens(tokens: Tokens): string {
   return `${JSON.stringify(Object.fromEntries(tokens), null, 2)}\n`;
 }
 
+async function readDisk(path: string, runtime: Runtime): Promise<{ tokens: Tokens; info: FileInfo | undefined }> {
+  const info = await runtime.fileInfo(path);
+  if (!info) return { tokens: new Map(), info };
+  const text = await runtime.readText(path);
+  return { tokens: parseTokenFile(path, text ?? ""), info };
+}
+
+async function ensureDir(path: string, runtime: Runtime, log?: Logger): Promise<void> {
+  const dir = dirname(path);
+  await runtime.mkdir(dir, 0o700);
+  const mode = await runtime.fileMode(dir);
+  if (mode !== undefined && mode & 0o077) {
+    log?.warn(`The directory ${dir} is readable by other users (mode ${mode.toString(8)}); consider chmod 700.`);
+  }
+}
+
 function sameFile(a: FileInfo | undefined, b: FileInfo | undefined): boolean {
   if (!a || !b) return a === b;
   return a.mtimeMs === b.mtimeMs && a.size === b.size && a.ino === b.ino;
@@ -75,27 +91,11 @@ export function createTokenStore(opts: TokenStoreOptions): TokenStore {
     return run;
   };
 
-  async function readDisk(): Promise<{ tokens: Tokens; info: FileInfo | undefined }> {
-    const info = await runtime.fileInfo(path);
-    if (!info) return { tokens: new Map(), info };
-    const text = await runtime.readText(path);
-    return { tokens: parseTokenFile(path, text ?? ""), info };
-  }
-
-  async function ensureDir(): Promise<void> {
-    const dir = dirname(path);
-    await runtime.mkdir(dir, 0o700);
-    const mode = await runtime.fileMode(dir);
-    if (mode !== undefined && mode & 0o077) {
-      log?.warn(`The directory ${dir} is readable by other users (mode ${mode.toString(8)}); consider chmod 700.`);
-    }
-  }
-
   function mutate<T>(change: (fresh: Tokens) => { write: boolean; result: T }): Promise<T> {
     return serialize(async () => {
-      await ensureDir();
+      await ensureDir(path, runtime, log);
       return withFileLock(lockPath, { runtime, staleMs: opts.lockStaleMs, timeoutMs: opts.lockTimeoutMs }, async () => {
-        const fresh = await readDisk();
+        const fresh = await readDisk(path, runtime);
         const { write, result } = change(fresh.tokens);
         if (write) await runtime.writeFileAtomic(path, serializeTokens(fresh.tokens), { mode: 0o600, dirMode: 0o700 });
         tokens = fresh.tokens;
@@ -119,7 +119,7 @@ export function createTokenStore(opts: TokenStoreOptions): TokenStore {
     async reload() {
       const info = await runtime.fileInfo(path);
       if (sameFile(info, seen) && (info || tokens.size === 0)) return;
-      const fresh = await readDisk();
+      const fresh = await readDisk(path, runtime);
       tokens = fresh.tokens;
       seen = fresh.info;
     },
