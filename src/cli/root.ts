@@ -9,5 +9,6 @@ export const rootCommand = defineCommand({
   },
   subCommands: {
     serve: () => import("./serve.ts").then((m) => m.serveCommand),
+    auth: () => import("./auth.ts").then((m) => m.authCommand),
   },
 });
