@@ -1,5 +1,6 @@
 import type { ProviderConfig } from "../../config/types.ts";
 import type { MessagesRequest } from "../../translate/anthropic/types.ts";
+import { stripForeignThinking } from "../../translate/anthropic/strip-foreign-thinking.ts";
 import { UpstreamError } from "../../util/errors.ts";
 import { providerKind } from "../catalog.ts";
 import { joinUrl, relayHeaders, upstreamFetch } from "../http.ts";
@@ -52,7 +53,7 @@ export function createAnthropicAdapter(config: ProviderConfig, opts: AnthropicAd
   const authorize = opts.authorize ?? authorizeDefault;
 
   async function attempt(url: string, req: MessagesRequest, ctx: SendContext, creds: Credentials): Promise<Response> {
-    const call: AnthropicCall = { headers: baseHeaders(config, ctx.inbound, req.stream === true), body: { ...req, model: ctx.model } };
+    const call: AnthropicCall = { headers: baseHeaders(config, ctx.inbound, req.stream === true), body: { ...stripForeignThinking(req), model: ctx.model } };
     authorize(call, creds, config, ctx.inbound);
     const init = { method: "POST", headers: call.headers, body: JSON.stringify(call.body) };
     return upstreamFetch(url, init, ctx, config.name, anthropicErrorToUpstream);
