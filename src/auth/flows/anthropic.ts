@@ -1,6 +1,6 @@
 import type { FetchFn } from "../../providers/types.ts";
 import type { ExchangeInput, OAuthFlow, Pkce, StoredToken, TokenGrant } from "../types.ts";
-import { envOverride, grantFrom, postToken, requireRefreshToken, withQuery, type FlowOptions } from "./common.ts";
+import { codeGrant, envOverride, grantFrom, postToken, requireRefreshToken, withQuery, type FlowOptions } from "./common.ts";
 
 /**
  * Current Claude Code constants (protocol.md §2.10); claude-code-mux 0.6.3 still used the older
@@ -32,14 +32,7 @@ export function anthropicFlowParts(kind: "anthropic" | "anthropic-console", auth
         state,
       }),
     async exchangeTokens(input: ExchangeInput, fetch: FetchFn): Promise<TokenGrant> {
-      const json = {
-        grant_type: "authorization_code",
-        code: input.code,
-        state: input.state,
-        redirect_uri: input.redirectUri,
-        client_id: ANTHROPIC_CLIENT_ID,
-        code_verifier: input.pkce.verifier,
-      };
+      const json = { ...codeGrant(input, ANTHROPIC_CLIENT_ID), state: input.state };
       return grantFrom(await postToken(tokenUrl, { json }, fetch, "Token exchange"), now());
     },
     async refresh(token: StoredToken, fetch: FetchFn): Promise<TokenGrant> {

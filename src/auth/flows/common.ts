@@ -2,7 +2,7 @@ import type { FetchFn } from "../../providers/types.ts";
 import { AuthError } from "../../util/errors.ts";
 import { redact } from "../../util/log.ts";
 import { jwtExpiryMs } from "../jwt.ts";
-import type { Env, OAuthKind, StoredToken, TokenGrant } from "../types.ts";
+import type { Env, ExchangeInput, OAuthKind, StoredToken, TokenGrant } from "../types.ts";
 
 export interface FlowOptions {
   /** Read once, when the flow is built: the CCMUX_OAUTH_* URL overrides. */
@@ -78,4 +78,15 @@ export function callbackPort(env: Env, kind: OAuthKind, fallback: number): numbe
   const raw = envOverride(env, kind, "CALLBACK_PORT", "");
   const port = raw === "" ? fallback : Number(raw);
   return Number.isInteger(port) && port >= 0 && port < 65536 ? port : fallback;
+}
+
+/** The authorization_code grant fields every flow sends (PKCE: the verifier proves we started the login). */
+export function codeGrant(input: ExchangeInput, clientId: string): Record<string, string> {
+  return {
+    grant_type: "authorization_code",
+    code: input.code,
+    redirect_uri: input.redirectUri,
+    client_id: clientId,
+    code_verifier: input.pkce.verifier,
+  };
 }

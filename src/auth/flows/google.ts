@@ -1,7 +1,7 @@
 import type { FetchFn } from "../../providers/types.ts";
 import type { Logger } from "../../util/log.ts";
 import type { ExchangeInput, OAuthFlow, Pkce, StoredToken, TokenGrant } from "../types.ts";
-import { callbackPort, envOverride, grantFrom, postToken, requireRefreshToken, withQuery, type FlowOptions } from "./common.ts";
+import { callbackPort, codeGrant, envOverride, grantFrom, postToken, requireRefreshToken, withQuery, type FlowOptions } from "./common.ts";
 import { CODE_ASSIST_URL, discoverCodeAssistProject } from "./google-project.ts";
 
 export const GOOGLE_CLIENT_ID = "681255809395-oo8ft2oprdrnp9e3aqf6av3hmdib135j.apps.googleusercontent.com";
@@ -54,14 +54,7 @@ export function createGoogleFlow(opts: GoogleFlowOptions): OAuthFlow {
         prompt: "consent",
       }),
     async exchange(input: ExchangeInput, fetch: FetchFn): Promise<TokenGrant> {
-      const form = {
-        grant_type: "authorization_code",
-        code: input.code,
-        redirect_uri: input.redirectUri,
-        client_id: GOOGLE_CLIENT_ID,
-        client_secret: GOOGLE_CLIENT_SECRET,
-        code_verifier: input.pkce.verifier,
-      };
+      const form = { ...codeGrant(input, GOOGLE_CLIENT_ID), client_secret: GOOGLE_CLIENT_SECRET };
       const grant = grantFrom(await postToken(tokenUrl, { form }, fetch, "Token exchange"), now());
       return { ...grant, project_id: await discover(grant.access_token, fetch) };
     },

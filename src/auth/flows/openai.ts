@@ -1,7 +1,7 @@
 import type { FetchFn } from "../../providers/types.ts";
 import { chatgptAccountId } from "../jwt.ts";
 import type { ExchangeInput, OAuthFlow, Pkce, StoredToken, TokenGrant } from "../types.ts";
-import { callbackPort, envOverride, grantFrom, postToken, requireRefreshToken, withQuery, type FlowOptions } from "./common.ts";
+import { callbackPort, codeGrant, envOverride, grantFrom, postToken, requireRefreshToken, withQuery, type FlowOptions } from "./common.ts";
 
 export const OPENAI_CLIENT_ID = "app_EMoamEEZ73f0CkXaXp7hrann";
 export const OPENAI_AUTHORIZE_URL = "https://auth.openai.com/oauth/authorize";
@@ -41,13 +41,7 @@ export function createOpenAIFlow(opts: FlowOptions): OAuthFlow {
         originator: "codex_cli_rs",
       }),
     async exchange(input: ExchangeInput, fetch: FetchFn): Promise<TokenGrant> {
-      const form = {
-        grant_type: "authorization_code",
-        code: input.code,
-        redirect_uri: input.redirectUri,
-        client_id: OPENAI_CLIENT_ID,
-        code_verifier: input.pkce.verifier,
-      };
+      const form = codeGrant(input, OPENAI_CLIENT_ID);
       const data = await postToken(tokenUrl, { form }, fetch, "Token exchange");
       return withAccount(grantFrom(data, now()), data);
     },
