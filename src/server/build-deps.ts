@@ -5,11 +5,15 @@ import type { FetchFn } from "../providers/types.ts";
 import { compileRouter } from "../router/compile.ts";
 import type { Logger } from "../util/log.ts";
 import type { AppDeps } from "./deps.ts";
+import type { AuthContext } from "./auth-context.ts";
 
 export interface BuildDepsOptions {
   log: Logger;
   version: string;
   fetch?: FetchFn;
+  /** Token store and OAuth flows; their credential sources serve `auth_type = "oauth"` providers. */
+  auth?: AuthContext;
+  /** Credential sources for other dynamic auth types (ADC); tried after `auth`. */
   dynamicCredentials?: DynamicSourceFactory;
   bound?: { host: string; port: number };
   startedAt?: number;
@@ -22,7 +26,8 @@ export function buildDeps(config: Config, opts: BuildDepsOptions): AppDeps {
     config,
     router: compileRouter(config),
     adapters,
-    credentials: createCredentialResolver(adapters, opts.dynamicCredentials),
+    credentials: createCredentialResolver(adapters, (config) => opts.auth?.credentials(config) ?? opts.dynamicCredentials?.(config)),
+    auth: opts.auth,
     fetch: opts.fetch ?? ((input, init) => fetch(input, init)),
     log: opts.log,
     version: opts.version,

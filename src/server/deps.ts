@@ -2,6 +2,7 @@ import type { Config } from "../config/types.ts";
 import type { FetchFn, ProviderAdapter, CredentialSource } from "../providers/types.ts";
 import type { Logger } from "../util/log.ts";
 import type { CompiledRouter } from "../router/compile.ts";
+import type { AuthContext } from "./auth-context.ts";
 
 /** Resolves the credential source for a provider (API key, pass-through, OAuth token store, ADC). */
 export type CredentialResolver = (provider: ProviderAdapter, inbound: Headers) => CredentialSource;
@@ -19,6 +20,8 @@ export interface AppDeps {
   log: Logger;
   version: string;
   startedAt: number;
+  /** Token store and OAuth flows (absent in tests that don't need them). */
+  auth?: AuthContext;
   /** Where the server is bound; admin routes only answer for this host. */
   bound?: { host: string; port: number };
 }

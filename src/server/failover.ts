@@ -1,7 +1,7 @@
 import type { MessagesRequest } from "../translate/anthropic/types.ts";
 import type { Candidate, Resolution } from "../router/resolve.ts";
 import type { ProviderAdapter, SendContext } from "../providers/types.ts";
-import { ClientAbort, RequestError, UpstreamError, toAnthropicError } from "../util/errors.ts";
+import { CcmuxError, ClientAbort, RequestError, UpstreamError, toAnthropicError } from "../util/errors.ts";
 import type { AppDeps } from "./deps.ts";
 
 export interface Attempt {
@@ -47,14 +47,15 @@ function summarize(attempts: Attempt[]): string {
 
 function allFailed(attempts: Attempt[], last: unknown, model: string): UpstreamError {
   const tried = summarize(attempts);
-  if (last instanceof UpstreamError) {
+  if (last instanceof CcmuxError) {
+    const upstream = last instanceof UpstreamError ? last : undefined;
     return new UpstreamError({
       status: last.status,
       type: last.type,
       message: `${last.message} (all providers for model "${model}" failed; tried: ${tried})`,
-      retryable: last.retryable,
-      retryAfter: last.retryAfter,
-      headers: last.headers,
+      retryable: upstream?.retryable,
+      retryAfter: upstream?.retryAfter,
+      headers: upstream?.headers,
     });
   }
   return new UpstreamError({ status: 502, message: `No provider could serve model "${model}"; tried: ${tried}`, retryable: true });

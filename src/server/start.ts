@@ -3,6 +3,7 @@ import { runtime, type RunningServer } from "../runtime/index.ts";
 import type { Logger } from "../util/log.ts";
 import { createApp } from "./app.ts";
 import { buildDeps } from "./build-deps.ts";
+import { createAuthContext } from "./auth-context.ts";
 import type { AppDeps, DepsHolder } from "./deps.ts";
 
 export interface StartOptions {
@@ -40,7 +41,8 @@ function isAddrInUse(err: unknown): boolean {
 /** Binds the server, prints the banner and stops gracefully on SIGINT/SIGTERM. */
 export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const { server: srv } = opts.config;
-  let deps = buildDeps(opts.config, { log: opts.log, version: opts.version });
+  const auth = createAuthContext({ env: runtime.envAll(), runtime, log: opts.log, fetch: (i, init) => fetch(i, init) });
+  let deps = buildDeps(opts.config, { log: opts.log, version: opts.version, auth });
   const holder: DepsHolder = { current: () => deps };
   const app = createApp(holder);
   let running: RunningServer;

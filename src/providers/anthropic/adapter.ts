@@ -1,6 +1,7 @@
 import type { ProviderConfig } from "../../config/types.ts";
 import type { MessagesRequest } from "../../translate/anthropic/types.ts";
 import { stripForeignThinking } from "../../translate/anthropic/strip-foreign-thinking.ts";
+import { shapeClaudeOAuthRequest } from "../../auth/claude-shaping.ts";
 import { UpstreamError } from "../../util/errors.ts";
 import { providerKind } from "../catalog.ts";
 import { joinUrl, relayHeaders, upstreamFetch } from "../http.ts";
@@ -17,7 +18,16 @@ export interface AnthropicCall {
 /** Adds the credential to an outgoing call; OAuth providers also reshape the body (Claude Pro/Max rules). */
 export type AnthropicAuthorizer = (call: AnthropicCall, creds: Credentials, config: ProviderConfig, inbound: Headers) => void;
 
+/** Claude Pro/Max tokens: Bearer, the oauth beta and the Claude Code identity block. */
+function authorizeClaudeOAuth(call: AnthropicCall, accessToken: string): void {
+  const shaped = shapeClaudeOAuthRequest(call.body, call.headers.get("anthropic-beta"), accessToken);
+  call.body = shaped.body;
+  for (const name of shaped.headers.delete) call.headers.delete(name);
+  for (const [name, value] of Object.entries(shaped.headers.set)) call.headers.set(name, value);
+}
+
 function authorizeDefault(call: AnthropicCall, creds: Credentials, config: ProviderConfig, inbound: Headers): void {
+  if (config.auth_type === "oauth" && creds.accessToken) return authorizeClaudeOAuth(call, creds.accessToken);
   if (config.auth_type === "passthrough") {
     for (const name of ["x-api-key", "authorization"]) {
       const v = inbound.get(name);

@@ -1,0 +1,24 @@
+import { join } from "node:path";
+import { createFlowRegistry, type FlowRegistry } from "../auth/flows/index.ts";
+import { oauthSourceFactory } from "../auth/refresh.ts";
+import { createTokenStore, TOKEN_FILE_NAME } from "../auth/store.ts";
+import type { TokenStore } from "../auth/types.ts";
+import { dataDir, type Env } from "../config/paths.ts";
+import type { DynamicSourceFactory } from "../providers/credentials.ts";
+import type { FetchFn } from "../providers/types.ts";
+import type { Runtime } from "../runtime/index.ts";
+import type { Logger } from "../util/log.ts";
+
+/** The token store and OAuth flows a server shares across config reloads. */
+export interface AuthContext {
+  store: TokenStore;
+  flows: FlowRegistry;
+  credentials: DynamicSourceFactory;
+}
+
+/** Nothing is read here: the store loads (and re-checks the file) when a provider first asks for a token. */
+export function createAuthContext(opts: { env: Env; runtime: Runtime; log: Logger; fetch: FetchFn }): AuthContext {
+  const store = createTokenStore({ path: join(dataDir(opts.env), TOKEN_FILE_NAME), runtime: opts.runtime, log: opts.log });
+  const flows = createFlowRegistry({ env: opts.env, log: opts.log });
+  return { store, flows, credentials: oauthSourceFactory({ store, flows, fetch: opts.fetch, log: opts.log }) };
+}
