@@ -2,7 +2,7 @@ import type { Runtime } from "../runtime/index.ts";
 import { AuthError } from "../util/errors.ts";
 import type { Logger } from "../util/log.ts";
 import { PAGE_HEADERS, renderPage, type PageContent } from "./html.ts";
-import { sameString } from "./pkce.ts";
+import { safeEqual } from "../util/safe-equal.ts";
 import type { CallbackSpec } from "./types.ts";
 
 export interface CallbackServer {
@@ -27,7 +27,7 @@ type Outcome = { code: string } | { error: string };
 export function handleCallback(url: URL, state: string): { response: Response; outcome?: Outcome } {
   const q = url.searchParams;
   const got = q.get("state");
-  if (!got || !sameString(got, state)) {
+  if (!got || !safeEqual(got, state)) {
     return { response: page(400, { title: "Unknown login", message: "This link does not belong to the ccmux login that is waiting. Start the login again." }) };
   }
   const error = q.get("error");

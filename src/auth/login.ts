@@ -3,7 +3,8 @@ import type { LineReader, Runtime } from "../runtime/index.ts";
 import { AuthError } from "../util/errors.ts";
 import type { Logger } from "../util/log.ts";
 import { startCallbackServer, type CallbackServer } from "./callback.ts";
-import { createPkce, createState, sameString } from "./pkce.ts";
+import { createPkce, createState } from "./pkce.ts";
+import { safeEqual } from "../util/safe-equal.ts";
 import type { OAuthFlow, StoredToken, TokenGrant, TokenStore } from "./types.ts";
 
 export const LOGIN_TIMEOUT_MS = 5 * 60_000;
@@ -58,7 +59,7 @@ async function readPasted(opts: LoginOptions, input: LineReader, state: string):
     try {
       const pasted = parsePasted(line);
       if (!pasted.code) throw new AuthError("That contains no authorization code.", 400);
-      if (pasted.state !== undefined && !sameString(pasted.state, state)) {
+      if (pasted.state !== undefined && !safeEqual(pasted.state, state)) {
         throw new AuthError("That code belongs to a different login (its state does not match).", 400);
       }
       return pasted;

@@ -6,7 +6,8 @@ import { parseKind, tokenKind } from "../../src/auth/flows/index.ts";
 import { escapeHtml } from "../../src/auth/html.ts";
 import { chatgptAccountId, decodeJwtClaims } from "../../src/auth/jwt.ts";
 import { parsePasted } from "../../src/auth/login.ts";
-import { createPkce, createState, sameString } from "../../src/auth/pkce.ts";
+import { createPkce, createState } from "../../src/auth/pkce.ts";
+import { safeEqual } from "../../src/util/safe-equal.ts";
 import { expiryMs } from "../../src/auth/refresh.ts";
 import type { MessagesRequest } from "../../src/translate/anthropic/types.ts";
 
@@ -25,9 +26,9 @@ describe("pkce and state", () => {
     const states = new Set(Array.from({ length: 50 }, createState));
     expect(states.size).toBe(50);
     expect(states.has(pkce.verifier)).toBe(false);
-    expect(sameString("abc", "abc")).toBe(true);
-    expect(sameString("abc", "abd")).toBe(false);
-    expect(sameString("abc", "abcd")).toBe(false);
+    expect(safeEqual("abc", "abc")).toBe(true);
+    expect(safeEqual("abc", "abd")).toBe(false);
+    expect(safeEqual("abc", "abcd")).toBe(false);
   });
 });
 

@@ -1,19 +1,13 @@
 import type { MiddlewareHandler } from "hono";
 import { AuthError } from "../../util/errors.ts";
 import type { DepsHolder } from "../deps.ts";
+import { safeEqual } from "../../util/safe-equal.ts";
 
 function bearer(header: string | undefined): string | undefined {
   const m = header ? /^Bearer\s+(.+)$/i.exec(header) : null;
   return m?.[1]?.trim();
 }
 
-export function safeEqual(a: string, b: string): boolean {
-  const ea = new TextEncoder().encode(a);
-  const eb = new TextEncoder().encode(b);
-  let diff = ea.length ^ eb.length;
-  for (let i = 0; i < Math.max(ea.length, eb.length); i++) diff |= (ea[i] ?? 0) ^ (eb[i] ?? 0);
-  return diff === 0;
-}
 
 /** When `server.api_key` is set, every proxy request must carry it as x-api-key or Bearer. */
 export function inboundAuth(holder: DepsHolder): MiddlewareHandler {
