@@ -1,0 +1,75 @@
+#!/usr/bin/env bun
+// Side-by-side benchmark: direct-to-upstream vs a bare Bun + Hono forwarder vs dist/ccmux.
+//   bun run bench                   full run, Markdown on stdout (progress on stderr)
+//   bun run bench --json [FILE]     the same as JSON, on stdout or into FILE
+//   bun run bench --quick           CI guard (< 60 s): exits 1 if ccmux adds > 3× the baseline's latency
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pkg from "../package.json" with { type: "json" };
+import { send } from "./bench/client.ts";
+import { endpoints, type Urls } from "./bench/cases.ts";
+import { runFull, runQuick } from "./bench/runs.ts";
+import { ensureBuilt, spawnAnnouncing, startCcmux, type CcmuxProcess, type Child } from "./bench/procs.ts";
+import { machineInfo, toMarkdown, type Report } from "./bench/report.ts";
+
+const log = (msg: string) => console.error(`[bench] ${msg}`);
+
+interface Args {
+  quick: boolean;
+  json: boolean;
+  jsonPath?: string;
+}
+
+function parseArgs(argv: string[]): Args {
+  const i = argv.indexOf("--json");
+  const next = i >= 0 ? argv[i + 1] : undefined;
+  return { quick: argv.includes("--quick"), json: i >= 0, jsonPath: next && !next.startsWith("--") ? next : undefined };
+}
+
+/** ccmux with the OpenAI-compatible provider when this build accepts it and answers through it. */
+async function startCcmuxDetecting(dir: string, upstream: string): Promise<{ ccmux: CcmuxProcess; openai: boolean }> {
+  try {
+    const ccmux = await startCcmux(dir, { upstream, openai: true, logLevel: "info" });
+    const probe = endpoints({ direct: upstream, baseline: upstream, ccmux: ccmux.url }, "openai", "small", false).ccmux;
+    const ok = await send(probe, false).then(() => true, () => false);
+    return { ccmux, openai: ok };
+  } catch {
+    log("this build does not accept an openai-compatible provider: OpenAI rows are n/a");
+    return { ccmux: await startCcmux(dir, { upstream, openai: false, logLevel: "info" }), openai: false };
+  }
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(Bun.argv.slice(2));
+  await ensureBuilt(log);
+  const dir = mkdtempSync(join(tmpdir(), "ccmux-bench-"));
+  const children: Child[] = [];
+  try {
+    const fake = await spawnAnnouncing("scripts/bench/fake-upstream.ts", [], join(dir, "fake.log"));
+    children.push(fake);
+    const baseline = await spawnAnnouncing("scripts/baseline-proxy.ts", [fake.url], join(dir, "baseline.log"));
+    children.push(baseline);
+    const { ccmux, openai } = args.quick
+      ? { ccmux: await startCcmux(dir, { upstream: fake.url, openai: false, logLevel: "info" }), openai: false }
+      : await startCcmuxDetecting(dir, fake.url);
+    children.push(ccmux);
+    const urls: Urls = { direct: fake.url, baseline: baseline.url, ccmux: ccmux.url };
+    const machine = machineInfo(pkg.version);
+    const report: Report = args.quick
+      ? await runQuick(urls, machine, log)
+      : await runFull({ urls, ccmux, openai, machine, log });
+    if (args.json && !args.jsonPath) console.log(JSON.stringify(report, null, 2));
+    else console.log(toMarkdown(report));
+    if (args.jsonPath) writeFileSync(args.jsonPath, `${JSON.stringify(report, null, 2)}\n`);
+    return report.quick && !report.quick.pass ? 1 : 0;
+  } finally {
+    await Promise.all(children.map((c) => c.stop()));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+process.exitCode = await main().catch((err) => {
+  console.error(`[bench] failed: ${(err as Error).stack ?? err}`);
+  return 1;
+});

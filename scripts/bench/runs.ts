@@ -1,0 +1,114 @@
+// The two run plans: the full benchmark, and the quick CI guard.
+import { endpoints, latencyCase, slowStreamEndpoint, type Dialect, type Size, type Urls } from "./cases.ts";
+import { evaluateGoals } from "./goals.ts";
+import { measureLatency, type LatencyPlan, type LatencyResult } from "./latency.ts";
+import { openStreams, soak } from "./memory.ts";
+import { rssMb, type CcmuxProcess } from "./procs.ts";
+import type { Machine, Report } from "./report.ts";
+import { measureStartup } from "./startup.ts";
+import { measureThroughput, type ThroughputResult } from "./throughput.ts";
+import { measureTranslation } from "./translate-rate.ts";
+
+type Log = (msg: string) => void;
+
+const FULL_LATENCY: LatencyPlan = { rounds: 8, perRound: 250, warmup: 300, budgetMs: 40_000 };
+const QUICK_LATENCY: LatencyPlan = { rounds: 9, perRound: 200, warmup: 300, budgetMs: 12_000 };
+export const QUICK_THRESHOLD = 3;
+
+export interface FullRunOptions {
+  urls: Urls;
+  ccmux: CcmuxProcess;
+  openai: boolean;
+  machine: Machine;
+  log: Log;
+}
+
+async function latencyRows(urls: Urls, openai: boolean, log: Log): Promise<Report["latency"]> {
+  const rows: Report["latency"] = [];
+  for (const dialect of ["anthropic", "openai"] as Dialect[]) {
+    for (const stream of [false, true]) {
+      for (const size of ["small", "120KB"] as Size[]) {
+        const c = latencyCase(urls, dialect, size, stream);
+        if (dialect === "openai" && !openai) {
+          rows.push({ case: c.name });
+          continue;
+        }
+        log(`latency: ${c.name}`);
+        rows.push({ case: c.name, result: await measureLatency(c, FULL_LATENCY) });
+      }
+    }
+  }
+  return rows;
+}
+
+async function throughputRows(urls: Urls, log: Log): Promise<ThroughputResult[]> {
+  const rows: ThroughputResult[] = [];
+  for (const stream of [false, true]) {
+    for (const conns of [32, 128]) {
+      const name = stream ? "Anthropic SSE, 200 events" : "Anthropic JSON, small";
+      log(`throughput: ${name} at ${conns} connections`);
+      const eps = endpoints(urls, "anthropic", "small", stream);
+      rows.push(await measureThroughput({ name, stream, conns, endpoints: eps }, { rounds: 3, durationMs: 2500, warmupMs: 800 }));
+    }
+  }
+  return rows;
+}
+
+async function memoryFigures(urls: Urls, ccmux: CcmuxProcess, idleMb: number, log: Log): Promise<NonNullable<Report["memory"]>> {
+  const slow = slowStreamEndpoint(urls.ccmux);
+  log("memory: 100 open slow streams");
+  const open = await openStreams(slow, 100, ccmux.pid);
+  log("streams: 200 open slow streams, checking for stalls");
+  const stall = await openStreams(slow, 200, ccmux.pid);
+  log("memory: 50,000 requests");
+  const soakRun = await soak(endpoints(urls, "anthropic", "small", false).ccmux, ccmux.pid, 50_000, 10_000);
+  await Bun.sleep(2000);
+  return { idleMb, idleAfterMb: rssMb(ccmux.pid), open, stall, soak: soakRun };
+}
+
+export async function runFull(o: FullRunOptions): Promise<Report> {
+  await Bun.sleep(500);
+  const idleMb = rssMb(o.ccmux.pid);
+  const latency = await latencyRows(o.urls, o.openai, o.log);
+  const throughput = await throughputRows(o.urls, o.log);
+  o.log("stream translation rate");
+  const translation = await measureTranslation(1000);
+  const memory = await memoryFigures(o.urls, o.ccmux, idleMb, o.log);
+  o.log("start-up");
+  const startup = await measureStartup(10, o.urls.direct);
+  const goals = evaluateGoals({
+    latency: latency.map((r) => r.result), throughput, translation, idleMb, open: memory.open, stall: memory.stall, soak: memory.soak, startup,
+  });
+  return { mode: "full", machine: o.machine, latency, throughput, translation, memory, startup, goals };
+}
+
+function failures(rows: LatencyResult[]): string[] {
+  return rows.filter((r) => r.ratio > QUICK_THRESHOLD).map((r) => `${r.case}: ${r.ratio.toFixed(2)}×`);
+}
+
+/**
+ * Added p50 for the small and the 120 KB pass-through request. A noisy machine can spoil one
+ * measurement, so a failing one is measured once more; a real regression fails both times.
+ */
+export async function runQuick(urls: Urls, machine: Machine, log: Log): Promise<Report> {
+  const cases = (["small", "120KB"] as Size[]).map((size) => latencyCase(urls, "anthropic", size, false));
+  const rows: LatencyResult[] = [];
+  for (const c of cases) {
+    log(`quick: ${c.name}`);
+    let r = await measureLatency(c, QUICK_LATENCY);
+    if (r.ratio > QUICK_THRESHOLD) {
+      log(`quick: ${c.name} at ${r.ratio.toFixed(2)}×, measuring again`);
+      r = await measureLatency(c, QUICK_LATENCY);
+    }
+    rows.push(r);
+  }
+  const failed = failures(rows);
+  return {
+    mode: "quick",
+    machine,
+    latency: rows.map((r) => ({ case: r.case, result: r })),
+    throughput: [],
+    goals: evaluateGoals({ latency: rows, throughput: [] }),
+    quick: { threshold: QUICK_THRESHOLD, pass: failed.length === 0, failures: failed },
+  };
+}
