@@ -1,5 +1,6 @@
 import type { MessagesRequest } from "../translate/anthropic/types.ts";
 import type { ProviderConfig, TimeoutsConfig } from "../config/types.ts";
+import type { Env } from "../config/paths.ts";
 import type { Logger } from "../util/log.ts";
 
 export type FetchFn = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -45,4 +46,9 @@ export interface ProviderAdapter {
   countTokens?(req: MessagesRequest, ctx: SendContext): Promise<number>;
 }
 
-export type AdapterFactory = (config: ProviderConfig) => ProviderAdapter;
+/** Read once when adapters are built: the documented upstream URL overrides (CCMUX_CODEX_BASE_URL, …). */
+export interface AdapterOptions {
+  env: Env;
+}
+
+export type AdapterFactory = (config: ProviderConfig, opts: AdapterOptions) => ProviderAdapter;

@@ -1,3 +1,4 @@
+import type { Env } from "../config/paths.ts";
 import type { Config } from "../config/types.ts";
 import { createCredentialResolver, type DynamicSourceFactory } from "../providers/credentials.ts";
 import { buildAdapters } from "../providers/registry.ts";
@@ -15,13 +16,16 @@ export interface BuildDepsOptions {
   auth?: AuthContext;
   /** Credential sources for other dynamic auth types (ADC); tried after `auth`. */
   dynamicCredentials?: DynamicSourceFactory;
+  /** Process environment for upstream URL overrides and ADC; tests pass their own. Defaults to none. */
+  env?: Env;
   bound?: { host: string; port: number };
   startedAt?: number;
 }
 
 /** Config → everything a request needs: compiled router, adapters, credential sources. */
 export function buildDeps(config: Config, opts: BuildDepsOptions): AppDeps {
-  const adapters = buildAdapters(config);
+  const env = opts.env ?? {};
+  const adapters = buildAdapters(config, { env });
   return {
     config,
     router: compileRouter(config),

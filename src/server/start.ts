@@ -41,8 +41,9 @@ function isAddrInUse(err: unknown): boolean {
 /** Binds the server, prints the banner and stops gracefully on SIGINT/SIGTERM. */
 export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const { server: srv } = opts.config;
-  const auth = createAuthContext({ env: runtime.envAll(), runtime, log: opts.log, fetch: (i, init) => fetch(i, init) });
-  let deps = buildDeps(opts.config, { log: opts.log, version: opts.version, auth });
+  const env = runtime.envAll();
+  const auth = createAuthContext({ env, runtime, log: opts.log, fetch: (i, init) => fetch(i, init) });
+  let deps = buildDeps(opts.config, { log: opts.log, version: opts.version, auth, env });
   const holder: DepsHolder = { current: () => deps };
   const app = createApp(holder);
   let running: RunningServer;

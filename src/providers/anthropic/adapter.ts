@@ -4,6 +4,7 @@ import { stripForeignThinking } from "../../translate/anthropic/strip-foreign-th
 import { shapeClaudeOAuthRequest } from "../../auth/claude-shaping.ts";
 import { UpstreamError } from "../../util/errors.ts";
 import { providerKind } from "../catalog.ts";
+import { withAuthRetry } from "../auth-retry.ts";
 import { joinUrl, relayHeaders, upstreamFetch } from "../http.ts";
 import type { Credentials, ProviderAdapter, SendContext } from "../types.ts";
 import { anthropicErrorToUpstream } from "./errors.ts";
@@ -53,6 +54,10 @@ export interface AnthropicAdapterOptions {
   authorize?: AnthropicAuthorizer;
   /** Path appended to the base URL; Vertex uses its own. */
   path?: string;
+  /** The messages URL per call, when model or streaming are part of it (Vertex); wins over `path`. */
+  messagesUrl?: (model: string, stream: boolean) => string;
+  /** Last change to the body before it is sent (Vertex: `anthropic_version` instead of `model`). */
+  finalizeBody?: (body: MessagesRequest) => Record<string, unknown>;
 }
 
 /** Pass-through to an Anthropic-compatible API: the body is forwarded whole and the answer relayed as it comes. */
@@ -65,28 +70,19 @@ export function createAnthropicAdapter(config: ProviderConfig, opts: AnthropicAd
   async function attempt(url: string, req: MessagesRequest, ctx: SendContext, creds: Credentials): Promise<Response> {
     const call: AnthropicCall = { headers: baseHeaders(config, ctx.inbound, req.stream === true), body: { ...stripForeignThinking(req), model: ctx.model } };
     authorize(call, creds, config, ctx.inbound);
-    const init = { method: "POST", headers: call.headers, body: JSON.stringify(call.body) };
+    const body = opts.finalizeBody ? opts.finalizeBody(call.body) : call.body;
+    const init = { method: "POST", headers: call.headers, body: JSON.stringify(body) };
     return upstreamFetch(url, init, ctx, config.name, anthropicErrorToUpstream);
   }
 
-  /** One attempt, and on a 401 from a refreshable credential one refresh and one retry. */
-  async function post(url: string, req: MessagesRequest, ctx: SendContext): Promise<Response> {
-    try {
-      return await attempt(url, req, ctx, await ctx.credentials.get());
-    } catch (err) {
-      const refresh = ctx.credentials.refresh;
-      if (!(err instanceof UpstreamError) || err.status !== 401 || !refresh) throw err;
-      ctx.log.info(`${config.name}: upstream said 401, refreshing the token and retrying once`);
-      return attempt(url, req, ctx, await refresh());
-    }
-  }
+  const post = (url: string, req: MessagesRequest, ctx: SendContext) => withAuthRetry(ctx, config.name, (creds) => attempt(url, req, ctx, creds));
 
   return {
     name: config.name,
     kind: config.provider_type,
     config,
     async send(req, ctx) {
-      const res = await post(messagesUrl, req, ctx);
+      const res = await post(opts.messagesUrl?.(ctx.model, req.stream === true) ?? messagesUrl, req, ctx);
       return new Response(res.body, { status: res.status, headers: relayHeaders(res.headers) });
     },
     async countTokens(req, ctx) {

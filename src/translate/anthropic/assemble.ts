@@ -90,7 +90,8 @@ function applyMessageDelta(message: MessageResponse, event: StreamEvent): void {
   message.usage = merged;
 }
 
-function errorFromEvent(error: unknown): UpstreamError {
+/** An Anthropic `error` event's payload → UpstreamError with the matching status. */
+export function errorFromEvent(error: unknown): UpstreamError {
   const e = (error ?? {}) as { type?: unknown; message?: unknown };
   const type = (typeof e.type === "string" && statusForErrorType(e.type) !== undefined ? e.type : "api_error") as AnthropicErrorType;
   const message = typeof e.message === "string" && e.message !== "" ? e.message : "The upstream stream reported an error";

@@ -1,0 +1,86 @@
+import type { ProviderConfig } from "../../config/types.ts";
+import { chatgptAccountId } from "../../auth/jwt.ts";
+import { collectTranslated, translateHoldingStart } from "../../stream/hold-start.ts";
+import { sseHeaders } from "../../stream/sse.ts";
+import { assembleFromStream } from "../../translate/anthropic/assemble.ts";
+import type { MessagesRequest } from "../../translate/anthropic/types.ts";
+import { responsesHttpError } from "../../translate/responses/errors.ts";
+import { toResponsesRequest } from "../../translate/responses/request.ts";
+import { fromResponsesResponse } from "../../translate/responses/response.ts";
+import { responsesStreamTranslator } from "../../translate/responses/stream.ts";
+import { UpstreamError } from "../../util/errors.ts";
+import { withAuthRetry } from "../auth-retry.ts";
+import { providerKind } from "../catalog.ts";
+import { joinUrl, upstreamFetch, type ErrorMapper } from "../http.ts";
+import { jsonResponse, readJsonBody } from "../json-body.ts";
+import { conversationId } from "../session-id.ts";
+import type { AdapterOptions, Credentials, ProviderAdapter, SendContext } from "../types.ts";
+
+export const CODEX_BASE_URL = "https://chatgpt.com/backend-api/codex";
+export const CODEX_ORIGINATOR = "codex_cli_rs";
+
+const mapError: ErrorMapper = (status, text, headers, provider) => {
+  const err = responsesHttpError(status, text, { headers });
+  return new UpstreamError({ status: err.status, type: err.type, message: err.message, retryable: err.retryable, retryAfter: err.retryAfter, provider, headers: err.headers });
+};
+
+/** ChatGPT OAuth (Codex endpoint) when auth_type is "oauth"; the public Responses API with a key otherwise. */
+function endpointUrl(config: ProviderConfig, opts: AdapterOptions, codex: boolean): string {
+  if (codex) return joinUrl(opts.env.CCMUX_CODEX_BASE_URL || CODEX_BASE_URL, "/responses");
+  const base = config.base_url || providerKind("openai-responses")?.baseUrl || "https://api.openai.com/v1";
+  return joinUrl(base, "/responses");
+}
+
+function buildHeaders(config: ProviderConfig, creds: Credentials, codex: boolean, sessionId: string, stream: boolean): Headers {
+  const headers = new Headers(config.headers);
+  headers.set("content-type", "application/json");
+  headers.set("accept", stream ? "text/event-stream" : "application/json");
+  const token = creds.accessToken ?? creds.apiKey;
+  if (token) headers.set("authorization", `Bearer ${token}`);
+  if (!codex) return headers;
+  const accountId = creds.accountId ?? chatgptAccountId(creds.accessToken);
+  if (accountId) headers.set("chatgpt-account-id", accountId);
+  headers.set("OpenAI-Beta", "responses=experimental");
+  headers.set("originator", CODEX_ORIGINATOR);
+  headers.set("session_id", sessionId);
+  return headers;
+}
+
+/**
+ * The OpenAI Responses API behind Anthropic's Messages API: ChatGPT Plus/Pro through the Codex
+ * endpoint (stream-only, so non-streaming clients get the stream assembled), or the public API.
+ */
+export function createResponsesAdapter(config: ProviderConfig, opts: AdapterOptions): ProviderAdapter {
+  const codex = config.auth_type === "oauth";
+  const url = endpointUrl(config, opts, codex);
+
+  async function call(req: MessagesRequest, ctx: SendContext): Promise<Response> {
+    const sessionId = conversationId(req, ctx.inbound);
+    const body = toResponsesRequest(req, { model: ctx.model, codex, sessionId });
+    return withAuthRetry(ctx, config.name, (creds) => {
+      const init = { method: "POST", headers: buildHeaders(config, creds, codex, sessionId, body.stream), body: JSON.stringify(body) };
+      return upstreamFetch(url, init, ctx, config.name, mapError);
+    });
+  }
+
+  function streamOf(res: Response): ReadableStream<Uint8Array> {
+    if (!res.body) throw new UpstreamError({ status: 502, message: `${config.name}: empty stream`, provider: config.name });
+    return res.body;
+  }
+
+  return {
+    name: config.name,
+    kind: config.provider_type,
+    config,
+    async send(req, ctx) {
+      const res = await call(req, ctx);
+      const translator = () => responsesStreamTranslator({ model: req.model });
+      if (req.stream === true) {
+        const body = await translateHoldingStart(streamOf(res), translator());
+        return new Response(body, { status: 200, headers: sseHeaders() });
+      }
+      if (codex) return jsonResponse(assembleFromStream(await collectTranslated(streamOf(res), translator())));
+      return jsonResponse(fromResponsesResponse(await readJsonBody(res, config.name), { model: req.model }));
+    },
+  };
+}
