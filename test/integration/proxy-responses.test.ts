@@ -41,15 +41,21 @@ beforeAll(async () => {
   codexUp = await startFakeUpstream();
   publicUp = await startFakeUpstream();
   backupUp = await startFakeUpstream();
+  // A failure can cool its provider down, so each failover test gets a Codex provider of its own.
+  const quota = ["q1", "q2", "q3"].map((q) => ({ ...codexProvider(), name: `codex-${q}` }));
   const config = testConfig({
     providers: [
       codexProvider(),
+      ...quota,
       provider("public", `${publicUp.url}/v1`, { provider_type: "openai-responses", api_key: "sk-public" }),
       provider("backup", backupUp.url),
     ],
     models: [
       model("codex", ["codex", "gpt-5.1-codex"]),
       model("codex-or-backup", ["codex", "gpt-5.1-codex"], ["backup", "backup-model"]),
+      model("q1-or-backup", ["codex-q1", "gpt-5.1-codex"], ["backup", "backup-model"]),
+      model("q2-or-backup", ["codex-q2", "gpt-5.1-codex"], ["backup", "backup-model"]),
+      model("q3", ["codex-q3", "gpt-5.1-codex"]),
       model("public", ["public", "gpt-5.1"]),
     ],
   });
@@ -180,23 +186,25 @@ describe("Codex (ChatGPT OAuth) through the Anthropic SDK", () => {
   test("usage_limit_reached before the first byte fails over to the next provider", async () => {
     codexUp.reply(status(404, { error: { type: "usage_limit_reached", message: "The usage limit has been reached", resets_at: Math.floor(Date.now() / 1000) + 600 } }));
     backupUp.reply(sse(readFixture("anthropic/stream-text.sse")));
-    const stream = client.messages.stream({ model: "codex-or-backup", max_tokens: 100, messages: [{ role: "user", content: "hi" }] });
+    const stream = client.messages.stream({ model: "q1-or-backup", max_tokens: 100, messages: [{ role: "user", content: "hi" }] });
     const final = await stream.finalMessage();
     expect(final.content[0]).toMatchObject({ type: "text" });
+    expect(codexUp.requests).toHaveLength(1);
     expect(backupUp.requests).toHaveLength(1);
   });
 
   test("response.failed before any content still fails over (nothing reached the client yet)", async () => {
     codexUp.reply(sse(FAILED));
     backupUp.reply(json(BACKUP_MESSAGE));
-    const { data, response } = await client.messages.create({ model: "codex-or-backup", max_tokens: 100, messages: [{ role: "user", content: "hi" }] }).withResponse();
+    const { data, response } = await client.messages.create({ model: "q2-or-backup", max_tokens: 100, messages: [{ role: "user", content: "hi" }] }).withResponse();
     expect(data.content[0]).toMatchObject({ text: "from backup" });
     expect(response.headers.get("x-ccmux-provider")).toBe("backup");
+    expect(codexUp.requests).toHaveLength(1);
   });
 
   test("with no provider left, the rate limit reaches the SDK as a RateLimitError", async () => {
     codexUp.reply(sse(FAILED));
-    const err = await client.messages.stream({ model: "codex", max_tokens: 100, messages: [{ role: "user", content: "hi" }] }).finalMessage().catch((e) => e);
+    const err = await client.messages.stream({ model: "q3", max_tokens: 100, messages: [{ role: "user", content: "hi" }] }).finalMessage().catch((e) => e);
     expect(err).toBeInstanceOf(Anthropic.RateLimitError);
     expect(err.error.error.message).toContain("Rate limit reached");
   });
