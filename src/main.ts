@@ -1,4 +1,8 @@
-import { runMain } from "citty";
-import { rootCommand } from "./cli/root.ts";
+import { runtime } from "./runtime/index.ts";
+import { plainOutput } from "./util/cli.ts";
 
+// citty decides on colours once, when it loads, and only honours NO_COLOR=1: say it before loading it.
+if (plainOutput()) runtime.setEnv("NO_COLOR", "1");
+const { runMain } = await import("citty");
+const { rootCommand } = await import("./cli/root.ts");
 await runMain(rootCommand);

@@ -10,5 +10,14 @@ export const rootCommand = defineCommand({
   subCommands: {
     serve: () => import("./serve.ts").then((m) => m.serveCommand),
     auth: () => import("./auth.ts").then((m) => m.authCommand),
+    config: () => import("./config.ts").then((m) => m.configCommand),
+    env: () => import("./env.ts").then((m) => m.envCommand),
+    code: () => import("./code.ts").then((m) => m.codeCommand),
+    route: () => import("./route.ts").then((m) => m.routeCommand),
+    status: () => import("./status.ts").then((m) => m.statusCommand),
+    service: () => import("./service.ts").then((m) => m.serviceCommand),
+    start: () => import("./start.ts").then((m) => m.startCommand),
+    stop: () => import("./stop.ts").then((m) => m.stopCommand),
+    restart: () => import("./restart.ts").then((m) => m.restartCommand),
   },
 });

@@ -1,0 +1,47 @@
+import { defineCommand } from "citty";
+import { clientEnv } from "../lifecycle/client-env.ts";
+import { startBackground } from "../lifecycle/daemon.ts";
+import { probeHealth } from "../lifecycle/health.ts";
+import { resolveTarget } from "../lifecycle/target.ts";
+import { claudeCommand } from "../lifecycle/which.ts";
+import { runtime } from "../runtime/index.ts";
+import { die, errorMessage } from "../util/cli.ts";
+
+/** `--config X` may come before the claude arguments; everything else is claude's. */
+function splitArgs(raw: string[]): { config?: string; claude: string[] } {
+  const rest = [...raw];
+  let config: string | undefined;
+  while (rest[0]?.startsWith("--config")) {
+    const flag = rest.shift()!;
+    config = flag.includes("=") ? flag.slice(flag.indexOf("=") + 1) : rest.shift();
+  }
+  if (rest[0] === "--") rest.shift();
+  return { config, claude: rest };
+}
+
+export const codeCommand = defineCommand({
+  meta: { name: "code", description: "Run claude through ccmux (starts a background ccmux serve if none answers). Never edits ~/.claude/settings.json" },
+  args: {
+    config: { type: "string", description: "Path to config.toml (before the claude arguments)" },
+    claudeArgs: { type: "positional", required: false, description: "Arguments for claude (use -- before flags)" },
+  },
+  async run({ rawArgs }) {
+    const env = runtime.envAll();
+    const { config, claude } = splitArgs(rawArgs);
+    try {
+      const target = await resolveTarget(config, env);
+      if (!(await probeHealth(target.url))) {
+        const started = await startBackground(target, env);
+        if (!started.already) console.error(`ccmux: started a background server (pid ${started.pid}) on ${target.url}; log: ${started.logFile}`);
+      }
+      const command = await claudeCommand(env, process.platform);
+      if (!command) return die("ccmux: cannot find `claude` on PATH (install Claude Code, or set CCMUX_CLAUDE_BIN)", 127);
+      const stopIgnoringInterrupts = runtime.onSignal("SIGINT", () => {});
+      const result = await runtime.run([...command, ...claude], { stdio: "inherit", env: { ...env, ...clientEnv(target) } });
+      stopIgnoringInterrupts();
+      runtime.exit(result.code);
+    } catch (err) {
+      die(`ccmux: ${errorMessage(err)}`);
+    }
+  },
+});

@@ -1,0 +1,62 @@
+import { defineCommand } from "citty";
+import { resolve } from "node:path";
+import { embeddedDefaultConfig, loadConfigFile } from "../config/load.ts";
+import { configPath } from "../config/paths.ts";
+import type { Config } from "../config/types.ts";
+import { explainRoute, probeRequest, type Explanation } from "../router/explain.ts";
+import { runtime } from "../runtime/index.ts";
+import { configArg, die, errorMessage, jsonArg, printJson, say } from "../util/cli.ts";
+
+async function readBody(file: string): Promise<Record<string, unknown>> {
+  const text = await runtime.readText(resolve(file));
+  if (text === undefined) throw new Error(`${file}: no such file`);
+  const body: unknown = JSON.parse(text);
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new Error(`${file}: expected a JSON object (a Messages API request body)`);
+  return body as Record<string, unknown>;
+}
+
+async function loadConfig(flag: string | undefined): Promise<{ config: Config; path: string }> {
+  const env = runtime.envAll();
+  const path = resolve(configPath({ flag, env }));
+  const loaded = await loadConfigFile(path, env);
+  return { config: loaded?.config ?? embeddedDefaultConfig(), path: loaded ? path : "embedded default" };
+}
+
+function print(e: Explanation, source: string): void {
+  say(`config:   ${source}`);
+  say(`request:  model "${e.requested_model}", ~${e.estimated_tokens} input tokens`);
+  say(`route:    ${e.route} → model "${e.virtual_model}"`);
+  say(`because:  ${e.reason}`);
+  say("providers, in failover order:");
+  e.chain.forEach((c, i) => {
+    const kind = c.provider_type ? ` (${c.provider_type})` : "";
+    const note = c.note ? `  [${c.note}: skipped]` : "";
+    say(`  ${i + 1}. ${c.provider}${kind} → ${c.model}${note}`);
+  });
+}
+
+export const routeCommand = defineCommand({
+  meta: { name: "route", description: "Show how a request would be routed (route, model, why, provider chain) without sending it" },
+  args: {
+    file: { type: "positional", required: false, description: "A Messages API request body (JSON)" },
+    model: { type: "string", description: "The model the client asks for (default: the file's, else claude-sonnet-4-6)" },
+    thinking: { type: "boolean", description: 'Enable extended thinking (thinking.type = "enabled")' },
+    tools: { type: "string", description: "Comma-separated tool names; web_search adds the web search tool" },
+    provider: { type: "string", description: "As the X-Provider header: restrict the chain to this provider" },
+    ...configArg,
+    ...jsonArg,
+  },
+  async run({ args }) {
+    try {
+      const { config, path } = await loadConfig(args.config);
+      const base = args.file ? await readBody(args.file) : undefined;
+      const tools = args.tools?.split(",").map((t) => t.trim()).filter(Boolean);
+      const req = probeRequest({ base, model: args.model, thinking: args.thinking, tools });
+      const explanation = explainRoute(config, req, { xProvider: args.provider });
+      if (args.json) printJson({ config: path, ...explanation });
+      else print(explanation, path);
+    } catch (err) {
+      die(errorMessage(err));
+    }
+  },
+});

@@ -1,0 +1,34 @@
+import { runtime } from "../runtime/index.ts";
+
+/** Shared by the CLI commands: plain output rules, JSON printing, one way to fail. */
+export const configArg = { config: { type: "string", description: "Path to config.toml" } } as const;
+export const jsonArg = { json: { type: "boolean", description: "Print JSON for scripts" } } as const;
+
+/** No colours or decoration when stdout is not a terminal or NO_COLOR is set. */
+export function plainOutput(): boolean {
+  return !runtime.isTTY("stdout") || Boolean(runtime.env("NO_COLOR"));
+}
+
+const CODES = { red: 31, green: 32, yellow: 33, dim: 2, bold: 1 } as const;
+
+export function paint(text: string, style: keyof typeof CODES): string {
+  return plainOutput() ? text : `\x1b[${CODES[style]}m${text}\x1b[0m`;
+}
+
+export function say(line = ""): void {
+  console.log(line);
+}
+
+export function printJson(value: unknown): void {
+  console.log(JSON.stringify(value, null, 2));
+}
+
+/** Prints `message` to stderr and exits with `code`. */
+export function die(message: string, code = 1): never {
+  console.error(message);
+  return runtime.exit(code);
+}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

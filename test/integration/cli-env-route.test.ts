@@ -1,0 +1,119 @@
+import { describe, expect, test } from "bun:test";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { spawnCcmux } from "../helpers/spawn.ts";
+
+let n = 0;
+function configFile(text: string): string {
+  const dir = join(process.env.CCMUX_TEST_ROOT!, `cli-env-${++n}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "config.toml"), text);
+  return join(dir, "config.toml");
+}
+
+const WITH_KEY = `[server]\nhost = "0.0.0.0"\nport = 4111\napi_key = "$MY_CCMUX_KEY"\n[router]\ndefault = "m"\n[[providers]]\nname = "p"\nprovider_type = "openrouter"\napi_key = "$UNSET_PROVIDER_KEY"\n[[models]]\nname = "m"\n[[models.mappings]]\npriority = 1\nprovider = "p"\nactual_model = "x"\n`;
+
+describe("ccmux env", () => {
+  test("the default config: ANTHROPIC_BASE_URL only", async () => {
+    const dir = join(process.env.CCMUX_TEST_ROOT!, "env-default");
+    const out = await spawnCcmux(["env", "--shell", "bash"], { env: { CCMUX_HOME: dir } });
+    expect(out.exitCode).toBe(0);
+    expect(out.stdout).toBe("export ANTHROPIC_BASE_URL='http://127.0.0.1:13456'\n");
+  });
+
+  test("0.0.0.0 becomes 127.0.0.1; server.api_key becomes ANTHROPIC_AUTH_TOKEN; a broken provider does not matter", async () => {
+    const config = configFile(WITH_KEY);
+    const env = { MY_CCMUX_KEY: "it's $ecret" };
+    const shells = {
+      bash: "export ANTHROPIC_BASE_URL='http://127.0.0.1:4111'\nexport ANTHROPIC_AUTH_TOKEN='it'\\''s $ecret'\n",
+      zsh: "export ANTHROPIC_BASE_URL='http://127.0.0.1:4111'\nexport ANTHROPIC_AUTH_TOKEN='it'\\''s $ecret'\n",
+      fish: "set -gx ANTHROPIC_BASE_URL 'http://127.0.0.1:4111'\nset -gx ANTHROPIC_AUTH_TOKEN 'it\\'s $ecret'\n",
+      powershell: "$env:ANTHROPIC_BASE_URL = 'http://127.0.0.1:4111'\n$env:ANTHROPIC_AUTH_TOKEN = 'it''s $ecret'\n",
+    };
+    for (const [shell, expected] of Object.entries(shells)) {
+      const out = await spawnCcmux(["env", "--shell", shell, "--config", config], { env });
+      expect(out.exitCode).toBe(0);
+      expect(out.stdout).toBe(expected);
+    }
+    const json = await spawnCcmux(["env", "--json", "--config", config], { env });
+    expect(JSON.parse(json.stdout)).toEqual({ ANTHROPIC_BASE_URL: "http://127.0.0.1:4111", ANTHROPIC_AUTH_TOKEN: "it's $ecret" });
+  });
+
+  test('bash evaluates it: eval "$(ccmux env)"', async () => {
+    const config = configFile(WITH_KEY);
+    const out = await spawnCcmux(["env", "--shell", "bash", "--config", config], { env: { MY_CCMUX_KEY: "a'b\"c $d" } });
+    const proc = Bun.spawnSync(["bash", "-c", `eval "$1"; printf '%s|%s' "$ANTHROPIC_BASE_URL" "$ANTHROPIC_AUTH_TOKEN"`, "_", out.stdout]);
+    expect(proc.stdout.toString()).toBe("http://127.0.0.1:4111|a'b\"c $d");
+  });
+
+  test("the shell comes from $SHELL; an unknown --shell or an unreadable [server] exits 1", async () => {
+    const config = configFile("[server]\nport = 4112\n");
+    const fish = await spawnCcmux(["env", "--config", config], { env: { SHELL: "/usr/bin/fish" } });
+    expect(fish.stdout).toStartWith("set -gx ANTHROPIC_BASE_URL");
+    const bad = await spawnCcmux(["env", "--shell", "tcsh", "--config", config]);
+    expect(bad.exitCode).toBe(1);
+    const unset = await spawnCcmux(["env", "--config", configFile(WITH_KEY)]);
+    expect(unset.exitCode).toBe(1);
+    expect(unset.stderr).toContain("MY_CCMUX_KEY");
+  });
+});
+
+const ROUTED = `[router]
+default = "sonnet"
+think = "opus"
+websearch = "ws"
+background = "haiku"
+[[providers]]
+name = "a"
+provider_type = "anthropic"
+api_key = "k"
+[[providers]]
+name = "b"
+provider_type = "openrouter"
+api_key = "k"
+enabled = false
+${[["sonnet", "b", 2, "anthropic/claude-sonnet"], ["sonnet", "a", 1, "claude-sonnet-4-6"], ["opus", "a", 1, "claude-opus-4-7"], ["ws", "a", 1, "claude-ws"], ["haiku", "a", 1, "claude-haiku-4-5"]]
+  .map(([m, p, pr, a], i, all) => `${i === 0 || all[i - 1]![0] !== m ? `[[models]]\nname = "${m}"\n` : ""}[[models.mappings]]\npriority = ${pr}\nprovider = "${p}"\nactual_model = "${a}"\n`)
+  .join("")}`;
+
+describe("ccmux route", () => {
+  const config = configFile(ROUTED);
+  const route = async (...args: string[]) => {
+    const out = await spawnCcmux(["route", "--json", "--config", config, ...args]);
+    expect(out.exitCode).toBe(0);
+    return JSON.parse(out.stdout);
+  };
+
+  test("default: auto-mapped, the provider chain in priority order, disabled ones marked", async () => {
+    const r = await route();
+    expect(r).toMatchObject({ config, requested_model: "claude-sonnet-4-6", route: "default", virtual_model: "sonnet" });
+    expect(r.reason).toContain("auto-mapped");
+    expect(r.estimated_tokens).toBeGreaterThan(0);
+    expect(r.chain).toEqual([
+      { provider: "a", model: "claude-sonnet-4-6", provider_type: "anthropic", usable: true },
+      { provider: "b", model: "anthropic/claude-sonnet", provider_type: "openrouter", usable: false, note: "disabled" },
+    ]);
+  });
+
+  test("--thinking, --tools web_search, a haiku model", async () => {
+    expect(await route("--thinking")).toMatchObject({ route: "think", virtual_model: "opus", chain: [{ model: "claude-opus-4-7" }] });
+    expect(await route("--thinking", "--tools", "Bash,web_search")).toMatchObject({ route: "websearch", virtual_model: "ws" });
+    expect(await route("--model", "claude-3-5-haiku-20241022")).toMatchObject({ route: "background", virtual_model: "haiku" });
+  });
+
+  test("a request body from a file; the text output says why", async () => {
+    const body = join(process.env.CCMUX_TEST_ROOT!, "route-body.json");
+    writeFileSync(body, JSON.stringify({ model: "claude-opus-4-7", max_tokens: 10, thinking: { type: "enabled", budget_tokens: 2000 }, messages: [{ role: "user", content: "hi" }] }));
+    const out = await spawnCcmux(["route", body, "--config", config]);
+    expect(out.exitCode).toBe(0);
+    expect(out.stdout).toContain('route:    think → model "opus"');
+    expect(out.stdout).toContain('because:  thinking.type is "enabled"');
+    expect(out.stdout).toContain("1. a (anthropic) → claude-opus-4-7");
+  });
+
+  test("an unknown model exits 1 listing the configured ones; nothing was sent anywhere", async () => {
+    const out = await spawnCcmux(["route", "--model", "gpt-9", "--config", config]);
+    expect(out.exitCode).toBe(1);
+    expect(out.stderr).toContain('model "gpt-9" is not configured');
+  });
+});
