@@ -1,0 +1,73 @@
+import type { ContentBlock, ImageBlock, ToolUseBlock } from "../../anthropic/types.ts";
+import { RequestError } from "../../../util/errors.ts";
+
+/** An OpenAI message `content` (string, null or parts) → Anthropic blocks. Text and images only. */
+export function contentBlocks(content: unknown, where: string): ContentBlock[] {
+  if (content === null || content === undefined) return [];
+  if (typeof content === "string") return content === "" ? [] : [{ type: "text", text: content }];
+  if (!Array.isArray(content)) throw new RequestError(`${where}.content must be a string, null or an array of content parts`);
+  return content.map((part, i) => partBlock(part, `${where}.content[${i}]`)).filter((b) => !(b.type === "text" && b.text === ""));
+}
+
+function partBlock(part: unknown, where: string): ContentBlock {
+  const p = (part ?? {}) as { type?: unknown; text?: unknown; refusal?: unknown; image_url?: unknown };
+  if (p.type === "text" && typeof p.text === "string") return { type: "text", text: p.text };
+  if (p.type === "refusal" && typeof p.refusal === "string") return { type: "text", text: p.refusal };
+  if (p.type === "image_url") return imageBlock(p.image_url, where);
+  throw new RequestError(`${where}: content part type ${JSON.stringify(p.type)} is not supported (use text or image_url)`);
+}
+
+const DATA_URL = /^data:([^;,]+)((?:;[^;,]*)*),(.*)$/s;
+
+/** image_url → Anthropic image: a base64 data URL becomes a base64 source, http(s) a url source. */
+export function imageBlock(imageUrl: unknown, where: string): ImageBlock {
+  const url = typeof imageUrl === "string" ? imageUrl : (imageUrl as { url?: unknown } | undefined)?.url;
+  if (typeof url !== "string" || url === "") throw new RequestError(`${where}: image_url.url must be a non-empty string`);
+  const data = DATA_URL.exec(url);
+  if (data) {
+    if (!data[2]!.split(";").includes("base64")) throw new RequestError(`${where}: image data URLs must be base64-encoded`);
+    return { type: "image", source: { type: "base64", media_type: data[1]!, data: data[3]! } };
+  }
+  if (/^https?:\/\//i.test(url)) return { type: "image", source: { type: "url", url } };
+  throw new RequestError(`${where}: image_url.url must be a data: URL or an http(s) URL`);
+}
+
+/** Plain text of a content value (tool and system messages take text only). */
+export function contentText(content: unknown, where: string): string {
+  return contentBlocks(content, where)
+    .map((b) => {
+      if (b.type !== "text") throw new RequestError(`${where}: only text content is allowed here`);
+      return b.text as string;
+    })
+    .join("\n");
+}
+
+interface RawToolCall {
+  id?: unknown;
+  type?: unknown;
+  function?: { name?: unknown; arguments?: unknown };
+}
+
+/** An assistant `tool_calls` entry → tool_use block; arguments must be a JSON object string. */
+export function toolUseBlock(call: unknown, where: string): ToolUseBlock {
+  const c = (call ?? {}) as RawToolCall;
+  if (typeof c.id !== "string" || c.id === "") throw new RequestError(`${where}.id must be a non-empty string`);
+  const name = c.function?.name;
+  if (typeof name !== "string" || name === "") throw new RequestError(`${where}.function.name must be a non-empty string`);
+  return { type: "tool_use", id: c.id, name, input: parseArguments(c.function?.arguments, where) };
+}
+
+function parseArguments(args: unknown, where: string): Record<string, unknown> {
+  if (args === undefined || args === null || args === "") return {};
+  if (typeof args !== "string") throw new RequestError(`${where}.function.arguments must be a JSON string`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(args);
+  } catch {
+    throw new RequestError(`${where}.function.arguments is not valid JSON`);
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new RequestError(`${where}.function.arguments must encode a JSON object`);
+  }
+  return parsed as Record<string, unknown>;
+}

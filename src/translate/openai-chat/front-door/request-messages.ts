@@ -1,0 +1,77 @@
+import type { ContentBlock, Message, TextBlock } from "../../anthropic/types.ts";
+import { RequestError } from "../../../util/errors.ts";
+import { contentBlocks, contentText, toolUseBlock } from "./request-content.ts";
+
+export interface ConvertedMessages {
+  system: TextBlock[];
+  messages: Message[];
+}
+
+interface Acc extends ConvertedMessages {
+  toolIds: Set<string>;
+}
+
+/**
+ * OpenAI messages → Anthropic system + messages. System/developer messages go to `system`;
+ * tool messages become tool_result blocks at the head of the next user turn (consecutive
+ * same-role turns are merged, so a following user message joins them).
+ */
+export function convertMessages(raw: unknown): ConvertedMessages {
+  if (!Array.isArray(raw) || raw.length === 0) throw new RequestError("messages must be a non-empty array");
+  const acc: Acc = { system: [], messages: [], toolIds: new Set() };
+  raw.forEach((msg, i) => addMessage(acc, msg, `messages[${i}]`));
+  if (acc.messages.length === 0) throw new RequestError("messages must contain at least one user or assistant message");
+  return { system: acc.system, messages: acc.messages };
+}
+
+function addMessage(acc: Acc, raw: unknown, where: string): void {
+  if (raw === null || typeof raw !== "object") throw new RequestError(`${where} must be an object`);
+  const msg = raw as { role?: unknown; content?: unknown; tool_calls?: unknown; tool_call_id?: unknown };
+  switch (msg.role) {
+    case "system":
+    case "developer": {
+      const text = contentText(msg.content, where);
+      if (text !== "") acc.system.push({ type: "text", text });
+      return;
+    }
+    case "user":
+      return append(acc, "user", contentBlocks(msg.content, where));
+    case "assistant":
+      return append(acc, "assistant", assistantBlocks(acc, msg, where));
+    case "tool":
+      return append(acc, "user", [toolResult(acc, msg, where)]);
+    default:
+      throw new RequestError(`${where}.role ${JSON.stringify(msg.role)} is not supported (use system, developer, user, assistant or tool)`);
+  }
+}
+
+function assistantBlocks(acc: Acc, msg: { content?: unknown; tool_calls?: unknown }, where: string): ContentBlock[] {
+  const blocks = contentBlocks(msg.content, where).filter((b) => b.type === "text");
+  if (msg.tool_calls === undefined || msg.tool_calls === null) return blocks;
+  if (!Array.isArray(msg.tool_calls)) throw new RequestError(`${where}.tool_calls must be an array`);
+  msg.tool_calls.forEach((call, j) => {
+    const block = toolUseBlock(call, `${where}.tool_calls[${j}]`);
+    acc.toolIds.add(block.id);
+    blocks.push(block);
+  });
+  return blocks;
+}
+
+function toolResult(acc: Acc, msg: { tool_call_id?: unknown; content?: unknown }, where: string): ContentBlock {
+  const id = msg.tool_call_id;
+  if (typeof id !== "string" || id === "") throw new RequestError(`${where}.tool_call_id must be a non-empty string`);
+  if (!acc.toolIds.has(id)) throw new RequestError(`${where}.tool_call_id ${JSON.stringify(id)} does not match any earlier assistant tool call`);
+  return { type: "tool_result", tool_use_id: id, content: contentText(msg.content, where) };
+}
+
+function append(acc: Acc, role: "user" | "assistant", blocks: ContentBlock[]): void {
+  if (blocks.length === 0) return;
+  const last = acc.messages.at(-1);
+  if (!last || last.role !== role) {
+    acc.messages.push({ role, content: blocks });
+    return;
+  }
+  const merged = [...(last.content as ContentBlock[]), ...blocks];
+  // Anthropic wants a user turn's tool_result blocks before anything else in it.
+  last.content = [...merged.filter((b) => b.type === "tool_result"), ...merged.filter((b) => b.type !== "tool_result")];
+}

@@ -1,0 +1,104 @@
+import type { MessagesRequest, Tool, ToolChoice } from "../../anthropic/types.ts";
+import { RequestError } from "../../../util/errors.ts";
+import { convertMessages } from "./request-messages.ts";
+
+const DEFAULT_MAX_TOKENS = 4096;
+const THINKING_BUDGET: Record<string, number> = { low: 2048, medium: 8192, high: 16384, xhigh: 32768, max: 32768 };
+
+type Body = Record<string, unknown>;
+
+/** An OpenAI Chat Completions request (the front door) → the canonical Anthropic request. */
+export function fromOpenAIRequest(body: unknown): MessagesRequest {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) throw new RequestError("request body must be a JSON object");
+  const b = body as Body;
+  if (typeof b.model !== "string" || b.model === "") throw new RequestError("model must be a non-empty string");
+  if (b.n !== undefined && b.n !== null && b.n !== 1) throw new RequestError("n other than 1 is not supported");
+  const { system, messages } = convertMessages(b.messages);
+  const req: MessagesRequest = { model: b.model, messages, max_tokens: maxTokens(b) };
+  if (system.length > 0) req.system = system;
+  const tools = convertTools(b.tools);
+  if (tools) req.tools = tools;
+  const choice = convertToolChoice(b.tool_choice, b.parallel_tool_calls);
+  if (choice && tools) req.tool_choice = choice;
+  const stop = convertStop(b.stop);
+  if (stop) req.stop_sequences = stop;
+  if (b.stream === true) req.stream = true;
+  copyNumber(b, req, "temperature");
+  copyNumber(b, req, "top_p");
+  applyThinking(req, b.reasoning_effort);
+  const format = outputFormat(b.response_format);
+  if (format) req.output_config = { format };
+  if (typeof b.user === "string" && b.user !== "") req.metadata = { user_id: b.user };
+  return req;
+}
+
+function maxTokens(b: Body): number {
+  const value = b.max_completion_tokens ?? b.max_tokens;
+  if (value === undefined || value === null) return DEFAULT_MAX_TOKENS;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
+    throw new RequestError("max_tokens / max_completion_tokens must be a positive integer");
+  }
+  return value;
+}
+
+function copyNumber(b: Body, req: MessagesRequest, key: "temperature" | "top_p"): void {
+  const value = b[key];
+  if (value === undefined || value === null) return;
+  if (typeof value !== "number" || !Number.isFinite(value)) throw new RequestError(`${key} must be a number`);
+  req[key] = value;
+}
+
+function convertTools(raw: unknown): Tool[] | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (!Array.isArray(raw)) throw new RequestError("tools must be an array");
+  if (raw.length === 0) return undefined;
+  return raw.map((tool, i) => {
+    const t = (tool ?? {}) as { type?: unknown; function?: { name?: unknown; description?: unknown; parameters?: unknown } };
+    if (t.type !== "function" || !t.function) throw new RequestError(`tools[${i}] must be {type:"function", function:{…}}`);
+    const { name, description, parameters } = t.function;
+    if (typeof name !== "string" || name === "") throw new RequestError(`tools[${i}].function.name must be a non-empty string`);
+    const out: Tool = { name, input_schema: (parameters as Record<string, unknown>) ?? { type: "object", properties: {} } };
+    if (typeof description === "string") out.description = description;
+    return out;
+  });
+}
+
+function convertToolChoice(raw: unknown, parallel: unknown): ToolChoice | undefined {
+  let choice: ToolChoice | undefined;
+  if (raw === "auto") choice = { type: "auto" };
+  else if (raw === "none") choice = { type: "none" };
+  else if (raw === "required") choice = { type: "any" };
+  else if (raw && typeof raw === "object") {
+    const name = (raw as { function?: { name?: unknown } }).function?.name;
+    if (typeof name !== "string" || name === "") throw new RequestError("tool_choice.function.name must be a non-empty string");
+    choice = { type: "tool", name };
+  } else if (raw !== undefined && raw !== null) throw new RequestError('tool_choice must be "auto", "none", "required" or {type:"function",function:{name}}');
+  if (parallel === false) choice = { ...(choice ?? { type: "auto" }), disable_parallel_tool_use: true } as ToolChoice;
+  return choice;
+}
+
+function convertStop(raw: unknown): string[] | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  const list = typeof raw === "string" ? [raw] : raw;
+  if (!Array.isArray(list) || !list.every((s) => typeof s === "string")) throw new RequestError("stop must be a string or an array of strings");
+  const nonEmpty = list.filter((s) => s !== "");
+  return nonEmpty.length > 0 ? nonEmpty : undefined;
+}
+
+/** reasoning_effort → extended thinking; Anthropic wants budget < max_tokens and no sampling knobs with it. */
+function applyThinking(req: MessagesRequest, effort: unknown): void {
+  if (effort === undefined || effort === null || effort === "none" || effort === "minimal") return;
+  const wanted = typeof effort === "string" ? THINKING_BUDGET[effort] : undefined;
+  if (wanted === undefined) throw new RequestError('reasoning_effort must be one of "none", "minimal", "low", "medium", "high", "xhigh"');
+  const budget = Math.min(wanted, (req.max_tokens ?? DEFAULT_MAX_TOKENS) - 1);
+  if (budget < 1024) return;
+  req.thinking = { type: "enabled", budget_tokens: budget };
+  delete req.temperature;
+  delete req.top_p;
+}
+
+function outputFormat(raw: unknown): Record<string, unknown> | undefined {
+  const f = raw as { type?: unknown; json_schema?: { schema?: unknown } } | undefined;
+  if (!f || f.type !== "json_schema" || !f.json_schema || typeof f.json_schema.schema !== "object") return undefined;
+  return { type: "json_schema", schema: f.json_schema.schema };
+}

@@ -1,0 +1,98 @@
+import type { MessagesRequest } from "../anthropic/types.ts";
+import { RequestError } from "../../util/errors.ts";
+import { toChatMessages } from "./request-messages.ts";
+import { toChatTools } from "./request-tools.ts";
+import type { ChatCompletionRequest, ReasoningEffort } from "./types.ts";
+
+export interface ChatRequestOptions {
+  /** The upstream model id. */
+  model: string;
+  /** The provider's `provider_type` (openai, openrouter, deepseek, …). */
+  providerType: string;
+  /** false: images are a 400 (tool-result images become a text note). Default true. */
+  supportsImages?: boolean;
+  log?: (msg: string) => void;
+}
+
+/**
+ * Anthropic request fields that are left out on purpose: Chat Completions has no equivalent,
+ * or sending them would make compatibles reject the request. Everything not mapped below is
+ * dropped, because the Chat request is built field by field.
+ */
+export const DROPPED_FIELDS = [
+  "cache_control (system, messages, tools)",
+  "metadata",
+  "context_management",
+  "output_config (except output_config.format → response_format, output_config.effort → reasoning effort)",
+  "top_k",
+  "service_tier",
+  "speed",
+  "container",
+  "mcp_servers",
+  "inference_geo",
+  "tools[].strict / eager_input_streaming / defer_loading / input_examples",
+  "server tools (tools with a type other than custom)",
+  "redacted_thinking blocks and thinking signatures",
+  "temperature / top_p on OpenAI reasoning models (o1, o3, o4, gpt-5), which reject them",
+] as const;
+
+/** Anthropic Messages request → Chat Completions request. Throws RequestError on input the upstream can't take. */
+export function toChatRequest(req: MessagesRequest, opts: ChatRequestOptions): ChatCompletionRequest {
+  if (req === null || typeof req !== "object") throw new RequestError("request body must be a JSON object");
+  const reasoningModel = isOpenAIReasoningModel(opts.model, opts.providerType);
+  const messages = toChatMessages(req, {
+    model: opts.model,
+    supportsImages: opts.supportsImages !== false,
+    replayReasoning: opts.providerType === "deepseek" || opts.providerType === "moonshot",
+    log: opts.log,
+  });
+  const out: ChatCompletionRequest = { model: opts.model, messages, ...toChatTools(req.tools, req.tool_choice, opts.log) };
+  if (typeof req.max_tokens === "number") {
+    if (reasoningModel) out.max_completion_tokens = req.max_tokens;
+    else out.max_tokens = req.max_tokens;
+  }
+  if (!reasoningModel && typeof req.temperature === "number") out.temperature = req.temperature;
+  if (!reasoningModel && typeof req.top_p === "number") out.top_p = req.top_p;
+  if (Array.isArray(req.stop_sequences) && req.stop_sequences.length > 0) out.stop = req.stop_sequences;
+  if (req.stream === true) {
+    out.stream = true;
+    out.stream_options = { include_usage: true };
+  }
+  applyReasoning(out, req, opts.providerType, reasoningModel);
+  const format = responseFormat(req.output_config);
+  if (format) out.response_format = format;
+  return out;
+}
+
+/** o1/o3/o4/gpt-5 on OpenAI itself (or an OpenAI-compatible gateway): max_completion_tokens, reasoning_effort. */
+export function isOpenAIReasoningModel(model: string, providerType: string): boolean {
+  if (providerType !== "openai" && providerType !== "openai-compatible") return false;
+  const base = model.slice(model.lastIndexOf("/") + 1).toLowerCase();
+  return /^o[134](-|$)/.test(base) || base.startsWith("gpt-5");
+}
+
+function applyReasoning(out: ChatCompletionRequest, req: MessagesRequest, providerType: string, reasoningModel: boolean): void {
+  const effort = reasoningEffort(req);
+  if (!effort) return;
+  if (reasoningModel) out.reasoning_effort = effort;
+  else if (providerType === "openrouter") out.reasoning = { effort };
+}
+
+/** thinking (+ output_config.effort) → effort; undefined when thinking is off. */
+export function reasoningEffort(req: MessagesRequest): ReasoningEffort | undefined {
+  const thinking = req.thinking;
+  if (!thinking || (thinking.type !== "enabled" && thinking.type !== "adaptive")) return undefined;
+  const configured = (req.output_config as { effort?: unknown } | undefined)?.effort;
+  if (configured === "low" || configured === "medium" || configured === "high") return configured;
+  if (configured === "xhigh" || configured === "max") return "high";
+  const budget = thinking.budget_tokens;
+  if (typeof budget !== "number") return "medium";
+  if (budget < 4096) return "low";
+  return budget < 16384 ? "medium" : "high";
+}
+
+function responseFormat(outputConfig: unknown): ChatCompletionRequest["response_format"] {
+  const format = (outputConfig as { format?: { type?: unknown; schema?: unknown } } | undefined)?.format;
+  if (!format || format.type !== "json_schema" || typeof format.schema !== "object" || format.schema === null) return undefined;
+  return { type: "json_schema", json_schema: { name: "output", schema: format.schema } };
+}

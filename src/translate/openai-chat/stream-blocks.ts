@@ -1,0 +1,156 @@
+import type { StreamEvent } from "../anthropic/types.ts";
+import { toolUseId, type IdFactory } from "../shared/ids.ts";
+import { PLACEHOLDER_SIGNATURE } from "../shared/thinking-signature.ts";
+
+/**
+ * Orders upstream content into Anthropic's strictly sequential blocks. The head of the queue
+ * streams live; content for any other block waits in its own segment until the head is done.
+ * A tool call is done once its arguments parse as JSON (or at finish), so sequential parallel
+ * calls stream live while interleaved ones are still kept apart correctly.
+ */
+export type SegmentKind = "text" | "thinking" | "tool_use";
+
+interface Segment {
+  kind: SegmentKind;
+  /** Anthropic content-block index, assigned when the block starts. */
+  index: number;
+  open: boolean;
+  waiting: string[];
+  id?: string;
+  name?: string;
+  args: string;
+}
+
+export interface BlockState {
+  queue: Segment[];
+  tools: Map<string, Segment>;
+  nextIndex: number;
+  idFactory?: IdFactory;
+}
+
+export function initBlocks(idFactory?: IdFactory): BlockState {
+  return { queue: [], tools: new Map(), nextIndex: 0, idFactory };
+}
+
+const newSegment = (kind: SegmentKind): Segment => ({ kind, index: -1, open: false, waiting: [], args: "" });
+
+/** Text or thinking content. */
+export function addText(st: BlockState, kind: "text" | "thinking", text: string, out: StreamEvent[]): void {
+  if (text === "") return;
+  let seg = st.queue.at(-1);
+  if (!seg || seg.kind !== kind) {
+    seg = newSegment(kind);
+    st.queue.push(seg);
+  }
+  push(seg, text, out);
+  advance(st, out);
+}
+
+export interface ToolFragment {
+  id?: string;
+  name?: string;
+  args?: string;
+}
+
+/** One tool-call fragment; `key` tells parallel calls apart. */
+export function addToolFragment(st: BlockState, key: string, frag: ToolFragment, out: StreamEvent[]): void {
+  let seg = st.tools.get(key);
+  if (!seg) {
+    seg = newSegment("tool_use");
+    st.tools.set(key, seg);
+    st.queue.push(seg);
+  }
+  if (!seg.id && frag.id) seg.id = frag.id;
+  if (!seg.name && frag.name) seg.name = frag.name;
+  if (frag.args) {
+    seg.args += frag.args;
+    push(seg, frag.args, out);
+  }
+  advance(st, out);
+}
+
+function push(seg: Segment, fragment: string, out: StreamEvent[]): void {
+  if (seg.open) out.push(deltaEvent(seg, fragment));
+  else seg.waiting.push(fragment);
+}
+
+function advance(st: BlockState, out: StreamEvent[]): void {
+  for (;;) {
+    const head = st.queue[0];
+    if (!head) return;
+    if (!head.open) {
+      if (head.kind === "tool_use" && !head.name) return;
+      start(st, head, out);
+    }
+    if (st.queue.length < 2 || !isComplete(head)) return;
+    stop(head, out);
+    st.queue.shift();
+  }
+}
+
+function isComplete(seg: Segment): boolean {
+  if (seg.kind !== "tool_use") return true;
+  try {
+    JSON.parse(seg.args);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts and stops every remaining block. Returns the problem when a tool call never got a name. */
+export function finishBlocks(st: BlockState, out: StreamEvent[]): string | undefined {
+  while (st.queue.length > 0) {
+    const head = st.queue[0]!;
+    if (!head.open) {
+      if (head.kind === "tool_use" && !head.name) {
+        st.queue = [];
+        return "upstream sent a tool call without a function name";
+      }
+      start(st, head, out);
+    }
+    stop(head, out);
+    st.queue.shift();
+  }
+  return undefined;
+}
+
+/** Stops the live block, discards what never started (before an error event). */
+export function abortBlocks(st: BlockState, out: StreamEvent[]): void {
+  const head = st.queue[0];
+  if (head?.open) stop(head, out);
+  st.queue = [];
+}
+
+function start(st: BlockState, seg: Segment, out: StreamEvent[]): void {
+  seg.index = st.nextIndex++;
+  seg.open = true;
+  out.push({ type: "content_block_start", index: seg.index, content_block: startBlock(st, seg) });
+  for (const fragment of seg.waiting) out.push(deltaEvent(seg, fragment));
+  seg.waiting = [];
+}
+
+function startBlock(st: BlockState, seg: Segment): Record<string, unknown> {
+  if (seg.kind === "text") return { type: "text", text: "" };
+  if (seg.kind === "thinking") return { type: "thinking", thinking: "", signature: "" };
+  seg.id ||= toolUseId(st.idFactory);
+  return { type: "tool_use", id: seg.id, name: seg.name, input: {} };
+}
+
+function stop(seg: Segment, out: StreamEvent[]): void {
+  if (seg.kind === "thinking") {
+    out.push({ type: "content_block_delta", index: seg.index, delta: { type: "signature_delta", signature: PLACEHOLDER_SIGNATURE } });
+  }
+  out.push({ type: "content_block_stop", index: seg.index });
+  seg.open = false;
+}
+
+function deltaEvent(seg: Segment, fragment: string): StreamEvent {
+  const delta =
+    seg.kind === "text"
+      ? { type: "text_delta", text: fragment }
+      : seg.kind === "thinking"
+        ? { type: "thinking_delta", thinking: fragment }
+        : { type: "input_json_delta", partial_json: fragment };
+  return { type: "content_block_delta", index: seg.index, delta };
+}
