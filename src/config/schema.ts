@@ -74,6 +74,7 @@ export const ProviderSchema = v.object({
   base_url: v.optional(v.string()),
   headers: v.optional(v.record(v.string(), v.string()), {}),
   models: v.optional(v.array(v.string()), []),
+  text_only_models: v.optional(v.array(v.string())),
   enabled: v.optional(v.boolean(), true),
 });
 
@@ -87,7 +88,6 @@ export const ModelSchema = v.object({
   name: nonEmptyString,
   mappings: v.optional(v.array(MappingSchema), []),
 });
-  text_only_models: v.optional(v.array(v.string())),
 
 /** The whole config.toml document, after env expansion. Unknown keys are dropped here and warned about separately. */
 export const ConfigDocumentSchema = v.object({

@@ -63,6 +63,8 @@ export interface ProviderConfig {
   base_url?: string;
   headers: Record<string, string>;
   models: string[];
+  /** Upstream model ids that take no images (OpenAI-compatible dialects); images to them are a 400. */
+  text_only_models?: string[];
   enabled: boolean;
 }
 
@@ -77,8 +79,6 @@ export interface ModelMapping {
 export const CATCH_ALL_MODEL = "*";
 
 export interface ModelConfig {
-  /** Upstream model ids that take no images (OpenAI-compatible dialects); images to them are a 400. */
-  text_only_models?: string[];
   name: string;
   /** Sorted by ascending priority, lowest tried first; equal priorities keep file order. */
   mappings: ModelMapping[];
