@@ -1,5 +1,6 @@
 import type { Env } from "../config/paths.ts";
 import type { Config } from "../config/types.ts";
+import { createConnectGate, type ConnectGate } from "../providers/connect-gate.ts";
 import { createCredentialResolver, type DynamicSourceFactory } from "../providers/credentials.ts";
 import { buildAdapters } from "../providers/registry.ts";
 import type { FetchFn } from "../providers/types.ts";
@@ -20,19 +21,23 @@ export interface BuildDepsOptions {
   env?: Env;
   bound?: { host: string; port: number };
   startedAt?: number;
+  /** Per-server state that outlives a config reload; a fresh one is made when absent. */
+  connectGate?: ConnectGate;
 }
 
 /** Config → everything a request needs: compiled router, adapters, credential sources. */
 export function buildDeps(config: Config, opts: BuildDepsOptions): AppDeps {
   const env = opts.env ?? {};
   const adapters = buildAdapters(config, { env });
+  const connectGate = opts.connectGate ?? createConnectGate({ env });
   return {
     config,
     router: compileRouter(config),
     adapters,
     credentials: createCredentialResolver(adapters, (config) => opts.auth?.credentials(config) ?? opts.dynamicCredentials?.(config)),
     auth: opts.auth,
-    fetch: opts.fetch ?? ((input, init) => fetch(input, init)),
+    fetch: connectGate.wrap(opts.fetch ?? ((input, init) => fetch(input, init)), config.server.timeouts.connect_timeout_ms),
+    connectGate,
     log: opts.log,
     version: opts.version,
     startedAt: opts.startedAt ?? Date.now(),
