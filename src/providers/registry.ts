@@ -1,17 +1,17 @@
 import type { Config, ProviderConfig } from "../config/types.ts";
 import { ConfigError } from "../util/errors.ts";
 import { createAnthropicAdapter } from "./anthropic/adapter.ts";
-import { createOpenAIChatAdapter } from "./openai-chat/adapter.ts";
 import { providerKind, type Dialect } from "./catalog.ts";
 import { createGeminiAdapter } from "./gemini/adapter.ts";
 import { createResponsesAdapter } from "./responses/adapter.ts";
+import { createVertexAdapter } from "./vertex/adapter.ts";
 import type { AdapterFactory, AdapterOptions, ProviderAdapter } from "./types.ts";
 
 const FACTORIES: Partial<Record<Dialect, AdapterFactory>> = {
   anthropic: (config) => createAnthropicAdapter(config),
   "openai-responses": createResponsesAdapter,
-  "openai-chat": (config) => createOpenAIChatAdapter(config),
   gemini: createGeminiAdapter,
+  vertex: (config) => createVertexAdapter(config),
 };
 
 /** ChatGPT Plus/Pro tokens only work on the Codex Responses endpoint, whatever the preset's dialect. */

@@ -1,6 +1,5 @@
 import type { Env } from "../config/paths.ts";
-import type { Config } from "../config/types.ts";
-import { createConnectGate, type ConnectGate } from "../providers/connect-gate.ts";
+import type { Config, ProviderConfig } from "../config/types.ts";
 import { createCredentialResolver, type DynamicSourceFactory } from "../providers/credentials.ts";
 import { buildAdapters } from "../providers/registry.ts";
 import type { FetchFn } from "../providers/types.ts";
@@ -21,23 +20,21 @@ export interface BuildDepsOptions {
   env?: Env;
   bound?: { host: string; port: number };
   startedAt?: number;
-  /** Per-server state that outlives a config reload; a fresh one is made when absent. */
-  connectGate?: ConnectGate;
 }
 
 /** Config → everything a request needs: compiled router, adapters, credential sources. */
 export function buildDeps(config: Config, opts: BuildDepsOptions): AppDeps {
   const env = opts.env ?? {};
   const adapters = buildAdapters(config, { env });
-  const connectGate = opts.connectGate ?? createConnectGate({ env });
+  const upstreamFetch: FetchFn = opts.fetch ?? ((input, init) => fetch(input, init));
+  const dynamic = (config: ProviderConfig) => opts.auth?.credentials(config) ?? opts.dynamicCredentials?.(config);
   return {
     config,
     router: compileRouter(config),
     adapters,
-    credentials: createCredentialResolver(adapters, (config) => opts.auth?.credentials(config) ?? opts.dynamicCredentials?.(config)),
+    credentials: createCredentialResolver(adapters, dynamic, { env, fetch: upstreamFetch }),
     auth: opts.auth,
-    fetch: connectGate.wrap(opts.fetch ?? ((input, init) => fetch(input, init)), config.server.timeouts.connect_timeout_ms),
-    connectGate,
+    fetch: upstreamFetch,
     log: opts.log,
     version: opts.version,
     startedAt: opts.startedAt ?? Date.now(),

@@ -3,6 +3,12 @@ import { Buffer } from "node:buffer";
 import type { CredentialSource, Credentials } from "../../src/providers/types.ts";
 import { parseSse } from "./sse.ts";
 
+/** What the Anthropic backup provider answers in failover tests. */
+export const BACKUP_MESSAGE = {
+  id: "msg_backup", type: "message", role: "assistant", model: "backup", content: [{ type: "text", text: "from backup" }],
+  stop_reason: "end_turn", stop_sequence: null, usage: { input_tokens: 1, output_tokens: 1 },
+};
+
 /** A 1×1 transparent PNG. */
 export const PNG_BASE64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
 

@@ -4,15 +4,11 @@ import type { ProviderConfig } from "../../src/config/types.ts";
 import { json, sse, startFakeUpstream, status, type FakeUpstream } from "../helpers/fake-upstream.ts";
 import { model, provider, startInProcess, testConfig, type InProcessServer } from "../helpers/in-process.ts";
 import { readFixture, readFixtureJson, splitSseEvents } from "../helpers/sse.ts";
-import { countingSource, PNG_BASE64, SHELL_TOOL } from "../helpers/translated-upstreams.ts";
+import { BACKUP_MESSAGE, countingSource, PNG_BASE64, SHELL_TOOL } from "../helpers/translated-upstreams.ts";
 import { functionCallStream, geminiSse, QUOTA_429, toolRoundTrip } from "../helpers/gemini-upstream.ts";
 
 const SESSION = "7d1e4c2a-9b3f-4e6d-8a5c-1f2e3d4c5b6a";
 const USER_ID = JSON.stringify({ device_id: "dev", account_uuid: "", session_id: SESSION });
-const BACKUP_MESSAGE = {
-  id: "msg_backup", type: "message", role: "assistant", model: "backup", content: [{ type: "text", text: "from backup" }],
-  stop_reason: "end_turn", stop_sequence: null, usage: { input_tokens: 1, output_tokens: 1 },
-};
 
 let keyUp: FakeUpstream;
 let assistUp: FakeUpstream;

@@ -6,7 +6,7 @@ import { json, sse, startFakeUpstream, status, type FakeUpstream } from "../help
 import { model, provider, startInProcess, testConfig, type InProcessServer } from "../helpers/in-process.ts";
 import { readFixture, splitSseEvents } from "../helpers/sse.ts";
 import {
-  completedResponse, countingSource, fakeJwt, PNG_BASE64, responsesEvent, SHELL_TOOL, sseRecords,
+  BACKUP_MESSAGE, completedResponse, countingSource, fakeJwt, PNG_BASE64, responsesEvent, SHELL_TOOL, sseRecords,
 } from "../helpers/translated-upstreams.ts";
 
 const STREAM = readFixture("responses/stream-text-and-tool.sse");
@@ -16,10 +16,6 @@ const SESSION = "7d1e4c2a-9b3f-4e6d-8a5c-1f2e3d4c5b6a";
 const USER_ID = JSON.stringify({ device_id: "dev", account_uuid: "", session_id: SESSION });
 const ACCESS = fakeJwt({ "https://api.openai.com/auth": { chatgpt_account_id: "acct_from_claims" } });
 const REFRESHED = fakeJwt({ "https://api.openai.com/auth": { chatgpt_account_id: "acct_refreshed" } });
-const BACKUP_MESSAGE = {
-  id: "msg_backup", type: "message", role: "assistant", model: "backup", content: [{ type: "text", text: "from backup" }],
-  stop_reason: "end_turn", stop_sequence: null, usage: { input_tokens: 1, output_tokens: 1 },
-};
 
 /** The fixture up to the message's text deltas, then a failure: content reached the client first. */
 const FAILS_MIDWAY =
