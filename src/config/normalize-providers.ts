@@ -87,6 +87,7 @@ function normalizeProvider(doc: ProviderDocument, index: number, refs: Map<strin
     base_url: blank(doc.base_url),
     headers: doc.headers,
     models: doc.models,
+    text_only_models: doc.text_only_models,
     enabled: doc.enabled,
   });
   const kind = providerKind(doc.provider_type);

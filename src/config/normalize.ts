@@ -33,6 +33,7 @@ function normalizeServer(doc: ConfigDocument["server"], refs: Map<string, string
     admin_token_ref: refs.get("server.admin_token"),
     log_level: doc.log_level,
     timeouts: { ...doc.timeouts },
+    health: { ...doc.health },
   });
 }
 

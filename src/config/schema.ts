@@ -23,10 +23,22 @@ const nonEmptyString = v.pipe(
   v.minLength(1, () => "must not be empty"),
 );
 
+export const DEFAULT_PING_INTERVAL_MS = 15_000;
+
 export const TimeoutsSchema = v.object({
   connect_timeout_ms: v.optional(integer(1), 10_000),
   api_timeout_ms: v.optional(integer(1), 600_000),
   idle_timeout_ms: v.optional(integer(1), 120_000),
+  /** 0 turns keep-alive pings off. */
+  ping_interval_ms: v.optional(integer(0), DEFAULT_PING_INTERVAL_MS),
+});
+
+export const DEFAULT_HEALTH = { failure_threshold: 3, cooldown_ms: 5_000, max_cooldown_ms: 600_000 } as const;
+
+export const HealthSchema = v.object({
+  failure_threshold: v.optional(integer(1), DEFAULT_HEALTH.failure_threshold),
+  cooldown_ms: v.optional(integer(1), DEFAULT_HEALTH.cooldown_ms),
+  max_cooldown_ms: v.optional(integer(1), DEFAULT_HEALTH.max_cooldown_ms),
 });
 
 export const ServerSchema = v.object({
@@ -36,6 +48,7 @@ export const ServerSchema = v.object({
   admin_token: v.optional(v.string()),
   log_level: v.optional(v.string(), "info"),
   timeouts: v.optional(TimeoutsSchema, {}),
+  health: v.optional(HealthSchema, {}),
 });
 
 export const RouterSchema = v.object({
@@ -61,6 +74,7 @@ export const ProviderSchema = v.object({
   base_url: v.optional(v.string()),
   headers: v.optional(v.record(v.string(), v.string()), {}),
   models: v.optional(v.array(v.string()), []),
+  text_only_models: v.optional(v.array(v.string())),
   enabled: v.optional(v.boolean(), true),
 });
 

@@ -21,6 +21,13 @@ log_level = "info"            # silent | error | warn | info | debug | trace
 connect_timeout_ms = 10000    # opening the connection to a provider
 api_timeout_ms = 600000       # waiting for the first byte of the provider's answer
 idle_timeout_ms = 120000      # longest silence allowed inside a stream
+ping_interval_ms = 15000      # keep-alive ping after this much stream silence (0 = off)
+
+# A provider that keeps failing is skipped for a while (a 429/529 with retry-after at once).
+[server.health]
+failure_threshold = 3         # consecutive retryable failures before a cooldown
+cooldown_ms = 5000            # first cooldown; doubles after each failed probe
+max_cooldown_ms = 600000      # cap, also for retry-after
 
 [router]
 # Each slot names a [[models]] entry. As written, auto-mapping is off, so every model

@@ -7,6 +7,18 @@ export interface TimeoutsConfig {
   api_timeout_ms: number;
   /** Longest silence allowed inside a stream before it is aborted. */
   idle_timeout_ms: number;
+  /** Silence on an SSE response after which a `ping` event is sent; 0 = never. Default 15 s. */
+  ping_interval_ms?: number;
+}
+
+/** Provider cooldown (circuit breaker) settings, `[server.health]`. */
+export interface HealthConfig {
+  /** Consecutive retryable failures that start a cooldown. */
+  failure_threshold: number;
+  /** The first cooldown; each failed half-open probe doubles it. */
+  cooldown_ms: number;
+  /** Cap for the doubled cooldown and for honoured `retry-after` values. */
+  max_cooldown_ms: number;
 }
 
 export interface ServerConfig {
@@ -20,6 +32,8 @@ export interface ServerConfig {
   admin_token_ref?: string;
   log_level: string;
   timeouts: TimeoutsConfig;
+  /** Defaults apply when absent (configs built in code). */
+  health?: HealthConfig;
 }
 
 /** Model-name slots are never "": an empty value in the file means unset. */
@@ -49,6 +63,8 @@ export interface ProviderConfig {
   base_url?: string;
   headers: Record<string, string>;
   models: string[];
+  /** Upstream model ids that take no images (OpenAI-compatible dialects); images to them are a 400. */
+  text_only_models?: string[];
   enabled: boolean;
 }
 

@@ -1,3 +1,4 @@
+import { watchBody } from "../stream/watchdog.ts";
 import { ClientAbort, UpstreamError } from "../util/errors.ts";
 import type { SendContext } from "./types.ts";
 
@@ -44,10 +45,39 @@ function describeCause(err: unknown): string {
   return code ? `${code}: ${err.message}` : err.message;
 }
 
+function isEventStream(headers: Headers): boolean {
+  return /^text\/event-stream/i.test(headers.get("content-type") ?? "");
+}
+
+/**
+ * The body, watched: an SSE body may stay silent for `idle_timeout_ms`, any other body (a whole
+ * JSON answer) for `api_timeout_ms`. A stall aborts the upstream; a broken body becomes a
+ * retryable UpstreamError that names the provider.
+ */
+function watchedResponse(res: Response, ctx: SendContext, provider: string, abort: AbortController): Response {
+  if (!res.body) return res;
+  const { idle_timeout_ms, api_timeout_ms } = ctx.timeouts;
+  const idleMs = isEventStream(res.headers) ? idle_timeout_ms : api_timeout_ms;
+  const body = watchBody(res.body, {
+    idleMs,
+    onStall: () => {
+      abort.abort();
+      return new UpstreamError({ status: 504, message: `${provider}: upstream stream stalled for ${idleMs} ms`, provider, retryable: true });
+    },
+    mapError: (err) => {
+      if (ctx.signal.aborted) return new ClientAbort();
+      if (err instanceof UpstreamError) return err;
+      return new UpstreamError({ status: 502, message: `${provider}: upstream connection lost mid-body (${describeCause(err)})`, provider, retryable: true });
+    },
+  });
+  return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+}
+
 /**
  * fetch with ccmux's failure semantics: the client's abort is a ClientAbort, no response
- * headers within `api_timeout_ms` is a retryable 504, a connection failure a retryable 502,
- * and a non-2xx status goes through the dialect's error mapper.
+ * headers within `api_timeout_ms` is a retryable 504, a connection failure a retryable 502
+ * (the connect timeout is enforced by the connect gate wrapped around `ctx.fetch`), a body that
+ * stalls is aborted by the watchdog, and a non-2xx status goes through the dialect's error mapper.
  */
 export async function upstreamFetch(
   url: string,
@@ -56,21 +86,29 @@ export async function upstreamFetch(
   provider: string,
   mapError: ErrorMapper,
 ): Promise<Response> {
-  const deadline = new AbortController();
+  const abort = new AbortController();
   const timeoutMs = ctx.timeouts.api_timeout_ms;
-  const timer = setTimeout(() => deadline.abort(), timeoutMs);
+  let firstByteTimeout = false;
+  const timer = setTimeout(() => {
+    firstByteTimeout = true;
+    abort.abort();
+  }, timeoutMs);
   let res: Response;
   try {
-    res = await ctx.fetch(url, { ...init, signal: AbortSignal.any([ctx.signal, deadline.signal]) });
+    res = await ctx.fetch(url, { ...init, signal: AbortSignal.any([ctx.signal, abort.signal]) });
   } catch (err) {
     if (ctx.signal.aborted) throw new ClientAbort();
-    if (deadline.signal.aborted) {
+    if (firstByteTimeout) {
       throw new UpstreamError({ status: 504, message: `${provider}: no response within ${timeoutMs} ms`, provider, retryable: true });
+    }
+    if (err instanceof UpstreamError) {
+      throw new UpstreamError({ status: err.status, type: err.type, message: `${provider}: ${err.message}`, provider, retryable: err.retryable });
     }
     throw new UpstreamError({ status: 502, message: `${provider}: connection failed (${describeCause(err)})`, provider, retryable: true });
   } finally {
     clearTimeout(timer);
   }
+  res = watchedResponse(res, ctx, provider, abort);
   if (res.ok) return res;
   const text = await readErrorBody(res);
   throw mapError(res.status, text, res.headers, provider);

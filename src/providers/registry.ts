@@ -1,6 +1,7 @@
 import type { Config, ProviderConfig } from "../config/types.ts";
 import { ConfigError } from "../util/errors.ts";
 import { createAnthropicAdapter } from "./anthropic/adapter.ts";
+import { createOpenAIChatAdapter } from "./openai-chat/adapter.ts";
 import { providerKind, type Dialect } from "./catalog.ts";
 import { createGeminiAdapter } from "./gemini/adapter.ts";
 import { createResponsesAdapter } from "./responses/adapter.ts";
@@ -9,6 +10,7 @@ import type { AdapterFactory, AdapterOptions, ProviderAdapter } from "./types.ts
 
 const FACTORIES: Partial<Record<Dialect, AdapterFactory>> = {
   anthropic: (config) => createAnthropicAdapter(config),
+  "openai-chat": (config) => createOpenAIChatAdapter(config),
   "openai-responses": createResponsesAdapter,
   gemini: createGeminiAdapter,
   vertex: (config) => createVertexAdapter(config),

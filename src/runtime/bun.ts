@@ -4,6 +4,14 @@ import {
   chmodNode, createExclusiveNode, fileInfoNode, fileModeNode, mkdirNode, onSignalNode, openBrowserNode, removeNode,
   renameNode, stdinLinesNode, writeFileAtomicNode,
 } from "./node-common.ts";
+import {
+  killNode, processAliveNode, processCommandNode, runNode, spawnDetachedNode, uidNode,
+} from "./node-process.ts";
+
+/** A compiled binary's entry lives in Bun's embedded file system ("/$bunfs/…", "B:/~BUN/…" on Windows). */
+function isCompiled(main: string): boolean {
+  return main.startsWith("/$bunfs/") || main.includes("~BUN");
+}
 
 async function serve(opts: ServeOptions): Promise<RunningServer> {
   const server = Bun.serve({
@@ -55,6 +63,9 @@ export const runtime: Runtime = {
   onSignal: onSignalNode,
   env: (name) => Bun.env[name],
   envAll: () => ({ ...Bun.env }),
+  setEnv: (name, value) => {
+    process.env[name] = value;
+  },
   args: () => Bun.argv.slice(2),
   exit: (code) => process.exit(code),
   pid: () => process.pid,
@@ -63,4 +74,11 @@ export const runtime: Runtime = {
   isTTY: (fd) => Boolean(fd === "stdin" ? process.stdin.isTTY : process.stdout.isTTY),
   memoryRss: () => process.memoryUsage.rss(),
   version: () => Bun.version,
+  selfCommand: () => (isCompiled(Bun.main) ? [process.execPath] : [process.execPath, Bun.main]),
+  spawnDetached: spawnDetachedNode,
+  run: runNode,
+  processAlive: processAliveNode,
+  kill: killNode,
+  processCommand: processCommandNode,
+  uid: uidNode,
 };

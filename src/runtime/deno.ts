@@ -1,10 +1,14 @@
 // deno-lint-ignore-file no-explicit-any
 import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import type { Runtime, RunningServer, ServeOptions } from "./types.ts";
 import {
   chmodNode, createExclusiveNode, fileInfoNode, fileModeNode, mkdirNode, onSignalNode, openBrowserNode, removeNode,
   renameNode, stdinLinesNode, writeFileAtomicNode,
 } from "./node-common.ts";
+import {
+  killNode, processAliveNode, processCommandNode, runNode, spawnDetachedNode, uidNode,
+} from "./node-process.ts";
 
 declare const Deno: any;
 
@@ -53,6 +57,7 @@ export const runtime: Runtime = {
   onSignal: onSignalNode,
   env: (name) => Deno.env.get(name),
   envAll: () => Deno.env.toObject(),
+  setEnv: (name, value) => Deno.env.set(name, value),
   args: () => [...Deno.args],
   exit: (code) => Deno.exit(code) as never,
   pid: () => Deno.pid,
@@ -61,4 +66,11 @@ export const runtime: Runtime = {
   isTTY: (fd) => (fd === "stdin" ? Deno.stdin.isTerminal() : Deno.stdout.isTerminal()),
   memoryRss: () => Deno.memoryUsage().rss,
   version: () => Deno.version.deno,
+  selfCommand: () => [Deno.execPath(), "run", "-A", fileURLToPath(Deno.mainModule)],
+  spawnDetached: spawnDetachedNode,
+  run: runNode,
+  processAlive: processAliveNode,
+  kill: killNode,
+  processCommand: processCommandNode,
+  uid: uidNode,
 };

@@ -1,2 +1,2 @@
 export { runtime } from "#runtime";
-export type { FileInfo, LineReader, Runtime, RunningServer, ServeOptions } from "./types.ts";
+export type { CommandResult, FileInfo, LineReader, ProcessEnv, Runtime, RunningServer, ServeOptions } from "./types.ts";

@@ -26,6 +26,21 @@ export interface LineReader {
   close(): void;
 }
 
+export type ProcessEnv = Record<string, string | undefined>;
+
+export interface RunOptions {
+  env?: ProcessEnv;
+  /** "inherit" shares this terminal (for claude); "pipe" captures the output. */
+  stdio: "inherit" | "pipe";
+}
+
+export interface CommandResult {
+  /** The exit code; 128 + signal number when killed by a signal. */
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
 export interface Runtime {
   readonly name: "bun" | "deno";
   serve(opts: ServeOptions): Promise<RunningServer>;
@@ -46,6 +61,7 @@ export interface Runtime {
   onSignal(signal: "SIGINT" | "SIGTERM" | "SIGHUP", handler: () => void): () => void;
   env(name: string): string | undefined;
   envAll(): Record<string, string | undefined>;
+  setEnv(name: string, value: string): void;
   args(): string[];
   exit(code: number): never;
   pid(): number;
@@ -54,4 +70,14 @@ export interface Runtime {
   isTTY(fd: "stdin" | "stdout"): boolean;
   memoryRss(): number;
   version(): string;
+  /** The argv prefix that runs this ccmux again: the compiled binary, or the runtime plus src/main.ts. */
+  selfCommand(): string[];
+  /** Starts a process in its own session with output appended to `logFile`; resolves to its pid. */
+  spawnDetached(argv: string[], opts: { env?: ProcessEnv; logFile: string; cwd?: string }): Promise<number>;
+  run(argv: string[], opts: RunOptions): Promise<CommandResult>;
+  processAlive(pid: number): boolean;
+  /** False when there is no such process. */
+  kill(pid: number, signal: "SIGTERM" | "SIGKILL"): boolean;
+  processCommand(pid: number): Promise<string | undefined>;
+  uid(): number | undefined;
 }

@@ -1,5 +1,6 @@
 import type { Env } from "../config/paths.ts";
 import type { Config, ProviderConfig } from "../config/types.ts";
+import { createConnectGate, type ConnectGate } from "../providers/connect-gate.ts";
 import { createCredentialResolver, type DynamicSourceFactory } from "../providers/credentials.ts";
 import { buildAdapters } from "../providers/registry.ts";
 import type { FetchFn } from "../providers/types.ts";
@@ -20,6 +21,8 @@ export interface BuildDepsOptions {
   env?: Env;
   bound?: { host: string; port: number };
   startedAt?: number;
+  /** Per-server state that outlives a config reload; a fresh one is made when absent. */
+  connectGate?: ConnectGate;
 }
 
 /** Config → everything a request needs: compiled router, adapters, credential sources. */
@@ -27,6 +30,7 @@ export function buildDeps(config: Config, opts: BuildDepsOptions): AppDeps {
   const env = opts.env ?? {};
   const adapters = buildAdapters(config, { env });
   const upstreamFetch: FetchFn = opts.fetch ?? ((input, init) => fetch(input, init));
+  const connectGate = opts.connectGate ?? createConnectGate({ env });
   const dynamic = (config: ProviderConfig) => opts.auth?.credentials(config) ?? opts.dynamicCredentials?.(config);
   return {
     config,
@@ -34,7 +38,8 @@ export function buildDeps(config: Config, opts: BuildDepsOptions): AppDeps {
     adapters,
     credentials: createCredentialResolver(adapters, dynamic, { env, fetch: upstreamFetch }),
     auth: opts.auth,
-    fetch: upstreamFetch,
+    fetch: connectGate.wrap(upstreamFetch, config.server.timeouts.connect_timeout_ms),
+    connectGate,
     log: opts.log,
     version: opts.version,
     startedAt: opts.startedAt ?? Date.now(),

@@ -1,5 +1,6 @@
 import type { Config } from "../config/types.ts";
 import type { FetchFn, ProviderAdapter, CredentialSource } from "../providers/types.ts";
+import type { ConnectGate } from "../providers/connect-gate.ts";
 import type { Logger } from "../util/log.ts";
 import type { CompiledRouter } from "../router/compile.ts";
 import type { AuthContext } from "./auth-context.ts";
@@ -16,7 +17,9 @@ export interface AppDeps {
   router: CompiledRouter;
   adapters: Map<string, ProviderAdapter>;
   credentials: CredentialResolver;
+  /** Upstream fetch, with the connect timeout enforced by `connectGate`. */
   fetch: FetchFn;
+  connectGate: ConnectGate;
   log: Logger;
   version: string;
   startedAt: number;

@@ -59,8 +59,48 @@ export function validateBody<T>(schema: v.GenericSchema, body: unknown): T {
   return body as T;
 }
 
+type Obj = Record<string, unknown>;
+const ROLES = new Set(["user", "assistant", "system"]);
+
+function isObject(value: unknown): value is Obj {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isBlockList(value: unknown): boolean {
+  if (!Array.isArray(value)) return false;
+  for (const block of value) if (!isObject(block) || typeof block.type !== "string") return false;
+  return true;
+}
+
+function isMessageList(value: unknown): boolean {
+  if (!Array.isArray(value)) return false;
+  for (const m of value) {
+    if (!isObject(m) || !ROLES.has(m.role as string)) return false;
+    if (typeof m.content !== "string" && !isBlockList(m.content)) return false;
+  }
+  return true;
+}
+
+/**
+ * The same rules as MessagesRequestSchema, checked in place without valibot's copy of every
+ * object (a 120 KB body has hundreds). Stricter where unsure (arrays are never objects here):
+ * a body it rejects still goes through the schema, which has the final word and the message.
+ */
+export function isWellFormedMessagesRequest(body: Obj): boolean {
+  const { model, max_tokens, system, tools, stream, thinking } = body;
+  return typeof model === "string" && model.length > 0
+    && isMessageList(body.messages)
+    && (max_tokens === undefined || (Number.isInteger(max_tokens) && (max_tokens as number) >= 1))
+    && (system === undefined || typeof system === "string" || isBlockList(system))
+    && (tools === undefined || (Array.isArray(tools) && tools.every(isObject)))
+    && (stream === undefined || typeof stream === "boolean")
+    && (thinking === undefined || (isObject(thinking) && typeof thinking.type === "string"));
+}
+
 export function parseMessagesRequest(text: string): MessagesRequest {
-  return validateBody<MessagesRequest>(MessagesRequestSchema, parseJsonBody(text));
+  const body = parseJsonBody(text);
+  if (isObject(body) && isWellFormedMessagesRequest(body)) return body as unknown as MessagesRequest;
+  return validateBody<MessagesRequest>(MessagesRequestSchema, body);
 }
 
 export function requireJsonContentType(contentType: string | undefined): void {

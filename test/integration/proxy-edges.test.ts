@@ -140,7 +140,7 @@ describe("time bounds and aborts", () => {
   });
 
   test("a streamed answer is relayed event for event while it drips", async () => {
-    const events = ["event: ping\ndata: {\"type\":\"ping\"}\n\n", "event: ping\ndata: {\"type\":\"ping\"}\n\n"];
+    const events = ["event: ping\ndata: {\"type\":\"ping\"}\n\n", "event: ping\ndata: {\"type\":\"ping\"}\n\n", "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"];
     up.reply(sse(events, { delayMs: 50 }));
     const res = await post(ccmux.url, { model: "sonnet", max_tokens: 5, stream: true, messages: [{ role: "user", content: "x" }] });
     expect(await res.text()).toBe(events.join(""));

@@ -82,7 +82,8 @@ describe("claude-code-mux compatibility", () => {
       host: "127.0.0.1",
       port: 13456,
       log_level: "info",
-      timeouts: { api_timeout_ms: 600000, connect_timeout_ms: 10000, idle_timeout_ms: 120000 },
+      timeouts: { api_timeout_ms: 600000, connect_timeout_ms: 10000, idle_timeout_ms: 120000, ping_interval_ms: 15000 },
+      health: { failure_threshold: 3, cooldown_ms: 5000, max_cooldown_ms: 600000 },
     });
     expect(config.router.default).toBe("glm-4.6");
     expect(config.router.background_regex).toBe("(?i)claude.*haiku");

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { resolveRoute } from "../../router/resolve.ts";
-import { estimateInputTokens } from "../../router/rules.ts";
+import { countRequestTokens } from "../../tokens/count.ts";
 import type { MessagesRequest } from "../../translate/anthropic/types.ts";
 import { ClientAbort, RequestError, UpstreamError } from "../../util/errors.ts";
 import { CountTokensRequestSchema, parseJsonBody, requireJsonContentType, validateBody } from "../parse-body.ts";
@@ -11,7 +11,7 @@ async function countWithProviders(req: MessagesRequest, deps: AppDeps, c: Contex
   for (const candidate of resolution.candidates) {
     const adapter = deps.adapters.get(candidate.provider);
     if (!adapter) continue;
-    if (!adapter.countTokens) return { tokens: estimateInputTokens(req, bodyLength), provider: adapter.name };
+    if (!adapter.countTokens) return { tokens: await countRequestTokens(req), provider: adapter.name };
     try {
       const tokens = await adapter.countTokens(req, {
         signal: c.req.raw.signal,
@@ -29,7 +29,7 @@ async function countWithProviders(req: MessagesRequest, deps: AppDeps, c: Contex
       deps.log.warn(`count_tokens via ${adapter.name} failed: ${(err as Error).message}`);
     }
   }
-  return { tokens: estimateInputTokens(req, bodyLength) };
+  return { tokens: await countRequestTokens(req) };
 }
 
 /** POST /v1/messages/count_tokens: the upstream's count where it has one, else a local estimate. */

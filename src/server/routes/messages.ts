@@ -4,6 +4,7 @@ import { forwardWithFailover, type ForwardResult } from "../failover.ts";
 import { parseMessagesRequest, requireJsonContentType } from "../parse-body.ts";
 import { tapUsage, type UsageCounts } from "../usage-tap.ts";
 import type { AppDeps, DepsHolder } from "../deps.ts";
+import { relayBody } from "../relay-body.ts";
 
 export interface RequestRecord {
   route: string;
@@ -57,9 +58,9 @@ export function messagesHandler(holder: DepsHolder) {
     for (const [k, v] of Object.entries(routingHeaders(resolution, result))) headers.set(k, v);
     headers.set("server-timing", serverTiming(started, timing.upstreamMs));
     const rec: RequestRecord = { route: resolution.route, provider: result.candidate.provider, model: result.candidate.model, status: result.response.status, started };
-    const body = result.response.body
-      ? tapUsage(result.response.body, (usage, outcome) => logRequest(deps, rec, usage, outcome))
-      : null;
+    let failure: string | undefined;
+    const relayed = relayBody(result.response, result.candidate.provider, deps, (why) => (failure = why));
+    const body = relayed ? tapUsage(relayed, (usage, outcome) => logRequest(deps, rec, usage, failure ?? outcome)) : null;
     if (!body) logRequest(deps, rec, {}, "ok");
     return new Response(body, { status: result.response.status, headers });
   };

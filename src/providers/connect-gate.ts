@@ -1,0 +1,140 @@
+import { connect as netConnect } from "node:net";
+import { UpstreamError } from "../util/errors.ts";
+import type { FetchFn } from "./types.ts";
+
+/** Opens a TCP connection to host:port and closes it again; rejects on failure. */
+export type Connector = (host: string, port: number, signal: AbortSignal) => Promise<void>;
+
+export interface ConnectGateOptions {
+  /** How long a successful probe vouches for its origin. Default 60 s. */
+  freshMs?: number;
+  connect?: Connector;
+  /** Proxy settings (HTTP_PROXY, HTTPS_PROXY, NO_PROXY): the probe goes to the proxy fetch would use. */
+  env?: Record<string, string | undefined>;
+  now?: () => number;
+}
+
+/**
+ * Web fetch has no connect phase to time, so the connect timeout is enforced by a plain TCP
+ * connect to the same host:port (or to the proxy fetch will use), run alongside the fetch.
+ * When the probe cannot connect within the limit, the fetch is aborted and the attempt fails
+ * with a retryable error. A successful probe is remembered per origin for `freshMs`, so a busy
+ * provider is probed about once a minute; concurrent requests share one probe.
+ */
+export interface ConnectGate {
+  wrap(fetch: FetchFn, timeoutMs: number): FetchFn;
+  /** Resolves when host:port accepted a connection within `timeoutMs`; rejects with an UpstreamError. */
+  probe(url: URL, timeoutMs: number): Promise<void>;
+}
+
+const tcpConnect: Connector = (host, port, signal) =>
+  new Promise((resolve, reject) => {
+    const socket = netConnect({ host, port });
+    const done = (err?: Error) => {
+      signal.removeEventListener("abort", onAbort);
+      socket.destroy();
+      if (err) reject(err);
+      else resolve();
+    };
+    const onAbort = () => done(new Error("aborted"));
+    signal.addEventListener("abort", onAbort);
+    socket.once("connect", () => done());
+    socket.once("error", (err) => done(err));
+  });
+
+function defaultPort(url: URL): number {
+  if (url.port) return Number(url.port);
+  return url.protocol === "https:" ? 443 : 80;
+}
+
+function bypassesProxy(host: string, noProxy: string | undefined): boolean {
+  if (!noProxy) return false;
+  return noProxy.split(/[,\s]+/).some((raw) => {
+    const entry = raw.trim().toLowerCase().replace(/:\d+$/, "");
+    if (!entry) return false;
+    if (entry === "*") return true;
+    const bare = entry.replace(/^\*?\./, "");
+    return host === bare || host.endsWith(`.${bare}`);
+  });
+}
+
+/** The host:port fetch actually opens a connection to for `url`. */
+export function connectTarget(url: URL, env: Record<string, string | undefined> = {}): URL {
+  const host = url.hostname.toLowerCase();
+  const proxy = url.protocol === "https:" ? (env.HTTPS_PROXY ?? env.https_proxy) : (env.HTTP_PROXY ?? env.http_proxy);
+  if (!proxy || bypassesProxy(host, env.NO_PROXY ?? env.no_proxy)) return url;
+  try {
+    return new URL(proxy);
+  } catch {
+    return url;
+  }
+}
+
+function describe(err: unknown): string {
+  const e = err as { code?: string; message?: string };
+  return e?.code ?? e?.message ?? String(err);
+}
+
+export function createConnectGate(opts: ConnectGateOptions = {}): ConnectGate {
+  const freshMs = opts.freshMs ?? 60_000;
+  const connect = opts.connect ?? tcpConnect;
+  const now = opts.now ?? Date.now;
+  const verified = new Map<string, number>();
+  const inflight = new Map<string, Promise<void>>();
+
+  async function attempt(target: URL, hostPort: string, timeoutMs: number): Promise<void> {
+    const ac = new AbortController();
+    const timer = setTimeout(() => ac.abort(), timeoutMs);
+    try {
+      await connect(target.hostname.replace(/^\[|\]$/g, ""), defaultPort(target), ac.signal);
+      verified.set(hostPort, now());
+    } catch (err) {
+      if (ac.signal.aborted) {
+        throw new UpstreamError({ status: 504, message: `could not connect to ${hostPort} within ${timeoutMs} ms`, retryable: true });
+      }
+      throw new UpstreamError({ status: 502, message: `could not connect to ${hostPort} (${describe(err)})`, retryable: true });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  function hostPortOf(url: URL): { target: URL; hostPort: string } {
+    const target = connectTarget(url, opts.env);
+    return { target, hostPort: `${target.hostname}:${defaultPort(target)}` };
+  }
+
+  function probe(url: URL, timeoutMs: number): Promise<void> {
+    const { target, hostPort } = hostPortOf(url);
+    const at = verified.get(hostPort);
+    if (at !== undefined && now() - at < freshMs) return Promise.resolve();
+    const running = inflight.get(hostPort);
+    if (running) return running;
+    const run = attempt(target, hostPort, timeoutMs).finally(() => inflight.delete(hostPort));
+    inflight.set(hostPort, run);
+    return run;
+  }
+
+  function wrap(fetch: FetchFn, timeoutMs: number): FetchFn {
+    return (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      if (url.protocol !== "http:" && url.protocol !== "https:") return fetch(input, init);
+      const gate = new AbortController();
+      const signal = init?.signal ? AbortSignal.any([init.signal, gate.signal]) : gate.signal;
+      let settled = false;
+      const fetched = fetch(input, { ...init, signal }).finally(() => (settled = true));
+      // Headers arrived, so the origin is reachable: no probe needed for a while.
+      fetched.then(() => verified.set(hostPortOf(url).hostPort, now()), () => {});
+      const refused = probe(url, timeoutMs).then(
+        () => fetched,
+        (err) => {
+          if (settled) return fetched;
+          gate.abort(err);
+          throw err;
+        },
+      );
+      return Promise.race([fetched, refused]);
+    };
+  }
+
+  return { wrap, probe };
+}

@@ -1,0 +1,67 @@
+import type { ProviderConfig } from "../../config/types.ts";
+import { translateSseStream } from "../../stream/pipeline.ts";
+import { sseHeaders } from "../../stream/sse.ts";
+import type { MessagesRequest } from "../../translate/anthropic/types.ts";
+import { chatErrorToUpstream } from "../../translate/openai-chat/errors.ts";
+import { toChatRequest } from "../../translate/openai-chat/request.ts";
+import { fromChatResponse } from "../../translate/openai-chat/response.ts";
+import { chatStreamTranslator } from "../../translate/openai-chat/stream.ts";
+import { TranslateError, UpstreamError } from "../../util/errors.ts";
+import { providerKind } from "../catalog.ts";
+import { joinUrl, upstreamFetch } from "../http.ts";
+import type { Credentials, ProviderAdapter, SendContext } from "../types.ts";
+import { supportsImages } from "./capabilities.ts";
+
+function buildHeaders(config: ProviderConfig, creds: Credentials, stream: boolean): Headers {
+  const headers = new Headers(providerKind(config.provider_type)?.headers);
+  for (const [k, v] of Object.entries(config.headers)) headers.set(k, v);
+  headers.set("content-type", "application/json");
+  headers.set("accept", stream ? "text/event-stream" : "application/json");
+  const token = creds.accessToken ?? creds.apiKey;
+  if (token) headers.set("authorization", `Bearer ${token}`);
+  return headers;
+}
+
+async function readJson(res: Response, provider: string): Promise<unknown> {
+  const text = await res.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new TranslateError(`${provider}: upstream answered 200 with a body that is not JSON`, 502);
+  }
+}
+
+/** An OpenAI Chat Completions upstream behind Anthropic's Messages API, streaming included. */
+export function createOpenAIChatAdapter(config: ProviderConfig): ProviderAdapter {
+  const base = config.base_url || providerKind(config.provider_type)?.baseUrl;
+  if (!base) throw new Error(`provider "${config.name}" needs base_url`);
+  const url = joinUrl(base, "/chat/completions");
+
+  async function call(req: MessagesRequest, ctx: SendContext): Promise<Response> {
+    const body = toChatRequest(req, {
+      model: ctx.model,
+      providerType: config.provider_type,
+      supportsImages: supportsImages(config, ctx.model),
+      log: (msg) => ctx.log.debug(`${config.name}: ${msg}`),
+    });
+    const stream = req.stream === true;
+    const init = { method: "POST", headers: buildHeaders(config, await ctx.credentials.get(), stream), body: JSON.stringify(body) };
+    return upstreamFetch(url, init, ctx, config.name, chatErrorToUpstream);
+  }
+
+  return {
+    name: config.name,
+    kind: config.provider_type,
+    config,
+    async send(req, ctx) {
+      const res = await call(req, ctx);
+      if (req.stream === true) {
+        if (!res.body) throw new UpstreamError({ status: 502, message: `${config.name}: empty stream`, provider: config.name });
+        const body = translateSseStream(res.body, chatStreamTranslator({ model: req.model }));
+        return new Response(body, { status: 200, headers: sseHeaders() });
+      }
+      const message = fromChatResponse(await readJson(res, config.name), { model: req.model });
+      return new Response(JSON.stringify(message), { status: 200, headers: { "content-type": "application/json" } });
+    },
+  };
+}
