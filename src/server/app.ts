@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { ClientAbort, RequestError, anthropicErrorResponse, toAnthropicError } from "../util/errors.ts";
+import { mountAdminApi } from "./admin/routes.ts";
 import type { DepsHolder } from "./deps.ts";
 import { inboundAuth } from "./middleware/inbound-auth.ts";
 import { mountInfoRoutes, mountModelsRoute } from "./routes/info.ts";
@@ -24,6 +25,7 @@ export function createApp(holder: DepsHolder): Hono {
     return anthropicErrorResponse(err);
   });
   app.notFound((c) => anthropicErrorResponse(new RequestError(`No route for ${c.req.method} ${c.req.path}`, 404)));
+  mountAdminApi(app, holder);
   mountInfoRoutes(app, holder);
   const proxy = new Hono();
   proxy.use(inboundAuth(holder), bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge }));

@@ -31,4 +31,8 @@ export interface AppDeps {
 
 export interface DepsHolder {
   current(): AppDeps;
+  /** The config file: hot reload reads it, the admin API writes it (even while the embedded default runs). */
+  configPath?: string;
+  /** Loads the config file again and swaps `current()`; absent where nothing can reload. */
+  reload?: () => Promise<void>;
 }

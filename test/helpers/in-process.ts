@@ -1,8 +1,10 @@
+import { loadConfigFile } from "../../src/config/load.ts";
+import type { Env } from "../../src/config/paths.ts";
 import type { Config, ModelConfig, ProviderConfig } from "../../src/config/types.ts";
 import { runtime } from "../../src/runtime/index.ts";
 import { createApp } from "../../src/server/app.ts";
 import { buildDeps, type BuildDepsOptions } from "../../src/server/build-deps.ts";
-import type { AppDeps } from "../../src/server/deps.ts";
+import type { AppDeps, DepsHolder } from "../../src/server/deps.ts";
 import { createLogger } from "../../src/util/log.ts";
 
 export function provider(name: string, base_url: string, extra: Partial<ProviderConfig> = {}): ProviderConfig {
@@ -40,17 +42,40 @@ export function testConfig(partial: Partial<Config> & { providers: ProviderConfi
 
 export interface InProcessServer {
   url: string;
-  deps: AppDeps;
+  /** The deps serving right now (a reload swaps them). */
+  readonly deps: AppDeps;
   logs: string[];
   stop(): Promise<void>;
 }
 
+export interface InProcessOptions extends Partial<BuildDepsOptions> {
+  /** Makes the holder reloadable from this file (as `serve` does), for the admin API. */
+  configPath?: string;
+  env?: Env;
+}
+
 /** ccmux's real app on a real loopback port, in this process, with captured logs. */
-export async function startInProcess(config: Config, opts: Partial<BuildDepsOptions> = {}): Promise<InProcessServer> {
+export async function startInProcess(config: Config, opts: InProcessOptions = {}): Promise<InProcessServer> {
   const logs: string[] = [];
   const log = createLogger({ level: "debug", plain: true, stream: { write: (s: string) => logs.push(s) } });
-  const deps = buildDeps(config, { log, version: "0.0.0-test", ...opts });
-  const app = createApp({ current: () => deps });
+  const { configPath, env, ...buildOpts } = opts;
+  let deps = buildDeps(config, { log, version: "0.0.0-test", ...buildOpts, env });
+  const holder: DepsHolder = { current: () => deps, configPath };
+  if (configPath) {
+    holder.reload = async () => {
+      const loaded = await loadConfigFile(configPath, env ?? runtime.envAll());
+      if (loaded) deps = buildDeps(loaded.config, { log, version: "0.0.0-test", ...buildOpts, env, bound: deps.bound });
+    };
+  }
+  const app = createApp(holder);
   const server = await runtime.serve({ hostname: "127.0.0.1", port: 0, fetch: app.fetch });
-  return { url: `http://127.0.0.1:${server.port}`, deps, logs, stop: () => server.stop(1000) };
+  deps = { ...deps, bound: deps.bound ?? { host: "127.0.0.1", port: server.port } };
+  return {
+    url: `http://127.0.0.1:${server.port}`,
+    get deps() {
+      return deps;
+    },
+    logs,
+    stop: () => server.stop(1000),
+  };
 }

@@ -1,0 +1,79 @@
+import type { Config, ModelConfig, ProviderConfig, ServerConfig } from "../../config/types.ts";
+import { isPlainObject, type Doc } from "./toml-values.ts";
+
+/**
+ * What the admin API shows of the running config. A secret is never shown: only its `$VAR`
+ * reference as written in the file, or "set", or null when there is none.
+ */
+export type SecretView = string | null;
+
+/** Field and header names whose values are treated as secrets. */
+export const SENSITIVE_NAME = /authorization|cookie|secret|passw|credential|signature|token|session|apikey|(^|[-_])(api[-_]?)?key$/i;
+
+const ROUTER_SLOTS = [
+  "default", "background", "think", "websearch", "long_context", "long_context_threshold", "image", "auto_map_regex", "background_regex",
+] as const;
+
+/** "$VAR" when the file references a variable, "set" when there is a literal value, else null. */
+export function secretView(value: string | undefined, ref: string | undefined): SecretView {
+  if (ref !== undefined && ref.includes("$")) return ref;
+  return value ? "set" : null;
+}
+
+/**
+ * Header values: the file's text when it references variables, the value when it is written
+ * literally under a harmless name, else "set" (an expanded variable may be a secret).
+ */
+export function maskHeaders(headers: Record<string, string>, raw: unknown): Record<string, string> {
+  const rawHeaders = isPlainObject(raw) ? raw : {};
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    const text = rawHeaders[name];
+    if (typeof text === "string" && text !== value && text.includes("$")) out[name] = text;
+    else out[name] = text === value && !SENSITIVE_NAME.test(name) ? value : "set";
+  }
+  return out;
+}
+
+/** Copies `obj` with every string under a sensitive-looking name replaced by "set". */
+function maskFields<T extends object>(obj: T): Doc {
+  const out: Doc = {};
+  for (const [k, v] of Object.entries(obj)) out[k] = typeof v === "string" && SENSITIVE_NAME.test(k) ? "set" : v;
+  return out;
+}
+
+export function serverView(server: ServerConfig): Doc {
+  const { api_key, api_key_ref, admin_token, admin_token_ref, ...rest } = server;
+  return { ...maskFields(rest), api_key: secretView(api_key, api_key_ref), admin_token: secretView(admin_token, admin_token_ref) };
+}
+
+export function routerView(router: Config["router"]): Doc {
+  const out: Doc = {};
+  for (const slot of ROUTER_SLOTS) out[slot] = router[slot] ?? null;
+  return { ...out, ...maskFields(router) };
+}
+
+function rawProvider(raw: Doc | undefined, name: string): Doc | undefined {
+  const list = Array.isArray(raw?.providers) ? raw.providers : [];
+  return list.find((p): p is Doc => isPlainObject(p) && p.name === name);
+}
+
+export function providerView(p: ProviderConfig, raw?: Doc): Doc {
+  const { api_key, api_key_ref, headers, ...rest } = p;
+  const headersRaw = rawProvider(raw, p.name)?.headers;
+  return { ...maskFields(rest), api_key: secretView(api_key, api_key_ref), headers: maskHeaders(headers, headersRaw) };
+}
+
+export function modelView(m: ModelConfig): Doc {
+  return { name: m.name, mappings: m.mappings.map(({ priority, provider, actual_model }) => ({ priority, provider, actual_model })) };
+}
+
+/** GET /api/config/json. `raw` is the file's unexpanded document, used to show header references. */
+export function configView(config: Config, raw?: Doc): Doc {
+  return {
+    server: serverView(config.server),
+    router: routerView(config.router),
+    providers: config.providers.map((p) => providerView(p, raw)),
+    models: config.models.map(modelView),
+  };
+}
