@@ -6,6 +6,7 @@ import type { DepsHolder } from "./deps.ts";
 import { inboundAuth } from "./middleware/inbound-auth.ts";
 import { mountInfoRoutes, mountModelsRoute } from "./routes/info.ts";
 import { messagesHandler } from "./routes/messages.ts";
+import { mountStatusRoute } from "./routes/status.ts";
 import { countTokensHandler } from "./routes/count-tokens.ts";
 
 export const MAX_BODY_BYTES = 32 * 1024 * 1024;
@@ -27,6 +28,7 @@ export function createApp(holder: DepsHolder): Hono {
   app.notFound((c) => anthropicErrorResponse(new RequestError(`No route for ${c.req.method} ${c.req.path}`, 404)));
   mountAdminApi(app, holder);
   mountInfoRoutes(app, holder);
+  mountStatusRoute(app, holder);
   const proxy = new Hono();
   proxy.use(inboundAuth(holder), bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge }));
   proxy.post("/messages", messagesHandler(holder));

@@ -2,6 +2,7 @@ import type { Env } from "../config/paths.ts";
 import type { Config, ProviderConfig } from "../config/types.ts";
 import { createConnectGate, type ConnectGate } from "../providers/connect-gate.ts";
 import { createCredentialResolver, type DynamicSourceFactory } from "../providers/credentials.ts";
+import { createProviderHealth, type ProviderHealth } from "../providers/health.ts";
 import { buildAdapters } from "../providers/registry.ts";
 import type { FetchFn } from "../providers/types.ts";
 import { compileRouter } from "../router/compile.ts";
@@ -21,7 +22,8 @@ export interface BuildDepsOptions {
   env?: Env;
   bound?: { host: string; port: number };
   startedAt?: number;
-  /** Per-server state that outlives a config reload; a fresh one is made when absent. */
+  /** Per-server state that outlives a config reload; fresh ones are made when absent. */
+  health?: ProviderHealth;
   connectGate?: ConnectGate;
 }
 
@@ -30,6 +32,8 @@ export function buildDeps(config: Config, opts: BuildDepsOptions): AppDeps {
   const env = opts.env ?? {};
   const adapters = buildAdapters(config, { env });
   const upstreamFetch: FetchFn = opts.fetch ?? ((input, init) => fetch(input, init));
+  const health = opts.health ?? createProviderHealth(config.server.health);
+  health.sync(config.providers, config.server.health);
   const connectGate = opts.connectGate ?? createConnectGate({ env });
   const dynamic = (config: ProviderConfig) => opts.auth?.credentials(config) ?? opts.dynamicCredentials?.(config);
   return {
@@ -39,6 +43,7 @@ export function buildDeps(config: Config, opts: BuildDepsOptions): AppDeps {
     credentials: createCredentialResolver(adapters, dynamic, { env, fetch: upstreamFetch }),
     auth: opts.auth,
     fetch: connectGate.wrap(upstreamFetch, config.server.timeouts.connect_timeout_ms),
+    health,
     connectGate,
     log: opts.log,
     version: opts.version,

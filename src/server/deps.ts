@@ -1,6 +1,7 @@
 import type { Config } from "../config/types.ts";
 import type { FetchFn, ProviderAdapter, CredentialSource } from "../providers/types.ts";
 import type { ConnectGate } from "../providers/connect-gate.ts";
+import type { ProviderHealth } from "../providers/health.ts";
 import type { Logger } from "../util/log.ts";
 import type { CompiledRouter } from "../router/compile.ts";
 import type { AuthContext } from "./auth-context.ts";
@@ -19,6 +20,8 @@ export interface AppDeps {
   credentials: CredentialResolver;
   /** Upstream fetch, with the connect timeout enforced by `connectGate`. */
   fetch: FetchFn;
+  /** Cooldown state per provider (account); shared by every deps of one server. */
+  health: ProviderHealth;
   connectGate: ConnectGate;
   log: Logger;
   version: string;
