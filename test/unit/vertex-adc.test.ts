@@ -1,6 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { adcPath, createAdcSource } from "../../src/providers/vertex/adc.ts";
-import { isClaudeModel, vertexBaseUrl } from "../../src/providers/vertex/adapter.ts";
+import { createVertexAdapter, isClaudeModel, vertexBaseUrl } from "../../src/providers/vertex/adapter.ts";
+import type { SendContext } from "../../src/providers/types.ts";
+import { createLogger } from "../../src/util/log.ts";
 import type { ProviderConfig } from "../../src/config/types.ts";
 import { AuthError } from "../../src/util/errors.ts";
 
@@ -108,5 +110,31 @@ describe("Vertex endpoints", () => {
   test("claude* models go to the Anthropic publisher", () => {
     expect(isClaudeModel("claude-sonnet-4-5@20250929")).toBe(true);
     expect(isClaudeModel("gemini-2.5-pro")).toBe(false);
+  });
+});
+
+describe("Vertex requests", () => {
+  const config = { name: "v", provider_type: "vertex-ai", auth_type: "adc", project_id: "p", location: "global", headers: {}, models: [], enabled: true } as ProviderConfig;
+  const ANSWER = { candidates: [{ content: { role: "model", parts: [{ text: "ok" }] }, finishReason: "STOP" }] };
+
+  test("Bearer token, and an authorized_user's quota project as x-goog-user-project", async () => {
+    const seen: { url: string; headers: Headers }[] = [];
+    const ctx = {
+      signal: new AbortController().signal,
+      fetch: async (url: string | URL | Request, init?: RequestInit) => {
+        seen.push({ url: String(url), headers: new Headers(init?.headers) });
+        return Response.json(ANSWER);
+      },
+      inbound: new Headers(),
+      model: "gemini-2.5-flash",
+      timeouts: { connect_timeout_ms: 1000, api_timeout_ms: 1000, idle_timeout_ms: 1000 },
+      log: createLogger({ level: "silent", plain: true }),
+      credentials: { get: async () => ({ accessToken: "ya29.x", projectId: "billing-proj" }) },
+    } as SendContext;
+    const res = await createVertexAdapter(config).send({ model: "m", max_tokens: 10, messages: [{ role: "user", content: "hi" }] }, ctx);
+    expect((await res.json()).content).toEqual([{ type: "text", text: "ok" }]);
+    expect(seen[0]!.url).toBe("https://aiplatform.googleapis.com/v1/projects/p/locations/global/publishers/google/models/gemini-2.5-flash:generateContent");
+    expect(seen[0]!.headers.get("authorization")).toBe("Bearer ya29.x");
+    expect(seen[0]!.headers.get("x-goog-user-project")).toBe("billing-proj");
   });
 });
