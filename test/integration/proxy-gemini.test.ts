@@ -3,7 +3,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import type { ProviderConfig } from "../../src/config/types.ts";
 import { json, sse, startFakeUpstream, status, type FakeUpstream } from "../helpers/fake-upstream.ts";
 import { model, provider, startInProcess, testConfig, type InProcessServer } from "../helpers/in-process.ts";
-import { readFixture, readFixtureJson, splitSseEvents } from "../helpers/sse.ts";
+import { readFixture, readFixtureJson, splitAtRandom } from "../helpers/sse.ts";
 import { BACKUP_MESSAGE, countingSource, PNG_BASE64, SHELL_TOOL } from "../helpers/translated-upstreams.ts";
 import { functionCallStream, geminiSse, QUOTA_429, toolRoundTrip } from "../helpers/gemini-upstream.ts";
 
@@ -119,7 +119,7 @@ const KINDS: Kind[] = [
 for (const kind of KINDS) {
   describe(`${kind.label} through the Anthropic SDK`, () => {
     test("streamed turn: thinking, text and tool calls arrive; system, image, tools and thinking budget go out", async () => {
-      kind.up().reply(sse(splitSseEvents(functionCallStream(kind.codeAssist))));
+      kind.up().reply(sse(splitAtRandom(new TextEncoder().encode(functionCallStream(kind.codeAssist)), 40, 7)));
       const final = await client.messages.stream(firstTurn(kind.model)).finalMessage();
       const tools = final.content.filter((b) => b.type === "tool_use");
       expect(tools).toMatchObject([{ name: "Read", input: { file_path: "/repo/tsconfig.json" } }, { name: "Grep", input: { pattern: "target", path: "/repo" } }]);

@@ -4,7 +4,7 @@ import type { ProviderConfig } from "../../src/config/types.ts";
 import { CODEX_INSTRUCTIONS } from "../../src/translate/responses/request.ts";
 import { json, sse, startFakeUpstream, status, type FakeUpstream } from "../helpers/fake-upstream.ts";
 import { model, provider, startInProcess, testConfig, type InProcessServer } from "../helpers/in-process.ts";
-import { readFixture, splitSseEvents } from "../helpers/sse.ts";
+import { readFixture, splitAtRandom, splitSseEvents } from "../helpers/sse.ts";
 import {
   BACKUP_MESSAGE, completedResponse, countingSource, fakeJwt, PNG_BASE64, responsesEvent, SHELL_TOOL, sseRecords,
 } from "../helpers/translated-upstreams.ts";
@@ -94,7 +94,7 @@ const firstTurn = (modelName: string) => ({
 
 describe("Codex (ChatGPT OAuth) through the Anthropic SDK", () => {
   test("streamed turn: thinking, text and tool_use arrive; the Codex headers, instructions and system prompt go out", async () => {
-    codexUp.reply(sse(splitSseEvents(STREAM)));
+    codexUp.reply(sse(splitAtRandom(new TextEncoder().encode(STREAM), 60, 11)));
     const final = await client.messages.stream(firstTurn("codex")).finalMessage();
 
     expect(final.content.map((b) => b.type)).toEqual(["thinking", "text", "tool_use"]);
