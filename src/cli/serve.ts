@@ -45,7 +45,8 @@ export const serveCommand = defineCommand({
     if (port !== undefined) config.server.port = port;
     const log = createLogger({ level: args["log-level"] ?? config.server.log_level, plain: plainOutput() });
     try {
-      await startServer({ config, configPath: loaded.path, log, version: VERSION, plain: plainOutput() });
+      const overrides = { host: args.host || undefined, port, logLevel: args["log-level"] };
+      await startServer({ config, configPath: loaded.path, configFile: loaded.file, overrides, log, version: VERSION, plain: plainOutput() });
     } catch (err) {
       fail(log, (err as Error).message);
     }

@@ -10,6 +10,8 @@ export interface Bootstrapped {
   config: Config;
   /** The file the config came from; undefined when the embedded default is in use. */
   path?: string;
+  /** Where the config file is, or would be: hot reload watches it even while the embedded default runs. */
+  file: string;
 }
 
 /**
@@ -21,7 +23,7 @@ export async function loadOrCreateConfig(opts: { flag?: string; env: Env; log: L
   const loaded = await loadConfigFile(path, opts.env);
   if (loaded) {
     for (const warning of loaded.warnings) opts.log.warn(warning);
-    return { config: loaded.config, path };
+    return { config: loaded.config, path, file: path };
   }
   try {
     await runtime.mkdir(dirname(path), 0o755);
@@ -30,5 +32,5 @@ export async function loadOrCreateConfig(opts: { flag?: string; env: Env; log: L
   } catch (err) {
     opts.log.warn(`No config found and could not write one to ${path}: ${(err as Error).message}`);
   }
-  return { config: embeddedDefaultConfig() };
+  return { config: embeddedDefaultConfig(), file: path };
 }

@@ -5,6 +5,9 @@ import { createApp } from "./app.ts";
 import { buildDeps } from "./build-deps.ts";
 import { createAuthContext } from "./auth-context.ts";
 import type { AppDeps, DepsHolder } from "./deps.ts";
+import { watchConfig, type ServerOverrides } from "./reload.ts";
+import { createConnectGate } from "../providers/connect-gate.ts";
+import { createProviderHealth } from "../providers/health.ts";
 
 export interface StartOptions {
   config: Config;
@@ -14,6 +17,10 @@ export interface StartOptions {
   plain?: boolean;
   /** Milliseconds in-flight requests get to finish on SIGINT/SIGTERM. */
   graceMs?: number;
+  /** The config file to watch for hot reload (and for the admin API to write), even while it does not exist yet. */
+  configFile?: string;
+  /** Command-line values that win over the file, also on reload. */
+  overrides?: ServerOverrides;
 }
 
 function formatHost(host: string): string {
@@ -43,8 +50,13 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const { server: srv } = opts.config;
   const env = runtime.envAll();
   const auth = createAuthContext({ env, runtime, log: opts.log, fetch: (i, init) => fetch(i, init) });
-  let deps = buildDeps(opts.config, { log: opts.log, version: opts.version, auth, env });
-  const holder: DepsHolder = { current: () => deps };
+  const shared = {
+    log: opts.log, version: opts.version, auth, env, startedAt: Date.now(),
+    health: createProviderHealth(opts.config.server.health), connectGate: createConnectGate({ env }),
+  };
+  let deps = buildDeps(opts.config, shared);
+  const configFile = opts.configFile ?? opts.configPath;
+  const holder: DepsHolder = { current: () => deps, configPath: opts.configPath };
   const app = createApp(holder);
   let running: RunningServer;
   try {
@@ -55,10 +67,15 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   }
   deps = { ...deps, bound: { host: srv.host, port: running.port } };
   banner(`http://${formatHost(srv.host)}:${running.port}`, deps, opts.configPath, opts.log);
+  const bound = deps.bound;
+  const reloader = configFile
+    ? watchConfig({ path: configFile, holder, build: (config) => buildDeps(config, { ...shared, bound }), swap: (next) => (deps = next), log: opts.log, overrides: opts.overrides })
+    : undefined;
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    reloader?.stop();
     opts.log.info("shutting down: no new connections, waiting for in-flight requests");
     await running.stop(opts.graceMs ?? 10_000);
     runtime.exit(0);

@@ -1,0 +1,176 @@
+import { parseConfig } from "../config/load.ts";
+import type { Env } from "../config/paths.ts";
+import type { Config } from "../config/types.ts";
+import { runtime, type FileInfo } from "../runtime/index.ts";
+import { levelNumber, type Logger } from "../util/log.ts";
+import type { AppDeps, DepsHolder } from "./deps.ts";
+
+/** Command-line values that win over the file, on every load. */
+export interface ServerOverrides {
+  host?: string;
+  port?: number;
+  logLevel?: string;
+}
+
+export interface ReloaderOptions {
+  path: string;
+  current(): AppDeps;
+  /** Makes `next` the deps new requests get; in-flight requests keep the deps they started with. */
+  swap(next: AppDeps): void;
+  /** Builds deps for a new config, carrying over per-server state (health, connect cache, bound address). */
+  build(config: Config): AppDeps;
+  log: Logger;
+  env?: () => Env;
+  overrides?: ServerOverrides;
+  /** How often the file is checked. Default 1000 ms. */
+  pollMs?: number;
+}
+
+export interface ReloadOutcome {
+  ok: boolean;
+  /** Why the old config was kept (already logged). */
+  error?: string;
+}
+
+export interface Reloader {
+  /** Re-reads the file; unchanged text is skipped unless `force`. A bad file keeps the old config. */
+  reload(reason: string, force?: boolean): Promise<ReloadOutcome>;
+  /** Starts watching the file (polling its size, mtime and inode, so editors that replace it are seen); resolves once watching. */
+  start(): Promise<void>;
+  stop(): void;
+}
+
+export function applyOverrides(config: Config, overrides: ServerOverrides = {}): Config {
+  const server = { ...config.server };
+  if (overrides.host !== undefined) server.host = overrides.host;
+  if (overrides.port !== undefined) server.port = overrides.port;
+  return { ...config, server };
+}
+
+function signature(info: FileInfo | undefined): string {
+  return info ? `${info.mtimeMs}:${info.size}:${info.ino}` : "missing";
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Tokens written by `ccmux auth` since the last look (credential sources also re-check on use). */
+async function reloadTokens(deps: AppDeps, log: Logger): Promise<void> {
+  try {
+    await deps.auth?.store.reload();
+  } catch (err) {
+    log.warn(`token store: ${errorText(err)}`);
+  }
+}
+
+export function createReloader(opts: ReloaderOptions): Reloader {
+  const { path, log } = opts;
+  let lastText: string | undefined;
+  let queue: Promise<unknown> = Promise.resolve();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = true;
+
+  const fail = (reason: string, message: string): ReloadOutcome => {
+    log.error(`config reload (${reason}) failed; still serving the previous config:\n${message}`);
+    return { ok: false, error: message };
+  };
+
+  function applySideEffects(prev: Config, next: Config): void {
+    const moved = prev.server.host !== next.server.host || prev.server.port !== next.server.port;
+    if (moved) {
+      log.warn(`server.host/port changed to ${next.server.host}:${next.server.port}; that needs a restart (still listening on ${prev.server.host}:${prev.server.port})`);
+    }
+    if (!opts.overrides?.logLevel && prev.server.log_level !== next.server.log_level) log.level = levelNumber(next.server.log_level);
+  }
+
+  async function load(reason: string, force: boolean): Promise<ReloadOutcome> {
+    let text: string | undefined;
+    try {
+      text = await runtime.readText(path);
+    } catch (err) {
+      return fail(reason, `cannot read ${path}: ${errorText(err)}`);
+    }
+    if (text === undefined) return fail(reason, `${path} does not exist`);
+    if (!force && text === lastText) return { ok: true };
+    lastText = text;
+    let next: AppDeps;
+    const prev = opts.current().config;
+    try {
+      const loaded = parseConfig(text, { path, env: opts.env?.() ?? runtime.envAll() });
+      for (const warning of loaded.warnings) log.warn(warning);
+      const config = applyOverrides(loaded.config, opts.overrides);
+      await reloadTokens(opts.current(), log);
+      next = opts.build(config);
+      applySideEffects(prev, config);
+    } catch (err) {
+      return fail(reason, errorText(err));
+    }
+    opts.swap(next);
+    log.info(`config reloaded (${reason}) from ${path}: ${next.config.providers.length} providers, ${next.config.models.length} models`);
+    return { ok: true };
+  }
+
+  const reload = (reason: string, force = false): Promise<ReloadOutcome> => {
+    const run = queue.then(() => load(reason, force));
+    queue = run.catch(() => undefined);
+    return run;
+  };
+
+  /** A change is acted on once the file has stopped changing for one poll interval. */
+  function watch(seen: string, pending: boolean): void {
+    if (stopped) return;
+    timer = setTimeout(async () => {
+      const now = signature(await runtime.fileInfo(path));
+      if (now !== seen) return watch(now, true);
+      if (pending && now !== "missing") await reload("file changed");
+      watch(now, false);
+    }, opts.pollMs ?? 1000);
+  }
+
+  return {
+    reload,
+    async start() {
+      if (!stopped) return;
+      stopped = false;
+      const [info, text] = await Promise.all([runtime.fileInfo(path), runtime.readText(path).catch(() => undefined)]);
+      lastText ??= text;
+      watch(signature(info), false);
+    },
+    stop() {
+      stopped = true;
+      if (timer !== undefined) clearTimeout(timer);
+    },
+  };
+}
+
+export interface WatchOptions extends Omit<ReloaderOptions, "current"> {
+  holder: DepsHolder;
+}
+
+/**
+ * Hot reload for a running server: the file is watched, SIGHUP forces a reload, and
+ * `holder.reload` (the admin API's) reloads and throws when the new config was refused.
+ */
+export function watchConfig(opts: WatchOptions): Reloader {
+  const reloader = createReloader({ ...opts, current: () => opts.holder.current() });
+  opts.holder.reload = async () => {
+    const outcome = await reloader.reload("admin API", true);
+    if (!outcome.ok) throw new Error(outcome.error);
+  };
+  let unsubscribe = () => {};
+  try {
+    unsubscribe = runtime.onSignal("SIGHUP", () => void reloader.reload("SIGHUP", true));
+  } catch {
+    opts.log.debug("SIGHUP is not available here; the config file is still watched");
+  }
+  const ready = reloader.start();
+  return {
+    ...reloader,
+    start: () => ready,
+    stop() {
+      reloader.stop();
+      unsubscribe();
+    },
+  };
+}
