@@ -6,9 +6,10 @@ import { chatErrorToUpstream } from "../../translate/openai-chat/errors.ts";
 import { toChatRequest } from "../../translate/openai-chat/request.ts";
 import { fromChatResponse } from "../../translate/openai-chat/response.ts";
 import { chatStreamTranslator } from "../../translate/openai-chat/stream.ts";
-import { TranslateError, UpstreamError } from "../../util/errors.ts";
+import { UpstreamError } from "../../util/errors.ts";
 import { providerKind } from "../catalog.ts";
 import { joinUrl, upstreamFetch } from "../http.ts";
+import { jsonResponse, readJsonBody } from "../json-body.ts";
 import type { Credentials, ProviderAdapter, SendContext } from "../types.ts";
 import { supportsImages } from "./capabilities.ts";
 
@@ -20,15 +21,6 @@ function buildHeaders(config: ProviderConfig, creds: Credentials, stream: boolea
   const token = creds.accessToken ?? creds.apiKey;
   if (token) headers.set("authorization", `Bearer ${token}`);
   return headers;
-}
-
-async function readJson(res: Response, provider: string): Promise<unknown> {
-  const text = await res.text();
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new TranslateError(`${provider}: upstream answered 200 with a body that is not JSON`, 502);
-  }
 }
 
 /** An OpenAI Chat Completions upstream behind Anthropic's Messages API, streaming included. */
@@ -60,8 +52,7 @@ export function createOpenAIChatAdapter(config: ProviderConfig): ProviderAdapter
         const body = translateSseStream(res.body, chatStreamTranslator({ model: req.model }));
         return new Response(body, { status: 200, headers: sseHeaders() });
       }
-      const message = fromChatResponse(await readJson(res, config.name), { model: req.model });
-      return new Response(JSON.stringify(message), { status: 200, headers: { "content-type": "application/json" } });
+      return jsonResponse(fromChatResponse(await readJsonBody(res, config.name), { model: req.model }));
     },
   };
 }

@@ -1,0 +1,60 @@
+import type { Context } from "hono";
+import { resolveRoute, type Resolution } from "../router/resolve.ts";
+import type { MessagesRequest } from "../translate/anthropic/types.ts";
+import type { AppDeps } from "./deps.ts";
+import { forwardWithFailover, type ForwardResult } from "./failover.ts";
+import { relayBody } from "./relay-body.ts";
+import { tapUsage, type UsageCounts } from "./usage-tap.ts";
+
+export interface RequestRecord {
+  route: string;
+  provider: string;
+  model: string;
+  status: number;
+  started: number;
+}
+
+function formatUsage(u: UsageCounts): string {
+  if (u.input === undefined && u.output === undefined) return "tokens n/a";
+  const cached = u.cacheRead ? ` (+${u.cacheRead} cached)` : "";
+  return `tokens in ${u.input ?? "?"}${cached} out ${u.output ?? "?"}`;
+}
+
+export function logRequest(deps: AppDeps, rec: RequestRecord, usage: UsageCounts, outcome: string): void {
+  const ms = Math.round(performance.now() - rec.started);
+  const tail = outcome === "ok" ? "" : ` [${outcome}]`;
+  deps.log.info(`${rec.route} → ${rec.provider}/${rec.model} ${rec.status} ${ms}ms ${formatUsage(usage)}${tail}`);
+}
+
+export function routingHeaders(resolution: Resolution, result: ForwardResult): Record<string, string> {
+  return {
+    "x-ccmux-route": resolution.route,
+    "x-ccmux-provider": result.candidate.provider,
+    "x-ccmux-model": result.candidate.model,
+  };
+}
+
+export function serverTiming(started: number, upstreamMs: number): string {
+  const overhead = Math.max(0, performance.now() - started - upstreamMs);
+  return `ccmux;dur=${overhead.toFixed(3)};desc="ccmux overhead"`;
+}
+
+/**
+ * Routes an Anthropic request, forwards it with failover and relays the answer (JSON or SSE)
+ * with the routing headers, Server-Timing and one log line when the body ends.
+ */
+export async function proxyAnthropic(c: Context, deps: AppDeps, req: MessagesRequest, bodyLength: number, started: number): Promise<Response> {
+  const resolution = resolveRoute(req, deps.router, { bodyLength, xProvider: c.req.header("x-provider") });
+  const timing = { upstreamMs: 0 };
+  const result = await forwardWithFailover(req, resolution, deps, { inbound: c.req.raw.headers, signal: c.req.raw.signal, timing });
+  const headers = new Headers(result.response.headers);
+  for (const [k, v] of Object.entries(routingHeaders(resolution, result))) headers.set(k, v);
+  headers.set("server-timing", serverTiming(started, timing.upstreamMs));
+  const { provider, model } = result.candidate;
+  const rec: RequestRecord = { route: resolution.route, provider, model, status: result.response.status, started };
+  let failure: string | undefined;
+  const relayed = relayBody(result.response, provider, deps, (why) => (failure = why));
+  const body = relayed ? tapUsage(relayed, (usage, outcome) => logRequest(deps, rec, usage, failure ?? outcome)) : null;
+  if (!body) logRequest(deps, rec, {}, "ok");
+  return new Response(body, { status: result.response.status, headers });
+}
