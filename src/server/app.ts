@@ -4,7 +4,6 @@ import { ClientAbort, RequestError, anthropicErrorResponse, toAnthropicError } f
 import { mountAdminApi } from "./admin/routes.ts";
 import { mountOAuthAdmin } from "./admin/oauth-routes.ts";
 import type { DepsHolder } from "./deps.ts";
-import { scrubError } from "./secret-scrub.ts";
 import { inboundAuth } from "./middleware/inbound-auth.ts";
 import { mountInfoRoutes, mountModelsRoute } from "./routes/info.ts";
 import { messagesHandler } from "./routes/messages.ts";
@@ -30,7 +29,6 @@ export function createApp(holder: DepsHolder): Hono {
   const app = new Hono();
   app.onError((err, c) => {
     if (err instanceof ClientAbort) return new Response(null, { status: 499 });
-    scrubError(err, holder.current());
     const { status } = toAnthropicError(err);
     if (status >= 500) holder.current().log.error(`${c.req.method} ${c.req.path}: ${err.message}`);
     else holder.current().log.info(`${c.req.method} ${c.req.path} → ${status}: ${err.message}`);
