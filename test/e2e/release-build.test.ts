@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { userInfo } from "node:os";
 import { join } from "node:path";
 import { hasXz, sha256, tarXz, writeChecksums, zipExe } from "../../scripts/archive.ts";
+import { RELEASE_TARGETS } from "../../scripts/build.ts";
 import { REPO_ROOT, spawnCcmux } from "../helpers/spawn.ts";
 
 const outdir = mkdtempSync(join(process.env.CCMUX_TEST_ROOT!, "release-"));
@@ -84,4 +85,16 @@ describe("release archives", () => {
     expect(Bun.spawnSync(["sha256sum", "-c", "SHA256SUMS"], { cwd: dir }).exitCode).toBe(0);
     expect(Bun.spawnSync(["sha256sum", "-c", "ccmux-windows-x64.zip.sha256"], { cwd: dir }).exitCode).toBe(0);
   });
+});
+
+test("every archive the README and scripts/install.sh download is one the release build makes", () => {
+  const made = new Set(RELEASE_TARGETS.map((t) => (t.name.endsWith(".exe") ? t.name.replace(/\.exe$/, ".zip") : `${t.name}.tar.xz`)));
+  const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
+  const named = [...readme.matchAll(/ccmux-[a-z0-9-]+\.(?:tar\.xz|zip)/g)].map((m) => m[0]);
+  expect(named.length).toBeGreaterThan(3);
+  for (const name of named) expect(made).toContain(name);
+  const script = readFileSync(join(REPO_ROOT, "scripts/install.sh"), "utf8");
+  expect(script).toContain('name="ccmux-$os-$arch$variant.tar.xz"');
+  for (const os of ["linux", "darwin"]) for (const arch of ["x64", "arm64"]) expect(made).toContain(`ccmux-${os}-${arch}.tar.xz`);
+  for (const variant of ["x64-musl", "arm64-musl", "x64-baseline"]) expect(made).toContain(`ccmux-linux-${variant}.tar.xz`);
 });
