@@ -75,8 +75,13 @@ describe("POST /v1/chat/completions (OpenAI front door)", () => {
     oai.reply(sse(readFixture("openai/stream-text.sse")));
     const stream = await client.chat.completions.create({ model: "glm", messages: [{ role: "user", content: "hi" }], stream: true });
     let text = "";
-    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
+    let usageChunks = 0;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? "";
+      if (chunk.usage) usageChunks++;
+    }
     expect(text.length).toBeGreaterThan(0);
+    expect(usageChunks).toBe(0);
     expect(oai.requests[1]!.json().model).toBe("glm-4.6");
   });
 

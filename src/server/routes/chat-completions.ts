@@ -22,6 +22,12 @@ function passHeaders(from: Headers, extra: Record<string, string>): Headers {
   return headers;
 }
 
+/** OpenAI sends the final usage chunk only when the client asked with stream_options.include_usage. */
+function wantsUsage(body: unknown): boolean {
+  const options = (body as { stream_options?: { include_usage?: unknown } }).stream_options;
+  return options?.include_usage === true;
+}
+
 function isEventStream(res: Response): boolean {
   return /^text\/event-stream/i.test(res.headers.get("content-type") ?? "");
 }
@@ -49,12 +55,13 @@ export function chatCompletionsHandler(holder: DepsHolder) {
     const started = performance.now();
     requireJsonContentType(c.req.header("content-type"));
     const text = await c.req.text();
-    const req = fromOpenAIRequest(parseJsonBody(text));
+    const body = parseJsonBody(text);
+    const req = fromOpenAIRequest(body);
     const clientModel = req.model;
     const res = await proxyAnthropic(c, deps, req, text.length, started);
     const created = Math.floor(Date.now() / 1000);
     if (req.stream && res.body && isEventStream(res)) {
-      const translator = anthropicToOpenAIStreamTranslator({ model: clientModel, created, includeUsage: true });
+      const translator = anthropicToOpenAIStreamTranslator({ model: clientModel, created, includeUsage: wantsUsage(body) });
       return new Response(translateToOpenAISse(res.body, translator), { status: 200, headers: passHeaders(res.headers, sseHeaders()) });
     }
     const message = await messageOf(res);
