@@ -23,7 +23,7 @@ export const codeCommand = defineCommand({
   meta: { name: "code", description: "Run claude through ccmux (starts a background ccmux serve if none answers). Never edits ~/.claude/settings.json" },
   args: {
     config: { type: "string", description: "Path to config.toml (before the claude arguments)" },
-    claudeArgs: { type: "positional", required: false, description: "Arguments for claude (use -- before flags)" },
+    claudeArgs: { type: "positional", required: false, description: "Arguments for claude, passed on as they are (except --help, which ccmux answers)" },
   },
   async run({ rawArgs }) {
     const env = runtime.envAll();
