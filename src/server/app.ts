@@ -1,9 +1,11 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { ClientAbort, RequestError, anthropicErrorResponse, toAnthropicError } from "../util/errors.ts";
+import { maskKnownSecrets } from "../util/log.ts";
 import { mountAdminApi } from "./admin/routes.ts";
 import { mountOAuthAdmin } from "./admin/oauth-routes.ts";
 import type { DepsHolder } from "./deps.ts";
+import { knownSecrets, scrubError } from "./secret-scrub.ts";
 import { inboundAuth } from "./middleware/inbound-auth.ts";
 import { mountInfoRoutes, mountModelsRoute } from "./routes/info.ts";
 import { messagesHandler } from "./routes/messages.ts";
@@ -27,8 +29,10 @@ function errorResponse(path: string, err: unknown): Response {
 /** The Hono app. Every error, on every route, leaves in the client's own API shape. */
 export function createApp(holder: DepsHolder): Hono {
   const app = new Hono();
+  maskKnownSecrets(holder.current().log, () => knownSecrets(holder.current()));
   app.onError((err, c) => {
     if (err instanceof ClientAbort) return new Response(null, { status: 499 });
+    scrubError(err, holder.current());
     const { status } = toAnthropicError(err);
     if (status >= 500) holder.current().log.error(`${c.req.method} ${c.req.path}: ${err.message}`);
     else holder.current().log.info(`${c.req.method} ${c.req.path} → ${status}: ${err.message}`);

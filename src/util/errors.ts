@@ -1,3 +1,5 @@
+import { redact } from "./log.ts";
+
 export type AnthropicErrorType =
   | "invalid_request_error"
   | "authentication_error"
@@ -132,14 +134,17 @@ export function anthropicErrorBody(type: AnthropicErrorType, message: string): A
   return { type: "error", error: { type, message } };
 }
 
-/** The one place any error becomes Anthropic's envelope and status. */
+/**
+ * The one place any error becomes Anthropic's envelope and status. Messages are redacted:
+ * an upstream that echoes the key it was sent must not hand it to ccmux's client.
+ */
 export function toAnthropicError(err: unknown): { status: number; body: AnthropicErrorBody; headers: Record<string, string> } {
   if (err instanceof CcmuxError) {
     const headers = err instanceof UpstreamError ? { ...err.headers } : {};
-    return { status: err.status, body: anthropicErrorBody(err.type, err.message), headers };
+    return { status: err.status, body: anthropicErrorBody(err.type, redact(err.message)), headers };
   }
   const message = err instanceof Error ? err.message : String(err);
-  return { status: 500, body: anthropicErrorBody("api_error", `Internal error: ${message}`), headers: {} };
+  return { status: 500, body: anthropicErrorBody("api_error", `Internal error: ${redact(message)}`), headers: {} };
 }
 
 export function anthropicErrorResponse(err: unknown, extraHeaders: Record<string, string> = {}): Response {

@@ -9,8 +9,11 @@ const SECRET_PATTERNS: RegExp[] = [
   /\bsk-[A-Za-z0-9_-]{16,}/g,
   /AIza[0-9A-Za-z_-]{20,}/g,
   /ya29\.[0-9A-Za-z_.-]{10,}/g,
+  /\b1\/\/0[0-9A-Za-z_-]{20,}/g,
   /\b(eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{4,})/g,
-  /((?:bearer|x-api-key|api[_-]?key|access_token|refresh_token|code_verifier|client_secret|token)["']?\s*[:=]\s*["']?)([^\s"',&]{6,})/gi,
+  /(\b(?:bearer|basic)\s+)([A-Za-z0-9._~+/=-]{8,})/gi,
+  /([?&](?:key|code|state)=)([^&\s"'#]{6,})/gi,
+  /((?:bearer|x-api-key|api[_-]?key|token|secret|verifier|password|passwd|cookie)["']?\s*[:=]\s*["']?)([^\s"',&]{6,})/gi,
 ];
 
 /** Masks anything that looks like a credential. Applied to every log line. */
@@ -24,21 +27,51 @@ export function redact(text: string): string {
   return out;
 }
 
-function redactArg(arg: unknown): unknown {
-  if (typeof arg === "string") return redact(arg);
+/** Masks exact values first (configured keys of any shape), then the patterns. */
+function redactText(text: string, known: readonly string[]): string {
+  let out = text;
+  for (const secret of known) if (out.includes(secret)) out = out.split(secret).join("[redacted]");
+  return redact(out);
+}
+
+function redactArg(arg: unknown, known: readonly string[]): unknown {
+  if (typeof arg === "string") return redactText(arg, known);
   if (arg instanceof Error) {
-    const copy = new Error(redact(arg.message));
+    const copy = new Error(redactText(arg.message, known));
     copy.name = arg.name;
     return copy;
   }
   if (arg && typeof arg === "object") {
     try {
-      return JSON.parse(redact(JSON.stringify(arg)));
+      return JSON.parse(redactText(JSON.stringify(arg), known));
     } catch {
       return arg;
     }
   }
   return arg;
+}
+
+const KNOWN_SECRETS = Symbol("ccmux.knownSecrets");
+
+interface KnownSecrets {
+  source?: () => readonly string[];
+}
+
+/**
+ * Makes `log` (and loggers derived from it) also mask these exact values, e.g. the configured
+ * API keys and stored tokens, whatever their shape. `source` is read on every log line.
+ */
+export function maskKnownSecrets(log: Logger, source: () => readonly string[]): void {
+  const known = (log as unknown as { [KNOWN_SECRETS]?: KnownSecrets })[KNOWN_SECRETS];
+  if (known) known.source = source;
+}
+
+function currentSecrets(known: KnownSecrets): readonly string[] {
+  try {
+    return known.source?.() ?? [];
+  } catch {
+    return [];
+  }
 }
 
 export function levelNumber(level: string): number {
@@ -60,11 +93,16 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
   };
   if (opts.stream) options.stdout = options.stderr = opts.stream as NodeJS.WriteStream;
   const logger = createConsola(options);
+  const known: KnownSecrets = {};
   logger.setReporters(
     logger.options.reporters.map((r) => ({
-      log: (obj, ctx) => r.log({ ...obj, args: obj.args.map(redactArg) }, ctx),
+      log: (obj, ctx) => {
+        const secrets = currentSecrets(known);
+        r.log({ ...obj, args: obj.args.map((arg) => redactArg(arg, secrets)) }, ctx);
+      },
     })),
   );
+  Object.assign(logger, { [KNOWN_SECRETS]: known });
   return logger;
 }
 

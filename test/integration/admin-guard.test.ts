@@ -124,6 +124,14 @@ describe("cross-site requests", () => {
     }
   });
 
+  test("the OAuth callback page may be reached by a cross-site redirect, but only on the loopback Host", async () => {
+    const nav = { "sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate" };
+    const res = await get(tokened, "/api/oauth/callback?code=c&state=s", nav);
+    expect([401, 403]).not.toContain(res.status);
+    await expectRefused(await get(tokened, "/api/oauth/callback?code=c&state=s", { ...nav, host: "evil.example" }), 403, "permission_error");
+    await expectRefused(await get(tokened, "/api/oauth/tokens", nav), 403, "permission_error");
+  });
+
   test("admin answers are not cached, sniffed or framed", async () => {
     const res = await get(open, "/api/config/json");
     expect(res.headers.get("cache-control")).toBe("no-store");

@@ -1,4 +1,5 @@
 import type { Config, ModelConfig, ProviderConfig, ServerConfig } from "../../config/types.ts";
+import { SECRET_HEADER } from "../secret-scrub.ts";
 import { isPlainObject, type Doc } from "./toml-values.ts";
 
 /**
@@ -7,7 +8,7 @@ import { isPlainObject, type Doc } from "./toml-values.ts";
  */
 export type SecretView = string | null;
 
-/** Field and header names whose values are treated as secrets. */
+/** Field names whose values are treated as secrets (narrower than SECRET_HEADER: `auth_type` is not one). */
 export const SENSITIVE_NAME = /authorization|cookie|secret|passw|credential|signature|token|session|apikey|(^|[-_])(api[-_]?)?key$/i;
 
 const ROUTER_SLOTS = [
@@ -30,7 +31,7 @@ export function maskHeaders(headers: Record<string, string>, raw: unknown): Reco
   for (const [name, value] of Object.entries(headers)) {
     const text = rawHeaders[name];
     if (typeof text === "string" && text !== value && text.includes("$")) out[name] = text;
-    else out[name] = text === value && !SENSITIVE_NAME.test(name) ? value : "set";
+    else out[name] = text === value && !SECRET_HEADER.test(name) ? value : "set";
   }
   return out;
 }

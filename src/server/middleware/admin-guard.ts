@@ -23,6 +23,12 @@ export function isLoopbackHost(host: string): boolean {
 
 const WILDCARDS = new Set(["0.0.0.0", "::", "[::]", ""]);
 
+/**
+ * Pages a browser reaches through a cross-site redirect from an OAuth provider: the Host check
+ * applies, the cross-site and token checks cannot (the login's random `state` protects them).
+ */
+const CALLBACK_PATHS = new Set(["/api/oauth/callback"]);
+
 /** The address ccmux is bound to: set after bind; the configured one when the port is fixed. */
 function boundAddress(deps: AppDeps): { host: string; port: number } | undefined {
   if (deps.bound) return deps.bound;
@@ -91,6 +97,7 @@ export function adminGuard(holder: DepsHolder): MiddlewareHandler {
     if (c.req.method === "HEAD" && c.req.path === "/") return next();
     const deps = holder.current();
     const allowed = checkHost(c, deps);
+    if (c.req.method === "GET" && CALLBACK_PATHS.has(c.req.path)) return next();
     if (c.req.method === "OPTIONS") refuse("CORS is not supported by the admin API");
     checkSameOrigin(c, allowed);
     checkToken(c, deps);
