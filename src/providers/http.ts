@@ -45,7 +45,7 @@ function describeCause(err: unknown): string {
   return code ? `${code}: ${err.message}` : err.message;
 }
 
-function isEventStream(headers: Headers): boolean {
+export function isEventStream(headers: Headers): boolean {
   return /^text\/event-stream/i.test(headers.get("content-type") ?? "");
 }
 

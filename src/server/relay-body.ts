@@ -1,25 +1,25 @@
 import { DEFAULT_PING_INTERVAL_MS } from "../config/schema.ts";
+import { healthKey } from "../providers/health.ts";
+import { isEventStream } from "../providers/http.ts";
 import { guardSseStream } from "../stream/sse-guard.ts";
 import { toAnthropicError } from "../util/errors.ts";
 import type { AppDeps } from "./deps.ts";
 
-function isEventStream(headers: Headers): boolean {
-  return /^text\/event-stream/i.test(headers.get("content-type") ?? "");
-}
-
 /**
  * The body to relay for a provider's answer. SSE answers (pass-through or translated) go through
  * the guard: keep-alive pings during long silences, and a clean `error` event when the upstream
- * breaks or stops short. A failure mid-stream is reported
- * through `onFailure` for the request log line.
+ * breaks or stops short. A failure mid-stream counts against the provider's health and is
+ * reported through `onFailure` for the request log line.
  */
 export function relayBody(response: Response, provider: string, deps: AppDeps, onFailure: (why: string) => void): ReadableStream<Uint8Array> | null {
   if (!response.body || !isEventStream(response.headers)) return response.body;
+  const key = healthKey(provider);
   return guardSseStream(response.body, {
     pingIntervalMs: deps.config.server.timeouts.ping_interval_ms ?? DEFAULT_PING_INTERVAL_MS,
     onUpstreamError(err) {
       const { body } = toAnthropicError(err);
       deps.log.warn(`${provider}: stream failed mid-way: ${body.error.message}`);
+      deps.health.failed(key, err, false);
       onFailure(`stream failed: ${body.error.type}`);
     },
     onTruncated() {

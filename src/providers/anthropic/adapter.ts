@@ -5,7 +5,7 @@ import { shapeClaudeOAuthRequest } from "../../auth/claude-shaping.ts";
 import { UpstreamError } from "../../util/errors.ts";
 import { providerKind } from "../catalog.ts";
 import { withAuthRetry } from "../auth-retry.ts";
-import { joinUrl, relayHeaders, upstreamFetch } from "../http.ts";
+import { isEventStream, joinUrl, relayHeaders, upstreamFetch } from "../http.ts";
 import type { Credentials, ProviderAdapter, SendContext } from "../types.ts";
 import { anthropicErrorToUpstream } from "./errors.ts";
 
@@ -60,6 +60,21 @@ export interface AnthropicAdapterOptions {
   finalizeBody?: (body: MessagesRequest) => Record<string, unknown>;
 }
 
+/**
+ * A whole (non-streamed) answer is read and checked before it is relayed, byte for byte: a body
+ * that is not JSON becomes a retryable 502, so failover applies, instead of a 200 the client
+ * cannot parse.
+ */
+async function checkedJson(res: Response, provider: string): Promise<string> {
+  const text = await res.text();
+  try {
+    JSON.parse(text);
+    return text;
+  } catch {
+    throw new UpstreamError({ status: 502, message: `${provider}: upstream answered ${res.status} with a body that is not valid JSON`, provider, retryable: true });
+  }
+}
+
 /** Pass-through to an Anthropic-compatible API: the body is forwarded whole and the answer relayed as it comes. */
 export function createAnthropicAdapter(config: ProviderConfig, opts: AnthropicAdapterOptions = {}): ProviderAdapter {
   const base = config.base_url || providerKind(config.provider_type)?.baseUrl || "https://api.anthropic.com";
@@ -83,7 +98,8 @@ export function createAnthropicAdapter(config: ProviderConfig, opts: AnthropicAd
     config,
     async send(req, ctx) {
       const res = await post(opts.messagesUrl?.(ctx.model, req.stream === true) ?? messagesUrl, req, ctx);
-      return new Response(res.body, { status: res.status, headers: relayHeaders(res.headers) });
+      const body = req.stream === true || isEventStream(res.headers) ? res.body : await checkedJson(res, config.name);
+      return new Response(body, { status: res.status, headers: relayHeaders(res.headers) });
     },
     async countTokens(req, ctx) {
       const { stream: _s, max_tokens: _m, ...rest } = req;
