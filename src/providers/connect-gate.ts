@@ -75,28 +75,45 @@ function describe(err: unknown): string {
   return e?.code ?? e?.message ?? String(err);
 }
 
+/** One TCP connect to `target`, cut after `timeoutMs`, with ccmux's retryable errors. */
+async function connectWithin(connect: Connector, target: URL, hostPort: string, timeoutMs: number): Promise<void> {
+  const ac = new AbortController();
+  const timer = setTimeout(() => ac.abort(), timeoutMs);
+  try {
+    await connect(target.hostname.replace(/^\[|\]$/g, ""), defaultPort(target), ac.signal);
+  } catch (err) {
+    if (ac.signal.aborted) {
+      throw new UpstreamError({ status: 504, message: `could not connect to ${hostPort} within ${timeoutMs} ms`, retryable: true });
+    }
+    throw new UpstreamError({ status: 502, message: `could not connect to ${hostPort} (${describe(err)})`, retryable: true });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Runs the fetch and the probe side by side; a probe that fails first aborts the fetch. */
+function gatedFetch(fetch: FetchFn, input: string | URL | Request, init: RequestInit | undefined, probe: Promise<void>): Promise<Response> {
+  const gate = new AbortController();
+  const signal = init?.signal ? AbortSignal.any([init.signal, gate.signal]) : gate.signal;
+  let settled = false;
+  const fetched = fetch(input, { ...init, signal }).finally(() => (settled = true));
+  const refused = probe.then(
+    () => fetched,
+    (err) => {
+      if (settled) return fetched;
+      gate.abort(err);
+      throw err;
+    },
+  );
+  return Promise.race([fetched, refused]);
+}
+
 export function createConnectGate(opts: ConnectGateOptions = {}): ConnectGate {
   const freshMs = opts.freshMs ?? 60_000;
   const connect = opts.connect ?? tcpConnect;
   const now = opts.now ?? Date.now;
   const verified = new Map<string, number>();
   const inflight = new Map<string, Promise<void>>();
-
-  async function attempt(target: URL, hostPort: string, timeoutMs: number): Promise<void> {
-    const ac = new AbortController();
-    const timer = setTimeout(() => ac.abort(), timeoutMs);
-    try {
-      await connect(target.hostname.replace(/^\[|\]$/g, ""), defaultPort(target), ac.signal);
-      verified.set(hostPort, now());
-    } catch (err) {
-      if (ac.signal.aborted) {
-        throw new UpstreamError({ status: 504, message: `could not connect to ${hostPort} within ${timeoutMs} ms`, retryable: true });
-      }
-      throw new UpstreamError({ status: 502, message: `could not connect to ${hostPort} (${describe(err)})`, retryable: true });
-    } finally {
-      clearTimeout(timer);
-    }
-  }
 
   function hostPortOf(url: URL): { target: URL; hostPort: string } {
     const target = connectTarget(url, opts.env);
@@ -109,7 +126,9 @@ export function createConnectGate(opts: ConnectGateOptions = {}): ConnectGate {
     if (at !== undefined && now() - at < freshMs) return Promise.resolve();
     const running = inflight.get(hostPort);
     if (running) return running;
-    const run = attempt(target, hostPort, timeoutMs).finally(() => inflight.delete(hostPort));
+    const run = connectWithin(connect, target, hostPort, timeoutMs)
+      .then(() => void verified.set(hostPort, now()))
+      .finally(() => inflight.delete(hostPort));
     inflight.set(hostPort, run);
     return run;
   }
@@ -118,21 +137,10 @@ export function createConnectGate(opts: ConnectGateOptions = {}): ConnectGate {
     return (input, init) => {
       const url = new URL(input instanceof Request ? input.url : String(input));
       if (url.protocol !== "http:" && url.protocol !== "https:") return fetch(input, init);
-      const gate = new AbortController();
-      const signal = init?.signal ? AbortSignal.any([init.signal, gate.signal]) : gate.signal;
-      let settled = false;
-      const fetched = fetch(input, { ...init, signal }).finally(() => (settled = true));
-      // Headers arrived, so the origin is reachable: no probe needed for a while.
-      fetched.then(() => verified.set(hostPortOf(url).hostPort, now()), () => {});
-      const refused = probe(url, timeoutMs).then(
-        () => fetched,
-        (err) => {
-          if (settled) return fetched;
-          gate.abort(err);
-          throw err;
-        },
-      );
-      return Promise.race([fetched, refused]);
+      const response = gatedFetch(fetch, input, init, probe(url, timeoutMs));
+      // An answer proves the origin reachable: no probe needed for a while.
+      response.then(() => verified.set(hostPortOf(url).hostPort, now()), () => {});
+      return response;
     };
   }
 

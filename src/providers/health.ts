@@ -67,57 +67,56 @@ function seconds(ms: number): string {
   return `${Math.max(1, Math.ceil(ms / 1000))} s`;
 }
 
-export function createProviderHealth(settings: HealthConfig = DEFAULT_HEALTH, now: () => number = Date.now): ProviderHealth {
-  let cfg = settings;
-  const entries = new Map<string, Entry>();
-  const fingerprints = new Map<string, string>();
+const FRESH = (): Entry => ({ failures: 0, opens: 0, until: 0, probing: false, cause: "" });
 
-  const entry = (key: string): Entry => {
-    let e = entries.get(key);
-    if (!e) entries.set(key, (e = { failures: 0, opens: 0, until: 0, probing: false, cause: "" }));
-    return e;
-  };
-  const backoff = (opens: number) => Math.min(cfg.cooldown_ms * 2 ** Math.max(0, opens - 1), cfg.max_cooldown_ms);
-  const open = (e: Entry, ms: number, cause: string) => {
-    e.opens++;
-    e.until = now() + ms;
-    e.probing = false;
-    e.cause = cause;
-  };
+class HealthTable implements ProviderHealth {
+  private readonly entries = new Map<string, Entry>();
+  /** Each provider's config as last synced, to notice a changed provider. */
+  private readonly fingerprints = new Map<string, string>();
 
-  function failed(key: string, err: unknown, probe: boolean): void {
-    if (!countsAgainstProvider(err)) return released(key);
-    const e = entry(key);
-    e.failures++;
-    e.lastError = redact(err instanceof Error ? err.message : String(err));
-    e.lastErrorAt = now();
-    const retryAfter = err instanceof UpstreamError && (err.status === 429 || err.status === 529) ? err.retryAfter : undefined;
-    if (retryAfter !== undefined && retryAfter > 0) {
-      open(e, Math.min(retryAfter * 1000, cfg.max_cooldown_ms), causeOf(err));
-    } else if (probe || (e.until === 0 && e.failures >= cfg.failure_threshold)) {
-      const cause = probe ? `failed probe (${causeOf(err)})` : `${e.failures} consecutive failures (last: ${causeOf(err)})`;
-      open(e, backoff(e.opens + 1), cause);
-    }
-  }
+  constructor(
+    private cfg: HealthConfig,
+    private readonly now: () => number,
+  ) {}
 
-  function admit(key: string): Admission {
-    const e = entries.get(key);
+  admit(key: string): Admission {
+    const e = this.entries.get(key);
     if (!e || e.until === 0) return { ok: true, probe: false };
-    const left = e.until - now();
+    const left = e.until - this.now();
     if (left > 0) return { ok: false, reason: `cooling down for ${seconds(left)} after ${e.cause}`, until: e.until };
     if (e.probing) return { ok: false, reason: "half-open, a probe request is in flight", until: e.until };
     e.probing = true;
     return { ok: true, probe: true };
   }
 
-  function released(key: string): void {
-    const e = entries.get(key);
+  succeeded(key: string): void {
+    const e = this.entries.get(key);
+    if (e) Object.assign(e, { ...FRESH(), lastError: e.lastError, lastErrorAt: e.lastErrorAt });
+  }
+
+  failed(key: string, err: unknown, probe: boolean): void {
+    if (!countsAgainstProvider(err)) return this.released(key);
+    const e = this.entry(key);
+    e.failures++;
+    e.lastError = redact(err instanceof Error ? err.message : String(err));
+    e.lastErrorAt = this.now();
+    const retryAfter = err instanceof UpstreamError && (err.status === 429 || err.status === 529) ? err.retryAfter : undefined;
+    if (retryAfter !== undefined && retryAfter > 0) {
+      this.open(e, Math.min(retryAfter * 1000, this.cfg.max_cooldown_ms), causeOf(err));
+    } else if (probe || (e.until === 0 && e.failures >= this.cfg.failure_threshold)) {
+      const cause = probe ? `failed probe (${causeOf(err)})` : `${e.failures} consecutive failures (last: ${causeOf(err)})`;
+      this.open(e, this.backoff(e.opens + 1), cause);
+    }
+  }
+
+  released(key: string): void {
+    const e = this.entries.get(key);
     if (e) e.probing = false;
   }
 
-  function snapshot(key: string): HealthSnapshot {
-    const e = entries.get(key);
-    const state: HealthState = !e || e.until === 0 ? "healthy" : e.until > now() ? "cooldown" : "half-open";
+  snapshot(key: string): HealthSnapshot {
+    const e = this.entries.get(key);
+    const state: HealthState = !e || e.until === 0 ? "healthy" : e.until > this.now() ? "cooldown" : "half-open";
     return {
       state,
       consecutive_failures: e?.failures ?? 0,
@@ -127,25 +126,40 @@ export function createProviderHealth(settings: HealthConfig = DEFAULT_HEALTH, no
     };
   }
 
-  return {
-    admit,
-    failed,
-    released,
-    snapshot,
-    succeeded(key) {
-      const e = entries.get(key);
-      if (e) Object.assign(e, { failures: 0, opens: 0, until: 0, probing: false, cause: "" });
-    },
-    sync(providers, next) {
-      if (next) cfg = next;
-      const current = new Map(providers.map((p) => [p.name, JSON.stringify(p)]));
-      for (const key of entries.keys()) {
-        const name = key.split("#")[0]!;
-        if (!current.has(name) || current.get(name) !== fingerprints.get(name)) entries.delete(key);
-      }
-      fingerprints.clear();
-      for (const [name, print] of current) fingerprints.set(name, print);
-    },
-    reset: () => entries.clear(),
-  };
+  sync(providers: ProviderConfig[], settings?: HealthConfig): void {
+    if (settings) this.cfg = settings;
+    const current = new Map(providers.map((p) => [p.name, JSON.stringify(p)]));
+    for (const key of this.entries.keys()) {
+      const name = key.split("#")[0]!;
+      if (!current.has(name) || current.get(name) !== this.fingerprints.get(name)) this.entries.delete(key);
+    }
+    this.fingerprints.clear();
+    for (const [name, print] of current) this.fingerprints.set(name, print);
+  }
+
+  reset(): void {
+    this.entries.clear();
+  }
+
+  private entry(key: string): Entry {
+    let e = this.entries.get(key);
+    if (!e) this.entries.set(key, (e = FRESH()));
+    return e;
+  }
+
+  /** Each cooldown opened since the last success doubles the next, up to the cap. */
+  private backoff(opens: number): number {
+    return Math.min(this.cfg.cooldown_ms * 2 ** Math.max(0, opens - 1), this.cfg.max_cooldown_ms);
+  }
+
+  private open(e: Entry, ms: number, cause: string): void {
+    e.opens++;
+    e.until = this.now() + ms;
+    e.probing = false;
+    e.cause = cause;
+  }
+}
+
+export function createProviderHealth(settings: HealthConfig = DEFAULT_HEALTH, now: () => number = Date.now): ProviderHealth {
+  return new HealthTable(settings, now);
 }

@@ -64,6 +64,36 @@ async function reloadTokens(deps: AppDeps, log: Logger): Promise<void> {
   }
 }
 
+/** Warns about what a reload cannot change, and applies the new log level unless the command line set one. */
+function applySideEffects(opts: ReloaderOptions, prev: Config, next: Config): void {
+  if (prev.server.host !== next.server.host || prev.server.port !== next.server.port) {
+    const now = `${prev.server.host}:${prev.server.port}`;
+    opts.log.warn(`server.host/port changed to ${next.server.host}:${next.server.port}; that needs a restart (still listening on ${now})`);
+  }
+  if (!opts.overrides?.logLevel && prev.server.log_level !== next.server.log_level) opts.log.level = levelNumber(next.server.log_level);
+}
+
+/** Config text → the deps to swap in; throws (with the loader's file:line:column message) when refused. */
+async function prepare(opts: ReloaderOptions, text: string): Promise<AppDeps> {
+  const prev = opts.current();
+  const loaded = parseConfig(text, { path: opts.path, env: opts.env?.() ?? runtime.envAll() });
+  for (const warning of loaded.warnings) opts.log.warn(warning);
+  const config = applyOverrides(loaded.config, opts.overrides);
+  await reloadTokens(prev, opts.log);
+  const next = opts.build(config);
+  applySideEffects(opts, prev.config, config);
+  return next;
+}
+
+async function readConfigText(path: string): Promise<{ text?: string; error?: string }> {
+  try {
+    const text = await runtime.readText(path);
+    return text === undefined ? { error: `${path} does not exist` } : { text };
+  } catch (err) {
+    return { error: `cannot read ${path}: ${errorText(err)}` };
+  }
+}
+
 export function createReloader(opts: ReloaderOptions): Reloader {
   const { path, log } = opts;
   let lastText: string | undefined;
@@ -76,33 +106,14 @@ export function createReloader(opts: ReloaderOptions): Reloader {
     return { ok: false, error: message };
   };
 
-  function applySideEffects(prev: Config, next: Config): void {
-    const moved = prev.server.host !== next.server.host || prev.server.port !== next.server.port;
-    if (moved) {
-      log.warn(`server.host/port changed to ${next.server.host}:${next.server.port}; that needs a restart (still listening on ${prev.server.host}:${prev.server.port})`);
-    }
-    if (!opts.overrides?.logLevel && prev.server.log_level !== next.server.log_level) log.level = levelNumber(next.server.log_level);
-  }
-
   async function load(reason: string, force: boolean): Promise<ReloadOutcome> {
-    let text: string | undefined;
-    try {
-      text = await runtime.readText(path);
-    } catch (err) {
-      return fail(reason, `cannot read ${path}: ${errorText(err)}`);
-    }
-    if (text === undefined) return fail(reason, `${path} does not exist`);
+    const { text, error } = await readConfigText(path);
+    if (text === undefined) return fail(reason, error!);
     if (!force && text === lastText) return { ok: true };
     lastText = text;
     let next: AppDeps;
-    const prev = opts.current().config;
     try {
-      const loaded = parseConfig(text, { path, env: opts.env?.() ?? runtime.envAll() });
-      for (const warning of loaded.warnings) log.warn(warning);
-      const config = applyOverrides(loaded.config, opts.overrides);
-      await reloadTokens(opts.current(), log);
-      next = opts.build(config);
-      applySideEffects(prev, config);
+      next = await prepare(opts, text);
     } catch (err) {
       return fail(reason, errorText(err));
     }

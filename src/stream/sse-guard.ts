@@ -40,6 +40,108 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
+/** The guard's state for one stream; see guardSseStream. */
+class SseGuard {
+  private held = new Uint8Array(0);
+  /** A whole event went out, so pings are allowed. */
+  private started = false;
+  /** What went out so far ends with a blank line (false only after relaying an oversized partial event). */
+  private atBoundary = true;
+  /** `message_stop` or an `error` event went out: the stream ended properly. */
+  private terminal = false;
+  private closed = false;
+  private lastOutput = performance.now();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly reader: ReadableStreamDefaultReader<Uint8Array>,
+    private readonly ctrl: ReadableStreamDefaultController<Uint8Array>,
+    private readonly opts: SseGuardOptions,
+  ) {
+    if (opts.pingIntervalMs > 0) this.timer = setTimeout(() => this.tick(), opts.pingIntervalMs);
+  }
+
+  /** A pull that enqueues nothing is not called again, so read until a whole event went out. */
+  async pull(): Promise<void> {
+    while (!this.closed) {
+      let result: Awaited<ReturnType<typeof this.reader.read>>;
+      try {
+        result = await this.reader.read();
+      } catch (err) {
+        if (!this.closed) this.broke(err);
+        return;
+      }
+      if (this.closed) return;
+      if (result.done) return this.ended();
+      if (this.relay(result.value)) return;
+    }
+  }
+
+  cancel(reason: unknown): Promise<void> {
+    this.stop();
+    return this.reader.cancel(reason);
+  }
+
+  private emit(bytes: Uint8Array): void {
+    this.ctrl.enqueue(bytes);
+    this.lastOutput = performance.now();
+  }
+
+  private scan(bytes: Uint8Array): void {
+    if (this.terminal) return;
+    const text = latin1.decode(bytes);
+    this.terminal = (text.includes("message_stop") && STOP.test(text)) || (text.includes("error") && ERROR.test(text));
+  }
+
+  /** Sends every complete event; returns whether anything went out. */
+  private relay(chunk: Uint8Array): boolean {
+    const all = concat(this.held, chunk);
+    let end = lastEventEnd(all);
+    const forced = all.length - end > MAX_HELD;
+    if (forced) end = all.length;
+    this.held = all.slice(end);
+    if (end === 0) return false;
+    const out = all.subarray(0, end);
+    this.scan(out);
+    this.emit(out);
+    this.started = true;
+    this.atBoundary = !forced || lastEventEnd(out) === out.length;
+    return true;
+  }
+
+  private stop(): void {
+    this.closed = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+  }
+
+  private finish(tail?: Uint8Array): void {
+    this.stop();
+    if (tail) this.emit(tail);
+    this.ctrl.close();
+  }
+
+  private ended(): void {
+    if (this.held.length > 0) this.relay(encoder.encode("\n\n"));
+    if (this.terminal) return this.finish();
+    this.finish(errorEvent("api_error", "upstream stream ended before message_stop", this.atBoundary));
+    this.opts.onTruncated?.();
+  }
+
+  private broke(err: unknown): void {
+    const { body } = toAnthropicError(err);
+    this.finish(this.terminal ? undefined : errorEvent(body.error.type, body.error.message, this.atBoundary));
+    this.opts.onUpstreamError?.(err);
+  }
+
+  private tick(): void {
+    this.timer = undefined;
+    if (this.closed) return;
+    const left = this.opts.pingIntervalMs - (performance.now() - this.lastOutput);
+    if (left <= 0 && this.started && this.atBoundary) this.emit(PING);
+    this.timer = setTimeout(() => this.tick(), left > 0 ? left : this.opts.pingIntervalMs);
+  }
+}
+
 /**
  * Makes any Anthropic SSE body safe to relay: bytes go out whole events at a time (a partial
  * event is held until its blank line), so a `ping` can be slipped in during a long silence and a
@@ -49,88 +151,10 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
  */
 export function guardSseStream(body: ReadableStream<Uint8Array>, opts: SseGuardOptions): ReadableStream<Uint8Array> {
   const reader = body.getReader();
-  let held = new Uint8Array(0);
-  let started = false;
-  let atBoundary = true;
-  let terminal = false;
-  let closed = false;
-  let lastOutput = performance.now();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let ctrl!: ReadableStreamDefaultController<Uint8Array>;
-
-  const emit = (bytes: Uint8Array) => {
-    ctrl.enqueue(bytes);
-    lastOutput = performance.now();
-  };
-  const scan = (bytes: Uint8Array) => {
-    if (terminal) return;
-    const text = latin1.decode(bytes);
-    terminal = (text.includes("message_stop") && STOP.test(text)) || (text.includes("error") && ERROR.test(text));
-  };
-  /** Sends every complete event; returns whether anything went out. */
-  const relay = (chunk: Uint8Array): boolean => {
-    const all = concat(held, chunk);
-    let end = lastEventEnd(all);
-    const forced = all.length - end > MAX_HELD;
-    if (forced) end = all.length;
-    held = all.slice(end);
-    if (end === 0) return false;
-    const out = all.subarray(0, end);
-    scan(out);
-    emit(out);
-    started = true;
-    atBoundary = !forced || lastEventEnd(out) === out.length;
-    return true;
-  };
-  const finish = (tail?: Uint8Array) => {
-    closed = true;
-    if (timer !== undefined) clearTimeout(timer);
-    if (tail) emit(tail);
-    ctrl.close();
-  };
-  const ended = () => {
-    if (held.length > 0) relay(encoder.encode("\n\n"));
-    if (terminal) return finish();
-    finish(errorEvent("api_error", "upstream stream ended before message_stop", atBoundary));
-    opts.onTruncated?.();
-  };
-  const broke = (err: unknown) => {
-    const { body: envelope } = toAnthropicError(err);
-    finish(terminal ? undefined : errorEvent(envelope.error.type, envelope.error.message, atBoundary));
-    opts.onUpstreamError?.(err);
-  };
-  const tick = () => {
-    timer = undefined;
-    if (closed) return;
-    const left = opts.pingIntervalMs - (performance.now() - lastOutput);
-    if (left <= 0 && started && atBoundary) emit(PING);
-    timer = setTimeout(tick, left > 0 ? left : opts.pingIntervalMs);
-  };
-
+  let guard!: SseGuard;
   return new ReadableStream<Uint8Array>({
-    start(controller) {
-      ctrl = controller;
-      if (opts.pingIntervalMs > 0) timer = setTimeout(tick, opts.pingIntervalMs);
-    },
-    // A pull that enqueues nothing is not called again, so read until a whole event went out.
-    async pull() {
-      while (!closed) {
-        let result: Awaited<ReturnType<typeof reader.read>>;
-        try {
-          result = await reader.read();
-        } catch (err) {
-          if (!closed) broke(err);
-          return;
-        }
-        if (closed) return;
-        if (result.done) return ended();
-        if (relay(result.value)) return;
-      }
-    },
-    cancel(reason) {
-      closed = true;
-      if (timer !== undefined) clearTimeout(timer);
-      return reader.cancel(reason);
-    },
+    start: (controller) => void (guard = new SseGuard(reader, controller, opts)),
+    pull: () => guard.pull(),
+    cancel: (reason) => guard.cancel(reason),
   });
 }
