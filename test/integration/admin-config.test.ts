@@ -191,7 +191,9 @@ describe("POST", () => {
       [{ providers: [{ name: "a", provider_type: "nope" }] }, /providers\[0\]\.provider_type: expected one of/],
       [{ providers: [{ name: "a", provider_type: "groq", api_key: "$ADMIN_T_UNSET_VAR" }] }, /environment variable ADMIN_T_UNSET_VAR is not set/],
       [{ providers: "all of them" }, /providers: expected an array/],
-      [{ routers: {} }, /routers: unknown section/],
+      [{ routers: {} }, /unknown key routers/],
+      [{ server: { zzz: { deep: 1 } } }, /unknown key server\.zzz/],
+      [{ providers: [{ name: "a", provider_type: "groq", api_key: "$X", typo_key: 1 }] }, /unknown key providers\[0\]\.typo_key/],
       [[1, 2], /must be a JSON object/],
     ];
     for (const [body, problem] of cases) {

@@ -2,7 +2,8 @@ import type { Config } from "../../config/types.ts";
 import { deepEqual, isPlainObject, type Doc } from "./toml-values.ts";
 
 /**
- * Merges a POST /api/config/json body into the file's unexpanded document.
+ * Merges a POST /api/config/json body into the file's unexpanded document (unknown keys were
+ * refused before).
  *
  * - `server` and `router` are merged key by key; `providers` and `models` replace the lists.
  * - null (and "" for router slots) removes a key.
@@ -109,8 +110,7 @@ export function mergeConfigBody(body: unknown, source: MergeSource): Merged {
   if (!isPlainObject(body)) return { doc: source.raw, problems: ["the body must be a JSON object with server, router, providers and/or models"] };
   const doc: Doc = { ...source.raw };
   for (const [section, posted] of Object.entries(body)) {
-    if (!SECTIONS.includes(section)) ctx.problems.push(`${section}: unknown section (expected server, router, providers or models)`);
-    else if (posted !== null) doc[section] = mergeSection(section, posted, source, ctx);
+    if (SECTIONS.includes(section) && posted !== null) doc[section] = mergeSection(section, posted, source, ctx);
   }
   return { doc: stripNulls(doc) as Doc, problems: ctx.problems };
 }

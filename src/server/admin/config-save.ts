@@ -2,6 +2,7 @@ import { parse, TomlError } from "smol-toml";
 import { configFromDocument, ConfigFileError, parseConfig } from "../../config/load.ts";
 import type { Env } from "../../config/paths.ts";
 import { CONFIG_TEMPLATE } from "../../config/template.ts";
+import { withoutUnknownKeys } from "../../config/validate.ts";
 import { runtime } from "../../runtime/index.ts";
 import { CcmuxError, RequestError } from "../../util/errors.ts";
 import { redact } from "../../util/log.ts";
@@ -92,6 +93,8 @@ export async function saveConfig(holder: DepsHolder, body: unknown, opts: { env:
   if (opts.ifMatch && opts.ifMatch !== file.etag) {
     throw new CcmuxError("The config file changed since you read it (If-Match does not match); reload and try again", 412, "invalid_request_error");
   }
+  const unknown = withoutUnknownKeys(body).findings.map((f) => f.message);
+  if (unknown.length > 0) throw new ConfigProblemsError(unknown);
   const merged = mergeConfigBody(body, { raw: parseForEdit(file), effective: holder.current().config });
   if (merged.problems.length > 0) throw new ConfigProblemsError(merged.problems);
   const warnings = validate(merged.doc, file.path, opts.env);

@@ -1,3 +1,4 @@
+import { ProviderSchema, RouterSchema, ServerSchema } from "../../config/schema.ts";
 import type { Config, ModelConfig, ProviderConfig, ServerConfig } from "../../config/types.ts";
 import { SECRET_HEADER } from "../secret-scrub.ts";
 import { isPlainObject, type Doc } from "./toml-values.ts";
@@ -11,9 +12,10 @@ export type SecretView = string | null;
 /** Field names whose values are treated as secrets (narrower than SECRET_HEADER: `auth_type` is not one). */
 export const SENSITIVE_NAME = /authorization|cookie|secret|passw|credential|signature|token|session|apikey|(^|[-_])(api[-_]?)?key$/i;
 
-const ROUTER_SLOTS = [
-  "default", "background", "think", "websearch", "long_context", "long_context_threshold", "image", "auto_map_regex", "background_regex",
-] as const;
+/** Only keys the config file may hold are shown, so that what GET shows can be POSTed back as is. */
+const SERVER_KEYS = Object.keys(ServerSchema.entries);
+const ROUTER_KEYS = Object.keys(RouterSchema.entries);
+const PROVIDER_KEYS = Object.keys(ProviderSchema.entries);
 
 /** "$VAR" when the file references a variable, "set" when there is a literal value, else null. */
 export function secretView(value: string | undefined, ref: string | undefined): SecretView {
@@ -36,22 +38,24 @@ export function maskHeaders(headers: Record<string, string>, raw: unknown): Reco
   return out;
 }
 
-/** Copies `obj` with every string under a sensitive-looking name replaced by "set". */
-function maskFields<T extends object>(obj: T): Doc {
+/** The file's keys of `obj` (absent ones as null when `nulls`), strings under sensitive-looking names as "set". */
+function fileFields(obj: object, keys: string[], nulls = false): Doc {
   const out: Doc = {};
-  for (const [k, v] of Object.entries(obj)) out[k] = typeof v === "string" && SENSITIVE_NAME.test(k) ? "set" : v;
+  for (const key of keys) {
+    const value = (obj as Doc)[key];
+    if (value === undefined && !nulls) continue;
+    out[key] = typeof value === "string" && SENSITIVE_NAME.test(key) ? "set" : (value ?? null);
+  }
   return out;
 }
 
 export function serverView(server: ServerConfig): Doc {
-  const { api_key, api_key_ref, admin_token, admin_token_ref, ...rest } = server;
-  return { ...maskFields(rest), api_key: secretView(api_key, api_key_ref), admin_token: secretView(admin_token, admin_token_ref) };
+  const { api_key, api_key_ref, admin_token, admin_token_ref } = server;
+  return { ...fileFields(server, SERVER_KEYS), api_key: secretView(api_key, api_key_ref), admin_token: secretView(admin_token, admin_token_ref) };
 }
 
 export function routerView(router: Config["router"]): Doc {
-  const out: Doc = {};
-  for (const slot of ROUTER_SLOTS) out[slot] = router[slot] ?? null;
-  return { ...out, ...maskFields(router) };
+  return fileFields(router, ROUTER_KEYS, true);
 }
 
 function rawProvider(raw: Doc | undefined, name: string): Doc | undefined {
@@ -60,9 +64,8 @@ function rawProvider(raw: Doc | undefined, name: string): Doc | undefined {
 }
 
 export function providerView(p: ProviderConfig, raw?: Doc): Doc {
-  const { api_key, api_key_ref, headers, ...rest } = p;
   const headersRaw = rawProvider(raw, p.name)?.headers;
-  return { ...maskFields(rest), api_key: secretView(api_key, api_key_ref), headers: maskHeaders(headers, headersRaw) };
+  return { ...fileFields(p, PROVIDER_KEYS), api_key: secretView(p.api_key, p.api_key_ref), headers: maskHeaders(p.headers, headersRaw) };
 }
 
 export function modelView(m: ModelConfig): Doc {
