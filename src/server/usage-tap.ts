@@ -4,42 +4,111 @@ export interface UsageCounts {
   cacheRead?: number;
 }
 
-const INPUT = /"input_tokens":\s*(\d+)/g;
-const OUTPUT = /"output_tokens":\s*(\d+)/g;
-const CACHE_READ = /"cache_read_input_tokens":\s*(\d+)/g;
+type Key = keyof UsageCounts;
 
-function lastMatch(re: RegExp, text: string): number | undefined {
-  let found: number | undefined;
-  re.lastIndex = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) found = Number(m[1]);
-  return found;
+const encoder = new TextEncoder();
+const NEEDLE = encoder.encode("_tokens\"");
+/** `"<name>_tokens":` keys, by the text before `_tokens`. */
+const KEYS: [prefix: Uint8Array, key: Key][] = [
+  [encoder.encode('"input'), "input"],
+  [encoder.encode('"output'), "output"],
+  [encoder.encode('"cache_read_input'), "cacheRead"],
+];
+const LONGEST_PREFIX = 17;
+/** Bytes kept from the end of the stream so far, for a key or number split across chunks. */
+const CARRY = 64;
+const UNDERSCORE = 0x5f, COLON = 0x3a, ZERO = 0x30, NINE = 0x39;
+/** Scan flags: a match may continue in the next chunk / may have begun in the previous one. */
+const OPEN_TAIL = 1, OPEN_HEAD = 2;
+
+function matchesAt(bytes: Uint8Array, pattern: Uint8Array, at: number): boolean {
+  if (at < 0 || at + pattern.length > bytes.length) return false;
+  for (let i = 0; i < pattern.length; i++) if (bytes[at + i] !== pattern[i]) return false;
+  return true;
 }
 
-function scan(text: string, usage: UsageCounts): void {
-  const input = lastMatch(INPUT, text);
-  if (input !== undefined && (usage.input === undefined || input > usage.input)) usage.input = input;
-  const output = lastMatch(OUTPUT, text);
-  if (output !== undefined) usage.output = output;
-  const cached = lastMatch(CACHE_READ, text);
-  if (cached !== undefined && (usage.cacheRead === undefined || cached > usage.cacheRead)) usage.cacheRead = cached;
+function keyBefore(bytes: Uint8Array, at: number): Key | undefined {
+  for (const [prefix, key] of KEYS) if (matchesAt(bytes, prefix, at - prefix.length)) return key;
+  return undefined;
+}
+
+function isSpace(b: number | undefined): boolean {
+  return b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d;
+}
+
+/** Input and cache-read keep the largest value seen; output the latest (it grows during a stream). */
+function record(usage: UsageCounts, key: Key, n: number): void {
+  if (key === "output") usage.output = n;
+  else usage[key] = Math.max(usage[key] ?? 0, n);
+}
+
+/** Reads the number after `_tokens":` (JSON whitespace allowed); OPEN_TAIL when the bytes end first. */
+function readNumber(bytes: Uint8Array, at: number, key: Key, usage: UsageCounts): number {
+  let i = at + NEEDLE.length;
+  if (i >= bytes.length) return OPEN_TAIL;
+  if (bytes[i] !== COLON) return 0;
+  for (i++; isSpace(bytes[i]); i++);
+  const first = i;
+  let n = 0;
+  for (; i < bytes.length && bytes[i]! >= ZERO && bytes[i]! <= NINE; i++) n = n * 10 + bytes[i]! - ZERO;
+  if (i > first) record(usage, key, n);
+  return i >= bytes.length ? OPEN_TAIL : 0;
+}
+
+/** Records every complete `"…_tokens": N` in `bytes`, in order. */
+function scan(bytes: Uint8Array, usage: UsageCounts): number {
+  let flags = 0;
+  for (let at = bytes.indexOf(UNDERSCORE); at !== -1; at = bytes.indexOf(UNDERSCORE, at + 1)) {
+    if (at + NEEDLE.length > bytes.length) return flags | OPEN_TAIL;
+    if (!matchesAt(bytes, NEEDLE, at)) continue;
+    if (at < LONGEST_PREFIX) flags |= OPEN_HEAD;
+    const key = keyBefore(bytes, at);
+    if (key) flags |= readNumber(bytes, at, key, usage);
+  }
+  return flags;
+}
+
+/** Whether a `_tokens"` starts so early in `bytes` that its key may lie in the previous chunk. */
+function openHead(bytes: Uint8Array): boolean {
+  for (let at = bytes.indexOf(UNDERSCORE); at !== -1 && at < LONGEST_PREFIX; at = bytes.indexOf(UNDERSCORE, at + 1)) {
+    if (matchesAt(bytes, NEEDLE, at)) return true;
+  }
+  return false;
+}
+
+function joined(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
 
 /**
  * Watches an Anthropic JSON or SSE body for token usage without changing a byte, and reports
- * when the body ends, fails or is cancelled by the client.
+ * when the body ends, fails or is cancelled by the client. Chunks are searched as bytes, never
+ * decoded; the seam between two chunks is copied only when a match may straddle it.
  */
 export function tapUsage(
   body: ReadableStream<Uint8Array>,
   onDone: (usage: UsageCounts, outcome: "ok" | "error" | "aborted") => void,
 ): ReadableStream<Uint8Array> {
   const usage: UsageCounts = {};
-  const decoder = new TextDecoder();
-  let tail = "";
+  let carry: Uint8Array = new Uint8Array(0);
+  let tailOpen = false;
   let reported = false;
   const report = (outcome: "ok" | "error" | "aborted") => {
     if (reported) return;
     reported = true;
     onDone(usage, outcome);
+  };
+  const watch = (value: Uint8Array) => {
+    let flags = 0;
+    if (carry.length > 0 && (tailOpen || openHead(value))) {
+      const seam = scan(joined(carry, value.subarray(0, CARRY)), usage);
+      if (value.length <= CARRY) flags = seam;
+    }
+    tailOpen = ((flags | scan(value, usage)) & OPEN_TAIL) !== 0;
+    carry = value.length >= CARRY ? value.slice(value.length - CARRY) : joined(carry, value).subarray(-CARRY);
   };
   const reader = body.getReader();
   return new ReadableStream<Uint8Array>({
@@ -51,9 +120,7 @@ export function tapUsage(
           controller.close();
           return;
         }
-        const text = tail + decoder.decode(value, { stream: true });
-        if (text.includes("_tokens")) scan(text, usage);
-        tail = text.length > 64 ? text.slice(-64) : text;
+        watch(value);
         controller.enqueue(value);
       } catch (err) {
         report("error");
