@@ -117,3 +117,9 @@ export async function upstreamFetch(
 export function joinUrl(base: string, path: string): string {
   return base.replace(/\/+$/, "") + path;
 }
+
+/** The body of a 2xx streamed answer; a missing one is a retryable 502 naming the provider. */
+export function streamBody(res: Response, provider: string): ReadableStream<Uint8Array> {
+  if (!res.body) throw new UpstreamError({ status: 502, message: `${provider}: empty stream`, provider });
+  return res.body;
+}

@@ -121,9 +121,22 @@ describe("mid-stream (translated)", () => {
     expect(lastError(events).type).toBe("api_error");
   });
 
-  test("invalid SSE becomes an error event", async () => {
-    r.primary.reply(sse([OAI_CHUNKS[0]!, "data: {half a json\n\n"]));
-    const { events } = await within(2000, () => streamed("oai"));
+  test("invalid SSE after the first content becomes an error event", async () => {
+    r.primary.reply(sse([...OAI_PARTIAL, "data: {half a json\n\n"]));
+    const { res, events } = await within(2000, () => streamed("oai"));
+    expect(res.status).toBe(200);
+    expect(events.map((e) => e.event)).toContain("content_block_delta");
     expect(lastError(events)).toMatchObject({ type: "api_error", message: expect.stringContaining("malformed") });
+  });
+
+  test("invalid SSE before any content fails over; alone it is a 500 api_error", async () => {
+    r.primary.reply(sse([OAI_CHUNKS[0]!, "data: {half a json\n\n"]));
+    r.backup.reply(sse([START_EVENT, 'event: message_stop\ndata: {"type":"message_stop"}\n\n']));
+    const { res } = await within(2000, () => streamed("oai-fo"));
+    expect(res.headers.get("x-ccmux-provider")).toBe("backup");
+    r.primary.reply(sse([OAI_CHUNKS[0]!, "data: {half a json\n\n"]));
+    const alone = await within(2000, () => r.post({ model: "oai", stream: true }));
+    expect(alone.status).toBe(500);
+    expect((await alone.json()).error).toMatchObject({ type: "api_error", message: expect.stringContaining("malformed") });
   });
 });

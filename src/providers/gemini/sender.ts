@@ -5,9 +5,8 @@ import type { MessagesRequest } from "../../translate/anthropic/types.ts";
 import { googleErrorToUpstream } from "../../translate/gemini/errors.ts";
 import { fromGeminiResponse } from "../../translate/gemini/response.ts";
 import { geminiStreamTranslator } from "../../translate/gemini/stream.ts";
-import { UpstreamError } from "../../util/errors.ts";
 import { withAuthRetry } from "../auth-retry.ts";
-import { upstreamFetch, type ErrorMapper } from "../http.ts";
+import { streamBody, upstreamFetch, type ErrorMapper } from "../http.ts";
 import { jsonResponse, readJsonBody } from "../json-body.ts";
 import { conversationId } from "../session-id.ts";
 import type { Credentials, SendContext } from "../types.ts";
@@ -67,8 +66,7 @@ export function createGeminiSender(config: ProviderConfig, endpoint: GeminiEndpo
     );
     const opts = { model: req.model, signatureScope: base.signatureScope };
     if (!stream) return jsonResponse(fromGeminiResponse(await readJsonBody(res, config.name), opts));
-    if (!res.body) throw new UpstreamError({ status: 502, message: `${config.name}: empty stream`, provider: config.name });
-    const body = await translateHoldingStart(res.body, geminiStreamTranslator({ ...opts, codeAssist: endpoint.codeAssist }));
+    const body = await translateHoldingStart(streamBody(res, config.name), geminiStreamTranslator({ ...opts, codeAssist: endpoint.codeAssist }));
     return new Response(body, { status: 200, headers: sseHeaders() });
   };
 }

@@ -11,7 +11,7 @@ import { responsesStreamTranslator } from "../../translate/responses/stream.ts";
 import { UpstreamError } from "../../util/errors.ts";
 import { withAuthRetry } from "../auth-retry.ts";
 import { providerKind } from "../catalog.ts";
-import { joinUrl, upstreamFetch, type ErrorMapper } from "../http.ts";
+import { joinUrl, streamBody, upstreamFetch, type ErrorMapper } from "../http.ts";
 import { jsonResponse, readJsonBody } from "../json-body.ts";
 import { conversationId } from "../session-id.ts";
 import type { AdapterOptions, Credentials, ProviderAdapter, SendContext } from "../types.ts";
@@ -63,10 +63,6 @@ export function createResponsesAdapter(config: ProviderConfig, opts: AdapterOpti
     });
   }
 
-  function streamOf(res: Response): ReadableStream<Uint8Array> {
-    if (!res.body) throw new UpstreamError({ status: 502, message: `${config.name}: empty stream`, provider: config.name });
-    return res.body;
-  }
 
   return {
     name: config.name,
@@ -76,10 +72,10 @@ export function createResponsesAdapter(config: ProviderConfig, opts: AdapterOpti
       const res = await call(req, ctx);
       const translator = () => responsesStreamTranslator({ model: req.model });
       if (req.stream === true) {
-        const body = await translateHoldingStart(streamOf(res), translator());
+        const body = await translateHoldingStart(streamBody(res, config.name), translator());
         return new Response(body, { status: 200, headers: sseHeaders() });
       }
-      if (codex) return jsonResponse(assembleFromStream(await collectTranslated(streamOf(res), translator())));
+      if (codex) return jsonResponse(assembleFromStream(await collectTranslated(streamBody(res, config.name), translator())));
       return jsonResponse(fromResponsesResponse(await readJsonBody(res, config.name), { model: req.model }));
     },
   };

@@ -1,6 +1,7 @@
 import type { ContentBlock, MessageResponse, StopReason, Usage } from "../anthropic/types.ts";
 import { TranslateError, UpstreamError } from "../../util/errors.ts";
-import { messageId, toolUseId, type IdFactory } from "../shared/ids.ts";
+import { toolUseId, type IdFactory } from "../shared/ids.ts";
+import { anthropicMessage } from "../shared/message.ts";
 import { PLACEHOLDER_SIGNATURE } from "../shared/thinking-signature.ts";
 import { googleErrorToUpstream } from "./errors.ts";
 import { parkSignature } from "./signature.ts";
@@ -39,16 +40,7 @@ export function fromGeminiResponse(body: unknown, opts: GeminiResponseOptions): 
   if (candidate?.finishReason === "MALFORMED_FUNCTION_CALL") throw malformedFunctionCall(candidate);
   const content = candidate ? partsToBlocks(candidate.content?.parts ?? [], opts) : [{ type: "text", text: blockedNote(blockReason!) }];
   const sawToolUse = content.some((b) => b.type === "tool_use");
-  return {
-    id: messageId(opts.idFactory),
-    type: "message",
-    role: "assistant",
-    model: opts.model,
-    content,
-    stop_reason: candidate ? finishToStopReason(candidate.finishReason, sawToolUse) : "refusal",
-    stop_sequence: null,
-    usage: geminiUsage(res.usageMetadata),
-  };
+  return anthropicMessage(opts, content, candidate ? finishToStopReason(candidate.finishReason, sawToolUse) : "refusal", geminiUsage(res.usageMetadata));
 }
 
 /**

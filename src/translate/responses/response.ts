@@ -1,5 +1,6 @@
 import type { ContentBlock, MessageResponse, StopReason, Usage } from "../anthropic/types.ts";
-import { type IdFactory, messageId, toolUseId } from "../shared/ids.ts";
+import { type IdFactory, toolUseId } from "../shared/ids.ts";
+import { anthropicMessage } from "../shared/message.ts";
 import { TranslateError } from "../../util/errors.ts";
 import { responseFailureError } from "./errors.ts";
 import { callIdToToolUseId, encodeReasoningSignature } from "./opaque-state.ts";
@@ -23,16 +24,7 @@ export function fromResponsesResponse(body: unknown, opts: FromResponsesOptions)
     if (block.type === "tool_use") sawToolCall = true;
     content.push(block);
   }
-  return {
-    id: messageId(opts.idFactory),
-    type: "message",
-    role: "assistant",
-    model: opts.model,
-    content,
-    stop_reason: responsesStopReason(response, sawToolCall),
-    stop_sequence: null,
-    usage: responsesUsageToAnthropic(response.usage),
-  };
+  return anthropicMessage(opts, content, responsesStopReason(response, sawToolCall), responsesUsageToAnthropic(response.usage));
 }
 
 function asResponseObject(body: unknown): ResponseObject {
