@@ -1,12 +1,6 @@
-import { existsSync } from "node:fs";
 import type { Runtime, RunningServer, ServeOptions } from "./types.ts";
-import {
-  chmodNode, createExclusiveNode, fileInfoNode, fileModeNode, mkdirNode, onSignalNode, openBrowserNode, removeNode,
-  renameNode, stdinLinesNode, writeFileAtomicNode,
-} from "./node-common.ts";
-import {
-  killNode, processAliveNode, processCommandNode, runNode, spawnDetachedNode, uidNode,
-} from "./node-process.ts";
+import { nodeFileOps } from "./node-common.ts";
+import { nodeProcessOps } from "./node-process.ts";
 
 /** A compiled binary's entry lives in Bun's embedded file system ("/$bunfs/…", "B:/~BUN/…" on Windows). */
 function isCompiled(main: string): boolean {
@@ -50,17 +44,7 @@ export const runtime: Runtime = {
     if (!(await file.exists())) return undefined;
     return file.text();
   },
-  writeFileAtomic: writeFileAtomicNode,
-  chmod: chmodNode,
-  fileMode: fileModeNode,
-  mkdir: mkdirNode,
-  createExclusive: createExclusiveNode,
-  fileInfo: fileInfoNode,
-  rename: renameNode,
-  stdinLines: stdinLinesNode,
-  remove: removeNode,
-  exists: async (path) => existsSync(path),
-  onSignal: onSignalNode,
+  ...nodeFileOps,
   env: (name) => Bun.env[name],
   envAll: () => ({ ...Bun.env }),
   setEnv: (name, value) => {
@@ -70,15 +54,9 @@ export const runtime: Runtime = {
   exit: (code) => process.exit(code),
   pid: () => process.pid,
   execPath: () => process.execPath,
-  openBrowser: openBrowserNode,
   isTTY: (fd) => Boolean(fd === "stdin" ? process.stdin.isTTY : process.stdout.isTTY),
   memoryRss: () => process.memoryUsage.rss(),
   version: () => Bun.version,
   selfCommand: () => (isCompiled(Bun.main) ? [process.execPath] : [process.execPath, Bun.main]),
-  spawnDetached: spawnDetachedNode,
-  run: runNode,
-  processAlive: processAliveNode,
-  kill: killNode,
-  processCommand: processCommandNode,
-  uid: uidNode,
+  ...nodeProcessOps,
 };

@@ -1,14 +1,8 @@
 // deno-lint-ignore-file no-explicit-any
-import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Runtime, RunningServer, ServeOptions } from "./types.ts";
-import {
-  chmodNode, createExclusiveNode, fileInfoNode, fileModeNode, mkdirNode, onSignalNode, openBrowserNode, removeNode,
-  renameNode, stdinLinesNode, writeFileAtomicNode,
-} from "./node-common.ts";
-import {
-  killNode, processAliveNode, processCommandNode, runNode, spawnDetachedNode, uidNode,
-} from "./node-process.ts";
+import { nodeFileOps } from "./node-common.ts";
+import { nodeProcessOps } from "./node-process.ts";
 
 declare const Deno: any;
 
@@ -44,17 +38,7 @@ export const runtime: Runtime = {
       throw err;
     }
   },
-  writeFileAtomic: writeFileAtomicNode,
-  chmod: chmodNode,
-  fileMode: fileModeNode,
-  mkdir: mkdirNode,
-  createExclusive: createExclusiveNode,
-  fileInfo: fileInfoNode,
-  rename: renameNode,
-  stdinLines: stdinLinesNode,
-  remove: removeNode,
-  exists: async (path) => existsSync(path),
-  onSignal: onSignalNode,
+  ...nodeFileOps,
   env: (name) => Deno.env.get(name),
   envAll: () => Deno.env.toObject(),
   setEnv: (name, value) => Deno.env.set(name, value),
@@ -62,15 +46,9 @@ export const runtime: Runtime = {
   exit: (code) => Deno.exit(code) as never,
   pid: () => Deno.pid,
   execPath: () => Deno.execPath(),
-  openBrowser: openBrowserNode,
   isTTY: (fd) => (fd === "stdin" ? Deno.stdin.isTerminal() : Deno.stdout.isTerminal()),
   memoryRss: () => Deno.memoryUsage().rss,
   version: () => Deno.version.deno,
   selfCommand: () => [Deno.execPath(), "run", "-A", fileURLToPath(Deno.mainModule)],
-  spawnDetached: spawnDetachedNode,
-  run: runNode,
-  processAlive: processAliveNode,
-  kill: killNode,
-  processCommand: processCommandNode,
-  uid: uidNode,
+  ...nodeProcessOps,
 };

@@ -1,7 +1,8 @@
 import { chmod, mkdir, rename, rm, stat, writeFile, open } from "node:fs/promises";
 import { dirname, basename, join } from "node:path";
 import { spawn } from "node:child_process";
-import type { FileInfo, LineReader } from "./types.ts";
+import { existsSync } from "node:fs";
+import type { FileInfo, LineReader, Runtime } from "./types.ts";
 
 /** File helpers on node:fs, which both Bun and Deno implement. */
 export async function writeFileAtomicNode(
@@ -148,3 +149,19 @@ export function stdinLinesNode(): LineReader {
     },
   };
 }
+
+/** The Runtime members both runtimes implement through node:fs / node:process. */
+export const nodeFileOps = {
+  writeFileAtomic: writeFileAtomicNode,
+  chmod: chmodNode,
+  fileMode: fileModeNode,
+  mkdir: mkdirNode,
+  createExclusive: createExclusiveNode,
+  fileInfo: fileInfoNode,
+  rename: renameNode,
+  stdinLines: stdinLinesNode,
+  remove: removeNode,
+  exists: async (path: string) => existsSync(path),
+  onSignal: onSignalNode,
+  openBrowser: openBrowserNode,
+} satisfies Partial<Runtime>;

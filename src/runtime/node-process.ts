@@ -95,3 +95,13 @@ export async function processCommandNode(pid: number): Promise<string | undefine
 export function uidNode(): number | undefined {
   return typeof process.getuid === "function" ? process.getuid() : undefined;
 }
+
+/** The Runtime members both runtimes implement through node:child_process / node:process. */
+export const nodeProcessOps = {
+  spawnDetached: spawnDetachedNode,
+  run: runNode,
+  processAlive: processAliveNode,
+  kill: killNode,
+  processCommand: processCommandNode,
+  uid: uidNode,
+};
