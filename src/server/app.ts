@@ -6,6 +6,7 @@ import { mountAdminApi } from "./admin/routes.ts";
 import { mountOAuthAdmin } from "./admin/oauth-routes.ts";
 import type { DepsHolder } from "./deps.ts";
 import { knownSecrets, scrubError } from "./secret-scrub.ts";
+import { browserGuard } from "./middleware/admin-guard.ts";
 import { inboundAuth } from "./middleware/inbound-auth.ts";
 import { mountInfoRoutes, mountModelsRoute } from "./routes/info.ts";
 import { messagesHandler } from "./routes/messages.ts";
@@ -44,7 +45,7 @@ export function createApp(holder: DepsHolder): Hono {
   mountInfoRoutes(app, holder);
   mountStatusRoute(app, holder);
   const proxy = new Hono();
-  proxy.use(inboundAuth(holder), bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge }));
+  proxy.use(browserGuard(holder), inboundAuth(holder), bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge }));
   proxy.post("/messages", messagesHandler(holder));
   proxy.post("/messages/count_tokens", countTokensHandler(holder));
   proxy.post("/chat/completions", chatCompletionsHandler(holder));

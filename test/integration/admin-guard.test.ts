@@ -140,6 +140,31 @@ describe("cross-site requests", () => {
   });
 });
 
+describe("the proxy routes and web pages", () => {
+  const body = JSON.stringify({ model: "sonnet", max_tokens: 5, messages: [{ role: "user", content: "x" }] });
+  const post = (path: string, headers: Record<string, string>) =>
+    fetch(open.url + path, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+
+  test("a DNS-rebinding page (its own name as Host and Origin) cannot use the proxy", async () => {
+    const rebinding = { host: `evil.example:${port}`, origin: `http://evil.example:${port}`, "sec-fetch-site": "same-origin" };
+    const before = up.requests.length;
+    await expectRefused(await post("/v1/messages", rebinding), 403, "permission_error");
+    await expectRefused(await post("/v1/messages/count_tokens", rebinding), 403, "permission_error");
+    const chat = await post("/v1/chat/completions", rebinding);
+    expect(chat.status).toBe(403);
+    expect((await chat.json()).error.type).toBeString();
+    expect(up.requests.length).toBe(before);
+  });
+
+  test("cross-site pages are refused; clients without browser headers, or on ccmux's own origin, are served", async () => {
+    await expectRefused(await post("/v1/messages", { "sec-fetch-site": "cross-site" }), 403, "permission_error");
+    await expectRefused(await post("/v1/messages", { origin: "null" }), 403, "permission_error");
+    expect((await post("/v1/messages", {})).status).toBe(200);
+    expect((await post("/v1/messages", { host: "ccmux.lan" })).status).toBe(200);
+    expect((await post("/v1/messages", { origin: `http://localhost:${port}` })).status).toBe(200);
+  });
+});
+
 describe("server.admin_token", () => {
   test("when set, it is required as Bearer or x-admin-token", async () => {
     expect(await expectRefused(await get(tokened, "/api/config/json"), 401, "authentication_error")).toMatch(/admin_token/);

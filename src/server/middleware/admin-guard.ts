@@ -60,12 +60,12 @@ function checkHost(c: Context, deps: AppDeps): Set<string> {
 
 function checkSameOrigin(c: Context, allowed: Set<string>): void {
   const site = c.req.header("sec-fetch-site")?.toLowerCase();
-  if (site && site !== "same-origin" && site !== "none") refuse(`Cross-site requests to the admin API are refused (Sec-Fetch-Site: ${site})`);
+  if (site && site !== "same-origin" && site !== "none") refuse(`Cross-site requests are refused (Sec-Fetch-Site: ${site})`);
   const origin = c.req.header("origin");
   if (origin === undefined) return;
   const m = /^http:\/\/([^/]+)$/i.exec(origin.trim());
   const host = m ? normalizeHost(m[1]!) : undefined;
-  if (!host || !allowed.has(host)) refuse(`Cross-origin requests to the admin API are refused (Origin: ${origin.slice(0, 100)})`);
+  if (!host || !allowed.has(host)) refuse(`Cross-origin requests are refused (Origin: ${origin.slice(0, 100)})`);
 }
 
 function givenToken(c: Context): string | undefined {
@@ -106,6 +106,22 @@ export function adminGuard(holder: DepsHolder): MiddlewareHandler {
     c.header("x-content-type-options", "nosniff");
     c.header("x-frame-options", "DENY");
     c.header("content-security-policy", "default-src 'self'; frame-ancestors 'none'");
+  };
+}
+
+/**
+ * The proxy routes answer to any Host (Claude Code may use any name), but not to web pages: a
+ * request with a foreign `Origin`, or `Sec-Fetch-Site` cross-site/same-site, is refused. That stops
+ * a DNS-rebinding page (whose POSTs carry its own Origin) from spending the user's keys and
+ * subscriptions. Command-line clients and SDKs send neither header.
+ */
+export function browserGuard(holder: DepsHolder): MiddlewareHandler {
+  return async (c, next) => {
+    if (c.req.header("origin") !== undefined || c.req.header("sec-fetch-site") !== undefined) {
+      const bound = boundAddress(holder.current());
+      checkSameOrigin(c, bound ? allowedHosts(bound) : new Set());
+    }
+    await next();
   };
 }
 
