@@ -56,7 +56,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   };
   let deps = buildDeps(opts.config, shared);
   const configFile = opts.configFile ?? opts.configPath;
-  const holder: DepsHolder = { current: () => deps, configPath: opts.configPath };
+  const holder: DepsHolder = { current: () => deps, configPath: configFile };
   const app = createApp(holder);
   let running: RunningServer;
   try {
