@@ -58,7 +58,7 @@ async function main(): Promise<number> {
     const machine = machineInfo(pkg.version);
     const report: Report = args.quick
       ? await runQuick(urls, machine, log)
-      : await runFull({ urls, ccmux, openai, machine, log });
+      : await runFull({ urls, dir, ccmux, openai, machine, log });
     if (args.json && !args.jsonPath) console.log(JSON.stringify(report, null, 2));
     else console.log(toMarkdown(report));
     if (args.jsonPath) writeFileSync(args.jsonPath, `${JSON.stringify(report, null, 2)}\n`);

@@ -1,5 +1,5 @@
 // The benchmark's result, as JSON and as Markdown tables.
-import { cpus, release } from "node:os";
+import { cpus, loadavg, release } from "node:os";
 import { readFileSync } from "node:fs";
 import type { Goal } from "./goals.ts";
 import type { LatencyResult } from "./latency.ts";
@@ -15,6 +15,8 @@ export interface Machine {
   bun: string;
   ccmux: string;
   date: string;
+  /** 1-minute load average when the run started: other work on the machine shows up here. */
+  load: number;
 }
 
 export interface Report {
@@ -32,7 +34,7 @@ export interface Report {
 
 export function machineInfo(ccmuxVersion: string): Machine {
   const model = /model name\s*:\s*(.+)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? cpus()[0]?.model ?? "unknown";
-  return { cpu: model.trim(), cores: cpus().length, os: `${process.platform} ${release()}`, bun: Bun.version, ccmux: ccmuxVersion, date: new Date().toISOString() };
+  return { cpu: model.trim(), cores: cpus().length, os: `${process.platform} ${release()}`, bun: Bun.version, ccmux: ccmuxVersion, date: new Date().toISOString(), load: loadavg()[0]! };
 }
 
 const f3 = (n: number | undefined) => (n === undefined || !Number.isFinite(n) ? "–" : n.toFixed(3));
@@ -79,7 +81,7 @@ export function toMarkdown(r: Report): string {
   const m = r.machine;
   const parts = [
     `### ccmux benchmark (${r.mode})`,
-    `${m.cpu}, ${m.cores} cores, ${m.os}, Bun ${m.bun}, ccmux ${m.ccmux}, ${m.date}`,
+    `${m.cpu}, ${m.cores} cores, ${m.os}, Bun ${m.bun}, ccmux ${m.ccmux}, ${m.date}, load average ${m.load.toFixed(2)} at start`,
     "#### Latency at 1 connection (ms; added = over direct-to-upstream)",
     latencyTable(r.latency),
   ];

@@ -3,7 +3,9 @@ import { endpoints, latencyCase, slowStreamEndpoint, type Dialect, type Size, ty
 import { evaluateGoals } from "./goals.ts";
 import { measureLatency, type LatencyPlan, type LatencyResult } from "./latency.ts";
 import { openStreams, soak } from "./memory.ts";
-import { rssMb, type CcmuxProcess } from "./procs.ts";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { rssMb, startCcmux, type CcmuxProcess } from "./procs.ts";
 import type { Machine, Report } from "./report.ts";
 import { measureStartup } from "./startup.ts";
 import { measureThroughput, type ThroughputResult } from "./throughput.ts";
@@ -18,6 +20,8 @@ export const QUICK_THRESHOLD = 3;
 
 export interface FullRunOptions {
   urls: Urls;
+  /** Scratch directory; the memory measurements start their own ccmux under it. */
+  dir: string;
   ccmux: CcmuxProcess;
   openai: boolean;
   machine: Machine;
@@ -55,30 +59,38 @@ async function throughputRows(urls: Urls, log: Log): Promise<ThroughputResult[]>
   return rows;
 }
 
-async function memoryFigures(urls: Urls, ccmux: CcmuxProcess, idleMb: number, log: Log): Promise<NonNullable<Report["memory"]>> {
-  const slow = slowStreamEndpoint(urls.ccmux);
-  log("memory: 100 open slow streams");
-  const open = await openStreams(slow, 100, ccmux.pid);
-  log("streams: 200 open slow streams, checking for stalls");
-  const stall = await openStreams(slow, 200, ccmux.pid);
-  log("memory: 50,000 requests");
-  const soakRun = await soak(endpoints(urls, "anthropic", "small", false).ccmux, ccmux.pid, 50_000, 10_000);
-  await Bun.sleep(2000);
-  return { idleMb, idleAfterMb: rssMb(ccmux.pid), open, stall, soak: soakRun };
+/** On a fresh ccmux, so earlier phases' heap growth does not count: idle, open streams, 100,000 requests. */
+async function memoryFigures(o: FullRunOptions): Promise<NonNullable<Report["memory"]>> {
+  const dir = join(o.dir, "memory");
+  mkdirSync(dir, { recursive: true });
+  const fresh = await startCcmux(dir, { upstream: o.urls.direct, openai: false, logLevel: "info" });
+  try {
+    await Bun.sleep(500);
+    const idleMb = rssMb(fresh.pid);
+    const slow = slowStreamEndpoint(fresh.url);
+    o.log("memory: 100 open slow streams");
+    const open = await openStreams(slow, 100, fresh.pid);
+    o.log("streams: 200 open slow streams, checking for stalls");
+    const stall = await openStreams(slow, 200, fresh.pid);
+    o.log("memory: 100,000 requests (RSS after 50,000, trend over the next 50,000)");
+    const soakRun = await soak(endpoints({ ...o.urls, ccmux: fresh.url }, "anthropic", "small", false).ccmux, fresh.pid, 100_000, 10_000);
+    await Bun.sleep(2000);
+    return { idleMb, idleAfterMb: rssMb(fresh.pid), open, stall, soak: soakRun };
+  } finally {
+    await fresh.stop();
+  }
 }
 
 export async function runFull(o: FullRunOptions): Promise<Report> {
-  await Bun.sleep(500);
-  const idleMb = rssMb(o.ccmux.pid);
   const latency = await latencyRows(o.urls, o.openai, o.log);
   const throughput = await throughputRows(o.urls, o.log);
   o.log("stream translation rate");
   const translation = await measureTranslation(1000);
-  const memory = await memoryFigures(o.urls, o.ccmux, idleMb, o.log);
+  const memory = await memoryFigures(o);
   o.log("start-up");
   const startup = await measureStartup(10, o.urls.direct);
   const goals = evaluateGoals({
-    latency: latency.map((r) => r.result), throughput, translation, idleMb, open: memory.open, stall: memory.stall, soak: memory.soak, startup,
+    latency: latency.map((r) => r.result), throughput, translation, idleMb: memory.idleMb, open: memory.open, stall: memory.stall, soak: memory.soak, startup,
   });
   return { mode: "full", machine: o.machine, latency, throughput, translation, memory, startup, goals };
 }
