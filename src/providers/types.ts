@@ -30,6 +30,11 @@ export interface SendContext {
   timeouts: TimeoutsConfig;
   log: Logger;
   credentials: CredentialSource;
+  /**
+   * The client's JSON body exactly as received, when ccmux has not changed the request object;
+   * a pass-through may forward it with only `model` swapped instead of serialising again.
+   */
+  rawBody?: string;
 }
 
 /**

@@ -20,6 +20,8 @@ export interface Resolution {
   candidates: Candidate[];
   /** Why this route was taken, for `ccmux route` and debug logs. */
   reason: string;
+  /** The router changed the request (stripped subagent tags), so its original bytes are stale. */
+  rewritten: boolean;
   estimatedTokens: number;
 }
 
@@ -27,6 +29,7 @@ interface Decision {
   route: RouteName;
   model: string;
   reason: string;
+  rewritten?: boolean;
 }
 
 /**
@@ -41,8 +44,14 @@ function decide(req: MessagesRequest, router: CompiledRouter, tokens: number): D
   if (slots.websearch && hasWebSearchTool(req)) {
     return { route: "websearch", model: slots.websearch, reason: "a web_search server tool is present" };
   }
-  const subagent = extractSubagentModel(req);
-  if (subagent) return { route: "subagent", model: subagent, reason: "system prompt carries a CCM-SUBAGENT-MODEL tag" };
+  const tag = extractSubagentModel(req);
+  if (tag.model) return { route: "subagent", model: tag.model, reason: "system prompt carries a CCM-SUBAGENT-MODEL tag", rewritten: true };
+  return { ...decideUntagged(req, router, tokens, mapped), rewritten: tag.stripped };
+}
+
+function decideUntagged(req: MessagesRequest, router: CompiledRouter, tokens: number, mapped: string): Decision {
+  const original = req.model;
+  const slots = router.slots;
   if (slots.long_context && tokens > router.longContextThreshold) {
     return {
       route: "long-context",
@@ -94,5 +103,5 @@ export function resolveRoute(
   const mappings = mappingsFor(router, decision.model);
   const requested = decision.route === "default" ? decision.model : req.model;
   const candidates = toCandidates(mappings, requested, opts.xProvider ?? null, decision.model);
-  return { ...decision, candidates, estimatedTokens: tokens };
+  return { ...decision, rewritten: decision.rewritten ?? false, candidates, estimatedTokens: tokens };
 }

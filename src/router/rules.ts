@@ -26,27 +26,37 @@ function takeTag(text: string): { model?: string; text: string } {
   return { model, text: stripped };
 }
 
+export interface SubagentTag {
+  /** The tagged model name, if a non-empty tag was found. */
+  model?: string;
+  /** Whether any tag was stripped from the system prompt (the request was rewritten). */
+  stripped: boolean;
+}
+
 /**
  * Finds the first `<CCM-SUBAGENT-MODEL>` tag in the system prompt (string or any block)
- * and strips every tag, in place. Returns the tagged model name, if any.
+ * and strips every tag, in place.
  */
-export function extractSubagentModel(req: MessagesRequest): string | undefined {
+export function extractSubagentModel(req: MessagesRequest): SubagentTag {
   const system = req.system;
   if (typeof system === "string") {
     const { model, text } = takeTag(system);
-    if (model !== undefined) req.system = text;
-    return model || undefined;
+    if (model === undefined) return { stripped: false };
+    req.system = text;
+    return { model: model || undefined, stripped: true };
   }
-  if (!Array.isArray(system)) return undefined;
+  if (!Array.isArray(system)) return { stripped: false };
   let found: string | undefined;
+  let stripped = false;
   for (const block of system as TextBlock[]) {
     if (!block || typeof block.text !== "string") continue;
     const { model, text } = takeTag(block.text);
     if (model === undefined) continue;
     block.text = text;
+    stripped = true;
     found ??= model || undefined;
   }
-  return found;
+  return { model: found, stripped };
 }
 
 function blockHasImage(block: ContentBlock): boolean {

@@ -25,6 +25,8 @@ export interface ForwardOptions {
   signal: AbortSignal;
   /** Accumulates the time spent waiting on upstream fetches (for Server-Timing). */
   timing?: { upstreamMs: number };
+  /** The request's original JSON text, when the request object still matches it. */
+  rawBody?: string;
 }
 
 function timedFetch(deps: AppDeps, timing?: { upstreamMs: number }): SendContext["fetch"] {
@@ -89,6 +91,7 @@ async function tryCandidate(run: Run, candidate: Candidate, adapter: ProviderAda
     timeouts: deps.config.server.timeouts,
     log: deps.log,
     credentials: deps.credentials(adapter, opts.inbound),
+    rawBody: opts.rawBody,
   };
   try {
     const response = await adapter.send(run.req, ctx);

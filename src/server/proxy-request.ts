@@ -39,14 +39,21 @@ export function serverTiming(started: number, upstreamMs: number): string {
   return `ccmux;dur=${overhead.toFixed(3)};desc="ccmux overhead"`;
 }
 
+/** The size of what the client sent, and its Anthropic JSON text when that is what it sent. */
+export interface RequestBody {
+  length: number;
+  raw?: string;
+}
+
 /**
  * Routes an Anthropic request, forwards it with failover and relays the answer (JSON or SSE)
  * with the routing headers, Server-Timing and one log line when the body ends.
  */
-export async function proxyAnthropic(c: Context, deps: AppDeps, req: MessagesRequest, bodyLength: number, started: number): Promise<Response> {
-  const resolution = resolveRoute(req, deps.router, { bodyLength, xProvider: c.req.header("x-provider") });
+export async function proxyAnthropic(c: Context, deps: AppDeps, req: MessagesRequest, sent: RequestBody, started: number): Promise<Response> {
+  const resolution = resolveRoute(req, deps.router, { bodyLength: sent.length, xProvider: c.req.header("x-provider") });
   const timing = { upstreamMs: 0 };
-  const result = await forwardWithFailover(req, resolution, deps, { inbound: c.req.raw.headers, signal: c.req.raw.signal, timing });
+  const rawBody = resolution.rewritten ? undefined : sent.raw;
+  const result = await forwardWithFailover(req, resolution, deps, { inbound: c.req.raw.headers, signal: c.req.raw.signal, timing, rawBody });
   const headers = new Headers(result.response.headers);
   for (const [k, v] of Object.entries(routingHeaders(resolution, result))) headers.set(k, v);
   headers.set("server-timing", serverTiming(started, timing.upstreamMs));

@@ -86,6 +86,29 @@ describe("Anthropic pass-through", () => {
     expect(primary.requests[0]!.headers["anthropic-beta"]).toBe("a-beta,b-beta");
   });
 
+  test("an unchanged request is forwarded byte for byte, only the model value swapped", async () => {
+    primary.reply(json(MESSAGE));
+    const raw = '{ "model" : "claude-sonnet-4-6",\n  "max_tokens": 7, "messages": [{"role":"user","content":"caf\u00e9 \\"model\\""}],"metadata":{"model":"inner"} }';
+    const res = await fetch(`${ccmux.url}/v1/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: raw });
+    expect(res.status).toBe(200);
+    expect(primary.requests[0]!.bodyText).toBe(raw.replace('"claude-sonnet-4-6"', '"up-sonnet"'));
+  });
+
+  test("a subagent tag is stripped before forwarding, so the body is rebuilt", async () => {
+    primary.reply(json(MESSAGE));
+    const body = {
+      model: "sonnet",
+      max_tokens: 7,
+      system: [{ type: "text", text: "billing" }, { type: "text", text: "Be quick.<CCM-SUBAGENT-MODEL>sonnet</CCM-SUBAGENT-MODEL>" }],
+      messages: [{ role: "user", content: "hi" }],
+    };
+    const res = await fetch(`${ccmux.url}/v1/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    expect(res.headers.get("x-ccmux-route")).toBe("subagent");
+    const sent = primary.requests[0]!;
+    expect(sent.bodyText).not.toContain("CCM-SUBAGENT-MODEL");
+    expect(sent.json().system[1].text).toBe("Be quick.");
+  });
+
   test("stream: the SDK sees exactly the upstream's events", async () => {
     const fixture = readFixture("anthropic/stream-tool-use.sse");
     const chunks = fixture.match(/[\s\S]{1,7}/g)!;

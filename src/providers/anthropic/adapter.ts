@@ -1,6 +1,7 @@
 import type { ProviderConfig } from "../../config/types.ts";
 import type { MessagesRequest } from "../../translate/anthropic/types.ts";
 import { stripForeignThinking } from "../../translate/anthropic/strip-foreign-thinking.ts";
+import { spliceModel } from "../../translate/anthropic/splice-model.ts";
 import { shapeClaudeOAuthRequest } from "../../auth/claude-shaping.ts";
 import { UpstreamError } from "../../util/errors.ts";
 import { providerKind } from "../catalog.ts";
@@ -83,10 +84,13 @@ export function createAnthropicAdapter(config: ProviderConfig, opts: AnthropicAd
   const authorize = opts.authorize ?? authorizeDefault;
 
   async function attempt(url: string, req: MessagesRequest, ctx: SendContext, creds: Credentials): Promise<Response> {
-    const call: AnthropicCall = { headers: baseHeaders(config, ctx.inbound, req.stream === true), body: { ...stripForeignThinking(req), model: ctx.model } };
+    const stripped = stripForeignThinking(req);
+    const prepared = { ...stripped, model: ctx.model };
+    const call: AnthropicCall = { headers: baseHeaders(config, ctx.inbound, req.stream === true), body: prepared };
     authorize(call, creds, config, ctx.inbound);
-    const body = opts.finalizeBody ? opts.finalizeBody(call.body) : call.body;
-    const init = { method: "POST", headers: call.headers, body: JSON.stringify(body) };
+    const unchanged = ctx.rawBody !== undefined && stripped === req && call.body === prepared && !opts.finalizeBody;
+    const text = (unchanged && spliceModel(ctx.rawBody!, ctx.model)) || JSON.stringify(opts.finalizeBody ? opts.finalizeBody(call.body) : call.body);
+    const init = { method: "POST", headers: call.headers, body: text };
     return upstreamFetch(url, init, ctx, config.name, anthropicErrorToUpstream);
   }
 

@@ -58,7 +58,7 @@ export function chatCompletionsHandler(holder: DepsHolder) {
     const body = parseJsonBody(text);
     const req = fromOpenAIRequest(body);
     const clientModel = req.model;
-    const res = await proxyAnthropic(c, deps, req, text.length, started);
+    const res = await proxyAnthropic(c, deps, req, { length: text.length }, started);
     const created = Math.floor(Date.now() / 1000);
     if (req.stream && res.body && isEventStream(res)) {
       const translator = anthropicToOpenAIStreamTranslator({ model: clientModel, created, includeUsage: wantsUsage(body) });

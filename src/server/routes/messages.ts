@@ -10,6 +10,6 @@ export function messagesHandler(holder: DepsHolder) {
     const started = performance.now();
     requireJsonContentType(c.req.header("content-type"));
     const text = await c.req.text();
-    return proxyAnthropic(c, deps, parseMessagesRequest(text), text.length, started);
+    return proxyAnthropic(c, deps, parseMessagesRequest(text), { length: text.length, raw: text }, started);
   };
 }
