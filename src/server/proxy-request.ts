@@ -4,7 +4,8 @@ import type { MessagesRequest } from "../translate/anthropic/types.ts";
 import type { AppDeps } from "./deps.ts";
 import { forwardWithFailover, type ForwardResult } from "./failover.ts";
 import { relayBody } from "./relay-body.ts";
-import { tapUsage, type UsageCounts } from "./usage-tap.ts";
+import { isEventStream } from "../providers/http.ts";
+import { tapUsage, usageOf, type UsageCounts } from "./usage-tap.ts";
 
 export interface RequestRecord {
   route: string;
@@ -59,6 +60,12 @@ export async function proxyAnthropic(c: Context, deps: AppDeps, req: MessagesReq
   headers.set("server-timing", serverTiming(started, timing.upstreamMs));
   const { provider, model } = result.candidate;
   const rec: RequestRecord = { route: resolution.route, provider, model, status: result.response.status, started };
+  if (!isEventStream(result.response.headers)) {
+    // A whole JSON answer: read it once (adapters already hold it in memory) instead of streaming it through JS.
+    const bytes = new Uint8Array(await result.response.arrayBuffer());
+    logRequest(deps, rec, usageOf(bytes), "ok");
+    return new Response(bytes, { status: result.response.status, headers });
+  }
   let failure: string | undefined;
   const relayed = relayBody(result.response, provider, deps, (why) => (failure = why));
   const body = relayed ? tapUsage(relayed, (usage, outcome) => logRequest(deps, rec, usage, failure ?? outcome)) : null;

@@ -133,3 +133,10 @@ export function tapUsage(
     },
   });
 }
+
+/** Token usage in a whole (non-streamed) body. */
+export function usageOf(bytes: Uint8Array): UsageCounts {
+  const usage: UsageCounts = {};
+  scan(bytes, usage);
+  return usage;
+}
