@@ -125,6 +125,24 @@ describe("OpenAI-compatible upstream", () => {
     expect(up.requests.length).toBe(0);
   });
 
+  test("a tool_result whose tool_use_id matches nothing is a clear 400, nothing sent upstream", async () => {
+    const err = await client.messages
+      .create({ ...ask(), messages: [{ role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_nowhere", content: "x" }] }] })
+      .catch((e) => e);
+    expect(err.status).toBe(400);
+    expect(err.error.error.type).toBe("invalid_request_error");
+    expect(err.error.error.message).toContain("toolu_nowhere");
+    expect(up.requests.length).toBe(0);
+  });
+
+  test("empty messages is a clear 400, nothing sent upstream", async () => {
+    const err = await client.messages.create({ ...ask(), messages: [] }).catch((e) => e);
+    expect(err.status).toBe(400);
+    expect(err.error.error.type).toBe("invalid_request_error");
+    expect(err.error.error.message).toMatch(/messages/);
+    expect(up.requests.length).toBe(0);
+  });
+
   test("a Claude Code request streams through as valid Anthropic events", async () => {
     up.reply(sse(readFixture("openai/stream-tool-calls.sse")));
     const cc = readFixtureJson("anthropic/request-claude-code.json");
