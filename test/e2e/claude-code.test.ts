@@ -1,0 +1,73 @@
+// The real Claude Code CLI (2.1.112, the last pure-JS release) driving ccmux, which routes it to an
+// OpenAI-compatible upstream: a Bash tool call and its result go round trip through the translation.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { sse, startFakeUpstream, type FakeUpstream, type RecordedRequest } from "../helpers/fake-upstream.ts";
+import { REPO_ROOT, startCcmuxServer, type CcmuxServer } from "../helpers/spawn.ts";
+
+const CLI = join(REPO_ROOT, "node_modules/@anthropic-ai/claude-code/cli.js");
+
+let up: FakeUpstream;
+let server: CcmuxServer;
+
+function chunk(delta: object, finish: string | null = null, usage?: object): string {
+  const body = { id: "chatcmpl-1", object: "chat.completion.chunk", created: 1, model: "glm-4.6", choices: [{ index: 0, delta, finish_reason: finish }], ...(usage ? { usage } : {}) };
+  return `data: ${JSON.stringify(body)}\n\n`;
+}
+
+/** First turn: call Bash; once a tool result comes back: answer with a marker. */
+function reply(req: RecordedRequest) {
+  const body = req.json();
+  const usage = { prompt_tokens: 120, completion_tokens: 9, total_tokens: 129 };
+  if (body.messages.some((m: { role: string }) => m.role === "tool")) {
+    return sse([chunk({ role: "assistant", content: "The command printed hello-from-tool. DONE-MARKER" }), chunk({}, "stop", usage), "data: [DONE]\n\n"]);
+  }
+  const call = { index: 0, id: "call_bash_1", type: "function", function: { name: "Bash", arguments: "" } };
+  const args = { index: 0, function: { arguments: JSON.stringify({ command: "echo hello-from-tool", description: "Print a greeting" }) } };
+  return sse([chunk({ role: "assistant", content: null, tool_calls: [call] }), chunk({ tool_calls: [args] }), chunk({}, "tool_calls", usage), "data: [DONE]\n\n"]);
+}
+
+beforeAll(async () => {
+  up = await startFakeUpstream();
+  up.setDefault(reply);
+  const config = `[router]\ndefault = "glm"\n[[providers]]\nname = "fake"\nprovider_type = "openai-compatible"\nbase_url = "${up.url}/v1"\napi_key = "k"\nmodels = []\n[[models]]\nname = "glm"\n[[models.mappings]]\npriority = 1\nprovider = "fake"\nactual_model = "glm-4.6"\n`;
+  server = await startCcmuxServer({ configText: config });
+});
+
+afterAll(async () => {
+  await server?.stop();
+  await up?.stop();
+});
+
+test("claude -p runs a Bash tool round trip through ccmux to an OpenAI-compatible model", async () => {
+  const work = join(process.env.CCMUX_TEST_ROOT!, "claude-work");
+  mkdirSync(work, { recursive: true });
+  const proc = Bun.spawn(["node", CLI, "-p", "say hello with echo", "--allowedTools", "Bash", "--output-format", "json"], {
+    cwd: work,
+    env: {
+      ...process.env,
+      ANTHROPIC_BASE_URL: server.url,
+      ANTHROPIC_API_KEY: "sk-test-not-real",
+      DISABLE_TELEMETRY: "1",
+      DISABLE_AUTOUPDATER: "1",
+      DISABLE_ERROR_REPORTING: "1",
+      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+    },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  if (code !== 0) throw new Error(`claude exited ${code}: ${err}\n${out}`);
+  const result = JSON.parse(out.trim().split("\n").at(-1)!);
+  expect(result.is_error).toBe(false);
+  expect(result.num_turns).toBe(2);
+  expect(result.result).toContain("DONE-MARKER");
+  const turns = up.requests.filter((r) => r.path === "/v1/chat/completions").map((r) => r.json());
+  expect(turns.length).toBe(2);
+  expect(turns[0].tools.some((t: { function: { name: string } }) => t.function.name === "Bash")).toBe(true);
+  const toolMsg = turns[1].messages.find((m: { role: string }) => m.role === "tool");
+  expect(toolMsg.tool_call_id).toBe("call_bash_1");
+  expect(String(toolMsg.content)).toContain("hello-from-tool");
+  expect(server.stdout() + server.stderr()).toMatch(/default → fake\/glm-4\.6 200 \d+ms tokens in 120 out 9/);
+}, 60_000);
