@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { userInfo } from "node:os";
 import { join } from "node:path";
 import { hasXz, sha256, tarXz, writeChecksums, zipExe } from "../../scripts/archive.ts";
 import { RELEASE_TARGETS } from "../../scripts/build.ts";
@@ -8,11 +7,14 @@ import { REPO_ROOT, spawnCcmux } from "../helpers/spawn.ts";
 
 const outdir = mkdtempSync(join(process.env.CCMUX_TEST_ROOT!, "release-"));
 
-/** Runs scripts/build.ts; the real HOME keeps bun's cache of cross-compile runtimes (downloaded once from npm). */
+/** Where bun keeps the cross-compile runtimes it downloads from npm: inside the checkout, so HOME stays the test's own. */
+const TARGET_CACHE = join(REPO_ROOT, "node_modules/.cache/bun-compile-targets");
+
+/** Runs scripts/build.ts. */
 function build(...args: string[]): void {
   const proc = Bun.spawnSync([process.execPath, "scripts/build.ts", "--outdir", outdir, ...args], {
     cwd: REPO_ROOT,
-    env: { ...process.env, HOME: userInfo().homedir },
+    env: { ...process.env, BUN_INSTALL_CACHE_DIR: TARGET_CACHE },
     stdout: "pipe",
     stderr: "pipe",
   });
