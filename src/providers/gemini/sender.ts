@@ -1,13 +1,11 @@
 import type { ProviderConfig } from "../../config/types.ts";
-import { translateHoldingStart } from "../../stream/hold-start.ts";
-import { sseHeaders } from "../../stream/sse.ts";
 import type { MessagesRequest } from "../../translate/anthropic/types.ts";
 import { googleErrorToUpstream } from "../../translate/gemini/errors.ts";
 import { fromGeminiResponse } from "../../translate/gemini/response.ts";
 import { geminiStreamTranslator } from "../../translate/gemini/stream.ts";
 import { withAuthRetry } from "../auth-retry.ts";
-import { streamBody, upstreamFetch, type ErrorMapper } from "../http.ts";
-import { jsonResponse, readJsonBody } from "../json-body.ts";
+import { upstreamFetch, type ErrorMapper } from "../http.ts";
+import { jsonResponse, readJsonBody, translatedSseResponse } from "../json-body.ts";
 import { conversationId } from "../session-id.ts";
 import type { Credentials, SendContext } from "../types.ts";
 import { withQuotaWait } from "./quota-wait.ts";
@@ -66,7 +64,6 @@ export function createGeminiSender(config: ProviderConfig, endpoint: GeminiEndpo
     );
     const opts = { model: req.model, signatureScope: base.signatureScope };
     if (!stream) return jsonResponse(fromGeminiResponse(await readJsonBody(res, config.name), opts));
-    const body = await translateHoldingStart(streamBody(res, config.name), geminiStreamTranslator({ ...opts, codeAssist: endpoint.codeAssist }));
-    return new Response(body, { status: 200, headers: sseHeaders() });
+    return translatedSseResponse(res, config.name, geminiStreamTranslator({ ...opts, codeAssist: endpoint.codeAssist }));
   };
 }

@@ -1,14 +1,12 @@
 import type { ProviderConfig } from "../../config/types.ts";
-import { translateHoldingStart } from "../../stream/hold-start.ts";
-import { sseHeaders } from "../../stream/sse.ts";
 import type { MessagesRequest } from "../../translate/anthropic/types.ts";
 import { chatErrorToUpstream } from "../../translate/openai-chat/errors.ts";
 import { toChatRequest } from "../../translate/openai-chat/request.ts";
 import { fromChatResponse } from "../../translate/openai-chat/response.ts";
 import { chatStreamTranslator } from "../../translate/openai-chat/stream.ts";
 import { providerKind } from "../catalog.ts";
-import { joinUrl, streamBody, upstreamFetch } from "../http.ts";
-import { jsonResponse, readJsonBody } from "../json-body.ts";
+import { joinUrl, upstreamFetch } from "../http.ts";
+import { jsonResponse, readJsonBody, translatedSseResponse } from "../json-body.ts";
 import type { Credentials, ProviderAdapter, SendContext } from "../types.ts";
 import { supportsImages } from "./capabilities.ts";
 
@@ -47,8 +45,7 @@ export function createOpenAIChatAdapter(config: ProviderConfig): ProviderAdapter
     async send(req, ctx) {
       const res = await call(req, ctx);
       if (req.stream === true) {
-        const body = await translateHoldingStart(streamBody(res, config.name), chatStreamTranslator({ model: req.model }));
-        return new Response(body, { status: 200, headers: sseHeaders() });
+        return translatedSseResponse(res, config.name, chatStreamTranslator({ model: req.model }));
       }
       return jsonResponse(fromChatResponse(await readJsonBody(res, config.name), { model: req.model }));
     },

@@ -1,7 +1,6 @@
 import type { ProviderConfig } from "../../config/types.ts";
 import { chatgptAccountId } from "../../auth/jwt.ts";
-import { collectTranslated, translateHoldingStart } from "../../stream/hold-start.ts";
-import { sseHeaders } from "../../stream/sse.ts";
+import { collectTranslated } from "../../stream/hold-start.ts";
 import { assembleFromStream } from "../../translate/anthropic/assemble.ts";
 import type { MessagesRequest } from "../../translate/anthropic/types.ts";
 import { responsesHttpError } from "../../translate/responses/errors.ts";
@@ -12,7 +11,7 @@ import { UpstreamError } from "../../util/errors.ts";
 import { withAuthRetry } from "../auth-retry.ts";
 import { providerKind } from "../catalog.ts";
 import { joinUrl, streamBody, upstreamFetch, type ErrorMapper } from "../http.ts";
-import { jsonResponse, readJsonBody } from "../json-body.ts";
+import { jsonResponse, readJsonBody, translatedSseResponse } from "../json-body.ts";
 import { conversationId } from "../session-id.ts";
 import type { AdapterOptions, Credentials, ProviderAdapter, SendContext } from "../types.ts";
 
@@ -63,7 +62,6 @@ export function createResponsesAdapter(config: ProviderConfig, opts: AdapterOpti
     });
   }
 
-
   return {
     name: config.name,
     kind: config.provider_type,
@@ -72,8 +70,7 @@ export function createResponsesAdapter(config: ProviderConfig, opts: AdapterOpti
       const res = await call(req, ctx);
       const translator = () => responsesStreamTranslator({ model: req.model });
       if (req.stream === true) {
-        const body = await translateHoldingStart(streamBody(res, config.name), translator());
-        return new Response(body, { status: 200, headers: sseHeaders() });
+        return translatedSseResponse(res, config.name, translator());
       }
       if (codex) return jsonResponse(assembleFromStream(await collectTranslated(streamBody(res, config.name), translator())));
       return jsonResponse(fromResponsesResponse(await readJsonBody(res, config.name), { model: req.model }));
