@@ -5,7 +5,7 @@ import { fromGeminiResponse } from "../../translate/gemini/response.ts";
 import { geminiStreamTranslator } from "../../translate/gemini/stream.ts";
 import { withAuthRetry } from "../auth-retry.ts";
 import { upstreamFetch, type ErrorMapper } from "../http.ts";
-import { jsonResponse, readJsonBody, translatedSseResponse } from "../json-body.ts";
+import { jsonResponse, readJsonBody, translatedSseResponse } from "../upstream-answer.ts";
 import { conversationId } from "../session-id.ts";
 import type { Credentials, SendContext } from "../types.ts";
 import { withQuotaWait } from "./quota-wait.ts";

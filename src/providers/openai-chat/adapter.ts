@@ -6,7 +6,7 @@ import { fromChatResponse } from "../../translate/openai-chat/response.ts";
 import { chatStreamTranslator } from "../../translate/openai-chat/stream.ts";
 import { providerKind } from "../catalog.ts";
 import { joinUrl, upstreamFetch } from "../http.ts";
-import { jsonResponse, readJsonBody, translatedSseResponse } from "../json-body.ts";
+import { jsonResponse, readJsonBody, translatedSseResponse } from "../upstream-answer.ts";
 import type { Credentials, ProviderAdapter, SendContext } from "../types.ts";
 import { supportsImages } from "./capabilities.ts";
 

@@ -11,7 +11,7 @@ import { UpstreamError } from "../../util/errors.ts";
 import { withAuthRetry } from "../auth-retry.ts";
 import { providerKind } from "../catalog.ts";
 import { joinUrl, streamBody, upstreamFetch, type ErrorMapper } from "../http.ts";
-import { jsonResponse, readJsonBody, translatedSseResponse } from "../json-body.ts";
+import { jsonResponse, readJsonBody, translatedSseResponse } from "../upstream-answer.ts";
 import { conversationId } from "../session-id.ts";
 import type { AdapterOptions, Credentials, ProviderAdapter, SendContext } from "../types.ts";
 
