@@ -115,15 +115,29 @@ export function createConnectGate(opts: ConnectGateOptions = {}): ConnectGate {
   const verified = new Map<string, number>();
   const inflight = new Map<string, Promise<void>>();
 
-  function hostPortOf(url: URL): { target: URL; hostPort: string } {
-    const target = connectTarget(url, opts.env);
-    return { target, hostPort: `${target.hostname}:${defaultPort(target)}` };
+  // Upstream URLs repeat (one per provider): their host:port is worked out once.
+  const targets = new Map<string, { target: URL; hostPort: string } | null>();
+  function targetOf(input: string | URL | Request): { target: URL; hostPort: string } | null {
+    const key = input instanceof Request ? input.url : String(input);
+    let found = targets.get(key);
+    if (found === undefined) {
+      const url = new URL(key);
+      const web = url.protocol === "http:" || url.protocol === "https:";
+      const target = connectTarget(url, opts.env);
+      found = web ? { target, hostPort: `${target.hostname}:${defaultPort(target)}` } : null;
+      if (targets.size > 1024) targets.clear();
+      targets.set(key, found);
+    }
+    return found;
   }
 
-  function probe(url: URL, timeoutMs: number): Promise<void> {
-    const { target, hostPort } = hostPortOf(url);
+  const isFresh = (hostPort: string) => {
     const at = verified.get(hostPort);
-    if (at !== undefined && now() - at < freshMs) return Promise.resolve();
+    return at !== undefined && now() - at < freshMs;
+  };
+
+  function probeTarget(target: URL, hostPort: string, timeoutMs: number): Promise<void> {
+    if (isFresh(hostPort)) return Promise.resolve();
     const running = inflight.get(hostPort);
     if (running) return running;
     const run = connectWithin(connect, target, hostPort, timeoutMs)
@@ -133,13 +147,20 @@ export function createConnectGate(opts: ConnectGateOptions = {}): ConnectGate {
     return run;
   }
 
+  function probe(url: URL, timeoutMs: number): Promise<void> {
+    const found = targetOf(url);
+    return found ? probeTarget(found.target, found.hostPort, timeoutMs) : Promise.resolve();
+  }
+
   function wrap(fetch: FetchFn, timeoutMs: number): FetchFn {
     return (input, init) => {
-      const url = new URL(input instanceof Request ? input.url : String(input));
-      if (url.protocol !== "http:" && url.protocol !== "https:") return fetch(input, init);
-      const response = gatedFetch(fetch, input, init, probe(url, timeoutMs));
+      const found = targetOf(input);
+      if (!found) return fetch(input, init);
+      const { target, hostPort } = found;
+      // A recently reached origin needs no probe: plain fetch, the common case on the hot path.
+      const response = isFresh(hostPort) ? fetch(input, init) : gatedFetch(fetch, input, init, probeTarget(target, hostPort, timeoutMs));
       // An answer proves the origin reachable: no probe needed for a while.
-      response.then(() => verified.set(hostPortOf(url).hostPort, now()), () => {});
+      response.then(() => verified.set(hostPort, now()), () => {});
       return response;
     };
   }

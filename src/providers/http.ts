@@ -49,28 +49,48 @@ export function isEventStream(headers: Headers): boolean {
   return /^text\/event-stream/i.test(headers.get("content-type") ?? "");
 }
 
+function bodyError(err: unknown, ctx: SendContext, provider: string): Error {
+  if (ctx.signal.aborted) return new ClientAbort();
+  if (err instanceof UpstreamError) return err;
+  return new UpstreamError({ status: 502, message: `${provider}: upstream connection lost mid-body (${describeCause(err)})`, provider, retryable: true });
+}
+
+function stalled(provider: string, ms: number, abort: AbortController): UpstreamError {
+  abort.abort();
+  return new UpstreamError({ status: 504, message: `${provider}: upstream stream stalled for ${ms} ms`, provider, retryable: true });
+}
+
+/** An SSE body, watched: it may stay silent for `idle_timeout_ms`; a stall aborts the upstream. */
+function watchedStream(res: Response, body: ReadableStream<Uint8Array>, ctx: SendContext, provider: string, abort: AbortController): Response {
+  const idleMs = ctx.timeouts.idle_timeout_ms;
+  const watched = watchBody(body, { idleMs, onStall: () => stalled(provider, idleMs, abort), mapError: (err) => bodyError(err, ctx, provider) });
+  return new Response(watched, { status: res.status, statusText: res.statusText, headers: res.headers });
+}
+
 /**
- * The body, watched: an SSE body may stay silent for `idle_timeout_ms`, any other body (a whole
- * JSON answer) for `api_timeout_ms`. A stall aborts the upstream; a broken body becomes a
- * retryable UpstreamError that names the provider.
+ * Any other body (a whole JSON answer, an error) is read at once, within `api_timeout_ms`: every
+ * adapter needs all of it anyway, and reading it natively spares a JS stream per chunk.
  */
-function watchedResponse(res: Response, ctx: SendContext, provider: string, abort: AbortController): Response {
+async function wholeBody(res: Response, ctx: SendContext, provider: string, abort: AbortController): Promise<Response> {
+  const ms = ctx.timeouts.api_timeout_ms;
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    abort.abort();
+  }, ms);
+  try {
+    const bytes = await res.arrayBuffer();
+    return new Response(bytes, { status: res.status, statusText: res.statusText, headers: res.headers });
+  } catch (err) {
+    throw timedOut ? stalled(provider, ms, abort) : bodyError(err, ctx, provider);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function watchedResponse(res: Response, ctx: SendContext, provider: string, abort: AbortController): Promise<Response> | Response {
   if (!res.body) return res;
-  const { idle_timeout_ms, api_timeout_ms } = ctx.timeouts;
-  const idleMs = isEventStream(res.headers) ? idle_timeout_ms : api_timeout_ms;
-  const body = watchBody(res.body, {
-    idleMs,
-    onStall: () => {
-      abort.abort();
-      return new UpstreamError({ status: 504, message: `${provider}: upstream stream stalled for ${idleMs} ms`, provider, retryable: true });
-    },
-    mapError: (err) => {
-      if (ctx.signal.aborted) return new ClientAbort();
-      if (err instanceof UpstreamError) return err;
-      return new UpstreamError({ status: 502, message: `${provider}: upstream connection lost mid-body (${describeCause(err)})`, provider, retryable: true });
-    },
-  });
-  return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+  return isEventStream(res.headers) ? watchedStream(res, res.body, ctx, provider, abort) : wholeBody(res, ctx, provider, abort);
 }
 
 /**
@@ -108,7 +128,7 @@ export async function upstreamFetch(
   } finally {
     clearTimeout(timer);
   }
-  res = watchedResponse(res, ctx, provider, abort);
+  res = await watchedResponse(res, ctx, provider, abort);
   if (res.ok) return res;
   const text = await readErrorBody(res);
   throw mapError(res.status, text, res.headers, provider);
