@@ -5,7 +5,7 @@ import type { AppDeps } from "./deps.ts";
 import { forwardWithFailover, type ForwardResult } from "./failover.ts";
 import { relayBody } from "./relay-body.ts";
 import { isEventStream } from "../providers/http.ts";
-import { tapUsage, usageOf, type UsageCounts } from "./usage-tap.ts";
+import { createUsageWatcher, usageOf, type UsageCounts } from "./usage-tap.ts";
 
 export interface RequestRecord {
   route: string;
@@ -67,8 +67,12 @@ export async function proxyAnthropic(c: Context, deps: AppDeps, req: MessagesReq
     return new Response(bytes, { status: result.response.status, headers });
   }
   let failure: string | undefined;
-  const relayed = relayBody(result.response, provider, deps, (why) => (failure = why));
-  const body = relayed ? tapUsage(relayed, (usage, outcome) => logRequest(deps, rec, usage, failure ?? outcome)) : null;
+  const watcher = createUsageWatcher();
+  const body = relayBody(result.response, provider, deps, {
+    onFailure: (why) => (failure = why),
+    onOutput: (bytes) => watcher.watch(bytes),
+    onEnd: (outcome) => logRequest(deps, rec, watcher.usage, failure ?? outcome),
+  });
   if (!body) logRequest(deps, rec, {}, "ok");
   return new Response(body, { status: result.response.status, headers });
 }

@@ -11,11 +11,20 @@ import type { AppDeps } from "./deps.ts";
  * breaks or stops short. A failure mid-stream counts against the provider's health and is
  * reported through `onFailure` for the request log line.
  */
-export function relayBody(response: Response, provider: string, deps: AppDeps, onFailure: (why: string) => void): ReadableStream<Uint8Array> | null {
+export interface RelayHooks {
+  onFailure(why: string): void;
+  onOutput?(bytes: Uint8Array): void;
+  onEnd?(outcome: "ok" | "aborted"): void;
+}
+
+export function relayBody(response: Response, provider: string, deps: AppDeps, hooks: RelayHooks): ReadableStream<Uint8Array> | null {
   if (!response.body || !isEventStream(response.headers)) return response.body;
   const key = healthKey(provider);
+  const onFailure = hooks.onFailure;
   return guardSseStream(response.body, {
     pingIntervalMs: deps.config.server.timeouts.ping_interval_ms ?? DEFAULT_PING_INTERVAL_MS,
+    onOutput: hooks.onOutput,
+    onEnd: hooks.onEnd,
     onUpstreamError(err) {
       const { body } = toAnthropicError(err);
       deps.log.warn(`${provider}: stream failed mid-way: ${body.error.message}`);

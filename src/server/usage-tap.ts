@@ -83,55 +83,32 @@ function joined(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
+/** Follows token usage across the chunks of one body, in order, without changing a byte. */
+export interface UsageWatcher {
+  watch(chunk: Uint8Array): void;
+  readonly usage: UsageCounts;
+}
+
 /**
- * Watches an Anthropic JSON or SSE body for token usage without changing a byte, and reports
- * when the body ends, fails or is cancelled by the client. Chunks are searched as bytes, never
- * decoded; the seam between two chunks is copied only when a match may straddle it.
+ * Chunks are searched as bytes, never decoded; the seam between two chunks is copied only when a
+ * match may straddle it, so any chunking gives the same counts.
  */
-export function tapUsage(
-  body: ReadableStream<Uint8Array>,
-  onDone: (usage: UsageCounts, outcome: "ok" | "error" | "aborted") => void,
-): ReadableStream<Uint8Array> {
+export function createUsageWatcher(): UsageWatcher {
   const usage: UsageCounts = {};
   let carry: Uint8Array = new Uint8Array(0);
   let tailOpen = false;
-  let reported = false;
-  const report = (outcome: "ok" | "error" | "aborted") => {
-    if (reported) return;
-    reported = true;
-    onDone(usage, outcome);
-  };
-  const watch = (value: Uint8Array) => {
-    let flags = 0;
-    if (carry.length > 0 && (tailOpen || openHead(value))) {
-      const seam = scan(joined(carry, value.subarray(0, CARRY)), usage);
-      if (value.length <= CARRY) flags = seam;
-    }
-    tailOpen = ((flags | scan(value, usage)) & OPEN_TAIL) !== 0;
-    carry = value.length >= CARRY ? value.slice(value.length - CARRY) : joined(carry, value).subarray(-CARRY);
-  };
-  const reader = body.getReader();
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { value, done } = await reader.read();
-        if (done) {
-          report("ok");
-          controller.close();
-          return;
-        }
-        watch(value);
-        controller.enqueue(value);
-      } catch (err) {
-        report("error");
-        controller.error(err);
+  return {
+    usage,
+    watch(value) {
+      let flags = 0;
+      if (carry.length > 0 && (tailOpen || openHead(value))) {
+        const seam = scan(joined(carry, value.subarray(0, CARRY)), usage);
+        if (value.length <= CARRY) flags = seam;
       }
+      tailOpen = ((flags | scan(value, usage)) & OPEN_TAIL) !== 0;
+      carry = value.length >= CARRY ? value.slice(value.length - CARRY) : joined(carry, value).subarray(-CARRY);
     },
-    cancel(reason) {
-      report("aborted");
-      return reader.cancel(reason);
-    },
-  });
+  };
 }
 
 /** Token usage in a whole (non-streamed) body. */

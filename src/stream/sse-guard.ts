@@ -3,10 +3,14 @@ import { toAnthropicError, type AnthropicErrorType } from "../util/errors.ts";
 export interface SseGuardOptions {
   /** Output silence after which a `ping` event is sent; 0 = never. */
   pingIntervalMs: number;
-  /** The upstream body failed mid-stream (after the `error` event was sent to the client). */
+  /** The upstream body failed mid-stream (called just before the `error` event goes to the client). */
   onUpstreamError?(err: unknown): void;
-  /** The upstream ended without `message_stop` or `error` (after the `error` event was sent). */
+  /** The upstream ended without `message_stop` or `error` (called just before the `error` event goes out). */
   onTruncated?(): void;
+  /** Every relayed byte, in order (pings excepted). */
+  onOutput?(bytes: Uint8Array): void;
+  /** Once: the relay closed (`ok`, failures included, reported above) or the client went away. */
+  onEnd?(outcome: "ok" | "aborted"): void;
 }
 
 const encoder = new TextEncoder();
@@ -50,6 +54,7 @@ class SseGuard {
   /** `message_stop` or an `error` event went out: the stream ended properly. */
   private terminal = false;
   private closed = false;
+  private reported = false;
   private lastOutput = performance.now();
   private timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -79,12 +84,20 @@ class SseGuard {
 
   cancel(reason: unknown): Promise<void> {
     this.stop();
+    this.end("aborted");
     return this.reader.cancel(reason);
   }
 
   private emit(bytes: Uint8Array): void {
     this.ctrl.enqueue(bytes);
     this.lastOutput = performance.now();
+    if (bytes !== PING) this.opts.onOutput?.(bytes);
+  }
+
+  private end(outcome: "ok" | "aborted"): void {
+    if (this.reported) return;
+    this.reported = true;
+    this.opts.onEnd?.(outcome);
   }
 
   private scan(bytes: Uint8Array): void {
@@ -118,19 +131,20 @@ class SseGuard {
     this.stop();
     if (tail) this.emit(tail);
     this.ctrl.close();
+    this.end("ok");
   }
 
   private ended(): void {
     if (this.held.length > 0) this.relay(encoder.encode("\n\n"));
     if (this.terminal) return this.finish();
-    this.finish(errorEvent("api_error", "upstream stream ended before message_stop", this.atBoundary));
     this.opts.onTruncated?.();
+    this.finish(errorEvent("api_error", "upstream stream ended before message_stop", this.atBoundary));
   }
 
   private broke(err: unknown): void {
     const { body } = toAnthropicError(err);
-    this.finish(this.terminal ? undefined : errorEvent(body.error.type, body.error.message, this.atBoundary));
     this.opts.onUpstreamError?.(err);
+    this.finish(this.terminal ? undefined : errorEvent(body.error.type, body.error.message, this.atBoundary));
   }
 
   private tick(): void {

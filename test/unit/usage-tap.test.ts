@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { tapUsage, type UsageCounts } from "../../src/server/usage-tap.ts";
+import { createUsageWatcher, usageOf, type UsageCounts } from "../../src/server/usage-tap.ts";
+import { guardSseStream } from "../../src/stream/sse-guard.ts";
 import { readFixture, splitAtRandom, streamOf } from "../helpers/sse.ts";
 
 /** The rule, stated over the whole body at once: input and cache-read the largest, output the last. */
@@ -13,11 +14,10 @@ function expected(text: string): UsageCounts {
   return usage;
 }
 
-async function tapped(chunks: Uint8Array[]): Promise<{ usage: UsageCounts; outcome: string; bytes: Uint8Array }> {
-  let seen: { usage: UsageCounts; outcome: string } | undefined;
-  const out = tapUsage(streamOf(chunks), (usage, outcome) => (seen = { usage: { ...usage }, outcome }));
-  const bytes = new Uint8Array(await new Response(out).arrayBuffer());
-  return { ...seen!, bytes };
+function watched(chunks: Uint8Array[]): UsageCounts {
+  const watcher = createUsageWatcher();
+  for (const chunk of chunks) watcher.watch(chunk);
+  return { ...watcher.usage };
 }
 
 const BODIES = [
@@ -30,32 +30,41 @@ const BODIES = [
   'data: {"text":"\\"input_tokens\\": 5 is quoted text","usage":{"input_tokens":  \n 31,"output_tokens":1}}\n\ndata: {"usage":{"output_tokens":250}}\n\n',
 ];
 
-describe("tapUsage", () => {
-  test("relays every byte and finds the usage, whole and split anywhere", async () => {
+describe("usage watcher", () => {
+  test("finds the usage whole and split anywhere", () => {
     for (const text of BODIES) {
       const bytes = new TextEncoder().encode(text);
+      expect(usageOf(bytes)).toEqual(expected(text));
       for (let seed = 1; seed <= 150; seed++) {
         const parts = seed <= 5 ? seed : 2 + (seed % 30);
-        const result = await tapped(splitAtRandom(bytes, Math.min(parts, bytes.length), seed));
-        expect(result.outcome).toBe("ok");
-        expect(result.usage).toEqual(expected(text));
-        expect(result.bytes).toEqual(bytes);
+        expect(watched(splitAtRandom(bytes, Math.min(parts, bytes.length), seed))).toEqual(expected(text));
       }
-      const oneByOne = Array.from(bytes, (b) => Uint8Array.of(b));
-      expect((await tapped(oneByOne)).usage).toEqual(expected(text));
+      expect(watched(Array.from(bytes, (b) => Uint8Array.of(b)))).toEqual(expected(text));
     }
   });
 
-  test("a body without usage reports none", async () => {
-    const { usage } = await tapped([new TextEncoder().encode('{"type":"message","content":[]}')]);
-    expect(usage).toEqual({});
+  test("a body without usage reports none", () => {
+    expect(watched([new TextEncoder().encode('{"type":"message","content":[]}')])).toEqual({});
+  });
+});
+
+describe("the SSE guard reports what it relayed", () => {
+  test("every relayed byte reaches onOutput, then onEnd(ok) once", async () => {
+    const text = readFixture("anthropic/stream-tool-use.sse");
+    const bytes = new TextEncoder().encode(text);
+    const watcher = createUsageWatcher();
+    const ends: string[] = [];
+    const out = guardSseStream(streamOf(splitAtRandom(bytes, 40, 7)), { pingIntervalMs: 0, onOutput: (b) => watcher.watch(b), onEnd: (o) => ends.push(o) });
+    expect(new Uint8Array(await new Response(out).arrayBuffer())).toEqual(bytes);
+    expect(watcher.usage).toEqual(expected(text));
+    expect(ends).toEqual(["ok"]);
   });
 
   test("reports aborted when the client cancels", async () => {
-    let outcome = "";
+    const ends: string[] = [];
     const body = new ReadableStream<Uint8Array>({ pull: () => new Promise(() => {}) });
-    const out = tapUsage(body, (_u, o) => (outcome = o));
+    const out = guardSseStream(body, { pingIntervalMs: 0, onEnd: (o) => ends.push(o) });
     await out.cancel("gone");
-    expect(outcome).toBe("aborted");
+    expect(ends).toEqual(["aborted"]);
   });
 });
