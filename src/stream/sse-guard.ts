@@ -1,4 +1,5 @@
 import { toAnthropicError, type AnthropicErrorType } from "../util/errors.ts";
+import { endsStream } from "./sse-terminal.ts";
 
 export interface SseGuardOptions {
   /** Output silence after which a `ping` event is sent; 0 = never. */
@@ -14,12 +15,9 @@ export interface SseGuardOptions {
 }
 
 const encoder = new TextEncoder();
-const latin1 = new TextDecoder("latin1");
 const PING = encoder.encode('event: ping\ndata: {"type":"ping"}\n\n');
 /** A partial event longer than this is relayed anyway rather than held in memory. */
 const MAX_HELD = 1024 * 1024;
-const STOP = /^event: ?message_stop\r?$|"type": ?"message_stop"/m;
-const ERROR = /^event: ?error\r?$/m;
 
 function errorEvent(type: AnthropicErrorType, message: string, atBoundary: boolean): Uint8Array {
   const data = JSON.stringify({ type: "error", error: { type, message } });
@@ -102,8 +100,7 @@ class SseGuard {
 
   private scan(bytes: Uint8Array): void {
     if (this.terminal) return;
-    const text = latin1.decode(bytes);
-    this.terminal = (text.includes("message_stop") && STOP.test(text)) || (text.includes("error") && ERROR.test(text));
+    this.terminal = endsStream(bytes);
   }
 
   /** Sends every complete event; returns whether anything went out. */
