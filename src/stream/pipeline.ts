@@ -19,6 +19,59 @@ export interface PipelineHooks {
   onEnd?(): void;
 }
 
+/** What one SSE stream is turned into, message by message; none of these may throw. */
+export interface SsePump<O> {
+  step(msg: SseMessage): O[];
+  /** The upstream ended. */
+  finish(): O[];
+  /** The upstream body broke. */
+  fail(err: unknown): O[];
+  encode(out: O[]): Uint8Array;
+  onOutput?(out: O): void;
+  onEnd?(): void;
+}
+
+/**
+ * SSE bytes → decoded messages → `pump` → bytes, pulled by the consumer. Cancel propagates
+ * upstream. A pull that enqueues nothing is never called again, so it reads until a step yields.
+ */
+export function pumpSse<O>(body: ReadableStream<Uint8Array>, pump: SsePump<O>): ReadableStream<Uint8Array> {
+  const reader = decodeSse(body).getReader();
+  let ended = false;
+  const push = (controller: ReadableStreamDefaultController<Uint8Array>, out: O[]) => {
+    if (out.length === 0) return;
+    if (pump.onOutput) for (const o of out) pump.onOutput(o);
+    controller.enqueue(pump.encode(out));
+  };
+  const end = (controller: ReadableStreamDefaultController<Uint8Array>, out: O[]) => {
+    ended = true;
+    push(controller, out);
+    pump.onEnd?.();
+    controller.close();
+  };
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      while (!ended) {
+        let result: Awaited<ReturnType<typeof reader.read>>;
+        try {
+          result = await reader.read();
+        } catch (err) {
+          end(controller, pump.fail(err));
+          reader.cancel(err).catch(() => {});
+          return;
+        }
+        if (result.done) return end(controller, pump.finish());
+        const out = pump.step(result.value);
+        if (out.length > 0) return push(controller, out);
+      }
+    },
+    cancel(reason) {
+      ended = true;
+      return reader.cancel(reason);
+    },
+  });
+}
+
 /** upstream SSE bytes → decode → translate → Anthropic SSE bytes. Cancel propagates upstream. */
 export function translateSseStream<S>(
   body: ReadableStream<Uint8Array>,
@@ -26,41 +79,12 @@ export function translateSseStream<S>(
   hooks: PipelineHooks = {},
 ): ReadableStream<Uint8Array> {
   const state = translator.init();
-  const reader = decodeSse(body).getReader();
-  let ended = false;
-
-  const push = (controller: ReadableStreamDefaultController<Uint8Array>, events: StreamEvent[]) => {
-    if (events.length === 0) return;
-    if (hooks.onEvent) for (const e of events) hooks.onEvent(e);
-    controller.enqueue(encodeEvents(events));
-  };
-  const end = (controller: ReadableStreamDefaultController<Uint8Array>, events: StreamEvent[]) => {
-    ended = true;
-    push(controller, events);
-    hooks.onEnd?.();
-    controller.close();
-  };
-
-  return new ReadableStream<Uint8Array>({
-    // A pull that enqueues nothing is never called again, so keep reading until a step yields events.
-    async pull(controller) {
-      while (!ended) {
-        let result: Awaited<ReturnType<typeof reader.read>>;
-        try {
-          result = await reader.read();
-        } catch (err) {
-          end(controller, translator.fail(state, err));
-          reader.cancel(err).catch(() => {});
-          return;
-        }
-        if (result.done) return end(controller, translator.finish(state));
-        const events = translator.step(state, result.value);
-        if (events.length > 0) return push(controller, events);
-      }
-    },
-    cancel(reason) {
-      ended = true;
-      return reader.cancel(reason);
-    },
+  return pumpSse<StreamEvent>(body, {
+    step: (msg) => translator.step(state, msg),
+    finish: () => translator.finish(state),
+    fail: (err) => translator.fail(state, err),
+    encode: encodeEvents,
+    onOutput: hooks.onEvent,
+    onEnd: hooks.onEnd,
   });
 }
