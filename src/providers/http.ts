@@ -73,19 +73,25 @@ function watchedStream(res: Response, body: ReadableStream<Uint8Array>, ctx: Sen
  */
 async function wholeBody(res: Response, ctx: SendContext, provider: string, abort: AbortController): Promise<Response> {
   const ms = ctx.timeouts.api_timeout_ms;
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    abort.abort();
-  }, ms);
+  const deadline = abortAfter(ms, abort);
   try {
     const bytes = await res.arrayBuffer();
     return new Response(bytes, { status: res.status, statusText: res.statusText, headers: res.headers });
   } catch (err) {
-    throw timedOut ? stalled(provider, ms, abort) : bodyError(err, ctx, provider);
+    throw deadline.fired() ? stalled(provider, ms, abort) : bodyError(err, ctx, provider);
   } finally {
-    clearTimeout(timer);
+    deadline.clear();
   }
+}
+
+/** Aborts `abort` after `ms` unless cleared first; `fired()` tells which happened. */
+function abortAfter(ms: number, abort: AbortController): { fired(): boolean; clear(): void } {
+  let fired = false;
+  const timer = setTimeout(() => {
+    fired = true;
+    abort.abort();
+  }, ms);
+  return { fired: () => fired, clear: () => clearTimeout(timer) };
 }
 
 function watchedResponse(res: Response, ctx: SendContext, provider: string, abort: AbortController): Promise<Response> | Response {
@@ -108,17 +114,13 @@ export async function upstreamFetch(
 ): Promise<Response> {
   const abort = new AbortController();
   const timeoutMs = ctx.timeouts.api_timeout_ms;
-  let firstByteTimeout = false;
-  const timer = setTimeout(() => {
-    firstByteTimeout = true;
-    abort.abort();
-  }, timeoutMs);
+  const firstByte = abortAfter(timeoutMs, abort);
   let res: Response;
   try {
     res = await ctx.fetch(url, { ...init, signal: AbortSignal.any([ctx.signal, abort.signal]) });
   } catch (err) {
     if (ctx.signal.aborted) throw new ClientAbort();
-    if (firstByteTimeout) {
+    if (firstByte.fired()) {
       throw new UpstreamError({ status: 504, message: `${provider}: no response within ${timeoutMs} ms`, provider, retryable: true });
     }
     if (err instanceof UpstreamError) {
@@ -126,7 +128,7 @@ export async function upstreamFetch(
     }
     throw new UpstreamError({ status: 502, message: `${provider}: connection failed (${describeCause(err)})`, provider, retryable: true });
   } finally {
-    clearTimeout(timer);
+    firstByte.clear();
   }
   res = await watchedResponse(res, ctx, provider, abort);
   if (res.ok) return res;
