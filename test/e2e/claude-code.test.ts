@@ -1,5 +1,6 @@
 // The real Claude Code CLI (2.1.112, the last pure-JS release) driving ccmux, which routes it to an
-// OpenAI-compatible upstream: a Bash tool call and its result go round trip through the translation.
+// OpenAI-compatible or a Gemini upstream: a Bash tool call and its result go round trip through the
+// translation, and Claude Code really runs the command.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -16,8 +17,20 @@ function chunk(delta: object, finish: string | null = null, usage?: object): str
   return `data: ${JSON.stringify(body)}\n\n`;
 }
 
+/** Gemini: the same two turns, as streamGenerateContent chunks (CRLF-framed, as Google sends them). */
+function geminiReply(req: RecordedRequest) {
+  const body = req.json();
+  const done = JSON.stringify(body.contents).includes("functionResponse");
+  const parts = done
+    ? [{ text: "The command printed hello-from-gemini. DONE-GEMINI" }]
+    : [{ functionCall: { name: "Bash", args: { command: "echo hello-from-gemini", description: "Print a greeting" } } }];
+  const chunk = { candidates: [{ content: { role: "model", parts }, finishReason: "STOP", index: 0 }], usageMetadata: { promptTokenCount: 80, candidatesTokenCount: 7, totalTokenCount: 87 } };
+  return sse([`data: ${JSON.stringify(chunk)}\r\n\r\n`]);
+}
+
 /** First turn: call Bash; once a tool result comes back: answer with a marker. */
 function reply(req: RecordedRequest) {
+  if (req.path.startsWith("/v1beta/")) return geminiReply(req);
   const body = req.json();
   const usage = { prompt_tokens: 120, completion_tokens: 9, total_tokens: 129 };
   if (body.messages.some((m: { role: string }) => m.role === "tool")) {
@@ -31,7 +44,13 @@ function reply(req: RecordedRequest) {
 beforeAll(async () => {
   up = await startFakeUpstream();
   up.setDefault(reply);
-  const config = `[router]\ndefault = "glm"\n[[providers]]\nname = "fake"\nprovider_type = "openai-compatible"\nbase_url = "${up.url}/v1"\napi_key = "k"\nmodels = []\n[[models]]\nname = "glm"\n[[models.mappings]]\npriority = 1\nprovider = "fake"\nactual_model = "glm-4.6"\n`;
+  const config = [
+    `[router]\ndefault = "glm"`,
+    `[[providers]]\nname = "fake"\nprovider_type = "openai-compatible"\nbase_url = "${up.url}/v1"\napi_key = "k"`,
+    `[[providers]]\nname = "gem"\nprovider_type = "gemini"\nbase_url = "${up.url}/v1beta"\napi_key = "gk"`,
+    `[[models]]\nname = "glm"\n[[models.mappings]]\npriority = 1\nprovider = "fake"\nactual_model = "glm-4.6"`,
+    `[[models]]\nname = "gemini"\n[[models.mappings]]\npriority = 1\nprovider = "gem"\nactual_model = "gemini-2.5-pro"`,
+  ].join("\n");
   server = await startCcmuxServer({ configText: config });
 });
 
@@ -40,10 +59,11 @@ afterAll(async () => {
   await up?.stop();
 });
 
-test("claude -p runs a Bash tool round trip through ccmux to an OpenAI-compatible model", async () => {
+/** Runs `claude -p` against ccmux and returns its JSON result. */
+async function claude(extra: string[]): Promise<{ is_error: boolean; num_turns: number; result: string }> {
   const work = join(process.env.CCMUX_TEST_ROOT!, "claude-work");
   mkdirSync(work, { recursive: true });
-  const proc = Bun.spawn(["node", CLI, "-p", "say hello with echo", "--allowedTools", "Bash", "--output-format", "json"], {
+  const proc = Bun.spawn(["node", CLI, "-p", "say hello with echo", "--allowedTools", "Bash", "--output-format", "json", ...extra], {
     cwd: work,
     env: {
       ...process.env,
@@ -59,7 +79,12 @@ test("claude -p runs a Bash tool round trip through ccmux to an OpenAI-compatibl
   });
   const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   if (code !== 0) throw new Error(`claude exited ${code}: ${err}\n${out}`);
-  const result = JSON.parse(out.trim().split("\n").at(-1)!);
+  return JSON.parse(out.trim().split("\n").at(-1)!);
+}
+
+test("claude -p runs a Bash tool round trip through ccmux to an OpenAI-compatible model", async () => {
+  up.clear();
+  const result = await claude([]);
   expect(result.is_error).toBe(false);
   expect(result.num_turns).toBe(2);
   expect(result.result).toContain("DONE-MARKER");
@@ -70,4 +95,18 @@ test("claude -p runs a Bash tool round trip through ccmux to an OpenAI-compatibl
   expect(toolMsg.tool_call_id).toBe("call_bash_1");
   expect(String(toolMsg.content)).toContain("hello-from-tool");
   expect(server.stdout() + server.stderr()).toMatch(/default → fake\/glm-4\.6 200 \d+ms tokens in 120 out 9/);
+}, 60_000);
+
+test("claude -p runs a Bash tool round trip through ccmux to a Gemini model", async () => {
+  up.clear();
+  const result = await claude(["--model", "gemini"]);
+  expect(result.is_error).toBe(false);
+  expect(result.num_turns).toBe(2);
+  expect(result.result).toContain("DONE-GEMINI");
+  const turns = up.requests.filter((r) => r.path.startsWith("/v1beta/models/gemini-2.5-pro:streamGenerateContent")).map((r) => r.json());
+  expect(turns.length).toBe(2);
+  expect(up.requests[0]!.headers["x-goog-api-key"]).toBe("gk");
+  const response = turns[1].contents.flatMap((c: { parts: unknown[] }) => c.parts).find((p: { functionResponse?: unknown }) => p.functionResponse);
+  expect(response.functionResponse.name).toBe("Bash");
+  expect(JSON.stringify(response.functionResponse.response)).toContain("hello-from-gemini");
 }, 60_000);
