@@ -28,9 +28,26 @@ function geminiReply(req: RecordedRequest) {
   return sse([`data: ${JSON.stringify(chunk)}\r\n\r\n`]);
 }
 
+/** Anthropic, passed through: the same two turns as Anthropic SSE events. */
+function anthropicReply(req: RecordedRequest) {
+  const body = req.json();
+  const done = JSON.stringify(body.messages).includes('"tool_result"');
+  const ev = (data: { type: string }) => `event: ${data.type}\ndata: ${JSON.stringify(data)}\n\n`;
+  const start = ev({ type: "message_start", message: { id: "msg_e2e", type: "message", role: "assistant", model: body.model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 70, output_tokens: 1 } } } as never);
+  const block = done
+    ? [ev({ type: "content_block_start", index: 0, content_block: { type: "text", text: "" } } as never), ev({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "The command printed hello-from-anthropic. DONE-ANTHROPIC" } } as never)]
+    : [
+        ev({ type: "content_block_start", index: 0, content_block: { type: "tool_use", id: "toolu_e2e_1", name: "Bash", input: {} } } as never),
+        ev({ type: "content_block_delta", index: 0, delta: { type: "input_json_delta", partial_json: JSON.stringify({ command: "echo hello-from-anthropic", description: "Print a greeting" }) } } as never),
+      ];
+  const stop = ev({ type: "message_delta", delta: { stop_reason: done ? "end_turn" : "tool_use", stop_sequence: null }, usage: { output_tokens: 12 } } as never);
+  return sse([start, ...block, ev({ type: "content_block_stop", index: 0 } as never), stop, ev({ type: "message_stop" })]);
+}
+
 /** First turn: call Bash; once a tool result comes back: answer with a marker. */
 function reply(req: RecordedRequest) {
   if (req.path.startsWith("/v1beta/")) return geminiReply(req);
+  if (req.path.startsWith("/v1/messages")) return anthropicReply(req);
   const body = req.json();
   const usage = { prompt_tokens: 120, completion_tokens: 9, total_tokens: 129 };
   if (body.messages.some((m: { role: string }) => m.role === "tool")) {
@@ -48,8 +65,10 @@ beforeAll(async () => {
     `[router]\ndefault = "glm"`,
     `[[providers]]\nname = "fake"\nprovider_type = "openai-compatible"\nbase_url = "${up.url}/v1"\napi_key = "k"`,
     `[[providers]]\nname = "gem"\nprovider_type = "gemini"\nbase_url = "${up.url}/v1beta"\napi_key = "gk"`,
+    `[[providers]]\nname = "anth"\nprovider_type = "anthropic"\nbase_url = "${up.url}"\napi_key = "ak"`,
     `[[models]]\nname = "glm"\n[[models.mappings]]\npriority = 1\nprovider = "fake"\nactual_model = "glm-4.6"`,
     `[[models]]\nname = "gemini"\n[[models.mappings]]\npriority = 1\nprovider = "gem"\nactual_model = "gemini-2.5-pro"`,
+    `[[models]]\nname = "anth-pt"\n[[models.mappings]]\npriority = 1\nprovider = "anth"\nactual_model = "claude-sonnet-4-6"`,
   ].join("\n");
   server = await startCcmuxServer({ configText: config });
 });
@@ -109,4 +128,20 @@ test("claude -p runs a Bash tool round trip through ccmux to a Gemini model", as
   const response = turns[1].contents.flatMap((c: { parts: unknown[] }) => c.parts).find((p: { functionResponse?: unknown }) => p.functionResponse);
   expect(response.functionResponse.name).toBe("Bash");
   expect(JSON.stringify(response.functionResponse.response)).toContain("hello-from-gemini");
+}, 60_000);
+
+test("claude -p runs a Bash tool round trip through ccmux passed through to an Anthropic upstream", async () => {
+  up.clear();
+  const result = await claude(["--model", "anth-pt"]);
+  expect(result.is_error).toBe(false);
+  expect(result.num_turns).toBe(2);
+  expect(result.result).toContain("DONE-ANTHROPIC");
+  const turns = up.requests.filter((r) => r.path.startsWith("/v1/messages"));
+  expect(turns.length).toBe(2);
+  expect(turns[0]!.headers["x-api-key"]).toBe("ak");
+  const second = turns[1]!.json();
+  expect(second.model).toBe("claude-sonnet-4-6");
+  const toolResult = second.messages.at(-1).content.find((b: { type: string }) => b.type === "tool_result");
+  expect(toolResult.tool_use_id).toBe("toolu_e2e_1");
+  expect(JSON.stringify(toolResult.content)).toContain("hello-from-anthropic");
 }, 60_000);
