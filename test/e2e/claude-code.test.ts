@@ -44,8 +44,32 @@ function anthropicReply(req: RecordedRequest) {
   return sse([start, ...block, ev({ type: "content_block_stop", index: 0 } as never), stop, ev({ type: "message_stop" })]);
 }
 
+/** The public Responses API: the same two turns as Responses stream events. */
+function responsesReply(req: RecordedRequest) {
+  const body = req.json();
+  const done = body.input.some((i: { type?: string }) => i.type === "function_call_output");
+  const ev = (data: Record<string, unknown>) => `event: ${String(data.type)}\ndata: ${JSON.stringify(data)}\n\n`;
+  const usage = { input_tokens: 90, output_tokens: 8, total_tokens: 98 };
+  const args = JSON.stringify({ command: "echo hello-from-responses", description: "Print a greeting" });
+  const item = done
+    ? { id: "msg_1", type: "message", role: "assistant", status: "completed", content: [{ type: "output_text", text: "The command printed hello-from-responses. DONE-RESPONSES", annotations: [] }] }
+    : { id: "fc_1", type: "function_call", status: "completed", call_id: "call_resp_1", name: "Bash", arguments: args };
+  const events = [ev({ type: "response.created", response: { id: "resp_1", status: "in_progress", output: [] } })];
+  if (done) {
+    events.push(ev({ type: "response.output_item.added", output_index: 0, item: { ...item, status: "in_progress", content: [] } }));
+    events.push(ev({ type: "response.output_text.delta", item_id: "msg_1", output_index: 0, content_index: 0, delta: item.content![0]!.text }));
+  } else {
+    events.push(ev({ type: "response.output_item.added", output_index: 0, item: { ...item, status: "in_progress", arguments: "" } }));
+    events.push(ev({ type: "response.function_call_arguments.delta", item_id: "fc_1", output_index: 0, delta: args }));
+  }
+  events.push(ev({ type: "response.output_item.done", output_index: 0, item }));
+  events.push(ev({ type: "response.completed", response: { id: "resp_1", status: "completed", output: [item], usage } }));
+  return sse(events);
+}
+
 /** First turn: call Bash; once a tool result comes back: answer with a marker. */
 function reply(req: RecordedRequest) {
+  if (req.path === "/v1/responses") return responsesReply(req);
   if (req.path.startsWith("/v1beta/")) return geminiReply(req);
   if (req.path.startsWith("/v1/messages")) return anthropicReply(req);
   const body = req.json();
@@ -66,8 +90,10 @@ beforeAll(async () => {
     `[[providers]]\nname = "fake"\nprovider_type = "openai-compatible"\nbase_url = "${up.url}/v1"\napi_key = "k"`,
     `[[providers]]\nname = "gem"\nprovider_type = "gemini"\nbase_url = "${up.url}/v1beta"\napi_key = "gk"`,
     `[[providers]]\nname = "anth"\nprovider_type = "anthropic"\nbase_url = "${up.url}"\napi_key = "ak"`,
+    `[[providers]]\nname = "resp"\nprovider_type = "openai-responses"\nbase_url = "${up.url}/v1"\napi_key = "rk"`,
     `[[models]]\nname = "glm"\n[[models.mappings]]\npriority = 1\nprovider = "fake"\nactual_model = "glm-4.6"`,
     `[[models]]\nname = "gemini"\n[[models.mappings]]\npriority = 1\nprovider = "gem"\nactual_model = "gemini-2.5-pro"`,
+    `[[models]]\nname = "gpt"\n[[models.mappings]]\npriority = 1\nprovider = "resp"\nactual_model = "gpt-5.1"`,
     `[[models]]\nname = "anth-pt"\n[[models.mappings]]\npriority = 1\nprovider = "anth"\nactual_model = "claude-sonnet-4-6"`,
   ].join("\n");
   server = await startCcmuxServer({ configText: config });
@@ -144,4 +170,18 @@ test("claude -p runs a Bash tool round trip through ccmux passed through to an A
   const toolResult = second.messages.at(-1).content.find((b: { type: string }) => b.type === "tool_result");
   expect(toolResult.tool_use_id).toBe("toolu_e2e_1");
   expect(JSON.stringify(toolResult.content)).toContain("hello-from-anthropic");
+}, 60_000);
+
+test("claude -p runs a Bash tool round trip through ccmux to the Responses API", async () => {
+  up.clear();
+  const result = await claude(["--model", "gpt"]);
+  expect(result.is_error).toBe(false);
+  expect(result.num_turns).toBe(2);
+  expect(result.result).toContain("DONE-RESPONSES");
+  const turns = up.requests.filter((r) => r.path === "/v1/responses").map((r) => r.json());
+  expect(turns.length).toBe(2);
+  expect(turns[0].tools.some((t: { name: string }) => t.name === "Bash")).toBe(true);
+  const output = turns[1].input.find((i: { type?: string }) => i.type === "function_call_output");
+  expect(output.call_id).toBe("call_resp_1");
+  expect(JSON.stringify(output.output)).toContain("hello-from-responses");
 }, 60_000);
