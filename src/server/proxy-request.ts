@@ -5,6 +5,7 @@ import type { AppDeps } from "./deps.ts";
 import { forwardWithFailover, type ForwardResult } from "./failover.ts";
 import { relayBody } from "./relay-body.ts";
 import { isEventStream } from "../providers/http.ts";
+import { CcmuxError } from "../util/errors.ts";
 import { createUsageWatcher, usageOf, type UsageCounts } from "./usage-tap.ts";
 
 export interface RequestRecord {
@@ -54,7 +55,12 @@ export async function proxyAnthropic(c: Context, deps: AppDeps, req: MessagesReq
   const resolution = resolveRoute(req, deps.router, { bodyLength: sent.length, xProvider: c.req.header("x-provider") });
   const timing = { upstreamMs: 0 };
   const rawBody = resolution.rewritten ? undefined : sent.raw;
-  const result = await forwardWithFailover(req, resolution, deps, { inbound: c.req.raw.headers, signal: c.req.raw.signal, timing, rawBody });
+  const result = await forwardWithFailover(req, resolution, deps, { inbound: c.req.raw.headers, signal: c.req.raw.signal, timing, rawBody }).catch(
+    (err: unknown) => {
+      if (err instanceof CcmuxError) err.headers["x-ccmux-route"] = resolution.route;
+      throw err;
+    },
+  );
   const headers = new Headers(result.response.headers);
   for (const [k, v] of Object.entries(routingHeaders(resolution, result))) headers.set(k, v);
   headers.set("server-timing", serverTiming(started, timing.upstreamMs));

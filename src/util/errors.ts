@@ -59,6 +59,8 @@ export function statusForErrorType(type: string): number | undefined {
 
 /** Base for every error ccmux raises on purpose. */
 export class CcmuxError extends Error {
+  /** Response headers the error carries to the client (retry-after, the route taken, …). */
+  readonly headers: Record<string, string> = {};
   constructor(
     message: string,
     readonly status: number,
@@ -109,13 +111,12 @@ export class UpstreamError extends CcmuxError {
   readonly retryable: boolean;
   readonly retryAfter?: number;
   readonly provider?: string;
-  readonly headers: Record<string, string>;
   constructor(init: UpstreamErrorInit) {
     super(init.message, init.status, init.type ?? errorTypeForStatus(init.status));
     this.retryable = init.retryable ?? isRetryableStatus(init.status);
     this.retryAfter = init.retryAfter;
     this.provider = init.provider;
-    this.headers = init.headers ?? {};
+    Object.assign(this.headers, init.headers);
   }
 }
 
@@ -140,7 +141,7 @@ export function anthropicErrorBody(type: AnthropicErrorType, message: string): A
  */
 export function toAnthropicError(err: unknown): { status: number; body: AnthropicErrorBody; headers: Record<string, string> } {
   if (err instanceof CcmuxError) {
-    const headers = err instanceof UpstreamError ? { ...err.headers } : {};
+    const headers = { ...err.headers };
     return { status: err.status, body: anthropicErrorBody(err.type, redact(err.message)), headers };
   }
   const message = err instanceof Error ? err.message : String(err);

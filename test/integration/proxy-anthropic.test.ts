@@ -181,6 +181,7 @@ describe("failover", () => {
     });
     expect(res.status).toBe(429);
     expect(res.headers.get("retry-after")).toBe("7");
+    expect(res.headers.get("x-ccmux-route")).toBe("default");
     const body = await res.json();
     expect(body.type).toBe("error");
     expect(body.error.type).toBe("rate_limit_error");
