@@ -26,18 +26,23 @@ interface Packed {
   stamp: { time: number; day: number };
 }
 
+/** The fields both headers share, from "version needed" to the name length, written at `at`. */
+function writeEntryFields(h: Buffer, at: number, p: Packed): void {
+  h.writeUInt16LE(20, at);
+  h.writeUInt16LE(0x0800, at + 2);
+  h.writeUInt16LE(8, at + 4);
+  h.writeUInt16LE(p.stamp.time, at + 6);
+  h.writeUInt16LE(p.stamp.day, at + 8);
+  h.writeUInt32LE(p.crc, at + 10);
+  h.writeUInt32LE(p.body.length, at + 14);
+  h.writeUInt32LE(p.entry.data.length, at + 18);
+  h.writeUInt16LE(p.name.length, at + 22);
+}
+
 function localHeader(p: Packed): Buffer {
   const h = Buffer.alloc(30);
   h.writeUInt32LE(0x04034b50, 0);
-  h.writeUInt16LE(20, 4);
-  h.writeUInt16LE(0x0800, 6);
-  h.writeUInt16LE(8, 8);
-  h.writeUInt16LE(p.stamp.time, 10);
-  h.writeUInt16LE(p.stamp.day, 12);
-  h.writeUInt32LE(p.crc, 14);
-  h.writeUInt32LE(p.body.length, 18);
-  h.writeUInt32LE(p.entry.data.length, 22);
-  h.writeUInt16LE(p.name.length, 26);
+  writeEntryFields(h, 4, p);
   return Buffer.concat([h, p.name]);
 }
 
@@ -45,15 +50,7 @@ function centralHeader(p: Packed): Buffer {
   const h = Buffer.alloc(46);
   h.writeUInt32LE(0x02014b50, 0);
   h.writeUInt16LE((3 << 8) | 20, 4);
-  h.writeUInt16LE(20, 6);
-  h.writeUInt16LE(0x0800, 8);
-  h.writeUInt16LE(8, 10);
-  h.writeUInt16LE(p.stamp.time, 12);
-  h.writeUInt16LE(p.stamp.day, 14);
-  h.writeUInt32LE(p.crc, 16);
-  h.writeUInt32LE(p.body.length, 20);
-  h.writeUInt32LE(p.entry.data.length, 24);
-  h.writeUInt16LE(p.name.length, 28);
+  writeEntryFields(h, 6, p);
   h.writeUInt32LE(((0o100000 | (p.entry.mode ?? 0o644)) << 16) >>> 0, 38);
   h.writeUInt32LE(p.offset, 42);
   return Buffer.concat([h, p.name]);
