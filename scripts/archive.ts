@@ -14,12 +14,16 @@ export function hasXz(): boolean {
 
 /** `<name>.tar.xz` holding the binary as `ccmux` (mode 0755), so it unpacks straight into ~/.local/bin. */
 export function tarXz(binary: string, archive: string): void {
-  if (!hasXz()) throw new Error("xz is not installed (Debian: apt-get install xz-utils); it is needed for the .tar.xz archives");
+  if (!hasXz())
+    throw new Error("xz is not installed (Debian: apt-get install xz-utils); it is needed for the .tar.xz archives");
   const stage = mkdtempSync(join(tmpdir(), "ccmux-pack-"));
   try {
     copyFileSync(binary, join(stage, "ccmux"));
     const args = ["tar", "--owner=0", "--group=0", "--numeric-owner", "-cJf", archive, "-C", stage, "ccmux"];
-    const proc = Bun.spawnSync(args, { env: { ...process.env, XZ_OPT: process.env.XZ_OPT ?? "-T0 -6" }, stderr: "pipe" });
+    const proc = Bun.spawnSync(args, {
+      env: { ...process.env, XZ_OPT: process.env.XZ_OPT ?? "-T0 -6" },
+      stderr: "pipe",
+    });
     if (proc.exitCode !== 0) throw new Error(`tar failed for ${archive}: ${proc.stderr.toString()}`);
   } finally {
     rmSync(stage, { recursive: true, force: true });

@@ -32,7 +32,10 @@ async function startCcmuxDetecting(dir: string, upstream: string): Promise<{ ccm
   try {
     const ccmux = await startCcmux(dir, { upstream, openai: true, logLevel: "info" });
     const probe = endpoints({ direct: upstream, baseline: upstream, ccmux: ccmux.url }, "openai", "small", false).ccmux;
-    const ok = await send(probe, false).then(() => true, () => false);
+    const ok = await send(probe, false).then(
+      () => true,
+      () => false,
+    );
     return { ccmux, openai: ok };
   } catch {
     log("this build does not accept an openai-compatible provider: OpenAI rows are n/a");

@@ -32,10 +32,14 @@ export interface BuildOptions {
 
 async function bunBuild(opts: BuildOptions): Promise<{ ok: boolean; output: string }> {
   const args = [
-    process.execPath, "build", "--compile",
-    "--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig",
+    process.execPath,
+    "build",
+    "--compile",
+    "--no-compile-autoload-dotenv",
+    "--no-compile-autoload-bunfig",
     "--format=esm",
-    "--outfile", opts.outfile,
+    "--outfile",
+    opts.outfile,
   ];
   if (opts.target) args.push(`--target=${opts.target}`);
   if (opts.minify) args.push("--minify");
@@ -62,7 +66,10 @@ export async function compile(opts: BuildOptions): Promise<{ bytecode: boolean }
 
 /** The output file for one target: the release name when it is a release target. */
 export function outputName(target: string): string {
-  return RELEASE_TARGETS.find((t) => t.target === target)?.name ?? `ccmux-${target.replace(/^bun-/, "")}${target.includes("windows") ? ".exe" : ""}`;
+  return (
+    RELEASE_TARGETS.find((t) => t.target === target)?.name ??
+    `ccmux-${target.replace(/^bun-/, "")}${target.includes("windows") ? ".exe" : ""}`
+  );
 }
 
 async function buildAll(outdir: string, archive: boolean): Promise<void> {

@@ -36,8 +36,12 @@ function parseArgs(argv: string[]): Args {
     return value;
   };
   return {
-    requests: num("requests", 100_000), streams: num("streams", 200), conns: num("conns", 64),
-    idleSeconds: num("idle-seconds", 10), maxSeconds: num("max-seconds", 900), build: !argv.includes("--no-build"),
+    requests: num("requests", 100_000),
+    streams: num("streams", 200),
+    conns: num("conns", 64),
+    idleSeconds: num("idle-seconds", 10),
+    maxSeconds: num("max-seconds", 900),
+    build: !argv.includes("--no-build"),
   };
 }
 
@@ -114,7 +118,11 @@ async function streams(ccmux: string, n: number, deadline: number): Promise<Load
   const signal = AbortSignal.timeout(Math.max(1, deadline - performance.now()));
   const slow: Mix = { name: "concurrent slow stream", ep: slowStreamEndpoint(ccmux), stream: true };
   const results = await Promise.all(Array.from({ length: n }, () => one(slow, signal)));
-  return { done: n, errors: results.filter((e): e is string => e !== undefined), seconds: (performance.now() - start) / 1000 };
+  return {
+    done: n,
+    errors: results.filter((e): e is string => e !== undefined),
+    seconds: (performance.now() - start) / 1000,
+  };
 }
 
 function summary(label: string, r: LoadResult): string {
@@ -161,7 +169,14 @@ async function run(args: Args, dir: string, children: Child[]): Promise<boolean>
     ].join("\n"),
   );
   const logText = readFileSync(join(dir, "ccmux.log"), "utf8");
-  if (/\berror\b/i.test(logText)) log(`ccmux logged errors:\n${logText.split("\n").filter((l) => /\berror\b/i.test(l)).slice(0, 5).join("\n")}`);
+  if (/\berror\b/i.test(logText))
+    log(
+      `ccmux logged errors:\n${logText
+        .split("\n")
+        .filter((l) => /\berror\b/i.test(l))
+        .slice(0, 5)
+        .join("\n")}`,
+    );
   return errors.length === 0 && settled && healthy;
 }
 

@@ -13,6 +13,7 @@ process.env.XDG_CACHE_HOME = join(root, "cache");
 process.env.NO_COLOR = "1";
 process.env.CCMUX_TEST_ROOT = root;
 for (const key of Object.keys(process.env)) {
-  if (/^(ANTHROPIC|OPENAI|OPENROUTER|GEMINI|GOOGLE|GROQ|DEEPSEEK|CCMUX_(?!TEST_ROOT))/.test(key)) delete process.env[key];
+  if (/^(ANTHROPIC|OPENAI|OPENROUTER|GEMINI|GOOGLE|GROQ|DEEPSEEK|CCMUX_(?!TEST_ROOT))/.test(key))
+    delete process.env[key];
   if (/^(HTTP_PROXY|HTTPS_PROXY|http_proxy|https_proxy|ALL_PROXY)$/.test(key)) delete process.env[key];
 }

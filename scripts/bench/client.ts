@@ -13,7 +13,9 @@ export interface Endpoint {
 
 /** Claude Code's own request headers (fixture), so every hop handles a realistic header set. */
 export const REQUEST_HEADERS: Record<string, string> = (
-  JSON.parse(readFileSync(join(import.meta.dir, "../../test/fixtures/anthropic/request-claude-code.headers.json"), "utf8")) as {
+  JSON.parse(
+    readFileSync(join(import.meta.dir, "../../test/fixtures/anthropic/request-claude-code.headers.json"), "utf8"),
+  ) as {
     headers: Record<string, string>;
   }
 ).headers;
@@ -30,7 +32,9 @@ export interface Sample {
 const SERVER_TIMING = /ccmux;dur=([\d.]+)/;
 
 async function drain(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
-  for (let r = await reader.read(); !r.done; r = await reader.read()) { /* discard */ }
+  for (let r = await reader.read(); !r.done; r = await reader.read()) {
+    /* discard */
+  }
 }
 
 export async function send(ep: Endpoint, stream: boolean): Promise<Sample> {
@@ -53,7 +57,12 @@ export async function send(ep: Endpoint, stream: boolean): Promise<Sample> {
 }
 
 /** `conns` request loops against one endpoint until `durationMs` has passed. */
-export async function load(ep: Endpoint, stream: boolean, conns: number, durationMs: number): Promise<{ rps: number; errors: number }> {
+export async function load(
+  ep: Endpoint,
+  stream: boolean,
+  conns: number,
+  durationMs: number,
+): Promise<{ rps: number; errors: number }> {
   const start = performance.now();
   const deadline = start + durationMs;
   let done = 0;

@@ -2,9 +2,7 @@
 //   bun scripts/bench/fake-upstream.ts   → prints {"port":N} on stdout, serves until killed
 // A request whose body names a model containing "bench-slow" gets a slow stream instead
 // (SLOW_EVENTS events, one every SLOW_INTERVAL_MS), for the open-streams measurements.
-import {
-  anthropicJsonAnswer, anthropicStreamEvents, openaiJsonAnswer, openaiStreamEvents,
-} from "./payloads.ts";
+import { anthropicJsonAnswer, anthropicStreamEvents, openaiJsonAnswer, openaiStreamEvents } from "./payloads.ts";
 
 export const STREAM_EVENTS = 200;
 export const SLOW_EVENTS = 20;
@@ -21,7 +19,11 @@ const openaiJson = openaiJsonAnswer();
 const slowEvents = anthropicStreamEvents(SLOW_EVENTS).map((e) => encoder.encode(e));
 
 const JSON_HEADERS = { "content-type": "application/json", "request-id": "req_bench" };
-const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "request-id": "req_bench" };
+const SSE_HEADERS = {
+  "content-type": "text/event-stream; charset=utf-8",
+  "cache-control": "no-cache",
+  "request-id": "req_bench",
+};
 
 function slowStream(): ReadableStream<Uint8Array> {
   let i = 0;

@@ -32,7 +32,11 @@ function find(rows: (LatencyResult | undefined)[], name: string): LatencyResult 
 function ratioGoal(r: LatencyResult | undefined, max: number, label: string): Goal {
   const goal = `${label}: added p50 ≤ ${max}× baseline's`;
   if (!r) return { goal, measured: "n/a (not supported by this build)" };
-  return { goal, measured: `${r.ratio.toFixed(2)}× (${ms(r.added.ccmux.p50)} vs ${ms(r.added.baseline.p50)})`, met: r.ratio <= max };
+  return {
+    goal,
+    measured: `${r.ratio.toFixed(2)}× (${ms(r.added.ccmux.p50)} vs ${ms(r.added.baseline.p50)})`,
+    met: r.ratio <= max,
+  };
 }
 
 function latencyGoals(rows: (LatencyResult | undefined)[]): Goal[] {
@@ -46,7 +50,11 @@ function latencyGoals(rows: (LatencyResult | undefined)[]): Goal[] {
     ratioGoal(large, 1.5, "120 KB, Anthropic pass-through"),
     ratioGoal(openai, 2, "120 KB, OpenAI translation"),
     { goal: "added p99 < 1 ms at 1 connection (worst case)", measured: ms(worstP99), met: worstP99 < 1 },
-    { goal: "added time to first event < 1 ms (worst p50)", measured: ms(worstTtfe), met: streams.length ? worstTtfe < 1 : undefined },
+    {
+      goal: "added time to first event < 1 ms (worst p50)",
+      measured: ms(worstTtfe),
+      met: streams.length ? worstTtfe < 1 : undefined,
+    },
   ];
 }
 
@@ -68,14 +76,54 @@ function otherGoals(g: GoalInputs): Goal[] {
   const worstTr = tr?.length ? Math.min(...tr.map((t) => t.eventsPerSec)) : undefined;
   const growth = rssGrowth(g.soak);
   return [
-    { goal: "≥ 200 concurrent streams, none stalled", measured: g.stall ? `${g.stall.completed}/${g.stall.streams} completed, longest gap ${g.stall.maxGapMs.toFixed(0)} ms (upstream: 100 ms)` : "not run", met: g.stall ? g.stall.completed === g.stall.streams && g.stall.maxGapMs < 1000 : undefined },
-    { goal: "throughput ≥ 0.8× baseline at 32 connections", measured: t32.length ? `${worstT.toFixed(2)}× (worst of JSON, SSE)` : "not run", met: t32.length ? worstT >= 0.8 : undefined },
-    { goal: "stream translation ≥ 300,000 events/s", measured: worstTr === undefined ? "n/a (not supported by this build)" : `${Math.round(worstTr).toLocaleString("en-US")} events/s (slowest fixture)`, met: worstTr === undefined ? undefined : worstTr >= 300_000 },
-    { goal: "RSS ≤ 50 MB idle", measured: g.idleMb === undefined ? "not run" : `${g.idleMb.toFixed(1)} MB`, met: g.idleMb === undefined ? undefined : g.idleMb <= 50 },
-    { goal: "RSS ≤ 120 MB with 100 open streams", measured: g.open ? `${g.open.peakRssMb.toFixed(1)} MB` : "not run", met: g.open ? g.open.peakRssMb <= 120 : undefined },
-    { goal: "no RSS growth trend after 50,000 requests", measured: growth === undefined ? "not run" : `${growth.mid.toFixed(1)} MB after 50,000; ${growth.growth >= 0 ? "+" : ""}${growth.growth.toFixed(1)} MB over the next 50,000`, met: growth === undefined ? undefined : growth.growth < GROWTH_TOLERANCE_MB },
-    { goal: "`--version` ≤ 20 ms", measured: g.startup ? ms(g.startup.versionMs) : "not run", met: g.startup ? g.startup.versionMs <= 20 : undefined },
-    { goal: "`serve` ready ≤ 100 ms", measured: g.startup ? ms(g.startup.serveReadyMs) : "not run", met: g.startup ? g.startup.serveReadyMs <= 100 : undefined },
+    {
+      goal: "≥ 200 concurrent streams, none stalled",
+      measured: g.stall
+        ? `${g.stall.completed}/${g.stall.streams} completed, longest gap ${g.stall.maxGapMs.toFixed(0)} ms (upstream: 100 ms)`
+        : "not run",
+      met: g.stall ? g.stall.completed === g.stall.streams && g.stall.maxGapMs < 1000 : undefined,
+    },
+    {
+      goal: "throughput ≥ 0.8× baseline at 32 connections",
+      measured: t32.length ? `${worstT.toFixed(2)}× (worst of JSON, SSE)` : "not run",
+      met: t32.length ? worstT >= 0.8 : undefined,
+    },
+    {
+      goal: "stream translation ≥ 300,000 events/s",
+      measured:
+        worstTr === undefined
+          ? "n/a (not supported by this build)"
+          : `${Math.round(worstTr).toLocaleString("en-US")} events/s (slowest fixture)`,
+      met: worstTr === undefined ? undefined : worstTr >= 300_000,
+    },
+    {
+      goal: "RSS ≤ 50 MB idle",
+      measured: g.idleMb === undefined ? "not run" : `${g.idleMb.toFixed(1)} MB`,
+      met: g.idleMb === undefined ? undefined : g.idleMb <= 50,
+    },
+    {
+      goal: "RSS ≤ 120 MB with 100 open streams",
+      measured: g.open ? `${g.open.peakRssMb.toFixed(1)} MB` : "not run",
+      met: g.open ? g.open.peakRssMb <= 120 : undefined,
+    },
+    {
+      goal: "no RSS growth trend after 50,000 requests",
+      measured:
+        growth === undefined
+          ? "not run"
+          : `${growth.mid.toFixed(1)} MB after 50,000; ${growth.growth >= 0 ? "+" : ""}${growth.growth.toFixed(1)} MB over the next 50,000`,
+      met: growth === undefined ? undefined : growth.growth < GROWTH_TOLERANCE_MB,
+    },
+    {
+      goal: "`--version` ≤ 20 ms",
+      measured: g.startup ? ms(g.startup.versionMs) : "not run",
+      met: g.startup ? g.startup.versionMs <= 20 : undefined,
+    },
+    {
+      goal: "`serve` ready ≤ 100 ms",
+      measured: g.startup ? ms(g.startup.serveReadyMs) : "not run",
+      met: g.startup ? g.startup.serveReadyMs <= 100 : undefined,
+    },
   ];
 }
 

@@ -52,19 +52,24 @@ export async function measureLatency(c: LatencyCase, plan: LatencyPlan): Promise
   await warm(c, plan.warmup);
   const rounds: Record<TargetName, Sample[][]> = { direct: [], baseline: [], ccmux: [] };
   for (let r = 0; r < plan.rounds && performance.now() < deadline; r++) {
-    for (const t of roundOrder(TARGETS, r)) rounds[t].push(await sampleRound(c.endpoints[t], c.stream, plan.perRound, deadline));
+    for (const t of roundOrder(TARGETS, r))
+      rounds[t].push(await sampleRound(c.endpoints[t], c.stream, plan.perRound, deadline));
   }
   return summarize(c, rounds);
 }
 
 function summarize(c: LatencyCase, rounds: Record<TargetName, Sample[][]>): LatencyResult {
   const pooled = (t: TargetName) => rounds[t].flat().map((s) => s.ms);
-  const targets = Object.fromEntries(TARGETS.map((t) => {
-    const ms = pooled(t);
-    return [t, { p50: percentile(ms, 50), p99: percentile(ms, 99), n: ms.length }];
-  })) as Record<TargetName, TargetLatency>;
+  const targets = Object.fromEntries(
+    TARGETS.map((t) => {
+      const ms = pooled(t);
+      return [t, { p50: percentile(ms, 50), p99: percentile(ms, 99), n: ms.length }];
+    }),
+  ) as Record<TargetName, TargetLatency>;
   const added = (t: "baseline" | "ccmux") => {
-    const diffs = rounds[t].map((round, r) => median(round.map((s) => s.ms)) - median((rounds.direct[r] ?? []).map((s) => s.ms)));
+    const diffs = rounds[t].map(
+      (round, r) => median(round.map((s) => s.ms)) - median((rounds.direct[r] ?? []).map((s) => s.ms)),
+    );
     return { p50: median(diffs.filter(Number.isFinite)), p99: targets[t].p99 - targets.direct.p99 };
   };
   const result = { baseline: added("baseline"), ccmux: added("ccmux") };

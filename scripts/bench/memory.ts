@@ -11,7 +11,12 @@ export interface OpenStreamsResult {
 }
 
 async function slowStream(ep: Endpoint, deadline: number): Promise<{ ok: boolean; maxGap: number }> {
-  const res = await fetch(ep.url, { method: "POST", headers: REQUEST_HEADERS, body: ep.body, signal: AbortSignal.timeout(Math.max(1, deadline - performance.now())) });
+  const res = await fetch(ep.url, {
+    method: "POST",
+    headers: REQUEST_HEADERS,
+    body: ep.body,
+    signal: AbortSignal.timeout(Math.max(1, deadline - performance.now())),
+  });
   if (res.status !== 200 || !res.body) return { ok: false, maxGap: 0 };
   const reader = res.body.getReader();
   let last = performance.now();
@@ -27,7 +32,12 @@ async function slowStream(ep: Endpoint, deadline: number): Promise<{ ok: boolean
 }
 
 /** Opens `n` slow streams at once through ccmux, samples its RSS while they run. */
-export async function openStreams(ep: Endpoint, n: number, pid: number, timeoutMs = 30_000): Promise<OpenStreamsResult> {
+export async function openStreams(
+  ep: Endpoint,
+  n: number,
+  pid: number,
+  timeoutMs = 30_000,
+): Promise<OpenStreamsResult> {
   const deadline = performance.now() + timeoutMs;
   let peak = rssMb(pid);
   let running = true;
@@ -37,7 +47,9 @@ export async function openStreams(ep: Endpoint, n: number, pid: number, timeoutM
       await Bun.sleep(50);
     }
   })();
-  const results = await Promise.all(Array.from({ length: n }, () => slowStream(ep, deadline).catch(() => ({ ok: false, maxGap: 0 }))));
+  const results = await Promise.all(
+    Array.from({ length: n }, () => slowStream(ep, deadline).catch(() => ({ ok: false, maxGap: 0 }))),
+  );
   running = false;
   await sampler;
   return {
@@ -57,7 +69,14 @@ export interface SoakResult {
 }
 
 /** `total` requests at `conns` connections, RSS read at every `every` requests; bounded by `timeoutMs`. */
-export async function soak(ep: Endpoint, pid: number, total: number, every: number, conns = 32, timeoutMs = 180_000): Promise<SoakResult> {
+export async function soak(
+  ep: Endpoint,
+  pid: number,
+  total: number,
+  every: number,
+  conns = 32,
+  timeoutMs = 180_000,
+): Promise<SoakResult> {
   const start = performance.now();
   const checkpoints: { after: number; mb: number }[] = [{ after: 0, mb: rssMb(pid) }];
   let issued = 0;

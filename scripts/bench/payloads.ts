@@ -73,7 +73,12 @@ export function largeRequest(model: string, stream: boolean, targetBytes = 120 *
   const system = structuredClone(req.system) as Json[];
   system[2] = { ...system[2], text: prose(12_000, 2) };
   const built = (chars: number): Json => ({
-    ...req, model, stream, system, tools: tools(req.tools as Json[], 20), messages: turns(req.messages as Json[], 20, chars),
+    ...req,
+    model,
+    stream,
+    system,
+    tools: tools(req.tools as Json[], 20),
+    messages: turns(req.messages as Json[], 20, chars),
   });
   let chars = 1000;
   for (let i = 0; i < 20; i++) {
@@ -93,16 +98,26 @@ function anthropicEvent(data: Json): string {
 }
 
 const TEXT_DELTA = (i: number): Json => ({
-  type: "content_block_delta", index: 0, delta: { type: "text_delta", text: `${prose(24, i)} ` },
+  type: "content_block_delta",
+  index: 0,
+  delta: { type: "text_delta", text: `${prose(24, i)} ` },
 });
 
 /** The first events of the Anthropic text fixture, then `events` in all. */
 export function anthropicStreamEvents(events: number): string[] {
   const start = JSON.parse(fixture("anthropic/stream-text.sse").split("\n")[1]!.slice(6)) as Json;
-  const head = [start, { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } }, { type: "ping" }];
+  const head = [
+    start,
+    { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } },
+    { type: "ping" },
+  ];
   const tail: Json[] = [
     { type: "content_block_stop", index: 0 },
-    { type: "message_delta", delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { input_tokens: 412, cache_read_input_tokens: 3180, output_tokens: events } },
+    {
+      type: "message_delta",
+      delta: { stop_reason: "end_turn", stop_sequence: null },
+      usage: { input_tokens: 412, cache_read_input_tokens: 3180, output_tokens: events },
+    },
     { type: "message_stop" },
   ];
   const body = Array.from({ length: Math.max(0, events - head.length - tail.length) }, (_, i) => TEXT_DELTA(i));
@@ -111,11 +126,18 @@ export function anthropicStreamEvents(events: number): string[] {
 
 /** An OpenAI Chat stream of `events` data lines (role, content, finish, usage) plus [DONE]. */
 export function openaiStreamEvents(events: number): string[] {
-  const lines = fixture("openai/stream-text.sse").split("\n").filter((l) => l.startsWith("data: {"));
+  const lines = fixture("openai/stream-text.sse")
+    .split("\n")
+    .filter((l) => l.startsWith("data: {"));
   const chunk = JSON.parse(lines[1]!.slice(6)) as Json;
-  const role = lines[0]!, finish = lines[lines.length - 2]!, usage = lines[lines.length - 1]!;
-  const content = Array.from({ length: Math.max(0, events - 3) }, (_, i) =>
-    `data: ${JSON.stringify({ ...chunk, choices: [{ index: 0, delta: { content: `${prose(24, i)} ` }, logprobs: null, finish_reason: null }] })}`);
+  const role = lines[0]!,
+    finish = lines[lines.length - 2]!,
+    usage = lines[lines.length - 1]!;
+  const content = Array.from(
+    { length: Math.max(0, events - 3) },
+    (_, i) =>
+      `data: ${JSON.stringify({ ...chunk, choices: [{ index: 0, delta: { content: `${prose(24, i)} ` }, logprobs: null, finish_reason: null }] })}`,
+  );
   return [role, ...content, finish, usage, "data: [DONE]"].map((l) => `${l}\n\n`);
 }
 
@@ -131,7 +153,13 @@ export function openaiJsonAnswer(): Uint8Array<ArrayBuffer> {
 export function sseDataMessages(path: string): { event: string | undefined; data: string; id: string | undefined }[] {
   return fixture(path)
     .split(/\r?\n\r?\n/)
-    .map((frame) => frame.split(/\r?\n/).filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trimStart()).join("\n"))
+    .map((frame) =>
+      frame
+        .split(/\r?\n/)
+        .filter((l) => l.startsWith("data:"))
+        .map((l) => l.slice(5).trimStart())
+        .join("\n"),
+    )
     .filter((data) => data !== "")
     .map((data) => ({ event: undefined, data, id: undefined }));
 }

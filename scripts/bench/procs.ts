@@ -29,7 +29,10 @@ function child(proc: Bun.Subprocess, url: string): Child {
 /** Runs a Bun script that prints {"port":N} on its first stdout line. */
 export async function spawnAnnouncing(script: string, args: string[], logPath: string): Promise<Child> {
   const proc = Bun.spawn([process.execPath, join(ROOT, script), ...args], {
-    cwd: ROOT, stdin: "ignore", stdout: "pipe", stderr: Bun.file(logPath),
+    cwd: ROOT,
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: Bun.file(logPath),
   });
   const reader = proc.stdout.getReader();
   const timer = setTimeout(() => proc.kill("SIGKILL"), READY_TIMEOUT_MS);
@@ -48,10 +51,16 @@ export async function spawnAnnouncing(script: string, args: string[], logPath: s
 }
 
 /** Polls GET /health until 200; bounded by `timeoutMs`. Resolves to the time it took. */
-export async function waitHealthy(url: string, proc: Bun.Subprocess, timeoutMs = READY_TIMEOUT_MS, pollMs = 20): Promise<number> {
+export async function waitHealthy(
+  url: string,
+  proc: Bun.Subprocess,
+  timeoutMs = READY_TIMEOUT_MS,
+  pollMs = 20,
+): Promise<number> {
   const start = performance.now();
   while (performance.now() - start < timeoutMs) {
-    if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`process exited (${proc.exitCode ?? proc.signalCode})`);
+    if (proc.exitCode !== null || proc.signalCode !== null)
+      throw new Error(`process exited (${proc.exitCode ?? proc.signalCode})`);
     try {
       const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) });
       await res.arrayBuffer();
@@ -83,7 +92,12 @@ export function ccmuxConfig(o: CcmuxConfigOptions): string {
     provider("bench-anthropic", "anthropic", o.upstream),
     model("sonnet", "bench-anthropic", "claude-sonnet-4-6"),
     model("bench-slow", "bench-anthropic", "bench-slow-model"),
-    ...(o.openai ? [provider("bench-openai", "openai-compatible", `${o.upstream}/v1`), model("gpt-bench", "bench-openai", "gpt-4.1")] : []),
+    ...(o.openai
+      ? [
+          provider("bench-openai", "openai-compatible", `${o.upstream}/v1`),
+          model("gpt-bench", "bench-openai", "gpt-4.1"),
+        ]
+      : []),
   ].join("\n");
 }
 
@@ -98,14 +112,20 @@ export async function startCcmux(dir: string, opts: Omit<CcmuxConfigOptions, "po
   writeFileSync(config, ccmuxConfig({ ...opts, port }));
   const log = Bun.file(join(dir, "ccmux.log"));
   const proc = Bun.spawn([CCMUX_BIN, "serve", "--config", config], {
-    cwd: dir, env: { ...process.env, CCMUX_HOME: dir, NO_COLOR: "1" }, stdin: "ignore", stdout: log, stderr: log,
+    cwd: dir,
+    env: { ...process.env, CCMUX_HOME: dir, NO_COLOR: "1" },
+    stdin: "ignore",
+    stdout: log,
+    stderr: log,
   });
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitHealthy(url, proc);
   } catch (err) {
     await stopProc(proc);
-    throw new Error(`ccmux did not start: ${(err as Error).message}\n${readFileSync(join(dir, "ccmux.log"), "utf8").slice(-2000)}`);
+    throw new Error(
+      `ccmux did not start: ${(err as Error).message}\n${readFileSync(join(dir, "ccmux.log"), "utf8").slice(-2000)}`,
+    );
   }
   return { ...child(proc, url), port };
 }

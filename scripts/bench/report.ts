@@ -26,15 +26,30 @@ export interface Report {
   latency: { case: string; result?: LatencyResult }[];
   throughput: ThroughputResult[];
   translation?: TranslationResult[];
-  memory?: { idleMb: number; idleAfterMb?: number; open?: OpenStreamsResult; stall?: OpenStreamsResult; soak?: SoakResult };
+  memory?: {
+    idleMb: number;
+    idleAfterMb?: number;
+    open?: OpenStreamsResult;
+    stall?: OpenStreamsResult;
+    soak?: SoakResult;
+  };
   startup?: StartupResult;
   goals: Goal[];
   quick?: { threshold: number; pass: boolean; failures: string[] };
 }
 
 export function machineInfo(ccmuxVersion: string): Machine {
-  const model = /model name\s*:\s*(.+)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? cpus()[0]?.model ?? "unknown";
-  return { cpu: model.trim(), cores: cpus().length, os: `${process.platform} ${release()}`, bun: Bun.version, ccmux: ccmuxVersion, date: new Date().toISOString(), load: loadavg()[0]! };
+  const model =
+    /model name\s*:\s*(.+)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? cpus()[0]?.model ?? "unknown";
+  return {
+    cpu: model.trim(),
+    cores: cpus().length,
+    os: `${process.platform} ${release()}`,
+    bun: Bun.version,
+    ccmux: ccmuxVersion,
+    date: new Date().toISOString(),
+    load: loadavg()[0]!,
+  };
 }
 
 const f3 = (n: number | undefined) => (n === undefined || !Number.isFinite(n) ? "–" : n.toFixed(3));
@@ -47,34 +62,82 @@ function table(head: string[], rows: (string | number)[][]): string {
 }
 
 function latencyTable(rows: Report["latency"]): string {
-  const head = ["Case", "direct p50", "baseline p50", "ccmux p50", "added p50 baseline", "added p50 ccmux", "ratio", "added p99 baseline", "added p99 ccmux", "ccmux Server-Timing p50"];
-  return table(head, rows.map(({ case: name, result: r }) => (r
-    ? [name, f3(r.targets.direct.p50), f3(r.targets.baseline.p50), f3(r.targets.ccmux.p50), f3(r.added.baseline.p50), f3(r.added.ccmux.p50), `${r.ratio.toFixed(2)}×`, f3(r.added.baseline.p99), f3(r.added.ccmux.p99), f3(r.serverTimingP50)]
-    : [name, NA, "", "", "", "", "", "", "", ""])));
+  const head = [
+    "Case",
+    "direct p50",
+    "baseline p50",
+    "ccmux p50",
+    "added p50 baseline",
+    "added p50 ccmux",
+    "ratio",
+    "added p99 baseline",
+    "added p99 ccmux",
+    "ccmux Server-Timing p50",
+  ];
+  return table(
+    head,
+    rows.map(({ case: name, result: r }) =>
+      r
+        ? [
+            name,
+            f3(r.targets.direct.p50),
+            f3(r.targets.baseline.p50),
+            f3(r.targets.ccmux.p50),
+            f3(r.added.baseline.p50),
+            f3(r.added.ccmux.p50),
+            `${r.ratio.toFixed(2)}×`,
+            f3(r.added.baseline.p99),
+            f3(r.added.ccmux.p99),
+            f3(r.serverTimingP50),
+          ]
+        : [name, NA, "", "", "", "", "", "", "", ""],
+    ),
+  );
 }
 
 function throughputTable(rows: ThroughputResult[]): string {
-  return table(["Case", "connections", "direct req/s", "baseline req/s", "ccmux req/s", "ccmux / baseline", "errors (d/b/c)"],
-    rows.map((t) => [t.case, t.conns, int(t.rps.direct), int(t.rps.baseline), int(t.rps.ccmux), `${t.ratio.toFixed(2)}×`, `${t.errors.direct}/${t.errors.baseline}/${t.errors.ccmux}`]));
+  return table(
+    ["Case", "connections", "direct req/s", "baseline req/s", "ccmux req/s", "ccmux / baseline", "errors (d/b/c)"],
+    rows.map((t) => [
+      t.case,
+      t.conns,
+      int(t.rps.direct),
+      int(t.rps.baseline),
+      int(t.rps.ccmux),
+      `${t.ratio.toFixed(2)}×`,
+      `${t.errors.direct}/${t.errors.baseline}/${t.errors.ccmux}`,
+    ]),
+  );
 }
 
 function translationTable(rows: TranslationResult[] | undefined): string {
   if (!rows) return table(["Input", "events/s"], [["OpenAI Chat → Anthropic", NA]]);
-  return table(["Input", "chunks", "events out", "events/s"], rows.map((t) => [t.name, t.chunksPerPass, t.eventsPerPass, int(t.eventsPerSec)]));
+  return table(
+    ["Input", "chunks", "events out", "events/s"],
+    rows.map((t) => [t.name, t.chunksPerPass, t.eventsPerPass, int(t.eventsPerSec)]),
+  );
 }
 
 function memoryTable(m: Report["memory"]): string {
   if (!m) return "not measured";
   const rows: (string | number)[][] = [["idle, just started", m.idleMb.toFixed(1)]];
   if (m.open) rows.push([`${m.open.streams} open slow streams (peak)`, m.open.peakRssMb.toFixed(1)]);
-  if (m.stall) rows.push([`${m.stall.streams} open slow streams (peak; ${m.stall.completed} completed, longest gap ${m.stall.maxGapMs.toFixed(0)} ms)`, m.stall.peakRssMb.toFixed(1)]);
-  for (const c of m.soak?.rssMb ?? []) rows.push([c.after ? `after ${int(c.after)} requests` : "before the request run", c.mb.toFixed(1)]);
+  if (m.stall)
+    rows.push([
+      `${m.stall.streams} open slow streams (peak; ${m.stall.completed} completed, longest gap ${m.stall.maxGapMs.toFixed(0)} ms)`,
+      m.stall.peakRssMb.toFixed(1),
+    ]);
+  for (const c of m.soak?.rssMb ?? [])
+    rows.push([c.after ? `after ${int(c.after)} requests` : "before the request run", c.mb.toFixed(1)]);
   if (m.idleAfterMb !== undefined) rows.push(["idle again after the run", m.idleAfterMb.toFixed(1)]);
   return table(["ccmux state", "RSS MB"], rows);
 }
 
 function goalsTable(goals: Goal[]): string {
-  return table(["Goal (issue 7 §3)", "measured", "met"], goals.map((g) => [g.goal, g.measured, g.met === undefined ? "–" : g.met ? "yes" : "**no**"]));
+  return table(
+    ["Goal (issue 7 §3)", "measured", "met"],
+    goals.map((g) => [g.goal, g.measured, g.met === undefined ? "–" : g.met ? "yes" : "**no**"]),
+  );
 }
 
 export function toMarkdown(r: Report): string {
@@ -87,10 +150,28 @@ export function toMarkdown(r: Report): string {
   ];
   if (r.throughput.length) parts.push("#### Throughput", throughputTable(r.throughput));
   if (r.mode === "full") {
-    parts.push("#### Stream translation, in-process", translationTable(r.translation), "#### Memory", memoryTable(r.memory));
-    if (r.startup) parts.push("#### Start-up (median of " + r.startup.runs + " runs)", table(["Command", "ms"], [["ccmux --version", f3(r.startup.versionMs)], ["ccmux serve → /health 200", f3(r.startup.serveReadyMs)]]));
+    parts.push(
+      "#### Stream translation, in-process",
+      translationTable(r.translation),
+      "#### Memory",
+      memoryTable(r.memory),
+    );
+    if (r.startup)
+      parts.push(
+        "#### Start-up (median of " + r.startup.runs + " runs)",
+        table(
+          ["Command", "ms"],
+          [
+            ["ccmux --version", f3(r.startup.versionMs)],
+            ["ccmux serve → /health 200", f3(r.startup.serveReadyMs)],
+          ],
+        ),
+      );
     parts.push("#### Goals", goalsTable(r.goals));
   }
-  if (r.quick) parts.push(`Regression guard: ccmux added p50 ≤ ${r.quick.threshold}× baseline's → ${r.quick.pass ? "PASS" : `FAIL (${r.quick.failures.join("; ")})`}`);
+  if (r.quick)
+    parts.push(
+      `Regression guard: ccmux added p50 ≤ ${r.quick.threshold}× baseline's → ${r.quick.pass ? "PASS" : `FAIL (${r.quick.failures.join("; ")})`}`,
+    );
   return `${parts.join("\n\n")}\n`;
 }

@@ -53,7 +53,12 @@ async function throughputRows(urls: Urls, log: Log): Promise<ThroughputResult[]>
       const name = stream ? "Anthropic SSE, 200 events" : "Anthropic JSON, small";
       log(`throughput: ${name} at ${conns} connections`);
       const eps = endpoints(urls, "anthropic", "small", stream);
-      rows.push(await measureThroughput({ name, stream, conns, endpoints: eps }, { rounds: 3, durationMs: 2500, warmupMs: 800 }));
+      rows.push(
+        await measureThroughput(
+          { name, stream, conns, endpoints: eps },
+          { rounds: 3, durationMs: 2500, warmupMs: 800 },
+        ),
+      );
     }
   }
   return rows;
@@ -73,7 +78,12 @@ async function memoryFigures(o: FullRunOptions): Promise<NonNullable<Report["mem
     o.log("streams: 200 open slow streams, checking for stalls");
     const stall = await openStreams(slow, 200, fresh.pid);
     o.log("memory: 100,000 requests (RSS after 50,000, trend over the next 50,000)");
-    const soakRun = await soak(endpoints({ ...o.urls, ccmux: fresh.url }, "anthropic", "small", false).ccmux, fresh.pid, 100_000, 10_000);
+    const soakRun = await soak(
+      endpoints({ ...o.urls, ccmux: fresh.url }, "anthropic", "small", false).ccmux,
+      fresh.pid,
+      100_000,
+      10_000,
+    );
     await Bun.sleep(2000);
     return { idleMb, idleAfterMb: rssMb(fresh.pid), open, stall, soak: soakRun };
   } finally {
@@ -90,7 +100,14 @@ export async function runFull(o: FullRunOptions): Promise<Report> {
   o.log("start-up");
   const startup = await measureStartup(10, o.urls.direct);
   const goals = evaluateGoals({
-    latency: latency.map((r) => r.result), throughput, translation, idleMb: memory.idleMb, open: memory.open, stall: memory.stall, soak: memory.soak, startup,
+    latency: latency.map((r) => r.result),
+    throughput,
+    translation,
+    idleMb: memory.idleMb,
+    open: memory.open,
+    stall: memory.stall,
+    soak: memory.soak,
+    startup,
   });
   return { mode: "full", machine: o.machine, latency, throughput, translation, memory, startup, goals };
 }

@@ -25,7 +25,11 @@ async function serveOnce(dir: string, upstream: string): Promise<number> {
   writeFileSync(config, ccmuxConfig({ port, upstream, openai: false, logLevel: "info" }));
   const t0 = performance.now();
   const proc = Bun.spawn([CCMUX_BIN, "serve", "--config", config], {
-    cwd: dir, env: { ...process.env, CCMUX_HOME: dir, NO_COLOR: "1" }, stdin: "ignore", stdout: "ignore", stderr: "ignore",
+    cwd: dir,
+    env: { ...process.env, CCMUX_HOME: dir, NO_COLOR: "1" },
+    stdin: "ignore",
+    stdout: "ignore",
+    stderr: "ignore",
   });
   try {
     await waitHealthy(`http://127.0.0.1:${port}`, proc, 10_000, 1);

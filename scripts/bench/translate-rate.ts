@@ -58,9 +58,14 @@ export async function measureTranslation(timeMs: number): Promise<TranslationRes
   const bench = new Bench({ time: timeMs, warmupTime: Math.min(200, timeMs / 2) });
   for (const [name, msgs] of inputs) bench.add(name, () => void pass(create, msgs));
   const big = openaiStreamEvents(200);
-  bench.add("200-chunk stream, whole pipeline (bytes → bytes)", () => pipelinePass(create, new TextEncoder().encode(big.join(""))));
+  bench.add("200-chunk stream, whole pipeline (bytes → bytes)", () =>
+    pipelinePass(create, new TextEncoder().encode(big.join(""))),
+  );
   await bench.run();
-  const rows: [string, SseMessage[]][] = [...inputs, ["200-chunk stream, whole pipeline (bytes → bytes)", framesAsMessages(big)]];
+  const rows: [string, SseMessage[]][] = [
+    ...inputs,
+    ["200-chunk stream, whole pipeline (bytes → bytes)", framesAsMessages(big)],
+  ];
   return rows.map(([name, msgs], i) => {
     const result = bench.tasks[i]?.result;
     const ops = result && "throughput" in result ? result.throughput.mean : Number.NaN;

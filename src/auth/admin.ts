@@ -48,7 +48,10 @@ function kindOf(body: Body, fallback?: OAuthKind): OAuthKind {
   const raw = str(body, "oauth_type") ?? str(body, "kind");
   if (!raw) return fallback ?? "anthropic";
   const kind = parseKind(raw);
-  if (!kind) throw new RequestError(`Invalid oauth_type "${raw}". Use anthropic (max), anthropic-console (console), openai (openai-codex) or google (gemini).`);
+  if (!kind)
+    throw new RequestError(
+      `Invalid oauth_type "${raw}". Use anthropic (max), anthropic-console (console), openai (openai-codex) or google (gemini).`,
+    );
   return kind;
 }
 
@@ -65,10 +68,14 @@ function redirectFor(ctx: AdminCtx, kind: OAuthKind): string {
 
 async function exchangeSession(ctx: AdminCtx, state: string, code: string, providerId: string) {
   const session = ctx.sessions.get(state);
-  if (!session || session.expires < ctx.now()) throw new RequestError("Unknown or expired login; start again with /api/oauth/authorize.");
+  if (!session || session.expires < ctx.now())
+    throw new RequestError("Unknown or expired login; start again with /api/oauth/authorize.");
   ctx.sessions.delete(state);
   const flow = ctx.deps.flows.get(session.kind);
-  const grant = await flow.exchange({ code, pkce: session.pkce, state, redirectUri: session.redirectUri }, ctx.deps.fetch);
+  const grant = await flow.exchange(
+    { code, pkce: session.pkce, state, redirectUri: session.redirectUri },
+    ctx.deps.fetch,
+  );
   const token = tokenFromGrant(providerId, session.kind, grant);
   await ctx.deps.store.set(token);
   return token;
@@ -76,7 +83,8 @@ async function exchangeSession(ctx: AdminCtx, state: string, code: string, provi
 
 /** POST /api/oauth/authorize {oauth_type?, provider_id?} → {url, state, oauth_type, instructions}. */
 export async function adminAuthorize(ctx: AdminCtx, body: Body) {
-  for (const [state, s] of ctx.sessions) if (s.expires < ctx.now() || ctx.sessions.size > MAX_SESSIONS) ctx.sessions.delete(state);
+  for (const [state, s] of ctx.sessions)
+    if (s.expires < ctx.now() || ctx.sessions.size > MAX_SESSIONS) ctx.sessions.delete(state);
   const kind = kindOf(body);
   const pkce = await createPkce();
   const state = createState();
@@ -100,7 +108,12 @@ export async function adminExchange(ctx: AdminCtx, body: Body) {
   const state = str(body, "state") ?? pasted.state;
   if (!state) throw new RequestError("state is required (send it, or paste the code as code#state)");
   const token = await exchangeSession(ctx, state, pasted.code, providerId);
-  return { success: true, message: "OAuth authentication successful! Token saved.", provider_id: providerId, expires_at: token.expires_at };
+  return {
+    success: true,
+    message: "OAuth authentication successful! Token saved.",
+    provider_id: providerId,
+    expires_at: token.expires_at,
+  };
 }
 
 /** GET /api/oauth/tokens → summaries only. */
@@ -118,7 +131,11 @@ export async function adminRefreshToken(ctx: AdminCtx, body: Body) {
   const token = store.get(id);
   if (!token) throw new RequestError(`No OAuth token "${id}"`, 404);
   await oauthCredentialSource({ store, id, flows, fetch, log, now: ctx.now, defaultKind: tokenKind(token) }).refresh!();
-  return { success: true, message: "Token refreshed successfully", ...describeToken(store.get(id) ?? token, ctx.now()) };
+  return {
+    success: true,
+    message: "Token refreshed successfully",
+    ...describeToken(store.get(id) ?? token, ctx.now()),
+  };
 }
 
 /** POST /api/oauth/tokens/delete {provider_id}. */
@@ -142,12 +159,22 @@ export async function adminCallbackPage(ctx: AdminCtx, url: URL): Promise<{ stat
     return { status: checked.response.status, html: await checked.response.text() };
   }
   if (!session.providerId) {
-    const html = renderPage({ title: "Authorization received", message: "Paste this into the ccmux admin page:", detail: `${code}#${state}` });
+    const html = renderPage({
+      title: "Authorization received",
+      message: "Paste this into the ccmux admin page:",
+      detail: `${code}#${state}`,
+    });
     return { status: 200, html };
   }
   try {
     await exchangeSession(ctx, state, code, session.providerId);
-    return { status: 200, html: renderPage({ title: "Logged in", message: `Saved the token "${session.providerId}". You can close this tab.` }) };
+    return {
+      status: 200,
+      html: renderPage({
+        title: "Logged in",
+        message: `Saved the token "${session.providerId}". You can close this tab.`,
+      }),
+    };
   } catch (err) {
     return { status: 502, html: renderPage({ title: "Login failed", message: (err as Error).message }) };
   }

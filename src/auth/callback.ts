@@ -19,7 +19,8 @@ export interface CallbackOptions {
   log?: Logger;
 }
 
-const page = (status: number, content: PageContent) => new Response(renderPage(content), { status, headers: PAGE_HEADERS });
+const page = (status: number, content: PageContent) =>
+  new Response(renderPage(content), { status, headers: PAGE_HEADERS });
 
 type Outcome = { code: string } | { error: string };
 
@@ -28,17 +29,31 @@ export function handleCallback(url: URL, state: string): { response: Response; o
   const q = url.searchParams;
   const got = q.get("state");
   if (!got || !safeEqual(got, state)) {
-    return { response: page(400, { title: "Unknown login", message: "This link does not belong to the ccmux login that is waiting. Start the login again." }) };
+    return {
+      response: page(400, {
+        title: "Unknown login",
+        message: "This link does not belong to the ccmux login that is waiting. Start the login again.",
+      }),
+    };
   }
   const error = q.get("error");
   if (error) {
     const text = `${error}: ${q.get("error_description") ?? "no description"}`;
-    return { response: page(400, { title: "Authorization failed", message: "The provider reported an error:", detail: text }), outcome: { error: text } };
+    return {
+      response: page(400, { title: "Authorization failed", message: "The provider reported an error:", detail: text }),
+      outcome: { error: text },
+    };
   }
   const code = q.get("code");
-  if (!code) return { response: page(400, { title: "No code received", message: "The redirect carried no authorization code." }) };
+  if (!code)
+    return {
+      response: page(400, { title: "No code received", message: "The redirect carried no authorization code." }),
+    };
   return {
-    response: page(200, { title: "Logged in", message: "ccmux received the authorization. You can close this tab and return to the terminal." }),
+    response: page(200, {
+      title: "Logged in",
+      message: "ccmux received the authorization. You can close this tab and return to the terminal.",
+    }),
     outcome: { code },
   };
 }
@@ -63,11 +78,15 @@ export async function startCallbackServer(opts: CallbackOptions): Promise<Callba
   };
   try {
     const server = await opts.runtime.serve({ hostname: "127.0.0.1", port: opts.spec.port, fetch });
-    const code = outcome.then((o) => ("code" in o ? o.code : Promise.reject(new AuthError(`Authorization failed: ${o.error}`))));
+    const code = outcome.then((o) =>
+      "code" in o ? o.code : Promise.reject(new AuthError(`Authorization failed: ${o.error}`)),
+    );
     code.catch(() => undefined);
     return { port: server.port, code, stop: () => server.stop(1000) };
   } catch (err) {
-    opts.log?.warn(`Cannot listen on 127.0.0.1:${opts.spec.port} (${(err as Error).message}); paste the redirect URL instead.`);
+    opts.log?.warn(
+      `Cannot listen on 127.0.0.1:${opts.spec.port} (${(err as Error).message}); paste the redirect URL instead.`,
+    );
     return undefined;
   }
 }

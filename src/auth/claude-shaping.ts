@@ -31,7 +31,9 @@ export function mergeBetas(inbound: string | null, ...required: string[]): strin
 }
 
 function hasIdentity(blocks: TextBlock[]): boolean {
-  return blocks.some((b) => typeof b.text === "string" && CLAUDE_CODE_IDENTITIES.some((id) => b.text.trimStart().startsWith(id)));
+  return blocks.some(
+    (b) => typeof b.text === "string" && CLAUDE_CODE_IDENTITIES.some((id) => b.text.trimStart().startsWith(id)),
+  );
 }
 
 /**
@@ -41,7 +43,13 @@ function hasIdentity(blocks: TextBlock[]): boolean {
  */
 export function withIdentity(system: MessagesRequest["system"]): TextBlock[] {
   const blocks: TextBlock[] =
-    typeof system === "string" ? (system ? [{ type: "text", text: system }] : []) : Array.isArray(system) ? [...system] : [];
+    typeof system === "string"
+      ? system
+        ? [{ type: "text", text: system }]
+        : []
+      : Array.isArray(system)
+        ? [...system]
+        : [];
   const billing = blocks[0]?.type === "text" && blocks[0].text?.startsWith(BILLING_PREFIX) ? 1 : 0;
   if (hasIdentity(blocks.slice(billing, billing + 2))) return blocks;
   blocks.splice(billing, 0, { type: "text", text: CLAUDE_CODE_IDENTITY });

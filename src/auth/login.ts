@@ -35,7 +35,8 @@ export function parsePasted(text: string): { code: string; state?: string } {
   else if (/(^|[?&])code=/.test(value)) params = new URLSearchParams(value.replace(/^.*\?/, ""));
   if (params) {
     const error = params.get("error");
-    if (error) throw new AuthError(`Authorization failed: ${error}: ${params.get("error_description") ?? "no description"}`);
+    if (error)
+      throw new AuthError(`Authorization failed: ${error}: ${params.get("error_description") ?? "no description"}`);
     return { code: params.get("code") ?? "", state: params.get("state") ?? undefined };
   }
   const hash = value.indexOf("#");
@@ -51,7 +52,11 @@ export function noInputMessage(kind: string, id: string): string {
   ].join("\n");
 }
 
-async function readPasted(opts: LoginOptions, input: LineReader, state: string): Promise<{ code: string; state?: string }> {
+async function readPasted(
+  opts: LoginOptions,
+  input: LineReader,
+  state: string,
+): Promise<{ code: string; state?: string }> {
   for (;;) {
     const line = await input.next();
     if (line === null) throw new AuthError(noInputMessage(opts.flow.kind, opts.id), 400);
@@ -71,15 +76,20 @@ async function readPasted(opts: LoginOptions, input: LineReader, state: string):
 }
 
 function instructions(flow: OAuthFlow, callback: CallbackServer | undefined): string {
-  if (!flow.callback) return "After approving, copy the code shown (it looks like code#state), paste it here and press Enter:";
-  if (callback) return "Waiting for the browser to come back to ccmux. If it cannot, paste the address of the page you land on here:";
+  if (!flow.callback)
+    return "After approving, copy the code shown (it looks like code#state), paste it here and press Enter:";
+  if (callback)
+    return "Waiting for the browser to come back to ccmux. If it cannot, paste the address of the page you land on here:";
   return "After approving, your browser lands on a page that does not load; paste that page's address here:";
 }
 
 function timeout(ms: number): { promise: Promise<never>; clear: () => void } {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const promise = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new AuthError(`Timed out after ${Math.round(ms / 1000)} s waiting for the authorization.`, 408)), ms);
+    timer = setTimeout(
+      () => reject(new AuthError(`Timed out after ${Math.round(ms / 1000)} s waiting for the authorization.`, 408)),
+      ms,
+    );
   });
   return { promise, clear: () => clearTimeout(timer) };
 }
@@ -100,12 +110,15 @@ export async function runLogin(opts: LoginOptions): Promise<StoredToken> {
   const { flow, runtime } = opts;
   const pkce = await createPkce();
   const state = createState();
-  const callback = flow.callback ? await startCallbackServer({ runtime, spec: flow.callback, state, log: opts.log }) : undefined;
+  const callback = flow.callback
+    ? await startCallbackServer({ runtime, spec: flow.callback, state, log: opts.log })
+    : undefined;
   const redirectUri = flow.redirectUri(callback?.port);
   const url = flow.authorizeUrl(pkce, state, redirectUri);
   opts.out(`Log in to ${flow.label}: open this URL in your browser`);
   opts.out(url);
-  if (opts.openBrowser && !(await runtime.openBrowser(url).catch(() => false))) opts.out("(Could not open a browser; open the URL yourself.)");
+  if (opts.openBrowser && !(await runtime.openBrowser(url).catch(() => false)))
+    opts.out("(Could not open a browser; open the URL yourself.)");
   opts.out(instructions(flow, callback));
   const input = opts.input ?? runtime.stdinLines();
   const limit = timeout(opts.timeoutMs ?? LOGIN_TIMEOUT_MS);

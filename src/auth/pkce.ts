@@ -25,4 +25,3 @@ export async function createPkce(): Promise<Pkce> {
 export function createState(): string {
   return base64url(randomBytes(24));
 }
-

@@ -49,7 +49,8 @@ export function oauthCredentialSource(opts: OAuthSourceOptions): CredentialSourc
   async function current(): Promise<StoredToken> {
     await store.reload();
     const token = store.get(id);
-    if (!token) throw new AuthError(`No OAuth token "${id}" in ${store.path}. ${loginHint(opts.defaultKind ?? "anthropic", id)}`);
+    if (!token)
+      throw new AuthError(`No OAuth token "${id}" in ${store.path}. ${loginHint(opts.defaultKind ?? "anthropic", id)}`);
     return token;
   }
 
@@ -76,7 +77,8 @@ export function oauthCredentialSource(opts: OAuthSourceOptions): CredentialSourc
     return next;
   }
 
-  const refresh = (seen: StoredToken, force: boolean) => store.singleFlight(`refresh:${id}`, () => refreshNow(seen, force));
+  const refresh = (seen: StoredToken, force: boolean) =>
+    store.singleFlight(`refresh:${id}`, () => refreshNow(seen, force));
 
   return {
     async get() {
@@ -105,6 +107,10 @@ export function kindForProviderType(providerType: string): OAuthKind {
 export function oauthSourceFactory(base: Omit<OAuthSourceOptions, "id" | "defaultKind">) {
   return (config: ProviderConfig): CredentialSource | undefined =>
     config.auth_type === "oauth"
-      ? oauthCredentialSource({ ...base, id: config.oauth_provider ?? config.name, defaultKind: kindForProviderType(config.provider_type) })
+      ? oauthCredentialSource({
+          ...base,
+          id: config.oauth_provider ?? config.name,
+          defaultKind: kindForProviderType(config.provider_type),
+        })
       : undefined;
 }

@@ -37,12 +37,16 @@ export function parseTokenFile(path: string, text: string): Tokens {
   }
   if (!data || typeof data !== "object" || Array.isArray(data)) throw corrupt(path, "expected a JSON object");
   for (const [id, value] of Object.entries(data as Record<string, unknown>)) {
-    if (!value || typeof value !== "object" || Array.isArray(value)) throw corrupt(path, `entry "${id}" is not an object`);
+    if (!value || typeof value !== "object" || Array.isArray(value))
+      throw corrupt(path, `entry "${id}" is not an object`);
     const entry = value as Record<string, unknown>;
     for (const key of ["access_token", "refresh_token", "expires_at"]) {
       if (typeof entry[key] !== "string") throw corrupt(path, `entry "${id}" has no string "${key}"`);
     }
-    tokens.set(id, { ...entry, provider_id: typeof entry.provider_id === "string" ? entry.provider_id : id } as StoredToken);
+    tokens.set(id, {
+      ...entry,
+      provider_id: typeof entry.provider_id === "string" ? entry.provider_id : id,
+    } as StoredToken);
   }
   return tokens;
 }

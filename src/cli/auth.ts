@@ -10,13 +10,23 @@ import { dataDir } from "../config/paths.ts";
 import { runtime } from "../runtime/index.ts";
 import { createLogger, type Logger } from "../util/log.ts";
 
-const configArg = { config: { type: "string", description: "Path to config.toml (tokens live in the data dir, not next to it)" } } as const;
+const configArg = {
+  config: { type: "string", description: "Path to config.toml (tokens live in the data dir, not next to it)" },
+} as const;
 
-const PROVIDER_TYPE: Record<OAuthKind, string> = { anthropic: "anthropic", "anthropic-console": "anthropic", openai: "openai", google: "gemini" };
+const PROVIDER_TYPE: Record<OAuthKind, string> = {
+  anthropic: "anthropic",
+  "anthropic-console": "anthropic",
+  openai: "openai",
+  google: "gemini",
+};
 
 function context() {
   const env = runtime.envAll();
-  const log = createLogger({ level: env.CCMUX_LOG_LEVEL ?? "info", plain: !runtime.isTTY("stdout") || Boolean(env.NO_COLOR) });
+  const log = createLogger({
+    level: env.CCMUX_LOG_LEVEL ?? "info",
+    plain: !runtime.isTTY("stdout") || Boolean(env.NO_COLOR),
+  });
   const store = createTokenStore({ path: join(dataDir(env), TOKEN_FILE_NAME), runtime, log });
   const flows = createFlowRegistry({ env, log });
   return { env, log, store, flows, fetch: globalThis.fetch.bind(globalThis) };
@@ -43,7 +53,10 @@ async function pickKind(log: Logger, given: string | undefined): Promise<OAuthKi
     return kind ?? fail(log, `Unknown kind "${given}". Choose one of: ${OAUTH_KINDS.join(", ")}.`);
   }
   if (!runtime.isTTY("stdin")) {
-    return fail(log, `No terminal for the picker: name the kind, e.g. \`ccmux auth login anthropic --id claude-max\` (kinds: ${OAUTH_KINDS.join(", ")}).`);
+    return fail(
+      log,
+      `No terminal for the picker: name the kind, e.g. \`ccmux auth login anthropic --id claude-max\` (kinds: ${OAUTH_KINDS.join(", ")}).`,
+    );
   }
   const flows = createFlowRegistry({ env: {} });
   const choice = await log.prompt("Which subscription do you want to log in to?", {
@@ -80,14 +93,25 @@ const login = defineCommand({
     const id = args.id ?? kind;
     const interactive = runtime.isTTY("stdin");
     const timeoutMs = args.timeout ? Number(args.timeout) * 1000 : undefined;
-    if (timeoutMs !== undefined && !(timeoutMs > 0)) fail(ctx.log, `--timeout must be a positive number of seconds, got "${args.timeout}"`);
+    if (timeoutMs !== undefined && !(timeoutMs > 0))
+      fail(ctx.log, `--timeout must be a positive number of seconds, got "${args.timeout}"`);
     await guarded(ctx.log, async () => {
       await ctx.store.reload();
       const token = await runLogin({
-        flow: ctx.flows.get(kind), id, store: ctx.store, fetch: ctx.fetch, runtime, out: say, log: ctx.log,
-        timeoutMs, interactive, openBrowser: interactive && !args["no-browser"] && !ctx.env.CCMUX_NO_BROWSER,
+        flow: ctx.flows.get(kind),
+        id,
+        store: ctx.store,
+        fetch: ctx.fetch,
+        runtime,
+        out: say,
+        log: ctx.log,
+        timeoutMs,
+        interactive,
+        openBrowser: interactive && !args["no-browser"] && !ctx.env.CCMUX_NO_BROWSER,
       });
-      say(`Saved "${id}" (${kind}) to ${ctx.store.path}; the access token expires ${relativeExpiry(token.expires_at, Date.now())}.`);
+      say(
+        `Saved "${id}" (${kind}) to ${ctx.store.path}; the access token expires ${relativeExpiry(token.expires_at, Date.now())}.`,
+      );
       if (token.project_id) say(`Code Assist project: ${token.project_id}`);
       for (const line of configSnippet(token, kind)) say(line);
     });
@@ -96,7 +120,12 @@ const login = defineCommand({
 
 function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd());
+  return rows.map((r) =>
+    r
+      .map((cell, i) => cell.padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd(),
+  );
 }
 
 const list = defineCommand({
@@ -124,7 +153,10 @@ const logout = defineCommand({
     await guarded(ctx.log, async () => {
       if (!(await ctx.store.delete(args.id))) {
         const known = ctx.store.list().map((t) => t.provider_id);
-        fail(ctx.log, `No token "${args.id}" in ${ctx.store.path}${known.length ? ` (saved: ${known.join(", ")})` : ""}.`);
+        fail(
+          ctx.log,
+          `No token "${args.id}" in ${ctx.store.path}${known.length ? ` (saved: ${known.join(", ")})` : ""}.`,
+        );
       }
       say(`Deleted "${args.id}" from ${ctx.store.path}.`);
     });
@@ -139,8 +171,19 @@ const refresh = defineCommand({
     await guarded(ctx.log, async () => {
       await ctx.store.reload();
       const token = ctx.store.get(args.id);
-      if (!token) return fail(ctx.log, `No token "${args.id}" in ${ctx.store.path}. Run \`ccmux auth login <kind> --id ${args.id}\` first.`);
-      const source = oauthCredentialSource({ store: ctx.store, id: args.id, flows: ctx.flows, fetch: ctx.fetch, log: ctx.log, defaultKind: tokenKind(token) });
+      if (!token)
+        return fail(
+          ctx.log,
+          `No token "${args.id}" in ${ctx.store.path}. Run \`ccmux auth login <kind> --id ${args.id}\` first.`,
+        );
+      const source = oauthCredentialSource({
+        store: ctx.store,
+        id: args.id,
+        flows: ctx.flows,
+        fetch: ctx.fetch,
+        log: ctx.log,
+        defaultKind: tokenKind(token),
+      });
       await source.refresh!();
       const fresh = ctx.store.get(args.id) ?? token;
       say(`Refreshed "${args.id}"; the access token expires ${relativeExpiry(fresh.expires_at, Date.now())}.`);
@@ -149,6 +192,9 @@ const refresh = defineCommand({
 });
 
 export const authCommand = defineCommand({
-  meta: { name: "auth", description: "Log in to subscriptions (Claude Pro/Max, Anthropic Console, ChatGPT, Gemini) and manage tokens" },
+  meta: {
+    name: "auth",
+    description: "Log in to subscriptions (Claude Pro/Max, Anthropic Console, ChatGPT, Gemini) and manage tokens",
+  },
   subCommands: { login, list, logout, refresh },
 });

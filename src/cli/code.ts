@@ -20,10 +20,18 @@ function splitArgs(raw: string[]): { config?: string; claude: string[] } {
 }
 
 export const codeCommand = defineCommand({
-  meta: { name: "code", description: "Run claude through ccmux (starts a background ccmux serve if none answers). Never edits ~/.claude/settings.json" },
+  meta: {
+    name: "code",
+    description:
+      "Run claude through ccmux (starts a background ccmux serve if none answers). Never edits ~/.claude/settings.json",
+  },
   args: {
     config: { type: "string", description: "Path to config.toml (before the claude arguments)" },
-    claudeArgs: { type: "positional", required: false, description: "Arguments for claude, passed on as they are (except --help, which ccmux answers)" },
+    claudeArgs: {
+      type: "positional",
+      required: false,
+      description: "Arguments for claude, passed on as they are (except --help, which ccmux answers)",
+    },
   },
   async run({ rawArgs }) {
     const env = runtime.envAll();
@@ -32,12 +40,19 @@ export const codeCommand = defineCommand({
       const target = await resolveTarget(config, env);
       if (!(await probeHealth(target.url))) {
         const started = await startBackground(target, env);
-        if (!started.already) console.error(`ccmux: started a background server (pid ${started.pid}) on ${target.url}; log: ${started.logFile}`);
+        if (!started.already)
+          console.error(
+            `ccmux: started a background server (pid ${started.pid}) on ${target.url}; log: ${started.logFile}`,
+          );
       }
       const command = await claudeCommand(env, process.platform);
-      if (!command) return die("ccmux: cannot find `claude` on PATH (install Claude Code, or set CCMUX_CLAUDE_BIN)", 127);
+      if (!command)
+        return die("ccmux: cannot find `claude` on PATH (install Claude Code, or set CCMUX_CLAUDE_BIN)", 127);
       const stopIgnoringInterrupts = runtime.onSignal("SIGINT", () => {});
-      const result = await runtime.run([...command, ...claude], { stdio: "inherit", env: { ...env, ...clientEnv(target) } });
+      const result = await runtime.run([...command, ...claude], {
+        stdio: "inherit",
+        env: { ...env, ...clientEnv(target) },
+      });
       stopIgnoringInterrupts();
       runtime.exit(result.code);
     } catch (err) {

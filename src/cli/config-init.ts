@@ -16,8 +16,9 @@ export const configInitCommand = defineCommand({
     } catch (err) {
       return die(`cannot write ${path}: ${errorMessage(err)}`);
     }
-    if (!created) return die(`${path} already exists; not overwriting it. Edit it, or check it with \`ccmux config check\`.`);
+    if (!created)
+      return die(`${path} already exists; not overwriting it. Edit it, or check it with \`ccmux config check\`.`);
     say(`wrote ${path}`);
-    say("Next: edit it, then `ccmux config check`, `ccmux service install` and `eval \"$(ccmux env)\"`.");
+    say('Next: edit it, then `ccmux config check`, `ccmux service install` and `eval "$(ccmux env)"`.');
   },
 });

@@ -21,7 +21,8 @@ export const envCommand = defineCommand({
     } catch (err) {
       return die(errorMessage(err));
     }
-    if (target.problem) console.error(`warning: only [server] of ${target.configPath} could be read; run \`ccmux config check\``);
+    if (target.problem)
+      console.error(`warning: only [server] of ${target.configPath} could be read; run \`ccmux config check\``);
     const vars = clientEnv(target);
     if (args.json) return printJson(vars);
     process.stdout.write(renderExports(vars, shell));

@@ -11,7 +11,8 @@ async function readBody(file: string): Promise<Record<string, unknown>> {
   const text = await runtime.readText(resolve(file));
   if (text === undefined) throw new Error(`${file}: no such file`);
   const body: unknown = JSON.parse(text);
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new Error(`${file}: expected a JSON object (a Messages API request body)`);
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    throw new Error(`${file}: expected a JSON object (a Messages API request body)`);
   return body as Record<string, unknown>;
 }
 
@@ -36,10 +37,16 @@ function print(e: Explanation, source: string): void {
 }
 
 export const routeCommand = defineCommand({
-  meta: { name: "route", description: "Show how a request would be routed (route, model, why, provider chain) without sending it" },
+  meta: {
+    name: "route",
+    description: "Show how a request would be routed (route, model, why, provider chain) without sending it",
+  },
   args: {
     file: { type: "positional", required: false, description: "A Messages API request body (JSON)" },
-    model: { type: "string", description: "The model the client asks for (default: the file's, else claude-sonnet-4-6)" },
+    model: {
+      type: "string",
+      description: "The model the client asks for (default: the file's, else claude-sonnet-4-6)",
+    },
     thinking: { type: "boolean", description: 'Enable extended thinking (thinking.type = "enabled")' },
     tools: { type: "string", description: "Comma-separated tool names; web_search adds the web search tool" },
     provider: { type: "string", description: "As the X-Provider header: restrict the chain to this provider" },
@@ -50,7 +57,10 @@ export const routeCommand = defineCommand({
     try {
       const { config, path } = await loadConfig(args.config);
       const base = args.file ? await readBody(args.file) : undefined;
-      const tools = args.tools?.split(",").map((t) => t.trim()).filter(Boolean);
+      const tools = args.tools
+        ?.split(",")
+        .map((t) => t.trim())
+        .filter(Boolean);
       const req = probeRequest({ base, model: args.model, thinking: args.thinking, tools });
       const explanation = explainRoute(config, req, { xProvider: args.provider });
       if (args.json) printJson({ config: path, ...explanation });

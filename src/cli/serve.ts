@@ -15,7 +15,8 @@ export const serveArgs = {
 function parsePort(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be an integer 0-65535, got "${raw}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be an integer 0-65535, got "${raw}"`);
   return port;
 }
 
@@ -46,7 +47,15 @@ export const serveCommand = defineCommand({
     const log = createLogger({ level: args["log-level"] ?? config.server.log_level, plain: plainOutput() });
     try {
       const overrides = { host: args.host || undefined, port, logLevel: args["log-level"] };
-      await startServer({ config, configPath: loaded.path, configFile: loaded.file, overrides, log, version: VERSION, plain: plainOutput() });
+      await startServer({
+        config,
+        configPath: loaded.path,
+        configFile: loaded.file,
+        overrides,
+        log,
+        version: VERSION,
+        plain: plainOutput(),
+      });
     } catch (err) {
       fail(log, (err as Error).message);
     }

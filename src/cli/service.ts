@@ -3,8 +3,15 @@ import { checkConfigFile } from "../config/check.ts";
 import { formatProblem } from "../config/problems.ts";
 import { probeHealth } from "../lifecycle/health.ts";
 import {
-  defaultServiceKind, installService, managerEnabled, managerState, SERVICE_KINDS, serviceSpec, uninstallService,
-  type ServiceKind, type ServiceSpec,
+  defaultServiceKind,
+  installService,
+  managerEnabled,
+  managerState,
+  SERVICE_KINDS,
+  serviceSpec,
+  uninstallService,
+  type ServiceKind,
+  type ServiceSpec,
 } from "../lifecycle/service.ts";
 import { resolveTarget } from "../lifecycle/target.ts";
 import { runtime } from "../runtime/index.ts";
@@ -22,7 +29,9 @@ function pickKind(raw: string | undefined): ServiceKind {
   }
   const kind = defaultServiceKind(process.platform);
   if (kind) return kind;
-  return die(`No user service manager on ${process.platform}. Use \`ccmux start\`, or a scheduled task that runs:\n  ${[...runtime.selfCommand(), "serve"].join(" ")}`);
+  return die(
+    `No user service manager on ${process.platform}. Use \`ccmux start\`, or a scheduled task that runs:\n  ${[...runtime.selfCommand(), "serve"].join(" ")}`,
+  );
 }
 
 async function specFor(args: { config?: string; kind?: string }): Promise<ServiceSpec> {
@@ -34,14 +43,18 @@ async function specFor(args: { config?: string; kind?: string }): Promise<Servic
 /** Refuses to install a service for a config that `serve` would reject. */
 async function requireValidConfig(path: string): Promise<void> {
   const report = await checkConfigFile(path, runtime.envAll());
-  if (!report.exists) return say(`note: ${path} does not exist yet; the service writes the starter config there on first start`);
+  if (!report.exists)
+    return say(`note: ${path} does not exist yet; the service writes the starter config there on first start`);
   if (report.ok) return;
   const problems = report.errors.map((p) => `  ${formatProblem(path, p)}`).join("\n");
   die(`${path} has errors; fix them first (\`ccmux config check\`):\n${problems}`);
 }
 
 const install = defineCommand({
-  meta: { name: "install", description: "Write and load a systemd user unit / launchd agent running `ccmux serve` (never needs root)" },
+  meta: {
+    name: "install",
+    description: "Write and load a systemd user unit / launchd agent running `ccmux serve` (never needs root)",
+  },
   args: {
     ...common,
     "dry-run": { type: "boolean", description: "Print the unit and the commands, write and load nothing" },
@@ -62,7 +75,11 @@ const install = defineCommand({
     } catch (err) {
       die(errorMessage(err));
     }
-    say(load ? `ccmux serve now runs at login (${spec.kind}) with ${spec.inputs.configPath}.` : "Written, not loaded: run the commands above to load it.");
+    say(
+      load
+        ? `ccmux serve now runs at login (${spec.kind}) with ${spec.inputs.configPath}.`
+        : "Written, not loaded: run the commands above to load it.",
+    );
     say(`Provider keys that config.toml references as $VAR go in ${spec.inputs.envFile} (NAME=value lines).`);
     if (spec.hint) say(spec.hint);
   },
@@ -92,7 +109,15 @@ const status = defineCommand({
     const installed = await runtime.exists(spec.unitPath);
     const manager = installed ? await managerState(spec, managerEnabled(env)) : undefined;
     const health = await probeHealth(target.url);
-    const report = { kind: spec.kind, unit: spec.unitPath, installed, manager_state: manager ?? null, url: target.url, answering: Boolean(health), pid: health?.pid ?? null };
+    const report = {
+      kind: spec.kind,
+      unit: spec.unitPath,
+      installed,
+      manager_state: manager ?? null,
+      url: target.url,
+      answering: Boolean(health),
+      pid: health?.pid ?? null,
+    };
     if (args.json) return printJson(report);
     say(`${spec.kind} unit: ${spec.unitPath} (${installed ? "installed" : "not installed"})`);
     if (manager) say(`${spec.kind === "systemd" ? "systemctl" : "launchctl"}: ${manager}`);
@@ -101,6 +126,9 @@ const status = defineCommand({
 });
 
 export const serviceCommand = defineCommand({
-  meta: { name: "service", description: "Run ccmux serve at login as a systemd user unit (Linux) or launchd agent (macOS)" },
+  meta: {
+    name: "service",
+    description: "Run ccmux serve at login as a systemd user unit (Linux) or launchd agent (macOS)",
+  },
   subCommands: { install, uninstall, status },
 });

@@ -45,13 +45,19 @@ function providerLines(providers: unknown): string[] {
     ? providers.map((p) => [String((p as Record<string, unknown>)?.name ?? "?"), p] as const)
     : Object.entries(providers);
   return entries.map(([name, info]) => {
-    const fields = Object.entries((info ?? {}) as Record<string, unknown>).filter(([k, v]) => k !== "name" && scalar(v));
+    const fields = Object.entries((info ?? {}) as Record<string, unknown>).filter(
+      ([k, v]) => k !== "name" && scalar(v),
+    );
     return `  ${name}: ${fields.map(([k, v]) => `${k}=${v}`).join(" ") || "ok"}`;
   });
 }
 
 export const statusCommand = defineCommand({
-  meta: { name: "status", description: "Ask the running ccmux for health, version, uptime, routes and provider cooldowns (exit 1 if none runs)" },
+  meta: {
+    name: "status",
+    description:
+      "Ask the running ccmux for health, version, uptime, routes and provider cooldowns (exit 1 if none runs)",
+  },
   args: { ...configArg, ...jsonArg },
   async run({ args }) {
     const target = await resolveTargetLoosely(args.config, runtime.envAll());
@@ -65,13 +71,26 @@ export const statusCommand = defineCommand({
     const status = await fetchStatus(url, target.adminToken);
     const routes = (status?.routes as Record<string, unknown> | undefined) ?? (await configRoutes(target.configPath));
     if (args.json) {
-      return printJson({ running: true, url, version: health.version, pid: health.pid ?? null, runtime: health.runtime ?? null, uptime_s: health.uptime_s ?? null, routes: routes ?? null, status: status ?? null });
+      return printJson({
+        running: true,
+        url,
+        version: health.version,
+        pid: health.pid ?? null,
+        runtime: health.runtime ?? null,
+        uptime_s: health.uptime_s ?? null,
+        routes: routes ?? null,
+        status: status ?? null,
+      });
     }
-    say(`ccmux ${health.version} is ${paint("running", "green")} on ${url} (pid ${health.pid ?? "?"}, ${health.runtime ?? "?"}, up ${uptime(health.uptime_s)})`);
+    say(
+      `ccmux ${health.version} is ${paint("running", "green")} on ${url} (pid ${health.pid ?? "?"}, ${health.runtime ?? "?"}, up ${uptime(health.uptime_s)})`,
+    );
     const set = Object.entries(routes ?? {}).filter(([, v]) => v !== null && v !== undefined);
-    if (set.length) say(`routes: ${set.map(([k, v]) => `${k} → ${typeof v === "string" ? v : JSON.stringify(v)}`).join(", ")}`);
+    if (set.length)
+      say(`routes: ${set.map(([k, v]) => `${k} → ${typeof v === "string" ? v : JSON.stringify(v)}`).join(", ")}`);
     const lines = providerLines(status?.providers);
     if (lines.length) say(`providers:\n${lines.join("\n")}`);
-    else if (!status) say("provider state: not available (this server has no /api/status, or it needs server.admin_token)");
+    else if (!status)
+      say("provider state: not available (this server has no /api/status, or it needs server.admin_token)");
   },
 });

@@ -30,7 +30,13 @@ export async function checkConfigFile(path: string, env: Env): Promise<CheckRepo
     if (!(err instanceof ConfigFileError)) throw err;
     return { ok: false, ...base, errors: err.problems, excerpt: err.excerpt, warnings: await unknownKeyWarnings(path) };
   }
-  if (!loaded) return { ok: false, ...base, exists: false, errors: [{ message: "no such file (`ccmux config init` writes a starter config)" }] };
+  if (!loaded)
+    return {
+      ok: false,
+      ...base,
+      exists: false,
+      errors: [{ message: "no such file (`ccmux config init` writes a starter config)" }],
+    };
   const { config, warnings } = loaded;
   try {
     buildAdapters(config);

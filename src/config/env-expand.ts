@@ -19,25 +19,28 @@ const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  */
 export function expandString(raw: string, env: Env): StringExpansion {
   const result: StringExpansion = { value: "", vars: [], unset: [], errors: [] };
-  result.value = raw.replace(REFERENCE, (match, braced: string | undefined, close: string, bare: string | undefined) => {
-    if (match === "$$") return "$";
-    if (braced !== undefined && close === "") {
-      result.errors.push(`unclosed "\${" in ${JSON.stringify(raw)}`);
-      return match;
-    }
-    const name = bare ?? braced ?? "";
-    if (!VAR_NAME.test(name)) {
-      result.errors.push(`invalid variable reference ${JSON.stringify(match)}`);
-      return match;
-    }
-    result.vars.push(name);
-    const value = env[name];
-    if (value === undefined) {
-      result.unset.push(name);
-      return match;
-    }
-    return value;
-  });
+  result.value = raw.replace(
+    REFERENCE,
+    (match, braced: string | undefined, close: string, bare: string | undefined) => {
+      if (match === "$$") return "$";
+      if (braced !== undefined && close === "") {
+        result.errors.push(`unclosed "\${" in ${JSON.stringify(raw)}`);
+        return match;
+      }
+      const name = bare ?? braced ?? "";
+      if (!VAR_NAME.test(name)) {
+        result.errors.push(`invalid variable reference ${JSON.stringify(match)}`);
+        return match;
+      }
+      result.vars.push(name);
+      const value = env[name];
+      if (value === undefined) {
+        result.unset.push(name);
+        return match;
+      }
+      return value;
+    },
+  );
   return result;
 }
 

@@ -31,7 +31,11 @@ function parseToml(text: string, file: string): Record<string, unknown> {
   } catch (err) {
     if (!(err instanceof TomlError)) throw err;
     const message = (err.message.split("\n")[0] ?? "").replace(/^Invalid TOML document: /, "");
-    throw new ConfigFileError(file, [{ message: `TOML syntax error: ${message}`, line: err.line, column: err.column }], err.codeblock);
+    throw new ConfigFileError(
+      file,
+      [{ message: `TOML syntax error: ${message}`, line: err.line, column: err.column }],
+      err.codeblock,
+    );
   }
 }
 
@@ -49,7 +53,8 @@ export function configFromDocument(doc: unknown, opts: ParseOptions & { source?:
   const expansion = expandDocument(known.doc, opts.env);
   const validated = validateDocument(expansion.doc);
   const schemaFindings = validated.ok ? [] : validated.findings;
-  if (expansion.problems.length > 0 || !validated.ok) fail(opts.path, [...expansion.problems, ...schemaFindings], found);
+  if (expansion.problems.length > 0 || !validated.ok)
+    fail(opts.path, [...expansion.problems, ...schemaFindings], found);
   const sink: Sink = { errors: [], warnings: [] };
   const config = normalizeDocument(validated.value, expansion.refs, sink);
   if (sink.errors.length > 0) fail(opts.path, sink.errors, found);
@@ -86,7 +91,14 @@ export function embeddedDefaultConfig(): Config {
     server: v.parse(ServerSchema, {}),
     router: { default: "default", auto_map_regex: "^$", long_context_threshold: 60_000 },
     providers: [
-      { name: "anthropic", provider_type: "anthropic", auth_type: "passthrough", headers: {}, models: [], enabled: true },
+      {
+        name: "anthropic",
+        provider_type: "anthropic",
+        auth_type: "passthrough",
+        headers: {},
+        models: [],
+        enabled: true,
+      },
     ],
     models: [{ name: "*", mappings: [{ priority: 1, provider: "anthropic", actual_model: "*" }] }],
   };

@@ -64,15 +64,24 @@ function checkAuth(p: ProviderConfig, kind: ProviderKind, path: PathSegment[], s
     sink.errors.push({ path: [...path, "api_key"], message });
   }
   if (p.auth_type === "adc" && p.provider_type !== "vertex-ai") {
-    sink.errors.push({ path: [...path, "auth_type"], message: `auth_type = "adc" only works with provider_type = "vertex-ai"` });
+    sink.errors.push({
+      path: [...path, "auth_type"],
+      message: `auth_type = "adc" only works with provider_type = "vertex-ai"`,
+    });
   }
   if (p.provider_type !== "vertex-ai") return;
   for (const key of ["project_id", "location"] as const) {
-    if (p[key] === undefined) sink.errors.push({ path: [...path, key], message: `provider ${p.name} (vertex-ai) needs ${key}` });
+    if (p[key] === undefined)
+      sink.errors.push({ path: [...path, key], message: `provider ${p.name} (vertex-ai) needs ${key}` });
   }
 }
 
-function normalizeProvider(doc: ProviderDocument, index: number, refs: Map<string, string>, sink: Sink): ProviderConfig {
+function normalizeProvider(
+  doc: ProviderDocument,
+  index: number,
+  refs: Map<string, string>,
+  sink: Sink,
+): ProviderConfig {
   const path: PathSegment[] = ["providers", index];
   const authType = resolveAuthType(doc, path, sink);
   const provider: ProviderConfig = definedOnly({

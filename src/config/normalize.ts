@@ -17,7 +17,10 @@ const REGEX_SLOTS = ["auto_map_regex", "background_regex"] as const;
 function normalizeServer(doc: ConfigDocument["server"], refs: Map<string, string>, sink: Sink): ServerConfig {
   for (const key of ["api_key", "admin_token"] as const) {
     if (doc[key] === "" && refs.has(`server.${key}`)) {
-      sink.warnings.push({ path: ["server", key], message: `${refs.get(`server.${key}`)} is empty, so ${key} is unset` });
+      sink.warnings.push({
+        path: ["server", key],
+        message: `${refs.get(`server.${key}`)} is empty, so ${key} is unset`,
+      });
     }
   }
   if (!LOG_LEVELS.includes(doc.log_level.toLowerCase())) {
@@ -37,9 +40,17 @@ function normalizeServer(doc: ConfigDocument["server"], refs: Map<string, string
   });
 }
 
-function normalizeModel(doc: ModelDocument, index: number, providers: Map<string, ProviderConfig>, sink: Sink): ModelConfig {
+function normalizeModel(
+  doc: ModelDocument,
+  index: number,
+  providers: Map<string, ProviderConfig>,
+  sink: Sink,
+): ModelConfig {
   if (doc.mappings.length === 0) {
-    sink.warnings.push({ path: ["models", index], message: `model "${doc.name}" has no [[models.mappings]], so requests for it fail` });
+    sink.warnings.push({
+      path: ["models", index],
+      message: `model "${doc.name}" has no [[models.mappings]], so requests for it fail`,
+    });
   }
   doc.mappings.forEach((mapping, j) => {
     const path = ["models", index, "mappings", j, "provider"];
@@ -68,18 +79,25 @@ function checkRouter(router: RouterConfig, models: ModelConfig[], providers: Pro
       compileRegex(source);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      sink.errors.push({ path: ["router", key], message: `invalid regular expression ${JSON.stringify(source)}: ${reason}` });
+      sink.errors.push({
+        path: ["router", key],
+        message: `invalid regular expression ${JSON.stringify(source)}: ${reason}`,
+      });
     }
   }
   for (const key of MODEL_SLOTS) {
     const name = router[key];
     if (name === undefined || name === "" || modelIsKnown(name, models, providers)) continue;
-    sink.warnings.push({ path: ["router", key], message: `"${name}" is not a [[models]] name nor in any provider's models list` });
+    sink.warnings.push({
+      path: ["router", key],
+      message: `"${name}" is not a [[models]] name nor in any provider's models list`,
+    });
   }
 }
 
 function normalizeRouter(doc: ConfigDocument["router"], sink: Sink): RouterConfig {
-  if (doc.default === "") sink.errors.push({ path: ["router", "default"], message: "must name a model, got an empty string" });
+  if (doc.default === "")
+    sink.errors.push({ path: ["router", "default"], message: "must name a model, got an empty string" });
   return definedOnly({
     default: doc.default,
     background: blank(doc.background),

@@ -86,12 +86,22 @@ function appDir(env: Env, platform: string, spec: DirSpec): string {
 
 /** Where the token store lives: never the config dir, so a dotfiles repo holding config.toml holds no tokens. */
 export function dataDir(env: Env, platform: string = currentPlatform()): string {
-  return appDir(env, platform, { xdgVar: "XDG_DATA_HOME", xdgDefault: [".local", "share"], windowsVar: "APPDATA", windowsLeaf: "data" });
+  return appDir(env, platform, {
+    xdgVar: "XDG_DATA_HOME",
+    xdgDefault: [".local", "share"],
+    windowsVar: "APPDATA",
+    windowsLeaf: "data",
+  });
 }
 
 /** PID files and logs. */
 export function stateDir(env: Env, platform: string = currentPlatform()): string {
-  return appDir(env, platform, { xdgVar: "XDG_STATE_HOME", xdgDefault: [".local", "state"], windowsVar: "LOCALAPPDATA", windowsLeaf: "state" });
+  return appDir(env, platform, {
+    xdgVar: "XDG_STATE_HOME",
+    xdgDefault: [".local", "state"],
+    windowsVar: "LOCALAPPDATA",
+    windowsLeaf: "state",
+  });
 }
 
 export function allPaths(opts: PathOptions): AllPaths {

@@ -8,7 +8,10 @@ export const AUTH_TYPE_SPELLINGS = ["apikey", "api_key", "oauth", "passthrough",
 export const DEFAULT_PORT = 13456;
 
 const oneOf = <const T extends readonly string[]>(options: T) =>
-  v.picklist(options, (issue) => `expected one of ${options.map((o) => `"${o}"`).join(", ")}, got ${showValue(issue.input)}`);
+  v.picklist(
+    options,
+    (issue) => `expected one of ${options.map((o) => `"${o}"`).join(", ")}, got ${showValue(issue.input)}`,
+  );
 
 const integer = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   v.pipe(

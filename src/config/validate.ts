@@ -41,7 +41,12 @@ function pruneUnknown(schema: SchemaShape, value: unknown, path: PathSegment[], 
   for (const [key, child] of Object.entries(value)) {
     const entry = s.entries[key];
     if (entry) known[key] = pruneUnknown(entry, child, [...path, key], out);
-    else out.push({ path: [...path, key], message: unknownKeyMessage([...path, key], Object.keys(s.entries)), showPath: false });
+    else
+      out.push({
+        path: [...path, key],
+        message: unknownKeyMessage([...path, key], Object.keys(s.entries)),
+        showPath: false,
+      });
   }
   return known;
 }

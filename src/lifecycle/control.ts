@@ -16,7 +16,11 @@ export async function startCcmux(target: ServerTarget, env: Env, say: Report): P
     await runCalls(service.start, enabled, say);
     if (!enabled) return 0;
     const health = await waitForHealth(target.url, { timeoutMs: 20_000 });
-    say(health ? `ccmux is running (${service.kind}, pid ${health.pid}) on ${target.url}` : `the ${service.kind} service started, but nothing answers on ${target.url} yet`);
+    say(
+      health
+        ? `ccmux is running (${service.kind}, pid ${health.pid}) on ${target.url}`
+        : `the ${service.kind} service started, but nothing answers on ${target.url} yet`,
+    );
     return health ? 0 : 1;
   }
   const started = await startBackground(target, env);
@@ -45,7 +49,9 @@ export async function stopCcmux(target: ServerTarget, env: Env, say: Report): Pr
         say("ccmux is not running (no PID file)");
         return 0;
       }
-      say(`a ccmux (pid ${outcome.answering.pid}) answers on ${target.url}, but \`ccmux start\` did not start it: stop it where it runs`);
+      say(
+        `a ccmux (pid ${outcome.answering.pid}) answers on ${target.url}, but \`ccmux start\` did not start it: stop it where it runs`,
+      );
       return 1;
   }
 }

@@ -45,7 +45,12 @@ export async function startBackground(target: ServerTarget, env: Env, timeoutMs 
     const tail = await logTail(logFile, logStart);
     throw new Error(`ccmux serve ${why} (log: ${logFile})${tail ? `\n${tail}` : ""}`);
   }
-  await writePidFile(pidPath, { pid, url: target.url, config: target.configPath, started_at: new Date().toISOString() });
+  await writePidFile(pidPath, {
+    pid,
+    url: target.url,
+    config: target.configPath,
+    started_at: new Date().toISOString(),
+  });
   return { pid, url: target.url, logFile, already: false, staleRemoved };
 }
 

@@ -16,7 +16,10 @@ function isHealth(value: unknown): value is Health {
 /** The /health answer of a ccmux at `url`; undefined when nothing (or something else) answers. */
 export async function probeHealth(url: string, timeoutMs = 1500): Promise<Health | undefined> {
   try {
-    const res = await fetch(`${url}/health`, { headers: { connection: "close" }, signal: AbortSignal.timeout(timeoutMs) });
+    const res = await fetch(`${url}/health`, {
+      headers: { connection: "close" },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     const body: unknown = await res.json();
     return res.ok && isHealth(body) ? body : undefined;
   } catch {
@@ -25,7 +28,11 @@ export async function probeHealth(url: string, timeoutMs = 1500): Promise<Health
 }
 
 /** GET /api/status, when this server has it and lets us in; undefined otherwise. */
-export async function fetchStatus(url: string, adminToken?: string, timeoutMs = 3000): Promise<Record<string, unknown> | undefined> {
+export async function fetchStatus(
+  url: string,
+  adminToken?: string,
+  timeoutMs = 3000,
+): Promise<Record<string, unknown> | undefined> {
   const headers: Record<string, string> = adminToken ? { authorization: `Bearer ${adminToken}` } : {};
   try {
     const res = await fetch(`${url}/api/status`, { headers, signal: AbortSignal.timeout(timeoutMs) });
@@ -34,7 +41,9 @@ export async function fetchStatus(url: string, adminToken?: string, timeoutMs = 
       return undefined;
     }
     const body: unknown = await res.json();
-    return typeof body === "object" && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+    return typeof body === "object" && body !== null && !Array.isArray(body)
+      ? (body as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }

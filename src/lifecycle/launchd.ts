@@ -4,7 +4,8 @@ import { call, type ServiceSpec, type UnitInputs } from "./service-spec.ts";
 
 export const LAUNCHD_LABEL = "io.github.ccmux";
 
-const xml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+const xml = (text: string) =>
+  text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 export function launchdPlistPath(env: Env): string {
   return join(env.HOME ?? "", "Library", "LaunchAgents", `${LAUNCHD_LABEL}.plist`);

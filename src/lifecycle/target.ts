@@ -33,7 +33,12 @@ export function clientUrl(host: string, port: number): string {
 }
 
 function section(server: { host: string; port: number; api_key?: string; admin_token?: string }): ServerSection {
-  return { host: server.host, port: server.port, apiKey: server.api_key || undefined, adminToken: server.admin_token || undefined };
+  return {
+    host: server.host,
+    port: server.port,
+    apiKey: server.api_key || undefined,
+    adminToken: server.admin_token || undefined,
+  };
 }
 
 /** Only [server], for a config whose other tables are broken (a provider's unset $VAR must not break `ccmux env`). */
@@ -75,6 +80,12 @@ export async function resolveTargetLoosely(flag: string | undefined, env: Env): 
   } catch (err) {
     const path = resolve(configPath({ flag, env }));
     const server = section(v.parse(ServerSchema, {}));
-    return { configPath: path, configExists: true, ...server, url: clientUrl(server.host, server.port), problem: (err as Error).message };
+    return {
+      configPath: path,
+      configExists: true,
+      ...server,
+      url: clientUrl(server.host, server.port),
+      problem: (err as Error).message,
+    };
   }
 }

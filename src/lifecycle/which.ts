@@ -5,7 +5,8 @@ import { runtime } from "../runtime/index.ts";
 /** A program on PATH; on Windows with each PATHEXT extension (claude may be claude.exe or claude.cmd). */
 export async function findExecutable(name: string, env: Env, platform: string): Promise<string | undefined> {
   const dirs = (env.PATH ?? env.Path ?? "").split(platform === "win32" ? ";" : delimiter).filter(Boolean);
-  const exts = platform === "win32" ? (env.PATHEXT ?? ".COM;.EXE;.BAT;.CMD").split(";").map((e) => e.toLowerCase()) : [""];
+  const exts =
+    platform === "win32" ? (env.PATHEXT ?? ".COM;.EXE;.BAT;.CMD").split(";").map((e) => e.toLowerCase()) : [""];
   for (const dir of dirs) {
     for (const ext of exts) {
       const candidate = join(dir, name + ext);

@@ -5,7 +5,11 @@ import type { Credentials, SendContext } from "./types.ts";
  * One attempt with the current credentials; when the upstream answers 401 and the source can
  * refresh (OAuth, ADC), one refresh and one retry.
  */
-export async function withAuthRetry<T>(ctx: SendContext, provider: string, attempt: (creds: Credentials) => Promise<T>): Promise<T> {
+export async function withAuthRetry<T>(
+  ctx: SendContext,
+  provider: string,
+  attempt: (creds: Credentials) => Promise<T>,
+): Promise<T> {
   try {
     return await attempt(await ctx.credentials.get());
   } catch (err) {

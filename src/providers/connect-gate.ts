@@ -83,16 +83,29 @@ async function connectWithin(connect: Connector, target: URL, hostPort: string, 
     await connect(target.hostname.replace(/^\[|\]$/g, ""), defaultPort(target), ac.signal);
   } catch (err) {
     if (ac.signal.aborted) {
-      throw new UpstreamError({ status: 504, message: `could not connect to ${hostPort} within ${timeoutMs} ms`, retryable: true });
+      throw new UpstreamError({
+        status: 504,
+        message: `could not connect to ${hostPort} within ${timeoutMs} ms`,
+        retryable: true,
+      });
     }
-    throw new UpstreamError({ status: 502, message: `could not connect to ${hostPort} (${describe(err)})`, retryable: true });
+    throw new UpstreamError({
+      status: 502,
+      message: `could not connect to ${hostPort} (${describe(err)})`,
+      retryable: true,
+    });
   } finally {
     clearTimeout(timer);
   }
 }
 
 /** Runs the fetch and the probe side by side; a probe that fails first aborts the fetch. */
-function gatedFetch(fetch: FetchFn, input: string | URL | Request, init: RequestInit | undefined, probe: Promise<void>): Promise<Response> {
+function gatedFetch(
+  fetch: FetchFn,
+  input: string | URL | Request,
+  init: RequestInit | undefined,
+  probe: Promise<void>,
+): Promise<Response> {
   const gate = new AbortController();
   const signal = init?.signal ? AbortSignal.any([init.signal, gate.signal]) : gate.signal;
   let settled = false;
@@ -158,9 +171,14 @@ export function createConnectGate(opts: ConnectGateOptions = {}): ConnectGate {
       if (!found) return fetch(input, init);
       const { target, hostPort } = found;
       // A recently reached origin needs no probe: plain fetch, the common case on the hot path.
-      const response = isFresh(hostPort) ? fetch(input, init) : gatedFetch(fetch, input, init, probeTarget(target, hostPort, timeoutMs));
+      const response = isFresh(hostPort)
+        ? fetch(input, init)
+        : gatedFetch(fetch, input, init, probeTarget(target, hostPort, timeoutMs));
       // An answer proves the origin reachable: no probe needed for a while.
-      response.then(() => verified.set(hostPort, now()), () => {});
+      response.then(
+        () => verified.set(hostPort, now()),
+        () => {},
+      );
       return response;
     };
   }

@@ -15,7 +15,11 @@ export interface CredentialEnvironment {
   fetch: FetchFn;
 }
 
-function staticSource(config: ProviderConfig, dynamic: DynamicSourceFactory | undefined, adc: () => CredentialSource): CredentialSource {
+function staticSource(
+  config: ProviderConfig,
+  dynamic: DynamicSourceFactory | undefined,
+  adc: () => CredentialSource,
+): CredentialSource {
   switch (config.auth_type) {
     case "passthrough":
       return NONE;
@@ -33,10 +37,15 @@ function staticSource(config: ProviderConfig, dynamic: DynamicSourceFactory | un
 }
 
 /** One credential source per provider, built once per config load and reused by every request. */
-export function createCredentialResolver(adapters: Map<string, ProviderAdapter>, dynamic?: DynamicSourceFactory, environment?: CredentialEnvironment) {
+export function createCredentialResolver(
+  adapters: Map<string, ProviderAdapter>,
+  dynamic?: DynamicSourceFactory,
+  environment?: CredentialEnvironment,
+) {
   const sources = new Map<string, CredentialSource>();
   let adc: CredentialSource | undefined;
-  const sharedAdc = () => (adc ??= createAdcSource(environment ?? { env: {}, fetch: (input, init) => fetch(input, init) }));
+  const sharedAdc = () =>
+    (adc ??= createAdcSource(environment ?? { env: {}, fetch: (input, init) => fetch(input, init) }));
   for (const adapter of adapters.values()) sources.set(adapter.name, staticSource(adapter.config, dynamic, sharedAdc));
   return (adapter: ProviderAdapter): CredentialSource => sources.get(adapter.name) ?? NONE;
 }

@@ -53,7 +53,13 @@ export interface ProviderHealth {
 
 /** Whether an error says something about the provider (not the client, not our config). */
 export function countsAgainstProvider(err: unknown): boolean {
-  if (err instanceof ClientAbort || err instanceof RequestError || err instanceof AuthError || err instanceof ConfigError) return false;
+  if (
+    err instanceof ClientAbort ||
+    err instanceof RequestError ||
+    err instanceof AuthError ||
+    err instanceof ConfigError
+  )
+    return false;
   if (err instanceof UpstreamError) return err.retryable;
   return true;
 }
@@ -100,11 +106,14 @@ class HealthTable implements ProviderHealth {
     e.failures++;
     e.lastError = redact(err instanceof Error ? err.message : String(err));
     e.lastErrorAt = this.now();
-    const retryAfter = err instanceof UpstreamError && (err.status === 429 || err.status === 529) ? err.retryAfter : undefined;
+    const retryAfter =
+      err instanceof UpstreamError && (err.status === 429 || err.status === 529) ? err.retryAfter : undefined;
     if (retryAfter !== undefined && retryAfter > 0) {
       this.open(e, Math.min(retryAfter * 1000, this.cfg.max_cooldown_ms), causeOf(err));
     } else if (probe || (e.until === 0 && e.failures >= this.cfg.failure_threshold)) {
-      const cause = probe ? `failed probe (${causeOf(err)})` : `${e.failures} consecutive failures (last: ${causeOf(err)})`;
+      const cause = probe
+        ? `failed probe (${causeOf(err)})`
+        : `${e.failures} consecutive failures (last: ${causeOf(err)})`;
       this.open(e, this.backoff(e.opens + 1), cause);
     }
   }
@@ -160,6 +169,9 @@ class HealthTable implements ProviderHealth {
   }
 }
 
-export function createProviderHealth(settings: HealthConfig = DEFAULT_HEALTH, now: () => number = Date.now): ProviderHealth {
+export function createProviderHealth(
+  settings: HealthConfig = DEFAULT_HEALTH,
+  now: () => number = Date.now,
+): ProviderHealth {
   return new HealthTable(settings, now);
 }

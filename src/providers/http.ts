@@ -3,8 +3,17 @@ import { ClientAbort, UpstreamError } from "../util/errors.ts";
 import type { SendContext } from "./types.ts";
 
 const HOP_BY_HOP = new Set([
-  "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "trailers",
-  "transfer-encoding", "upgrade", "content-encoding", "content-length",
+  "connection",
+  "keep-alive",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "te",
+  "trailer",
+  "trailers",
+  "transfer-encoding",
+  "upgrade",
+  "content-encoding",
+  "content-length",
 ]);
 
 /** Upstream response headers minus hop-by-hop and encoding headers (fetch already decoded the body). */
@@ -52,18 +61,38 @@ export function isEventStream(headers: Headers): boolean {
 function bodyError(err: unknown, ctx: SendContext, provider: string): Error {
   if (ctx.signal.aborted) return new ClientAbort();
   if (err instanceof UpstreamError) return err;
-  return new UpstreamError({ status: 502, message: `${provider}: upstream connection lost mid-body (${describeCause(err)})`, provider, retryable: true });
+  return new UpstreamError({
+    status: 502,
+    message: `${provider}: upstream connection lost mid-body (${describeCause(err)})`,
+    provider,
+    retryable: true,
+  });
 }
 
 function stalled(provider: string, ms: number, abort: AbortController): UpstreamError {
   abort.abort();
-  return new UpstreamError({ status: 504, message: `${provider}: upstream stream stalled for ${ms} ms`, provider, retryable: true });
+  return new UpstreamError({
+    status: 504,
+    message: `${provider}: upstream stream stalled for ${ms} ms`,
+    provider,
+    retryable: true,
+  });
 }
 
 /** An SSE body, watched: it may stay silent for `idle_timeout_ms`; a stall aborts the upstream. */
-function watchedStream(res: Response, body: ReadableStream<Uint8Array>, ctx: SendContext, provider: string, abort: AbortController): Response {
+function watchedStream(
+  res: Response,
+  body: ReadableStream<Uint8Array>,
+  ctx: SendContext,
+  provider: string,
+  abort: AbortController,
+): Response {
   const idleMs = ctx.timeouts.idle_timeout_ms;
-  const watched = watchBody(body, { idleMs, onStall: () => stalled(provider, idleMs, abort), mapError: (err) => bodyError(err, ctx, provider) });
+  const watched = watchBody(body, {
+    idleMs,
+    onStall: () => stalled(provider, idleMs, abort),
+    mapError: (err) => bodyError(err, ctx, provider),
+  });
   return new Response(watched, { status: res.status, statusText: res.statusText, headers: res.headers });
 }
 
@@ -94,9 +123,16 @@ function abortAfter(ms: number, abort: AbortController): { fired(): boolean; cle
   return { fired: () => fired, clear: () => clearTimeout(timer) };
 }
 
-function watchedResponse(res: Response, ctx: SendContext, provider: string, abort: AbortController): Promise<Response> | Response {
+function watchedResponse(
+  res: Response,
+  ctx: SendContext,
+  provider: string,
+  abort: AbortController,
+): Promise<Response> | Response {
   if (!res.body) return res;
-  return isEventStream(res.headers) ? watchedStream(res, res.body, ctx, provider, abort) : wholeBody(res, ctx, provider, abort);
+  return isEventStream(res.headers)
+    ? watchedStream(res, res.body, ctx, provider, abort)
+    : wholeBody(res, ctx, provider, abort);
 }
 
 /**
@@ -121,12 +157,28 @@ export async function upstreamFetch(
   } catch (err) {
     if (ctx.signal.aborted) throw new ClientAbort();
     if (firstByte.fired()) {
-      throw new UpstreamError({ status: 504, message: `${provider}: no response within ${timeoutMs} ms`, provider, retryable: true });
+      throw new UpstreamError({
+        status: 504,
+        message: `${provider}: no response within ${timeoutMs} ms`,
+        provider,
+        retryable: true,
+      });
     }
     if (err instanceof UpstreamError) {
-      throw new UpstreamError({ status: err.status, type: err.type, message: `${provider}: ${err.message}`, provider, retryable: err.retryable });
+      throw new UpstreamError({
+        status: err.status,
+        type: err.type,
+        message: `${provider}: ${err.message}`,
+        provider,
+        retryable: err.retryable,
+      });
     }
-    throw new UpstreamError({ status: 502, message: `${provider}: connection failed (${describeCause(err)})`, provider, retryable: true });
+    throw new UpstreamError({
+      status: 502,
+      message: `${provider}: connection failed (${describeCause(err)})`,
+      provider,
+      retryable: true,
+    });
   } finally {
     firstByte.clear();
   }

@@ -25,7 +25,10 @@ export function createAdapter(config: ProviderConfig, opts: AdapterOptions = { e
   const kind = providerKind(config.provider_type);
   if (!kind) throw new ConfigError(`provider "${config.name}": unknown provider_type "${config.provider_type}"`);
   const factory = FACTORIES[dialectOf(config, kind.dialect)];
-  if (!factory) throw new ConfigError(`provider "${config.name}": provider_type "${config.provider_type}" is not supported by this build`);
+  if (!factory)
+    throw new ConfigError(
+      `provider "${config.name}": provider_type "${config.provider_type}" is not supported by this build`,
+    );
   return factory(config, opts);
 }
 

@@ -22,7 +22,11 @@ export function jsonResponse(body: unknown): Response {
  * A translated streamed answer: the upstream's SSE through `translator`, held until the first content
  * so that an early failure still fails over, then relayed as Anthropic SSE.
  */
-export async function translatedSseResponse<S>(res: Response, provider: string, translator: StreamTranslator<S>): Promise<Response> {
+export async function translatedSseResponse<S>(
+  res: Response,
+  provider: string,
+  translator: StreamTranslator<S>,
+): Promise<Response> {
   const body = await translateHoldingStart(streamBody(res, provider), translator);
   return new Response(body, { status: 200, headers: sseHeaders() });
 }

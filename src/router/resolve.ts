@@ -3,7 +3,11 @@ import type { MessagesRequest } from "../translate/anthropic/types.ts";
 import { RequestError } from "../util/errors.ts";
 import { CATCH_ALL_MODEL, KEEP_MODEL, type CompiledRouter } from "./compile.ts";
 import {
-  estimateInputTokens, extractSubagentModel, hasWebSearchTool, isThinkingEnabled, latestUserTurnHasImage,
+  estimateInputTokens,
+  extractSubagentModel,
+  hasWebSearchTool,
+  isThinkingEnabled,
+  latestUserTurnHasImage,
 } from "./rules.ts";
 
 export type RouteName = "default" | "background" | "think" | "websearch" | "subagent" | "long-context" | "image";
@@ -45,7 +49,13 @@ function decide(req: MessagesRequest, router: CompiledRouter, tokens: number): D
     return { route: "websearch", model: slots.websearch, reason: "a web_search server tool is present" };
   }
   const tag = extractSubagentModel(req);
-  if (tag.model) return { route: "subagent", model: tag.model, reason: "system prompt carries a CCM-SUBAGENT-MODEL tag", rewritten: true };
+  if (tag.model)
+    return {
+      route: "subagent",
+      model: tag.model,
+      reason: "system prompt carries a CCM-SUBAGENT-MODEL tag",
+      rewritten: true,
+    };
   return { ...decideUntagged(req, router, tokens, mapped), rewritten: tag.stripped };
 }
 
@@ -68,7 +78,8 @@ function decideUntagged(req: MessagesRequest, router: CompiledRouter, tokens: nu
   if (slots.background && router.background.test(original)) {
     return { route: "background", model: slots.background, reason: `model "${original}" matches background_regex` };
   }
-  const reason = mapped === original ? `model "${original}" used as given` : `model "${original}" auto-mapped to router.default`;
+  const reason =
+    mapped === original ? `model "${original}" used as given` : `model "${original}" auto-mapped to router.default`;
   return { route: "default", model: mapped, reason };
 }
 
@@ -81,7 +92,12 @@ function mappingsFor(router: CompiledRouter, model: string): ModelMapping[] {
   throw new RequestError(`model "${model}" is not configured in ccmux. Configured models: ${names}`, 404);
 }
 
-function toCandidates(mappings: ModelMapping[], requested: string, xProvider: string | null, model: string): Candidate[] {
+function toCandidates(
+  mappings: ModelMapping[],
+  requested: string,
+  xProvider: string | null,
+  model: string,
+): Candidate[] {
   let chosen = mappings;
   if (xProvider) {
     chosen = mappings.filter((m) => m.provider === xProvider);
@@ -89,7 +105,10 @@ function toCandidates(mappings: ModelMapping[], requested: string, xProvider: st
       throw new RequestError(`Provider '${xProvider}' not found in mappings for model '${model}'`, 400);
     }
   }
-  return chosen.map((m) => ({ provider: m.provider, model: m.actual_model === KEEP_MODEL ? requested : m.actual_model }));
+  return chosen.map((m) => ({
+    provider: m.provider,
+    model: m.actual_model === KEEP_MODEL ? requested : m.actual_model,
+  }));
 }
 
 /** Picks the route and the ordered provider chain. Strips subagent tags from `req.system` in place. */

@@ -138,7 +138,11 @@ export function stdinLinesNode(): LineReader {
   stdin.on("error", onEnd);
   return {
     next: () =>
-      lines.length ? Promise.resolve(lines.shift()!) : ended ? Promise.resolve(null) : new Promise((r) => waiters.push(r)),
+      lines.length
+        ? Promise.resolve(lines.shift()!)
+        : ended
+          ? Promise.resolve(null)
+          : new Promise((r) => waiters.push(r)),
     close() {
       stdin.off("data", onData);
       stdin.off("end", onEnd);

@@ -18,14 +18,22 @@ function signalExitCode(signal: NodeJS.Signals | null): number {
   return num === undefined ? 1 : 128 + num;
 }
 
-export function spawnDetachedNode(argv: string[], opts: { env?: ProcessEnv; logFile: string; cwd?: string }): Promise<number> {
+export function spawnDetachedNode(
+  argv: string[],
+  opts: { env?: ProcessEnv; logFile: string; cwd?: string },
+): Promise<number> {
   const [cmd, ...args] = argv;
   if (!cmd) return Promise.reject(new Error("spawnDetached: empty command"));
   mkdirSync(dirname(opts.logFile), { recursive: true, mode: 0o700 });
   const fd = openSync(opts.logFile, "a", 0o600);
   return new Promise((resolve, reject) => {
     try {
-      const child = spawn(cmd, args, { detached: true, stdio: ["ignore", fd, fd], env: cleanEnv(opts.env), cwd: opts.cwd });
+      const child = spawn(cmd, args, {
+        detached: true,
+        stdio: ["ignore", fd, fd],
+        env: cleanEnv(opts.env),
+        cwd: opts.cwd,
+      });
       child.once("error", reject);
       child.once("spawn", () => {
         child.unref();
@@ -43,7 +51,10 @@ export function runNode(argv: string[], opts: RunOptions): Promise<CommandResult
   const [cmd, ...args] = argv;
   if (!cmd) return Promise.reject(new Error("run: empty command"));
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: opts.stdio === "inherit" ? "inherit" : ["ignore", "pipe", "pipe"], env: cleanEnv(opts.env) });
+    const child = spawn(cmd, args, {
+      stdio: opts.stdio === "inherit" ? "inherit" : ["ignore", "pipe", "pipe"],
+      env: cleanEnv(opts.env),
+    });
     let stdout = "";
     let stderr = "";
     child.stdout?.setEncoding("utf8").on("data", (s: string) => (stdout += s));

@@ -18,7 +18,11 @@ export interface AuthContext {
 
 /** Nothing is read here: the store loads (and re-checks the file) when a provider first asks for a token. */
 export function createAuthContext(opts: { env: Env; runtime: Runtime; log: Logger; fetch: FetchFn }): AuthContext {
-  const store = createTokenStore({ path: join(dataDir(opts.env), TOKEN_FILE_NAME), runtime: opts.runtime, log: opts.log });
+  const store = createTokenStore({
+    path: join(dataDir(opts.env), TOKEN_FILE_NAME),
+    runtime: opts.runtime,
+    log: opts.log,
+  });
   const flows = createFlowRegistry({ env: opts.env, log: opts.log });
   return { store, flows, credentials: oauthSourceFactory({ store, flows, fetch: opts.fetch, log: opts.log }) };
 }

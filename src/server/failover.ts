@@ -66,7 +66,11 @@ function allFailed(attempts: Attempt[], last: unknown, model: string): UpstreamE
       headers: upstream?.headers,
     });
   }
-  return new UpstreamError({ status: 502, message: `No provider could serve model "${model}"; tried: ${tried}`, retryable: true });
+  return new UpstreamError({
+    status: 502,
+    message: `No provider could serve model "${model}"; tried: ${tried}`,
+    retryable: true,
+  });
 }
 
 interface Run {
@@ -80,7 +84,12 @@ interface Run {
 }
 
 /** Sends to one candidate and records the verdict in its health; undefined means "try the next". */
-async function tryCandidate(run: Run, candidate: Candidate, adapter: ProviderAdapter, probe: boolean): Promise<ForwardResult | undefined> {
+async function tryCandidate(
+  run: Run,
+  candidate: Candidate,
+  adapter: ProviderAdapter,
+  probe: boolean,
+): Promise<ForwardResult | undefined> {
   const { deps, opts } = run;
   const key = healthKey(candidate.provider);
   const ctx: SendContext = {
@@ -103,7 +112,11 @@ async function tryCandidate(run: Run, candidate: Candidate, adapter: ProviderAda
     else deps.health.failed(key, err, probe);
     if (err instanceof ClientAbort || opts.signal.aborted) throw new ClientAbort();
     const { status, body } = toAnthropicError(err);
-    run.attempts.push({ provider: candidate.provider, model: candidate.model, outcome: `${status} ${body.error.message}` });
+    run.attempts.push({
+      provider: candidate.provider,
+      model: candidate.model,
+      outcome: `${status} ${body.error.message}`,
+    });
     run.last = err;
     if (isFinal(err)) throw err;
     deps.log.warn(`${candidate.provider} failed (${status}): ${body.error.message}; trying the next provider`);
@@ -116,7 +129,9 @@ async function tryEarliestCooling(run: Run, model: string): Promise<ForwardResul
   if (run.cooling.length === 0 || run.last !== undefined) return undefined;
   const first = run.cooling.reduce((a, b) => (b.until < a.until ? b : a));
   run.attempts = run.attempts.filter((a) => !(a.skipped && a.provider === first.candidate.provider));
-  run.deps.log.warn(`every provider for model "${model}" is cooling down; trying ${first.candidate.provider} anyway (its cooldown ends first)`);
+  run.deps.log.warn(
+    `every provider for model "${model}" is cooling down; trying ${first.candidate.provider} anyway (its cooldown ends first)`,
+  );
   return tryCandidate(run, first.candidate, first.adapter, true);
 }
 
@@ -136,13 +151,22 @@ export async function forwardWithFailover(
   for (const candidate of resolution.candidates) {
     const adapter = deps.adapters.get(candidate.provider);
     if (!adapter) {
-      run.attempts.push({ provider: candidate.provider, model: candidate.model, outcome: "not configured or disabled" });
+      run.attempts.push({
+        provider: candidate.provider,
+        model: candidate.model,
+        outcome: "not configured or disabled",
+      });
       continue;
     }
     const admission = deps.health.admit(healthKey(candidate.provider));
     if (!admission.ok) {
       deps.log.info(`skipping ${candidate.provider}: ${admission.reason}`);
-      run.attempts.push({ provider: candidate.provider, model: candidate.model, outcome: admission.reason, skipped: true });
+      run.attempts.push({
+        provider: candidate.provider,
+        model: candidate.model,
+        outcome: admission.reason,
+        skipped: true,
+      });
       run.cooling.push({ candidate, adapter, until: admission.until });
       continue;
     }

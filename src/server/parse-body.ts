@@ -31,7 +31,10 @@ export const CountTokensRequestSchema = v.looseObject({
 
 function issuePath(issue: v.BaseIssue<unknown>): string {
   const keys = (issue.path ?? []).map((p) => p.key);
-  return keys.reduce<string>((acc, k) => (typeof k === "number" ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), "");
+  return keys.reduce<string>(
+    (acc, k) => (typeof k === "number" ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)),
+    "",
+  );
 }
 
 function describeIssue(issue: v.BaseIssue<unknown>): string {
@@ -88,13 +91,16 @@ function isMessageList(value: unknown): boolean {
  */
 export function isWellFormedMessagesRequest(body: Obj): boolean {
   const { model, max_tokens, system, tools, stream, thinking } = body;
-  return typeof model === "string" && model.length > 0
-    && isMessageList(body.messages)
-    && (max_tokens === undefined || (Number.isInteger(max_tokens) && (max_tokens as number) >= 1))
-    && (system === undefined || typeof system === "string" || isBlockList(system))
-    && (tools === undefined || (Array.isArray(tools) && tools.every(isObject)))
-    && (stream === undefined || typeof stream === "boolean")
-    && (thinking === undefined || (isObject(thinking) && typeof thinking.type === "string"));
+  return (
+    typeof model === "string" &&
+    model.length > 0 &&
+    isMessageList(body.messages) &&
+    (max_tokens === undefined || (Number.isInteger(max_tokens) && (max_tokens as number) >= 1)) &&
+    (system === undefined || typeof system === "string" || isBlockList(system)) &&
+    (tools === undefined || (Array.isArray(tools) && tools.every(isObject))) &&
+    (stream === undefined || typeof stream === "boolean") &&
+    (thinking === undefined || (isObject(thinking) && typeof thinking.type === "string"))
+  );
 }
 
 export function parseMessagesRequest(text: string): MessagesRequest {

@@ -51,16 +51,25 @@ export interface RequestBody {
  * Routes an Anthropic request, forwards it with failover and relays the answer (JSON or SSE)
  * with the routing headers, Server-Timing and one log line when the body ends.
  */
-export async function proxyAnthropic(c: Context, deps: AppDeps, req: MessagesRequest, sent: RequestBody, started: number): Promise<Response> {
+export async function proxyAnthropic(
+  c: Context,
+  deps: AppDeps,
+  req: MessagesRequest,
+  sent: RequestBody,
+  started: number,
+): Promise<Response> {
   const resolution = resolveRoute(req, deps.router, { bodyLength: sent.length, xProvider: c.req.header("x-provider") });
   const timing = { upstreamMs: 0 };
   const rawBody = resolution.rewritten ? undefined : sent.raw;
-  const result = await forwardWithFailover(req, resolution, deps, { inbound: c.req.raw.headers, signal: c.req.raw.signal, timing, rawBody }).catch(
-    (err: unknown) => {
-      if (err instanceof CcmuxError) err.headers["x-ccmux-route"] = resolution.route;
-      throw err;
-    },
-  );
+  const result = await forwardWithFailover(req, resolution, deps, {
+    inbound: c.req.raw.headers,
+    signal: c.req.raw.signal,
+    timing,
+    rawBody,
+  }).catch((err: unknown) => {
+    if (err instanceof CcmuxError) err.headers["x-ccmux-route"] = resolution.route;
+    throw err;
+  });
   const headers = new Headers(result.response.headers);
   for (const [k, v] of Object.entries(routingHeaders(resolution, result))) headers.set(k, v);
   headers.set("server-timing", serverTiming(started, timing.upstreamMs));

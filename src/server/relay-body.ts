@@ -17,7 +17,12 @@ export interface RelayHooks {
   onEnd?(outcome: "ok" | "aborted"): void;
 }
 
-export function relayBody(response: Response, provider: string, deps: AppDeps, hooks: RelayHooks): ReadableStream<Uint8Array> | null {
+export function relayBody(
+  response: Response,
+  provider: string,
+  deps: AppDeps,
+  hooks: RelayHooks,
+): ReadableStream<Uint8Array> | null {
   if (!response.body || !isEventStream(response.headers)) return response.body;
   const key = healthKey(provider);
   const onFailure = hooks.onFailure;

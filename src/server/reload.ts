@@ -68,9 +68,12 @@ async function reloadTokens(deps: AppDeps, log: Logger): Promise<void> {
 function applySideEffects(opts: ReloaderOptions, prev: Config, next: Config): void {
   if (prev.server.host !== next.server.host || prev.server.port !== next.server.port) {
     const now = `${prev.server.host}:${prev.server.port}`;
-    opts.log.warn(`server.host/port changed to ${next.server.host}:${next.server.port}; that needs a restart (still listening on ${now})`);
+    opts.log.warn(
+      `server.host/port changed to ${next.server.host}:${next.server.port}; that needs a restart (still listening on ${now})`,
+    );
   }
-  if (!opts.overrides?.logLevel && prev.server.log_level !== next.server.log_level) opts.log.level = levelNumber(next.server.log_level);
+  if (!opts.overrides?.logLevel && prev.server.log_level !== next.server.log_level)
+    opts.log.level = levelNumber(next.server.log_level);
 }
 
 /** Config text → the deps to swap in; throws (with the loader's file:line:column message) when refused. */
@@ -118,7 +121,9 @@ export function createReloader(opts: ReloaderOptions): Reloader {
       return fail(reason, errorText(err));
     }
     opts.swap(next);
-    log.info(`config reloaded (${reason}) from ${path}: ${next.config.providers.length} providers, ${next.config.models.length} models`);
+    log.info(
+      `config reloaded (${reason}) from ${path}: ${next.config.providers.length} providers, ${next.config.models.length} models`,
+    );
     return { ok: true };
   }
 

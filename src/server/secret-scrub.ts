@@ -18,7 +18,9 @@ function configSecrets(deps: AppDeps): string[] {
 
 function tokenSecrets(deps: AppDeps): string[] {
   const tokens = deps.auth?.store.list() ?? [];
-  return tokens.flatMap((t) => [t.access_token, t.refresh_token, t.api_key]).filter((v): v is string => typeof v === "string");
+  return tokens
+    .flatMap((t) => [t.access_token, t.refresh_token, t.api_key])
+    .filter((v): v is string => typeof v === "string");
 }
 
 /** Every credential ccmux knows of: configured keys and headers, the admin token, stored OAuth tokens. */

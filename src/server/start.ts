@@ -51,8 +51,13 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const env = runtime.envAll();
   const auth = createAuthContext({ env, runtime, log: opts.log, fetch: (i, init) => fetch(i, init) });
   const shared = {
-    log: opts.log, version: opts.version, auth, env, startedAt: Date.now(),
-    health: createProviderHealth(opts.config.server.health), connectGate: createConnectGate({ env }),
+    log: opts.log,
+    version: opts.version,
+    auth,
+    env,
+    startedAt: Date.now(),
+    health: createProviderHealth(opts.config.server.health),
+    connectGate: createConnectGate({ env }),
   };
   let deps = buildDeps(opts.config, shared);
   const configFile = opts.configFile ?? opts.configPath;
@@ -62,14 +67,22 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   try {
     running = await runtime.serve({ hostname: srv.host, port: srv.port, fetch: app.fetch });
   } catch (err) {
-    if (isAddrInUse(err)) throw new Error(`Port ${srv.port} on ${srv.host} is already in use (is another ccmux running?)`);
+    if (isAddrInUse(err))
+      throw new Error(`Port ${srv.port} on ${srv.host} is already in use (is another ccmux running?)`);
     throw err;
   }
   deps = { ...deps, bound: { host: srv.host, port: running.port } };
   banner(`http://${formatHost(srv.host)}:${running.port}`, deps, opts.configPath, opts.log);
   const bound = deps.bound;
   const reloader = configFile
-    ? watchConfig({ path: configFile, holder, build: (config) => buildDeps(config, { ...shared, bound }), swap: (next) => (deps = next), log: opts.log, overrides: opts.overrides })
+    ? watchConfig({
+        path: configFile,
+        holder,
+        build: (config) => buildDeps(config, { ...shared, bound }),
+        swap: (next) => (deps = next),
+        log: opts.log,
+        overrides: opts.overrides,
+      })
     : undefined;
   let stopping = false;
   const stop = async () => {

@@ -7,7 +7,7 @@ export interface UsageCounts {
 type Key = keyof UsageCounts;
 
 const encoder = new TextEncoder();
-const NEEDLE = encoder.encode("_tokens\"");
+const NEEDLE = encoder.encode('_tokens"');
 /** `"<name>_tokens":` keys, by the text before `_tokens`. */
 const KEYS: [prefix: Uint8Array, key: Key][] = [
   [encoder.encode('"input'), "input"],
@@ -17,9 +17,13 @@ const KEYS: [prefix: Uint8Array, key: Key][] = [
 const LONGEST_PREFIX = 17;
 /** Bytes kept from the end of the stream so far, for a key or number split across chunks. */
 const CARRY = 64;
-const UNDERSCORE = 0x5f, COLON = 0x3a, ZERO = 0x30, NINE = 0x39;
+const UNDERSCORE = 0x5f,
+  COLON = 0x3a,
+  ZERO = 0x30,
+  NINE = 0x39;
 /** Scan flags: a match may continue in the next chunk / may have begun in the previous one. */
-const OPEN_TAIL = 1, OPEN_HEAD = 2;
+const OPEN_TAIL = 1,
+  OPEN_HEAD = 2;
 
 function matchesAt(bytes: Uint8Array, pattern: Uint8Array, at: number): boolean {
   if (at < 0 || at + pattern.length > bytes.length) return false;

@@ -10,7 +10,10 @@ const CONTENT_EVENTS = new Set(["content_block_start", "content_block_delta", "m
  * event before that (a `response.failed` or a Google error chunk as the first thing sent)
  * rejects with its UpstreamError instead, so failover can still try the next provider.
  */
-export async function translateHoldingStart<S>(body: ReadableStream<Uint8Array>, translator: StreamTranslator<S>): Promise<ReadableStream<Uint8Array>> {
+export async function translateHoldingStart<S>(
+  body: ReadableStream<Uint8Array>,
+  translator: StreamTranslator<S>,
+): Promise<ReadableStream<Uint8Array>> {
   let started = false;
   let early: StreamEvent | undefined;
   const onEvent = (event: StreamEvent) => {
@@ -42,7 +45,10 @@ export async function translateHoldingStart<S>(body: ReadableStream<Uint8Array>,
 }
 
 /** Runs a whole upstream stream through a translator and returns its Anthropic events (stream-only upstreams, non-streaming clients). */
-export async function collectTranslated<S>(body: ReadableStream<Uint8Array>, translator: StreamTranslator<S>): Promise<StreamEvent[]> {
+export async function collectTranslated<S>(
+  body: ReadableStream<Uint8Array>,
+  translator: StreamTranslator<S>,
+): Promise<StreamEvent[]> {
   const events: StreamEvent[] = [];
   await translateSseStream(body, translator, { onEvent: (e) => void events.push(e) }).pipeTo(new WritableStream());
   return events;

@@ -18,7 +18,9 @@ export type SseMessage = EventSourceMessage;
 
 /** Bytes → SSE messages. Handles CRLF framing and splits anywhere, UTF-8 included. */
 export function decodeSse(body: ReadableStream<Uint8Array>): ReadableStream<SseMessage> {
-  return body.pipeThrough(new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>).pipeThrough(new EventSourceParserStream());
+  return body
+    .pipeThrough(new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>)
+    .pipeThrough(new EventSourceParserStream());
 }
 
 export function sseHeaders(extra: Record<string, string> = {}): Record<string, string> {

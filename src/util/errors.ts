@@ -139,7 +139,11 @@ export function anthropicErrorBody(type: AnthropicErrorType, message: string): A
  * The one place any error becomes Anthropic's envelope and status. Messages are redacted:
  * an upstream that echoes the key it was sent must not hand it to ccmux's client.
  */
-export function toAnthropicError(err: unknown): { status: number; body: AnthropicErrorBody; headers: Record<string, string> } {
+export function toAnthropicError(err: unknown): {
+  status: number;
+  body: AnthropicErrorBody;
+  headers: Record<string, string>;
+} {
   if (err instanceof CcmuxError) {
     const headers = { ...err.headers };
     return { status: err.status, body: anthropicErrorBody(err.type, redact(err.message)), headers };

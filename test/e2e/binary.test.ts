@@ -67,10 +67,16 @@ describe("the compiled binary", () => {
     upstream.reply(sse(splitSseEvents(fixture), { delayMs: 5 }));
     const client = new Anthropic({ baseURL: server.url, apiKey: "client-key", maxRetries: 0 });
     const seen: unknown[] = [];
-    const stream = client.messages.stream({ model: "claude-sonnet-4-6", max_tokens: 2000, messages: [{ role: "user", content: "think" }] });
+    const stream = client.messages.stream({
+      model: "claude-sonnet-4-6",
+      max_tokens: 2000,
+      messages: [{ role: "user", content: "think" }],
+    });
     stream.on("streamEvent", (e) => seen.push(JSON.parse(JSON.stringify(e))));
     const final = await stream.finalMessage();
-    const expected = parseAnthropicEvents(fixture).map((e) => e.data).filter((d) => d.type !== "ping");
+    const expected = parseAnthropicEvents(fixture)
+      .map((e) => e.data)
+      .filter((d) => d.type !== "ping");
     expect(seen.filter((e) => (e as { type: string }).type !== "ping")).toEqual(expected);
     expect(final.content.map((b) => b.type)).toEqual(["thinking", "text"]);
     const sent = upstream.requests[0]!;
@@ -84,7 +90,12 @@ describe("the compiled binary", () => {
     const res = await fetch(`${server.url}/v1/messages?beta=true`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ model: "claude-sonnet-4-6", max_tokens: 10, stream: true, messages: [{ role: "user", content: "hi" }] }),
+      body: JSON.stringify({
+        model: "claude-sonnet-4-6",
+        max_tokens: 10,
+        stream: true,
+        messages: [{ role: "user", content: "hi" }],
+      }),
     });
     expect(await res.text()).toBe(fixture);
   });

@@ -13,7 +13,14 @@ let up: FakeUpstream;
 let server: CcmuxServer;
 
 function chunk(delta: object, finish: string | null = null, usage?: object): string {
-  const body = { id: "chatcmpl-1", object: "chat.completion.chunk", created: 1, model: "glm-4.6", choices: [{ index: 0, delta, finish_reason: finish }], ...(usage ? { usage } : {}) };
+  const body = {
+    id: "chatcmpl-1",
+    object: "chat.completion.chunk",
+    created: 1,
+    model: "glm-4.6",
+    choices: [{ index: 0, delta, finish_reason: finish }],
+    ...(usage ? { usage } : {}),
+  };
   return `data: ${JSON.stringify(body)}\n\n`;
 }
 
@@ -23,8 +30,15 @@ function geminiReply(req: RecordedRequest) {
   const done = JSON.stringify(body.contents).includes("functionResponse");
   const parts = done
     ? [{ text: "The command printed hello-from-gemini. DONE-GEMINI" }]
-    : [{ functionCall: { name: "Bash", args: { command: "echo hello-from-gemini", description: "Print a greeting" } } }];
-  const chunk = { candidates: [{ content: { role: "model", parts }, finishReason: "STOP", index: 0 }], usageMetadata: { promptTokenCount: 80, candidatesTokenCount: 7, totalTokenCount: 87 } };
+    : [
+        {
+          functionCall: { name: "Bash", args: { command: "echo hello-from-gemini", description: "Print a greeting" } },
+        },
+      ];
+  const chunk = {
+    candidates: [{ content: { role: "model", parts }, finishReason: "STOP", index: 0 }],
+    usageMetadata: { promptTokenCount: 80, candidatesTokenCount: 7, totalTokenCount: 87 },
+  };
   return sse([`data: ${JSON.stringify(chunk)}\r\n\r\n`]);
 }
 
@@ -33,15 +47,55 @@ function anthropicReply(req: RecordedRequest) {
   const body = req.json();
   const done = JSON.stringify(body.messages).includes('"tool_result"');
   const ev = (data: { type: string }) => `event: ${data.type}\ndata: ${JSON.stringify(data)}\n\n`;
-  const start = ev({ type: "message_start", message: { id: "msg_e2e", type: "message", role: "assistant", model: body.model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 70, output_tokens: 1 } } } as never);
+  const start = ev({
+    type: "message_start",
+    message: {
+      id: "msg_e2e",
+      type: "message",
+      role: "assistant",
+      model: body.model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { input_tokens: 70, output_tokens: 1 },
+    },
+  } as never);
   const block = done
-    ? [ev({ type: "content_block_start", index: 0, content_block: { type: "text", text: "" } } as never), ev({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "The command printed hello-from-anthropic. DONE-ANTHROPIC" } } as never)]
+    ? [
+        ev({ type: "content_block_start", index: 0, content_block: { type: "text", text: "" } } as never),
+        ev({
+          type: "content_block_delta",
+          index: 0,
+          delta: { type: "text_delta", text: "The command printed hello-from-anthropic. DONE-ANTHROPIC" },
+        } as never),
+      ]
     : [
-        ev({ type: "content_block_start", index: 0, content_block: { type: "tool_use", id: "toolu_e2e_1", name: "Bash", input: {} } } as never),
-        ev({ type: "content_block_delta", index: 0, delta: { type: "input_json_delta", partial_json: JSON.stringify({ command: "echo hello-from-anthropic", description: "Print a greeting" }) } } as never),
+        ev({
+          type: "content_block_start",
+          index: 0,
+          content_block: { type: "tool_use", id: "toolu_e2e_1", name: "Bash", input: {} },
+        } as never),
+        ev({
+          type: "content_block_delta",
+          index: 0,
+          delta: {
+            type: "input_json_delta",
+            partial_json: JSON.stringify({ command: "echo hello-from-anthropic", description: "Print a greeting" }),
+          },
+        } as never),
       ];
-  const stop = ev({ type: "message_delta", delta: { stop_reason: done ? "end_turn" : "tool_use", stop_sequence: null }, usage: { output_tokens: 12 } } as never);
-  return sse([start, ...block, ev({ type: "content_block_stop", index: 0 } as never), stop, ev({ type: "message_stop" })]);
+  const stop = ev({
+    type: "message_delta",
+    delta: { stop_reason: done ? "end_turn" : "tool_use", stop_sequence: null },
+    usage: { output_tokens: 12 },
+  } as never);
+  return sse([
+    start,
+    ...block,
+    ev({ type: "content_block_stop", index: 0 } as never),
+    stop,
+    ev({ type: "message_stop" }),
+  ]);
 }
 
 /** The public Responses API: the same two turns as Responses stream events. */
@@ -52,18 +106,48 @@ function responsesReply(req: RecordedRequest) {
   const usage = { input_tokens: 90, output_tokens: 8, total_tokens: 98 };
   const args = JSON.stringify({ command: "echo hello-from-responses", description: "Print a greeting" });
   const item = done
-    ? { id: "msg_1", type: "message", role: "assistant", status: "completed", content: [{ type: "output_text", text: "The command printed hello-from-responses. DONE-RESPONSES", annotations: [] }] }
+    ? {
+        id: "msg_1",
+        type: "message",
+        role: "assistant",
+        status: "completed",
+        content: [
+          { type: "output_text", text: "The command printed hello-from-responses. DONE-RESPONSES", annotations: [] },
+        ],
+      }
     : { id: "fc_1", type: "function_call", status: "completed", call_id: "call_resp_1", name: "Bash", arguments: args };
   const events = [ev({ type: "response.created", response: { id: "resp_1", status: "in_progress", output: [] } })];
   if (done) {
-    events.push(ev({ type: "response.output_item.added", output_index: 0, item: { ...item, status: "in_progress", content: [] } }));
-    events.push(ev({ type: "response.output_text.delta", item_id: "msg_1", output_index: 0, content_index: 0, delta: item.content![0]!.text }));
+    events.push(
+      ev({
+        type: "response.output_item.added",
+        output_index: 0,
+        item: { ...item, status: "in_progress", content: [] },
+      }),
+    );
+    events.push(
+      ev({
+        type: "response.output_text.delta",
+        item_id: "msg_1",
+        output_index: 0,
+        content_index: 0,
+        delta: item.content![0]!.text,
+      }),
+    );
   } else {
-    events.push(ev({ type: "response.output_item.added", output_index: 0, item: { ...item, status: "in_progress", arguments: "" } }));
+    events.push(
+      ev({
+        type: "response.output_item.added",
+        output_index: 0,
+        item: { ...item, status: "in_progress", arguments: "" },
+      }),
+    );
     events.push(ev({ type: "response.function_call_arguments.delta", item_id: "fc_1", output_index: 0, delta: args }));
   }
   events.push(ev({ type: "response.output_item.done", output_index: 0, item }));
-  events.push(ev({ type: "response.completed", response: { id: "resp_1", status: "completed", output: [item], usage } }));
+  events.push(
+    ev({ type: "response.completed", response: { id: "resp_1", status: "completed", output: [item], usage } }),
+  );
   return sse(events);
 }
 
@@ -75,11 +159,23 @@ function reply(req: RecordedRequest) {
   const body = req.json();
   const usage = { prompt_tokens: 120, completion_tokens: 9, total_tokens: 129 };
   if (body.messages.some((m: { role: string }) => m.role === "tool")) {
-    return sse([chunk({ role: "assistant", content: "The command printed hello-from-tool. DONE-MARKER" }), chunk({}, "stop", usage), "data: [DONE]\n\n"]);
+    return sse([
+      chunk({ role: "assistant", content: "The command printed hello-from-tool. DONE-MARKER" }),
+      chunk({}, "stop", usage),
+      "data: [DONE]\n\n",
+    ]);
   }
   const call = { index: 0, id: "call_bash_1", type: "function", function: { name: "Bash", arguments: "" } };
-  const args = { index: 0, function: { arguments: JSON.stringify({ command: "echo hello-from-tool", description: "Print a greeting" }) } };
-  return sse([chunk({ role: "assistant", content: null, tool_calls: [call] }), chunk({ tool_calls: [args] }), chunk({}, "tool_calls", usage), "data: [DONE]\n\n"]);
+  const args = {
+    index: 0,
+    function: { arguments: JSON.stringify({ command: "echo hello-from-tool", description: "Print a greeting" }) },
+  };
+  return sse([
+    chunk({ role: "assistant", content: null, tool_calls: [call] }),
+    chunk({ tool_calls: [args] }),
+    chunk({}, "tool_calls", usage),
+    "data: [DONE]\n\n",
+  ]);
 }
 
 beforeAll(async () => {
@@ -108,21 +204,28 @@ afterAll(async () => {
 async function claude(extra: string[]): Promise<{ is_error: boolean; num_turns: number; result: string }> {
   const work = join(process.env.CCMUX_TEST_ROOT!, "claude-work");
   mkdirSync(work, { recursive: true });
-  const proc = Bun.spawn(["node", CLI, "-p", "say hello with echo", "--allowedTools", "Bash", "--output-format", "json", ...extra], {
-    cwd: work,
-    env: {
-      ...process.env,
-      ANTHROPIC_BASE_URL: server.url,
-      ANTHROPIC_API_KEY: "sk-test-not-real",
-      DISABLE_TELEMETRY: "1",
-      DISABLE_AUTOUPDATER: "1",
-      DISABLE_ERROR_REPORTING: "1",
-      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+  const proc = Bun.spawn(
+    ["node", CLI, "-p", "say hello with echo", "--allowedTools", "Bash", "--output-format", "json", ...extra],
+    {
+      cwd: work,
+      env: {
+        ...process.env,
+        ANTHROPIC_BASE_URL: server.url,
+        ANTHROPIC_API_KEY: "sk-test-not-real",
+        DISABLE_TELEMETRY: "1",
+        DISABLE_AUTOUPDATER: "1",
+        DISABLE_ERROR_REPORTING: "1",
+        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+      },
+      stdout: "pipe",
+      stderr: "pipe",
     },
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  );
+  const [out, err, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
   if (code !== 0) throw new Error(`claude exited ${code}: ${err}\n${out}`);
   return JSON.parse(out.trim().split("\n").at(-1)!);
 }
@@ -148,10 +251,14 @@ test("claude -p runs a Bash tool round trip through ccmux to a Gemini model", as
   expect(result.is_error).toBe(false);
   expect(result.num_turns).toBe(2);
   expect(result.result).toContain("DONE-GEMINI");
-  const turns = up.requests.filter((r) => r.path.startsWith("/v1beta/models/gemini-2.5-pro:streamGenerateContent")).map((r) => r.json());
+  const turns = up.requests
+    .filter((r) => r.path.startsWith("/v1beta/models/gemini-2.5-pro:streamGenerateContent"))
+    .map((r) => r.json());
   expect(turns.length).toBe(2);
   expect(up.requests[0]!.headers["x-goog-api-key"]).toBe("gk");
-  const response = turns[1].contents.flatMap((c: { parts: unknown[] }) => c.parts).find((p: { functionResponse?: unknown }) => p.functionResponse);
+  const response = turns[1].contents
+    .flatMap((c: { parts: unknown[] }) => c.parts)
+    .find((p: { functionResponse?: unknown }) => p.functionResponse);
   expect(response.functionResponse.name).toBe("Bash");
   expect(JSON.stringify(response.functionResponse.response)).toContain("hello-from-gemini");
 }, 60_000);

@@ -29,7 +29,11 @@ function checkTokenFile(): { access_token: string; expires_at: string } {
 
 async function login(): Promise<void> {
   const proc = Bun.spawn(ccmuxCommand(["auth", "login", "anthropic", "--id", "claude-max"]), {
-    cwd: REPO_ROOT, env: { ...process.env, ...env() }, stdin: "pipe", stdout: "pipe", stderr: "pipe",
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env() },
+    stdin: "pipe",
+    stdout: "pipe",
+    stderr: "pipe",
   });
   const reader = proc.stdout.getReader();
   let out = "";
@@ -38,7 +42,10 @@ async function login(): Promise<void> {
     if (done) throw new Error(`login ended early: ${out}`);
     out += new TextDecoder().decode(value);
   }
-  const url = out.split("\n").find((l) => l.startsWith(`${oauth.url}/oauth/authorize`))!.trim();
+  const url = out
+    .split("\n")
+    .find((l) => l.startsWith(`${oauth.url}/oauth/authorize`))!
+    .trim();
   const { pasted } = await oauth.authorize(url);
   proc.stdin.write(`${pasted}\n`);
   await proc.stdin.flush();
@@ -63,7 +70,10 @@ test("auth login, serve, a streamed request, expiry, silent refresh, another req
   const config = `[router]\ndefault = "sonnet"\n[[providers]]\nname = "claude-max"\nprovider_type = "anthropic"\nauth_type = "oauth"\noauth_provider = "claude-max"\nbase_url = "${up.url}"\nmodels = []\n[[models]]\nname = "sonnet"\n[[models.mappings]]\npriority = 1\nprovider = "claude-max"\nactual_model = "claude-sonnet-4-6"\n`;
   server = await startCcmuxServer({ configText: config, env: env() });
   const client = new Anthropic({ baseURL: server.url, apiKey: "unused", maxRetries: 0 });
-  const ask = () => client.messages.stream({ model: "claude-sonnet-4-6", max_tokens: 10, messages: [{ role: "user", content: "hi" }] }).finalMessage();
+  const ask = () =>
+    client.messages
+      .stream({ model: "claude-sonnet-4-6", max_tokens: 10, messages: [{ role: "user", content: "hi" }] })
+      .finalMessage();
 
   up.reply(sse(splitSseEvents(readFixture("anthropic/stream-text.sse"))));
   expect((await ask()).stop_reason).toBe("end_turn");

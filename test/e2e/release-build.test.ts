@@ -42,7 +42,10 @@ describe("the compiled host binary", () => {
 
   test("knows it is compiled: the service runs the binary itself", async () => {
     const home = join(process.env.CCMUX_TEST_ROOT!, "release-svc");
-    const out = await spawnCcmux(["service", "install", "--kind", "systemd", "--dry-run"], { bin, env: { CCMUX_HOME: home } });
+    const out = await spawnCcmux(["service", "install", "--kind", "systemd", "--dry-run"], {
+      bin,
+      env: { CCMUX_HOME: home },
+    });
     expect(out.exitCode).toBe(0);
     expect(out.stdout).toContain(`ExecStart=${bin} serve --config ${join(home, "config.toml")}\n`);
   });
@@ -64,7 +67,12 @@ describe("release archives", () => {
   test("the .zip holds ccmux.exe, byte for byte", () => {
     const archive = join(dir, "ccmux-windows-x64.zip");
     zipExe(payload, archive);
-    const check = Bun.spawnSync(["python3", "-c", "import sys,zipfile;z=zipfile.ZipFile(sys.argv[1]);assert z.testzip() is None;sys.stdout.buffer.write(z.read('ccmux.exe'))", archive]);
+    const check = Bun.spawnSync([
+      "python3",
+      "-c",
+      "import sys,zipfile;z=zipfile.ZipFile(sys.argv[1]);assert z.testzip() is None;sys.stdout.buffer.write(z.read('ccmux.exe'))",
+      archive,
+    ]);
     expect(check.exitCode).toBe(0);
     expect(Buffer.from(check.stdout).equals(readFileSync(payload))).toBe(true);
   });
@@ -83,20 +91,26 @@ describe("release archives", () => {
     const archive = join(dir, "ccmux-windows-x64.zip");
     zipExe(payload, archive);
     const sums = writeChecksums(dir, [payload, archive], [archive]);
-    expect(readFileSync(sums, "utf8")).toBe(`${sha256(payload)}  ccmux-fake\n${sha256(archive)}  ccmux-windows-x64.zip\n`);
+    expect(readFileSync(sums, "utf8")).toBe(
+      `${sha256(payload)}  ccmux-fake\n${sha256(archive)}  ccmux-windows-x64.zip\n`,
+    );
     expect(Bun.spawnSync(["sha256sum", "-c", "SHA256SUMS"], { cwd: dir }).exitCode).toBe(0);
     expect(Bun.spawnSync(["sha256sum", "-c", "ccmux-windows-x64.zip.sha256"], { cwd: dir }).exitCode).toBe(0);
   });
 });
 
 test("every archive the README and scripts/install.sh download is one the release build makes", () => {
-  const made = new Set(RELEASE_TARGETS.map((t) => (t.name.endsWith(".exe") ? t.name.replace(/\.exe$/, ".zip") : `${t.name}.tar.xz`)));
+  const made = new Set(
+    RELEASE_TARGETS.map((t) => (t.name.endsWith(".exe") ? t.name.replace(/\.exe$/, ".zip") : `${t.name}.tar.xz`)),
+  );
   const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
   const named = [...readme.matchAll(/ccmux-[a-z0-9-]+\.(?:tar\.xz|zip)/g)].map((m) => m[0]);
   expect(named.length).toBeGreaterThan(3);
   for (const name of named) expect(made).toContain(name);
   const script = readFileSync(join(REPO_ROOT, "scripts/install.sh"), "utf8");
   expect(script).toContain('name="ccmux-$os-$arch$variant.tar.xz"');
-  for (const os of ["linux", "darwin"]) for (const arch of ["x64", "arm64"]) expect(made).toContain(`ccmux-${os}-${arch}.tar.xz`);
-  for (const variant of ["x64-musl", "arm64-musl", "x64-baseline"]) expect(made).toContain(`ccmux-linux-${variant}.tar.xz`);
+  for (const os of ["linux", "darwin"])
+    for (const arch of ["x64", "arm64"]) expect(made).toContain(`ccmux-${os}-${arch}.tar.xz`);
+  for (const variant of ["x64-musl", "arm64-musl", "x64-baseline"])
+    expect(made).toContain(`ccmux-linux-${variant}.tar.xz`);
 });

@@ -29,7 +29,10 @@ test("SIGTERM: new connections are refused, the in-flight stream finishes whole,
   let text = new TextDecoder().decode((await reader.read()).value);
   server.proc.kill("SIGTERM");
   await Bun.sleep(100);
-  const refused = await fetch(`${server.url}/health`).then(() => false, () => true);
+  const refused = await fetch(`${server.url}/health`).then(
+    () => false,
+    () => true,
+  );
   expect(refused).toBe(true);
   for (;;) {
     const { value, done } = await reader.read();

@@ -11,8 +11,14 @@ import { CHAT, COUNT, MESSAGES, fieldCases, shapeCases, syntaxCases, utf8Cases, 
 import { adminCases, headerCases, methodCases, pathCases } from "./bad-input-transport.ts";
 
 const OK = {
-  id: "msg_bad_input", type: "message", role: "assistant", model: "u1", content: [{ type: "text", text: "ok" }],
-  stop_reason: "end_turn", stop_sequence: null, usage: { input_tokens: 1, output_tokens: 1 },
+  id: "msg_bad_input",
+  type: "message",
+  role: "assistant",
+  model: "u1",
+  content: [{ type: "text", text: "ok" }],
+  stop_reason: "end_turn",
+  stop_sequence: null,
+  usage: { input_tokens: 1, output_tokens: 1 },
 };
 
 let up: FakeUpstream;
@@ -80,7 +86,8 @@ interface Outcome {
 async function send(c: Case): Promise<Outcome> {
   const server = c.server === "secured" ? secured : open;
   const port = Number(new URL(server.url).port);
-  if (c.raw !== undefined) return rawRequest(port, c.raw.replaceAll("{port}", String(port)), { halfClose: c.halfClose });
+  if (c.raw !== undefined)
+    return rawRequest(port, c.raw.replaceAll("{port}", String(port)), { halfClose: c.halfClose });
   const res = await fetch(server.url + c.path, { method: c.method ?? "GET", headers: c.headers, body: c.body });
   return { status: res.status, body: await res.text() };
 }
@@ -97,7 +104,8 @@ function shapeProblem(path: string, body: string): string | undefined {
     const ok = e && typeof e.message === "string" && typeof e.type === "string" && "param" in e && "code" in e;
     return ok ? undefined : `not OpenAI's error shape: ${body.slice(0, 120)}`;
   }
-  const ok = parsed?.type === "error" && typeof parsed.error?.type === "string" && typeof parsed.error?.message === "string";
+  const ok =
+    parsed?.type === "error" && typeof parsed.error?.type === "string" && typeof parsed.error?.message === "string";
   return ok ? undefined : `not Anthropic's error shape: ${body.slice(0, 120)}`;
 }
 
@@ -118,7 +126,8 @@ function judge(c: Case, o: Outcome, upstreamBefore: number): string | undefined 
   }
   tally.passed++;
   if (s! < 200 || s! >= 300) return `expected a normal answer, got ${s}: ${o.body.slice(0, 160)}`;
-  if ((c.path === MESSAGES || c.path === CHAT) && up.requests.length === upstreamBefore) return "expected it to be forwarded upstream";
+  if ((c.path === MESSAGES || c.path === CHAT) && up.requests.length === upstreamBefore)
+    return "expected it to be forwarded upstream";
   return undefined;
 }
 
@@ -131,14 +140,33 @@ async function healthy(): Promise<void> {
   for (const server of [open, secured]) expect((await fetch(`${server.url}/health`)).status).toBe(200);
 }
 
-const ALL: Case[] = [...syntaxCases(), ...fieldCases(), ...shapeCases(), ...utf8Cases(), ...headerCases(), ...methodCases(), ...pathCases(), ...adminCases()];
+const ALL: Case[] = [
+  ...syntaxCases(),
+  ...fieldCases(),
+  ...shapeCases(),
+  ...utf8Cases(),
+  ...headerCases(),
+  ...methodCases(),
+  ...pathCases(),
+  ...adminCases(),
+];
 const GROUPS = [...new Set(ALL.map((c) => c.group))];
 
 describe("bad input", () => {
   test("there are at least 300 cases, covering every public route", () => {
     expect(ALL.length).toBeGreaterThanOrEqual(300);
     const paths = new Set(ALL.map((c) => c.path));
-    for (const path of [MESSAGES, COUNT, CHAT, "/v1/models", "/health", "/api/config/json", "/api/providers", "/api/models-config"]) expect(paths.has(path)).toBe(true);
+    for (const path of [
+      MESSAGES,
+      COUNT,
+      CHAT,
+      "/v1/models",
+      "/health",
+      "/api/config/json",
+      "/api/providers",
+      "/api/models-config",
+    ])
+      expect(paths.has(path)).toBe(true);
   });
 
   for (const group of GROUPS) {

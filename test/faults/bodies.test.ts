@@ -6,7 +6,8 @@ import { MESSAGE, useFaultRig, within } from "../helpers/fault-rig.ts";
 
 const r = useFaultRig();
 
-const ask = (model: string) => r.client.messages.create({ model, max_tokens: 5, messages: [{ role: "user", content: "hi" }] });
+const ask = (model: string) =>
+  r.client.messages.create({ model, max_tokens: 5, messages: [{ role: "user", content: "hi" }] });
 
 describe("a 200 whose body is not JSON", () => {
   // A pass-through answer is relayed byte for byte, but a whole answer is checked first: a client
@@ -31,7 +32,9 @@ describe("a 200 whose body is not JSON", () => {
   test("translated: fails over, and alone is a 502 api_error", async () => {
     r.primary.reply(invalidJson());
     r.backup.reply(json(MESSAGE));
-    expect((await within(2000, () => ask("oai-fo").withResponse())).response.headers.get("x-ccmux-provider")).toBe("backup");
+    expect((await within(2000, () => ask("oai-fo").withResponse())).response.headers.get("x-ccmux-provider")).toBe(
+      "backup",
+    );
     r.primary.reply(invalidJson());
     const err = await within(2000, () => ask("oai").catch((e) => e));
     expect(err.status).toBe(502);
@@ -39,7 +42,9 @@ describe("a 200 whose body is not JSON", () => {
   });
 
   test("a whole body that stalls half-way is cut after api_timeout_ms and fails over", async () => {
-    r.primary.reply(stallAfter('{"id":"msg_half","type":"message","content":[', { headers: { "content-type": "application/json" } }));
+    r.primary.reply(
+      stallAfter('{"id":"msg_half","type":"message","content":[', { headers: { "content-type": "application/json" } }),
+    );
     r.backup.reply(json(MESSAGE));
     const res = await within(3000, () => r.post({ model: "pass" }));
     expect(res.headers.get("x-ccmux-provider")).toBe("backup");

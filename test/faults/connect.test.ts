@@ -33,13 +33,17 @@ describe("connection refused", () => {
     await dead.stop();
     r = await rig({ farUrl: deadUrl });
     r.backup.reply(json(MESSAGE));
-    const msg = await within(2000, () => r.client.messages.create({ model: "far-fo", max_tokens: 5, messages: [{ role: "user", content: "hi" }] }));
+    const msg = await within(2000, () =>
+      r.client.messages.create({ model: "far-fo", max_tokens: 5, messages: [{ role: "user", content: "hi" }] }),
+    );
     expect(msg.id).toBe("msg_fault");
   });
 
   test("alone, it is a 502 api_error naming the provider and the refusal", async () => {
     const err = await within(2000, () =>
-      r.client.messages.create({ model: "far", max_tokens: 5, messages: [{ role: "user", content: "hi" }] }).catch((e) => e),
+      r.client.messages
+        .create({ model: "far", max_tokens: 5, messages: [{ role: "user", content: "hi" }] })
+        .catch((e) => e),
     );
     expect(err).toBeInstanceOf(Anthropic.InternalServerError);
     expect(err.status).toBe(502);
@@ -77,7 +81,9 @@ describe("a connect that never completes", () => {
     const res = await within(3000, () => r.post({ model: "pass" }));
     expect(res.status).toBe(200);
     expect(res.headers.get("x-ccmux-provider")).toBe("backup");
-    expect(r.ccmux.logs.join("")).toMatch(/primary failed \(504\): primary: could not connect to 127\.0\.0\.1:\d+ within 300 ms/);
+    expect(r.ccmux.logs.join("")).toMatch(
+      /primary failed \(504\): primary: could not connect to 127\.0\.0\.1:\d+ within 300 ms/,
+    );
   });
 
   test("alone, the client gets 504 timeout_error", async () => {

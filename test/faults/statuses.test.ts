@@ -6,7 +6,8 @@ import { MESSAGE, useFaultRig, within } from "../helpers/fault-rig.ts";
 
 const r = useFaultRig();
 
-const ask = (model: string) => r.client.messages.create({ model, max_tokens: 5, messages: [{ role: "user", content: "hi" }] });
+const ask = (model: string) =>
+  r.client.messages.create({ model, max_tokens: 5, messages: [{ role: "user", content: "hi" }] });
 const anthropicError = (type: string, message: string) => ({ type: "error", error: { type, message } });
 
 const RETRYABLE = [
@@ -55,7 +56,9 @@ describe("a translated (OpenAI-compatible) upstream", () => {
   test("503 fails over; 400 does not", async () => {
     r.primary.reply(status(503, { error: { message: "busy", type: "server_error" } }));
     r.backup.reply(json(MESSAGE));
-    expect((await within(2000, () => ask("oai-fo").withResponse())).response.headers.get("x-ccmux-provider")).toBe("backup");
+    expect((await within(2000, () => ask("oai-fo").withResponse())).response.headers.get("x-ccmux-provider")).toBe(
+      "backup",
+    );
     r.primary.reply(status(400, { error: { message: "bad input", type: "invalid_request_error" } }));
     const err = await within(2000, () => ask("oai-fo").catch((e) => e));
     expect(err).toBeInstanceOf(Anthropic.BadRequestError);
@@ -64,7 +67,9 @@ describe("a translated (OpenAI-compatible) upstream", () => {
   });
 
   test("429 alone is a rate_limit_error", async () => {
-    r.primary.reply(status(429, { error: { message: "slow down", type: "rate_limit_exceeded" } }, { "retry-after": "3" }));
+    r.primary.reply(
+      status(429, { error: { message: "slow down", type: "rate_limit_exceeded" } }, { "retry-after": "3" }),
+    );
     const err = await within(2000, () => ask("oai").catch((e) => e));
     expect(err).toBeInstanceOf(Anthropic.RateLimitError);
     expect(err.error.error.type).toBe("rate_limit_error");

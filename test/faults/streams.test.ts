@@ -41,7 +41,9 @@ describe("before the headers", () => {
     r.primary.reply(hang());
     const res = await within(3000, () => r.post({ model: "solo" }));
     expect(res.status).toBe(504);
-    expect(await res.json()).toMatchObject({ error: { type: "timeout_error", message: expect.stringContaining("primary: no response within 400 ms") } });
+    expect(await res.json()).toMatchObject({
+      error: { type: "timeout_error", message: expect.stringContaining("primary: no response within 400 ms") },
+    });
   });
 
   test("a translated upstream stalling before its headers fails over too", async () => {
@@ -58,23 +60,43 @@ describe("mid-stream (pass-through)", () => {
     const { res, events } = await within(2000, () => streamed("pass"));
     expect(res.status).toBe(200);
     // What was relayed before the reset depends on how much the socket delivered; never a partial event.
-    expect(["message_start", "content_block_start"].slice(0, events.length - 1)).toEqual(events.slice(0, -1).map((e) => e.event));
-    expect(lastError(events)).toMatchObject({ type: "api_error", message: expect.stringContaining("primary: upstream connection lost mid-body") });
+    expect(["message_start", "content_block_start"].slice(0, events.length - 1)).toEqual(
+      events.slice(0, -1).map((e) => e.event),
+    );
+    expect(lastError(events)).toMatchObject({
+      type: "api_error",
+      message: expect.stringContaining("primary: upstream connection lost mid-body"),
+    });
     expect(r.backup.requests).toHaveLength(0);
   });
 
   test("a stall is cut by the idle watchdog: the upstream is aborted and the client gets a timeout_error event", async () => {
     r.primary.reply(stallAfter([START_EVENT, BLOCK_EVENT, DELTA_EVENT]));
     const { events } = await within(2000, () => streamed("pass"));
-    expect(events.map((e) => e.event)).toEqual(["message_start", "content_block_start", "content_block_delta", "error"]);
-    expect(lastError(events)).toEqual({ type: "timeout_error", message: "primary: upstream stream stalled for 300 ms" });
+    expect(events.map((e) => e.event)).toEqual([
+      "message_start",
+      "content_block_start",
+      "content_block_delta",
+      "error",
+    ]);
+    expect(lastError(events)).toEqual({
+      type: "timeout_error",
+      message: "primary: upstream stream stalled for 300 ms",
+    });
     await r.primary.waitForAborted(1, 2000);
-    expect(r.ccmux.deps.health.snapshot("primary")).toMatchObject({ consecutive_failures: 1, last_error: "primary: upstream stream stalled for 300 ms" });
+    expect(r.ccmux.deps.health.snapshot("primary")).toMatchObject({
+      consecutive_failures: 1,
+      last_error: "primary: upstream stream stalled for 300 ms",
+    });
   });
 
   test("the SDK sees the stall as an APIError with the timeout type", async () => {
     r.primary.reply(stallAfter([START_EVENT, BLOCK_EVENT, DELTA_EVENT]));
-    const stream = r.client.messages.stream({ model: "pass", max_tokens: 5, messages: [{ role: "user", content: "hi" }] });
+    const stream = r.client.messages.stream({
+      model: "pass",
+      max_tokens: 5,
+      messages: [{ role: "user", content: "hi" }],
+    });
     const err = await within(2000, () => stream.finalMessage().catch((e) => e));
     expect(err).toBeInstanceOf(Anthropic.APIError);
     expect(err.error).toMatchObject({ type: "error", error: { type: "timeout_error" } });
@@ -83,18 +105,30 @@ describe("mid-stream (pass-through)", () => {
   test("a stream that ends without message_stop gets an error event instead of a silent cut", async () => {
     r.primary.reply(sse([START_EVENT, BLOCK_EVENT, DELTA_EVENT]));
     const { events } = await within(2000, () => streamed("pass"));
-    expect(events.map((e) => e.event)).toEqual(["message_start", "content_block_start", "content_block_delta", "error"]);
+    expect(events.map((e) => e.event)).toEqual([
+      "message_start",
+      "content_block_start",
+      "content_block_delta",
+      "error",
+    ]);
     expect(lastError(events)).toEqual({ type: "api_error", message: "upstream stream ended before message_stop" });
     expect(r.ccmux.logs.join("")).toContain("[stream ended before message_stop]");
   });
 
   test("invalid SSE is relayed as it came and ends with an error event", async () => {
-    const garbage = ["this is not an event stream\n\n", "data: {half a json\n\n", "event: message_start\ndata: nope\n\n"];
+    const garbage = [
+      "this is not an event stream\n\n",
+      "data: {half a json\n\n",
+      "event: message_start\ndata: nope\n\n",
+    ];
     r.primary.reply(sse(garbage));
     const res = await within(2000, () => r.post({ model: "pass", stream: true }));
     const text = await res.text();
     expect(text.startsWith(garbage.join(""))).toBe(true);
-    expect(lastError(eventsOf(text))).toEqual({ type: "api_error", message: "upstream stream ended before message_stop" });
+    expect(lastError(eventsOf(text))).toEqual({
+      type: "api_error",
+      message: "upstream stream ended before message_stop",
+    });
   });
 });
 
@@ -110,7 +144,10 @@ describe("mid-stream (translated)", () => {
     r.primary.reply(stallAfter(OAI_PARTIAL));
     const { events } = await within(2000, () => streamed("oai"));
     expect(events[0]!.event).toBe("message_start");
-    expect(lastError(events)).toMatchObject({ type: "timeout_error", message: expect.stringContaining("oai: upstream stream stalled for 300 ms") });
+    expect(lastError(events)).toMatchObject({
+      type: "timeout_error",
+      message: expect.stringContaining("oai: upstream stream stalled for 300 ms"),
+    });
     await r.primary.waitForAborted(1, 2000);
   });
 
@@ -137,6 +174,9 @@ describe("mid-stream (translated)", () => {
     r.primary.reply(sse([OAI_CHUNKS[0]!, "data: {half a json\n\n"]));
     const alone = await within(2000, () => r.post({ model: "oai", stream: true }));
     expect(alone.status).toBe(500);
-    expect((await alone.json()).error).toMatchObject({ type: "api_error", message: expect.stringContaining("malformed") });
+    expect((await alone.json()).error).toMatchObject({
+      type: "api_error",
+      message: expect.stringContaining("malformed"),
+    });
   });
 });

@@ -26,12 +26,17 @@ const DELTA_FOR_BLOCK: Record<string, string[]> = {
 };
 
 export function assembleAnthropicStream(events: Event[]): AssembledStream {
-  const c: Checker = { out: { message: undefined, content: [], stopReason: null, usage: undefined }, phase: "start", open: null };
+  const c: Checker = {
+    out: { message: undefined, content: [], stopReason: null, usage: undefined },
+    phase: "start",
+    open: null,
+  };
   events.forEach((e, i) => {
     const why = check(c, e);
     if (why) throw new Error(`event #${i} (${e.type}): ${why}`);
   });
-  if (c.phase !== "stopped" && c.phase !== "errored") throw new Error(`stream ended in phase ${c.phase} without message_stop or error`);
+  if (c.phase !== "stopped" && c.phase !== "errored")
+    throw new Error(`stream ended in phase ${c.phase} without message_stop or error`);
   return c.out;
 }
 

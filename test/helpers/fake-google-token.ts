@@ -14,12 +14,18 @@ export interface ServiceAccountFixture {
 }
 
 function pem(der: ArrayBuffer): string {
-  const b64 = Buffer.from(der).toString("base64").match(/.{1,64}/g)!.join("\n");
+  const b64 = Buffer.from(der)
+    .toString("base64")
+    .match(/.{1,64}/g)!
+    .join("\n");
   return `-----BEGIN PRIVATE KEY-----\n${b64}\n-----END PRIVATE KEY-----\n`;
 }
 
 /** A fresh RSA key pair, its private half written as a service-account key file in `dir`. */
-export async function writeServiceAccount(dir: string, tokenUri = "https://oauth2.googleapis.com/token"): Promise<ServiceAccountFixture> {
+export async function writeServiceAccount(
+  dir: string,
+  tokenUri = "https://oauth2.googleapis.com/token",
+): Promise<ServiceAccountFixture> {
   const pair = (await crypto.subtle.generateKey(
     { name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" },
     true,
@@ -59,7 +65,12 @@ const decode = (part: string) => JSON.parse(Buffer.from(part, "base64url").toStr
 async function verifyAssertion(jwt: string, publicKey: CryptoKey): Promise<TokenExchange | string> {
   const [h, c, s] = jwt.split(".");
   if (!h || !c || !s) return "assertion is not a JWT";
-  const ok = await crypto.subtle.verify("RSASSA-PKCS1-v1_5", publicKey, Buffer.from(s, "base64url"), new TextEncoder().encode(`${h}.${c}`));
+  const ok = await crypto.subtle.verify(
+    "RSASSA-PKCS1-v1_5",
+    publicKey,
+    Buffer.from(s, "base64url"),
+    new TextEncoder().encode(`${h}.${c}`),
+  );
   if (!ok) return "invalid JWT signature";
   return { grant: "jwt-bearer", header: decode(h), claims: decode(c) };
 }

@@ -81,7 +81,10 @@ export function startFakeOAuth(options: FakeOAuthOptions): FakeOAuth {
   const issueTokens = () => {
     const n = ++counter;
     const claims = options.accountId
-      ? { "https://api.openai.com/auth": { chatgpt_account_id: options.accountId, chatgpt_plan_type: "plus" }, exp: Math.floor(Date.now() / 1000) + 3600 }
+      ? {
+          "https://api.openai.com/auth": { chatgpt_account_id: options.accountId, chatgpt_plan_type: "plus" },
+          exp: Math.floor(Date.now() / 1000) + 3600,
+        }
       : undefined;
     const access = claims ? fakeJwt({ ...claims, n }) : `fake-access-${n}`;
     fake.accessTokens.add(access);
@@ -95,9 +98,11 @@ export function startFakeOAuth(options: FakeOAuthOptions): FakeOAuth {
     if (issued.method !== "S256" || s256(String(body.code_verifier)) !== issued.challenge) {
       return json(400, { error: "invalid_grant", error_description: "PKCE verification failed" });
     }
-    if (body.redirect_uri !== issued.redirectUri) return json(400, { error: "invalid_grant", error_description: "redirect_uri mismatch" });
+    if (body.redirect_uri !== issued.redirectUri)
+      return json(400, { error: "invalid_grant", error_description: "redirect_uri mismatch" });
     if (body.client_id !== issued.clientId) return json(400, { error: "invalid_client" });
-    if (options.format === "json" && body.state !== issued.state) return json(400, { error: "invalid_grant", error_description: "state mismatch" });
+    if (options.format === "json" && body.state !== issued.state)
+      return json(400, { error: "invalid_grant", error_description: "state mismatch" });
     return tokenResponse();
   }
 
@@ -105,12 +110,19 @@ export function startFakeOAuth(options: FakeOAuthOptions): FakeOAuth {
     const { access, idToken } = issueTokens();
     const refresh = next("fake-refresh");
     fake.refreshTokens.add(refresh);
-    return json(200, { access_token: access, refresh_token: refresh, expires_in: options.expiresIn ?? 28800, token_type: "Bearer", ...(idToken ? { id_token: idToken } : {}) });
+    return json(200, {
+      access_token: access,
+      refresh_token: refresh,
+      expires_in: options.expiresIn ?? 28800,
+      token_type: "Bearer",
+      ...(idToken ? { id_token: idToken } : {}),
+    });
   }
 
   function refreshGrant(body: Record<string, unknown>): Response {
     const rt = String(body.refresh_token);
-    if (fake.failRefresh || !fake.refreshTokens.has(rt)) return json(400, { error: "invalid_grant", error_description: "refresh token is invalid" });
+    if (fake.failRefresh || !fake.refreshTokens.has(rt))
+      return json(400, { error: "invalid_grant", error_description: "refresh token is invalid" });
     if (options.rotate === false) {
       const { access } = issueTokens();
       return json(200, { access_token: access, expires_in: options.expiresIn ?? 28800 });
@@ -143,18 +155,29 @@ export function startFakeOAuth(options: FakeOAuthOptions): FakeOAuth {
   function codeAssist(path: string, rec: RecordedRequest): Response {
     if (!authorized(rec)) return json(401, { error: { code: 401, message: "bad token" } });
     if (path.endsWith(":loadCodeAssist")) {
-      if (options.codeAssistProject) return json(200, { currentTier: { id: "free-tier" }, cloudaicompanionProject: options.codeAssistProject });
+      if (options.codeAssistProject)
+        return json(200, { currentTier: { id: "free-tier" }, cloudaicompanionProject: options.codeAssistProject });
       return json(200, { allowedTiers: [{ id: "free-tier", isDefault: true }] });
     }
     const pending = onboardPolls++ < (options.onboardPending ?? 0);
     if (pending) return json(200, { name: "operations/onboard-1", done: false });
-    return json(200, { name: "operations/onboard-1", done: true, response: { cloudaicompanionProject: { id: options.onboardProject ?? "onboarded-project" } } });
+    return json(200, {
+      name: "operations/onboard-1",
+      done: true,
+      response: { cloudaicompanionProject: { id: options.onboardProject ?? "onboarded-project" } },
+    });
   }
 
   async function handle(req: Request): Promise<Response> {
     const url = new URL(req.url);
     const { contentType, body } = req.method === "GET" ? { contentType: "", body: {} } : await readBody(req);
-    const rec: RecordedRequest = { method: req.method, path: url.pathname, contentType, body, authorization: req.headers.get("authorization") };
+    const rec: RecordedRequest = {
+      method: req.method,
+      path: url.pathname,
+      contentType,
+      body,
+      authorization: req.headers.get("authorization"),
+    };
     fake.requests.push(rec);
     if (url.pathname.endsWith("/token")) return token(req, rec);
     if (url.pathname.endsWith("/create_api_key")) {
@@ -178,10 +201,17 @@ export function startFakeOAuth(options: FakeOAuthOptions): FakeOAuth {
       for (const key of ["client_id", "redirect_uri", "code_challenge", "state"]) {
         if (!q.get(key)) throw new Error(`authorize URL lacks ${key}`);
       }
-      if (q.get("response_type") !== "code" || q.get("code_challenge_method") !== "S256") throw new Error("authorize URL is not PKCE S256 code flow");
+      if (q.get("response_type") !== "code" || q.get("code_challenge_method") !== "S256")
+        throw new Error("authorize URL is not PKCE S256 code flow");
       const code = next("fake-code");
       const state = q.get("state")!;
-      codes.set(code, { challenge: q.get("code_challenge")!, method: "S256", clientId: q.get("client_id")!, redirectUri: q.get("redirect_uri")!, state });
+      codes.set(code, {
+        challenge: q.get("code_challenge")!,
+        method: "S256",
+        clientId: q.get("client_id")!,
+        redirectUri: q.get("redirect_uri")!,
+        state,
+      });
       const redirect = new URL(q.get("redirect_uri")!);
       if (/^(localhost|127\.0\.0\.1)$/.test(redirect.hostname)) {
         redirect.searchParams.set("code", code);

@@ -125,14 +125,16 @@ export function delayed(ms: number, reply: Reply): Reply {
  * generated lazily in 64 KiB pieces with content-length.
  */
 export function bigBody(bytes: number, opts: ReplyOptions = {}): Reply {
-  const head = '{"id":"msg_big","type":"message","role":"assistant","model":"fake-big","content":[{"type":"text","text":"';
+  const head =
+    '{"id":"msg_big","type":"message","role":"assistant","model":"fake-big","content":[{"type":"text","text":"';
   const tail = '"}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":1,"output_tokens":1}}';
   const pad = bytes - head.length - tail.length;
   if (pad < 0) throw new Error(`bigBody needs at least ${head.length + tail.length} bytes`);
   const piece = new Uint8Array(64 * 1024).fill(0x61);
   function* chunks(): Iterable<Chunk> {
     yield head;
-    for (let left = pad; left > 0; left -= piece.byteLength) yield left >= piece.byteLength ? piece : piece.subarray(0, left);
+    for (let left = pad; left > 0; left -= piece.byteLength)
+      yield left >= piece.byteLength ? piece : piece.subarray(0, left);
     yield tail;
   }
   return {
@@ -150,5 +152,10 @@ export function bigBody(bytes: number, opts: ReplyOptions = {}): Reply {
 
 /** A 200 application/json response whose body is truncated, unparseable JSON. */
 export function invalidJson(opts: ReplyOptions = {}): Reply {
-  return fixed(opts.status ?? 200, "application/json", '{"id":"msg_invalid","type":"message","content":[{"type":', opts.headers);
+  return fixed(
+    opts.status ?? 200,
+    "application/json",
+    '{"id":"msg_invalid","type":"message","content":[{"type":',
+    opts.headers,
+  );
 }

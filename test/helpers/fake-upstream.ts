@@ -3,7 +3,13 @@
 import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import { status, type Reply } from "./fake-replies.ts";
 import { playReply, type PlayTarget } from "./fake-reply-player.ts";
-import type { CloseRecord, FakeUpstream, FakeUpstreamOptions, RecordedRequest, ReplyHandler } from "./fake-upstream-types.ts";
+import type {
+  CloseRecord,
+  FakeUpstream,
+  FakeUpstreamOptions,
+  RecordedRequest,
+  ReplyHandler,
+} from "./fake-upstream-types.ts";
 import { HttpParseError, HttpRequestParser, type ParsedRequest } from "./http-request-parser.ts";
 
 export * from "./fake-replies.ts";
@@ -18,7 +24,10 @@ interface Connection extends PlayTarget {
 type Waiter = () => boolean;
 
 const unscripted: ReplyHandler = (req) =>
-  status(404, { type: "error", error: { type: "not_found_error", message: `fake upstream: no reply scripted for ${req.method} ${req.path}` } });
+  status(404, {
+    type: "error",
+    error: { type: "not_found_error", message: `fake upstream: no reply scripted for ${req.method} ${req.path}` },
+  });
 
 const toHandler = (reply: Reply | ReplyHandler): ReplyHandler => (typeof reply === "function" ? reply : () => reply);
 
@@ -84,7 +93,9 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
         try {
           return JSON.parse(bodyText);
         } catch (error) {
-          throw new Error(`fake upstream: ${req.method} ${req.target} body is not JSON (${String(error)}): ${bodyText.slice(0, 200)}`);
+          throw new Error(
+            `fake upstream: ${req.method} ${req.target} body is not JSON (${String(error)}): ${bodyText.slice(0, 200)}`,
+          );
         }
       },
     };
@@ -102,7 +113,10 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       reply = await handler(recorded);
     } catch (error) {
       state.errors.push(error instanceof Error ? error : new Error(String(error)));
-      reply = status(500, { type: "error", error: { type: "api_error", message: `fake upstream handler threw: ${String(error)}` } });
+      reply = status(500, {
+        type: "error",
+        error: { type: "api_error", message: `fake upstream handler threw: ${String(error)}` },
+      });
     }
     const result = await playReply(conn, reply, keepAlive && req.keepAlive);
     conn.replying = false;
@@ -174,7 +188,9 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     const code = err instanceof HttpParseError ? err.status : 400;
     const body = `fake upstream: ${err.message}`;
     conn.byServer = true;
-    conn.socket.end(`HTTP/1.1 ${code} Bad Request\r\ncontent-type: text/plain\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    conn.socket.end(
+      `HTTP/1.1 ${code} Bad Request\r\ncontent-type: text/plain\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
   }
 
   const server: Server = createServer(handleSocket);
@@ -195,7 +211,8 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       await waitFor(() => state.requests.length >= n, timeoutMs, `${n} request(s)`);
       return state.requests;
     },
-    waitForClosedConnections: (timeoutMs = 5000) => waitFor(() => sockets.size === 0, timeoutMs, "all connections to close"),
+    waitForClosedConnections: (timeoutMs = 5000) =>
+      waitFor(() => sockets.size === 0, timeoutMs, "all connections to close"),
     waitForAborted: (n, timeoutMs = 5000) => waitFor(() => state.aborted >= n, timeoutMs, `${n} aborted request(s)`),
     onClose(listener) {
       closeListeners.add(listener);
@@ -203,7 +220,14 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     },
     clear() {
       queue.length = 0;
-      Object.assign(state, { requests: [], closes: [], errors: [], aborted: 0, lastCloseAt: undefined, lastAbortAt: undefined });
+      Object.assign(state, {
+        requests: [],
+        closes: [],
+        errors: [],
+        aborted: 0,
+        lastCloseAt: undefined,
+        lastAbortAt: undefined,
+      });
     },
     stop() {
       stopped ??= (async () => {

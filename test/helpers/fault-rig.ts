@@ -6,17 +6,30 @@ import type { ConnectGate } from "../../src/providers/connect-gate.ts";
 import { startFakeUpstream, type FakeUpstream } from "./fake-upstream.ts";
 import { model, provider, startInProcess, testConfig, type InProcessServer } from "./in-process.ts";
 
-export const FAST_TIMEOUTS: TimeoutsConfig = { connect_timeout_ms: 300, api_timeout_ms: 400, idle_timeout_ms: 300, ping_interval_ms: 0 };
+export const FAST_TIMEOUTS: TimeoutsConfig = {
+  connect_timeout_ms: 300,
+  api_timeout_ms: 400,
+  idle_timeout_ms: 300,
+  ping_interval_ms: 0,
+};
 
 export const MESSAGE = {
-  id: "msg_fault", type: "message", role: "assistant", model: "m", content: [{ type: "text", text: "fine" }],
-  stop_reason: "end_turn", stop_sequence: null, usage: { input_tokens: 3, output_tokens: 1 },
+  id: "msg_fault",
+  type: "message",
+  role: "assistant",
+  model: "m",
+  content: [{ type: "text", text: "fine" }],
+  stop_reason: "end_turn",
+  stop_sequence: null,
+  usage: { input_tokens: 3, output_tokens: 1 },
 };
 
 export const START_EVENT =
   'event: message_start\ndata: {"type":"message_start","message":{"id":"msg_s","type":"message","role":"assistant","model":"m","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":3,"output_tokens":0}}}\n\n';
-export const BLOCK_EVENT = 'event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\n';
-export const DELTA_EVENT = 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hel"}}\n\n';
+export const BLOCK_EVENT =
+  'event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\n';
+export const DELTA_EVENT =
+  'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hel"}}\n\n';
 
 export interface FaultRig {
   /** The upstream the faults are scripted on. */

@@ -106,7 +106,10 @@ export class HttpRequestParser {
     const hex = line.split(";")[0]!.trim();
     if (!/^[0-9a-fA-F]+$/.test(hex)) throw new HttpParseError(`bad chunk size: ${JSON.stringify(line)}`);
     const size = Number.parseInt(hex, 16);
-    this.state = size === 0 ? { kind: "trailers", head: s.head, pieces: s.pieces } : { kind: "chunk-data", head: s.head, pieces: s.pieces, remaining: size };
+    this.state =
+      size === 0
+        ? { kind: "trailers", head: s.head, pieces: s.pieces }
+        : { kind: "chunk-data", head: s.head, pieces: s.pieces, remaining: size };
     return null;
   }
 
@@ -180,6 +183,7 @@ function parseContentLength(value: string | undefined): number {
   if (value === undefined) return 0;
   const values = new Set(value.split(",").map((v) => v.trim()));
   const [only] = values;
-  if (values.size !== 1 || only === undefined || !/^\d+$/.test(only)) throw new HttpParseError(`bad content-length: ${value}`);
+  if (values.size !== 1 || only === undefined || !/^\d+$/.test(only))
+    throw new HttpParseError(`bad content-length: ${value}`);
   return Number(only);
 }

@@ -35,7 +35,11 @@ function complete(text: string): boolean {
  * connection. `halfClose` sends FIN after the request (Bun then treats the request as aborted by the
  * client). `timeoutMs` only bounds a broken server.
  */
-export function rawRequest(port: number, request: string | Uint8Array, opts: { halfClose?: boolean; timeoutMs?: number } = {}): Promise<RawResponse> {
+export function rawRequest(
+  port: number,
+  request: string | Uint8Array,
+  opts: { halfClose?: boolean; timeoutMs?: number } = {},
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, "127.0.0.1");
     let text = "";

@@ -111,7 +111,12 @@ export async function startCcmuxServer(opts: CcmuxServerOptions = {}): Promise<C
 
 class PortTakenError extends Error {}
 
-async function launch(opts: CcmuxServerOptions, dir: string, configPath: string | undefined, port: number): Promise<CcmuxServer> {
+async function launch(
+  opts: CcmuxServerOptions,
+  dir: string,
+  configPath: string | undefined,
+  port: number,
+): Promise<CcmuxServer> {
   const args = ["serve", ...(configPath ? ["--config", configPath] : []), "--port", String(port), ...(opts.args ?? [])];
   const proc = Bun.spawn(ccmuxCommand(args, opts.bin), {
     cwd: opts.cwd ?? REPO_ROOT,
@@ -138,7 +143,8 @@ async function launch(opts: CcmuxServerOptions, dir: string, configPath: string 
     await stopProcess(proc);
     await Promise.all([out.done, err.done]);
     const detail = `exit=${proc.exitCode ?? proc.signalCode}\n--- stderr ---\n${err.text}\n--- stdout ---\n${out.text}`;
-    if (/EADDRINUSE|address already in use/i.test(err.text + out.text)) throw new PortTakenError(`port ${port} taken\n${detail}`);
+    if (/EADDRINUSE|address already in use/i.test(err.text + out.text))
+      throw new PortTakenError(`port ${port} taken\n${detail}`);
     throw new Error(`ccmux serve did not become healthy: ${(error as Error).message}\n${detail}`);
   }
   return server;
@@ -148,7 +154,8 @@ async function waitForHealth(server: CcmuxServer, timeoutMs: number): Promise<vo
   const deadline = performance.now() + timeoutMs;
   let last = "no answer yet";
   while (performance.now() < deadline) {
-    if (server.proc.exitCode !== null || server.proc.signalCode !== null) throw new Error("process exited before /health answered");
+    if (server.proc.exitCode !== null || server.proc.signalCode !== null)
+      throw new Error("process exited before /health answered");
     try {
       const res = await fetch(`${server.url}/health`, { signal: AbortSignal.timeout(1000) });
       await res.arrayBuffer();
@@ -176,7 +183,8 @@ function collect(stream: ReadableStream<Uint8Array>): { text: string; done: Prom
   const decoder = new TextDecoder();
   sink.done = (async () => {
     const reader = stream.getReader();
-    for (let r = await reader.read(); !r.done; r = await reader.read()) sink.text += decoder.decode(r.value, { stream: true });
+    for (let r = await reader.read(); !r.done; r = await reader.read())
+      sink.text += decoder.decode(r.value, { stream: true });
     sink.text += decoder.decode();
   })().catch(() => {});
   return sink;

@@ -24,7 +24,8 @@ export function parseSse(text: string): SseEvent[] {
   lines.pop(); // the text after the last line end is an incomplete line
   for (const line of lines) {
     if (line === "") {
-      if (data.length > 0) events.push(event === undefined ? { data: data.join("\n") } : { event, data: data.join("\n") });
+      if (data.length > 0)
+        events.push(event === undefined ? { data: data.join("\n") } : { event, data: data.join("\n") });
       event = undefined;
       data = [];
       continue;
@@ -53,7 +54,8 @@ export function parseAnthropicEvents(text: string): AnthropicEvent[] {
       throw new Error(`SSE event #${i} (${e.event ?? "no event line"}) has non-JSON data: ${e.data.slice(0, 200)}`);
     }
     if (e.event === undefined) throw new Error(`SSE event #${i} has no event: line (data.type=${data?.type})`);
-    if (data?.type !== e.event) throw new Error(`SSE event #${i}: event line "${e.event}" does not match data.type "${data?.type}"`);
+    if (data?.type !== e.event)
+      throw new Error(`SSE event #${i}: event line "${e.event}" does not match data.type "${data?.type}"`);
     return { event: e.event, data };
   });
 }

@@ -5,12 +5,19 @@ import { parseSse } from "./sse.ts";
 
 /** What the Anthropic backup provider answers in failover tests. */
 export const BACKUP_MESSAGE = {
-  id: "msg_backup", type: "message", role: "assistant", model: "backup", content: [{ type: "text", text: "from backup" }],
-  stop_reason: "end_turn", stop_sequence: null, usage: { input_tokens: 1, output_tokens: 1 },
+  id: "msg_backup",
+  type: "message",
+  role: "assistant",
+  model: "backup",
+  content: [{ type: "text", text: "from backup" }],
+  stop_reason: "end_turn",
+  stop_sequence: null,
+  usage: { input_tokens: 1, output_tokens: 1 },
 };
 
 /** A 1×1 transparent PNG. */
-export const PNG_BASE64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+export const PNG_BASE64 =
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
 
 export const SHELL_TOOL = {
   name: "shell",
@@ -31,7 +38,9 @@ export function fakeJwt(claims: Record<string, unknown>): string {
 }
 
 /** A credential source that counts refreshes and hands out the next token after each one. */
-export function countingSource(tokens: Credentials[]): Required<CredentialSource> & { refreshes: number; gets: number } {
+export function countingSource(
+  tokens: Credentials[],
+): Required<CredentialSource> & { refreshes: number; gets: number } {
   let current = 0;
   const source = {
     refreshes: 0,
@@ -64,7 +73,9 @@ export function responsesEvent(data: Record<string, unknown>): string {
 
 /** The `response` object of the fixture's `response.completed` event (a non-streaming body). */
 export function completedResponse(text: string): Record<string, unknown> {
-  const done = parseSse(text).map((e) => JSON.parse(e.data)).find((d) => d.type === "response.completed");
+  const done = parseSse(text)
+    .map((e) => JSON.parse(e.data))
+    .find((d) => d.type === "response.completed");
   if (!done) throw new Error("fixture has no response.completed");
   return done.response;
 }

@@ -96,26 +96,59 @@ const fileText = () => readFileSync(path, "utf8");
 describe("GET", () => {
   beforeEach(() => start(FILE));
 
-  test("/api/config/json shows every section with secrets only as $VAR or \"set\"", async () => {
+  test('/api/config/json shows every section with secrets only as $VAR or "set"', async () => {
     const res = await getJson("/api/config/json");
     expect(res.status).toBe(200);
     expect(res.headers.get("etag")).toMatch(/^"[0-9a-f]{32}"$/);
     const body = await res.json();
-    expect(body.server).toMatchObject({ host: "127.0.0.1", port: 13456, log_level: "info", api_key: null, admin_token: "$ADMIN_T_TOKEN" });
+    expect(body.server).toMatchObject({
+      host: "127.0.0.1",
+      port: 13456,
+      log_level: "info",
+      api_key: null,
+      admin_token: "$ADMIN_T_TOKEN",
+    });
     expect(body.server.timeouts).toMatchObject({ connect_timeout_ms: 10000, api_timeout_ms: 600000 });
-    expect(body.router).toMatchObject({ default: "sonnet", background: "sonnet", think: null, websearch: null, long_context: null, image: null, auto_map_regex: null, background_regex: null, long_context_threshold: 60000 });
+    expect(body.router).toMatchObject({
+      default: "sonnet",
+      background: "sonnet",
+      think: null,
+      websearch: null,
+      long_context: null,
+      image: null,
+      auto_map_regex: null,
+      background_regex: null,
+      long_context_threshold: 60000,
+    });
     const [or, groq] = body.providers;
-    expect(or).toMatchObject({ name: "openrouter", provider_type: "z.ai", auth_type: "apikey", api_key: "$ADMIN_T_OR_KEY" });
+    expect(or).toMatchObject({
+      name: "openrouter",
+      provider_type: "z.ai",
+      auth_type: "apikey",
+      api_key: "$ADMIN_T_OR_KEY",
+    });
     expect(or.headers).toEqual({ Authorization: "Bearer ${ADMIN_T_HDR}", "X-Title": "ccmux", "X-Secret-Key": "set" });
     expect(groq.api_key).toBe("set");
-    expect(body.models).toEqual([{ name: "sonnet", mappings: [{ priority: 1, provider: "openrouter", actual_model: "anthropic/claude-sonnet-4.5" }, { priority: 2, provider: "groq", actual_model: "llama-3.3-70b" }] }]);
+    expect(body.models).toEqual([
+      {
+        name: "sonnet",
+        mappings: [
+          { priority: 1, provider: "openrouter", actual_model: "anthropic/claude-sonnet-4.5" },
+          { priority: 2, provider: "groq", actual_model: "llama-3.3-70b" },
+        ],
+      },
+    ]);
     const text = JSON.stringify(body);
-    for (const secret of [...Object.values(ENV), "gsk_literalsecret_0123456789", "literal-header-secret-5150"]) expect(text).not.toContain(secret);
+    for (const secret of [...Object.values(ENV), "gsk_literalsecret_0123456789", "literal-header-secret-5150"])
+      expect(text).not.toContain(secret);
   });
 
   test("/api/providers and /api/models-config", async () => {
     const providers = await (await getJson("/api/providers")).json();
-    expect(providers.map((p: any) => [p.name, p.api_key])).toEqual([["openrouter", "$ADMIN_T_OR_KEY"], ["groq", "set"]]);
+    expect(providers.map((p: any) => [p.name, p.api_key])).toEqual([
+      ["openrouter", "$ADMIN_T_OR_KEY"],
+      ["groq", "set"],
+    ]);
     const models = await (await getJson("/api/models-config")).json();
     expect(models[0].mappings.map((m: any) => m.provider)).toEqual(["openrouter", "groq"]);
   });
@@ -150,24 +183,29 @@ describe("POST", () => {
     expect(shown.router.think).toBe("sonnet");
   });
 
-  test("provider keys: \"set\" and the $VAR text keep the reference, a new $VAR or literal replaces it", async () => {
+  test('provider keys: "set" and the $VAR text keep the reference, a new $VAR or literal replaces it', async () => {
     const shown = await (await getJson("/api/config/json")).json();
     const [or, groq] = shown.providers;
-    const res = await post({ providers: [{ ...or, api_key: "$ADMIN_T_NEW", headers: { ...or.headers, "X-Title": "mine" } }, { ...groq, api_key: "set" }] });
+    const res = await post({
+      providers: [
+        { ...or, api_key: "$ADMIN_T_NEW", headers: { ...or.headers, "X-Title": "mine" } },
+        { ...groq, api_key: "set" },
+      ],
+    });
     expect(res.status).toBe(200);
     const text = fileText();
     expect(text).toContain('api_key = "$ADMIN_T_NEW"');
     expect(text).toContain('api_key = "gsk_literalsecret_0123456789"');
     expect(text).toContain('X-Secret-Key = "literal-header-secret-5150"');
     expect(text).toContain('X-Title = "mine"');
-    expect(text).toContain("# A literal key, written in the file.\n[[providers]]\nname = \"groq\"");
+    expect(text).toContain('# A literal key, written in the file.\n[[providers]]\nname = "groq"');
     expect(ccmux.deps.config.providers[0]!.api_key).toBe(ENV.ADMIN_T_NEW);
     const again = await post({ providers: [{ ...or, api_key: "sk-typed-in-literal-000000000" }, groq] });
     expect(again.status).toBe(200);
     expect((await (await getJson("/api/providers")).json())[0].api_key).toBe("set");
   });
 
-  test("a renamed provider keeps its key reference when sent back as \"set\"", async () => {
+  test('a renamed provider keeps its key reference when sent back as "set"', async () => {
     const shown = await (await getJson("/api/config/json")).json();
     const [or, groq] = shown.providers;
     const models = [{ name: "sonnet", mappings: [{ priority: 1, provider: "or2", actual_model: "x" }] }];
@@ -176,7 +214,7 @@ describe("POST", () => {
     expect(fileText()).toContain('name = "or2"\nprovider_type = "z.ai"\napi_key = "$ADMIN_T_OR_KEY"');
   });
 
-  test("\"set\" for a provider that has no key is a 400", async () => {
+  test('"set" for a provider that has no key is a 400', async () => {
     const res = await post({ providers: [{ name: "new", provider_type: "groq", api_key: "set" }] });
     expect(res.status).toBe(400);
     const body = await res.json();
@@ -185,15 +223,24 @@ describe("POST", () => {
 
   test("invalid configs are refused with the loader's own problems, and the file is untouched", async () => {
     const cases: [unknown, RegExp][] = [
-      [{ models: [{ name: "x", mappings: [{ priority: 1, provider: "ghost", actual_model: "m" }] }] }, /models\[0\]\.mappings\[0\]\.provider: unknown provider "ghost"/],
+      [
+        { models: [{ name: "x", mappings: [{ priority: 1, provider: "ghost", actual_model: "m" }] }] },
+        /models\[0\]\.mappings\[0\]\.provider: unknown provider "ghost"/,
+      ],
       [{ router: { auto_map_regex: "(" } }, /router\.auto_map_regex: invalid regular expression/],
       [{ server: { port: "eighty" } }, /server\.port: expected number, got string/],
       [{ providers: [{ name: "a", provider_type: "nope" }] }, /providers\[0\]\.provider_type: expected one of/],
-      [{ providers: [{ name: "a", provider_type: "groq", api_key: "$ADMIN_T_UNSET_VAR" }] }, /environment variable ADMIN_T_UNSET_VAR is not set/],
+      [
+        { providers: [{ name: "a", provider_type: "groq", api_key: "$ADMIN_T_UNSET_VAR" }] },
+        /environment variable ADMIN_T_UNSET_VAR is not set/,
+      ],
       [{ providers: "all of them" }, /providers: expected an array/],
       [{ routers: {} }, /unknown key routers/],
       [{ server: { zzz: { deep: 1 } } }, /unknown key server\.zzz/],
-      [{ providers: [{ name: "a", provider_type: "groq", api_key: "$X", typo_key: 1 }] }, /unknown key providers\[0\]\.typo_key/],
+      [
+        { providers: [{ name: "a", provider_type: "groq", api_key: "$X", typo_key: 1 }] },
+        /unknown key providers\[0\]\.typo_key/,
+      ],
       [[1, 2], /must be a JSON object/],
     ];
     for (const [body, problem] of cases) {
@@ -208,7 +255,11 @@ describe("POST", () => {
   });
 
   test("malformed bodies and content types are 400s in Anthropic's shape", async () => {
-    for (const [body, type] of [["{nope", "application/json"], ["", "application/json"], ["a=b", "application/x-www-form-urlencoded"]]) {
+    for (const [body, type] of [
+      ["{nope", "application/json"],
+      ["", "application/json"],
+      ["a=b", "application/x-www-form-urlencoded"],
+    ]) {
       const res = await post(body, { "content-type": type! });
       expect(res.status).toBe(400);
       expect((await res.json()).type).toBe("error");
@@ -235,10 +286,18 @@ describe("POST", () => {
 
   test("concurrent saves are serialized: none is lost", async () => {
     const slots = ["think", "websearch", "image", "long_context", "background_regex"];
-    const results = await Promise.all(slots.map((slot) => post({ router: { [slot]: slot === "background_regex" ? "haiku" : "sonnet" } })));
+    const results = await Promise.all(
+      slots.map((slot) => post({ router: { [slot]: slot === "background_regex" ? "haiku" : "sonnet" } })),
+    );
     expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
     const router = ccmux.deps.config.router;
-    expect([router.think, router.websearch, router.image, router.long_context, router.background_regex]).toEqual(["sonnet", "sonnet", "sonnet", "sonnet", "haiku"]);
+    expect([router.think, router.websearch, router.image, router.long_context, router.background_regex]).toEqual([
+      "sonnet",
+      "sonnet",
+      "sonnet",
+      "sonnet",
+      "haiku",
+    ]);
   });
 
   test("a file with a TOML syntax error is not overwritten", async () => {
@@ -264,7 +323,9 @@ describe("without a config file (embedded default)", () => {
     expect(res.status).toBe(200);
     const text = fileText();
     expect(text).toContain("port = 14000");
-    expect(text.split("\n").filter((l) => l.startsWith("#"))).toEqual(CONFIG_TEMPLATE.split("\n").filter((l) => l.startsWith("#")));
+    expect(text.split("\n").filter((l) => l.startsWith("#"))).toEqual(
+      CONFIG_TEMPLATE.split("\n").filter((l) => l.startsWith("#")),
+    );
     expect(existsSync(`${path}.bak`)).toBe(false);
     expect(ccmux.deps.config.path).toBe(path);
   });

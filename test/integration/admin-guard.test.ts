@@ -12,8 +12,14 @@ let tokened: InProcessServer;
 let port: number;
 
 const OK = {
-  id: "msg_x", type: "message", role: "assistant", model: "m", content: [{ type: "text", text: "ok" }],
-  stop_reason: "end_turn", stop_sequence: null, usage: { input_tokens: 1, output_tokens: 1 },
+  id: "msg_x",
+  type: "message",
+  role: "assistant",
+  model: "m",
+  content: [{ type: "text", text: "ok" }],
+  stop_reason: "end_turn",
+  stop_sequence: null,
+  usage: { input_tokens: 1, output_tokens: 1 },
 };
 
 function base() {
@@ -51,12 +57,23 @@ describe("Host header (DNS-rebinding defence)", () => {
     for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `LOCALHOST:${port}`]) {
       const res = await get(open, "/api/models-config", { host });
       expect(res.status).toBe(200);
-      expect(await res.json()).toEqual([{ name: "sonnet", mappings: [{ priority: 1, provider: "up", actual_model: "u1" }] }]);
+      expect(await res.json()).toEqual([
+        { name: "sonnet", mappings: [{ priority: 1, provider: "up", actual_model: "u1" }] },
+      ]);
     }
   });
 
   test("any other name, or another port, is a 403 permission_error", async () => {
-    const hosts = ["evil.example", `evil.example:${port}`, `127.0.0.1:${port + 1}`, "127.0.0.1", `localhost.:${port}`, `127.0.0.2:${port}`, `0.0.0.0:${port}`, "localhost:notaport"];
+    const hosts = [
+      "evil.example",
+      `evil.example:${port}`,
+      `127.0.0.1:${port + 1}`,
+      "127.0.0.1",
+      `localhost.:${port}`,
+      `127.0.0.2:${port}`,
+      `0.0.0.0:${port}`,
+      "localhost:notaport",
+    ];
     for (const host of hosts) {
       const message = await expectRefused(await get(open, "/api/config/json", { host }), 403, "permission_error");
       expect(message).toMatch(/DNS-rebinding/);
@@ -89,7 +106,13 @@ describe("Host header (DNS-rebinding defence)", () => {
 
 describe("cross-site requests", () => {
   test("a foreign or opaque Origin is refused, the same loopback origin is served", async () => {
-    for (const origin of ["http://evil.example", `http://localhost:${port + 1}`, "null", `https://127.0.0.1:${port}`, "http://127.0.0.1"]) {
+    for (const origin of [
+      "http://evil.example",
+      `http://localhost:${port + 1}`,
+      "null",
+      `https://127.0.0.1:${port}`,
+      "http://127.0.0.1",
+    ]) {
       await expectRefused(await get(open, "/api/config/json", { origin }), 403, "permission_error");
     }
     expect((await get(open, "/api/config/json", { origin: `http://127.0.0.1:${port}` })).status).toBe(200);
@@ -100,7 +123,8 @@ describe("cross-site requests", () => {
     for (const site of ["cross-site", "same-site"]) {
       await expectRefused(await get(open, "/api/providers", { "sec-fetch-site": site }), 403, "permission_error");
     }
-    for (const site of ["same-origin", "none"]) expect((await get(open, "/api/providers", { "sec-fetch-site": site })).status).toBe(200);
+    for (const site of ["same-origin", "none"])
+      expect((await get(open, "/api/providers", { "sec-fetch-site": site })).status).toBe(200);
   });
 
   test("a cross-site POST (a form or a no-cors fetch) cannot change the config", async () => {
@@ -113,7 +137,12 @@ describe("cross-site requests", () => {
   });
 
   test("CORS preflights get a 403 without CORS headers, and no response allows other origins", async () => {
-    const preflight = await get(open, "/api/config/json", { origin: "http://evil.example", "access-control-request-method": "POST" }, "OPTIONS");
+    const preflight = await get(
+      open,
+      "/api/config/json",
+      { origin: "http://evil.example", "access-control-request-method": "POST" },
+      "OPTIONS",
+    );
     await expectRefused(preflight, 403, "permission_error");
     const same = await get(open, "/api/config/json", { "access-control-request-method": "POST" }, "OPTIONS");
     await expectRefused(same, 403, "permission_error");
@@ -128,7 +157,11 @@ describe("cross-site requests", () => {
     const nav = { "sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate" };
     const res = await get(tokened, "/api/oauth/callback?code=c&state=s", nav);
     expect([401, 403]).not.toContain(res.status);
-    await expectRefused(await get(tokened, "/api/oauth/callback?code=c&state=s", { ...nav, host: "evil.example" }), 403, "permission_error");
+    await expectRefused(
+      await get(tokened, "/api/oauth/callback?code=c&state=s", { ...nav, host: "evil.example" }),
+      403,
+      "permission_error",
+    );
     await expectRefused(await get(tokened, "/api/oauth/tokens", nav), 403, "permission_error");
   });
 
@@ -146,7 +179,11 @@ describe("the proxy routes and web pages", () => {
     fetch(open.url + path, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
 
   test("a DNS-rebinding page (its own name as Host and Origin) cannot use the proxy", async () => {
-    const rebinding = { host: `evil.example:${port}`, origin: `http://evil.example:${port}`, "sec-fetch-site": "same-origin" };
+    const rebinding = {
+      host: `evil.example:${port}`,
+      origin: `http://evil.example:${port}`,
+      "sec-fetch-site": "same-origin",
+    };
     const before = up.requests.length;
     await expectRefused(await post("/v1/messages", rebinding), 403, "permission_error");
     await expectRefused(await post("/v1/messages/count_tokens", rebinding), 403, "permission_error");
@@ -167,9 +204,19 @@ describe("the proxy routes and web pages", () => {
 
 describe("server.admin_token", () => {
   test("when set, it is required as Bearer or x-admin-token", async () => {
-    expect(await expectRefused(await get(tokened, "/api/config/json"), 401, "authentication_error")).toMatch(/admin_token/);
-    await expectRefused(await get(tokened, "/api/config/json", { "x-admin-token": "wrong" }), 401, "authentication_error");
-    await expectRefused(await get(tokened, "/api/config/json", { authorization: "Bearer adm-01234567" }), 401, "authentication_error");
+    expect(await expectRefused(await get(tokened, "/api/config/json"), 401, "authentication_error")).toMatch(
+      /admin_token/,
+    );
+    await expectRefused(
+      await get(tokened, "/api/config/json", { "x-admin-token": "wrong" }),
+      401,
+      "authentication_error",
+    );
+    await expectRefused(
+      await get(tokened, "/api/config/json", { authorization: "Bearer adm-01234567" }),
+      401,
+      "authentication_error",
+    );
     expect((await get(tokened, "/api/config/json", { authorization: "Bearer adm-0123456789" })).status).toBe(200);
     expect((await get(tokened, "/api/config/json", { "x-admin-token": "adm-0123456789" })).status).toBe(200);
   });
@@ -188,9 +235,13 @@ describe("server.admin_token", () => {
     const lan = { ...config, server: { ...config.server, admin_token: "adm-lan-secret" } };
     const bound = buildDeps(lan, { log: silentLogger(), version: "t", bound: { host: "192.168.1.5", port: 4000 } });
     const app2 = createApp({ current: () => bound });
-    const ok = await app2.request("http://x/api/models-config", { headers: { host: "192.168.1.5:4000", "x-admin-token": "adm-lan-secret" } });
+    const ok = await app2.request("http://x/api/models-config", {
+      headers: { host: "192.168.1.5:4000", "x-admin-token": "adm-lan-secret" },
+    });
     expect(ok.status).toBe(200);
-    const other = await app2.request("http://x/api/models-config", { headers: { host: "10.0.0.9:4000", "x-admin-token": "adm-lan-secret" } });
+    const other = await app2.request("http://x/api/models-config", {
+      headers: { host: "10.0.0.9:4000", "x-admin-token": "adm-lan-secret" },
+    });
     await expectRefused(other, 403, "permission_error");
   });
 });

@@ -31,7 +31,11 @@ actual_model = "x"
 `;
 
 const save = (server: CcmuxServer, body: unknown) =>
-  fetch(`${server.url}/api/config/json`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  fetch(`${server.url}/api/config/json`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
 
 const router = async (server: CcmuxServer) => (await (await fetch(`${server.url}/api/config/json`)).json()).router;
 
@@ -43,7 +47,9 @@ describe("ccmux serve's admin API", () => {
     expect(await res.json()).toMatchObject({ reloaded: true, comments_kept: true });
     expect((await router(ccmux)).think).toBe("m");
     const text = readFileSync(ccmux.configPath!, "utf8");
-    expect(text).toBe(FILE.replace('default = "m"   # the default model\n', 'default = "m"   # the default model\nthink = "m"\n'));
+    expect(text).toBe(
+      FILE.replace('default = "m"   # the default model\n', 'default = "m"   # the default model\nthink = "m"\n'),
+    );
     expect(readFileSync(`${ccmux.configPath}.bak`, "utf8")).toBe(FILE);
   });
 
@@ -61,7 +67,11 @@ describe("ccmux serve's admin API", () => {
 
   test("the Host check uses the address the process bound", async () => {
     ccmux = await startCcmuxServer({ configText: FILE, env: { ADMIN_PROC_KEY: "k" } });
-    expect((await fetch(`${ccmux.url}/api/providers`, { headers: { host: `localhost:${ccmux.port}` } })).status).toBe(200);
-    expect((await fetch(`${ccmux.url}/api/providers`, { headers: { host: `attacker.example:${ccmux.port}` } })).status).toBe(403);
+    expect((await fetch(`${ccmux.url}/api/providers`, { headers: { host: `localhost:${ccmux.port}` } })).status).toBe(
+      200,
+    );
+    expect(
+      (await fetch(`${ccmux.url}/api/providers`, { headers: { host: `attacker.example:${ccmux.port}` } })).status,
+    ).toBe(403);
   });
 });

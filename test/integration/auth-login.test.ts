@@ -48,7 +48,10 @@ async function startLogin(args: string[], home: string, fakeUrl: string) {
     if (done) throw new Error(`login exited early: ${out}\n${await new Response(proc.stderr).text()}`);
     out += decoder.decode(value, { stream: true });
   }
-  const url = out.split("\n").find((l) => l.startsWith(fakeUrl))!.trim();
+  const url = out
+    .split("\n")
+    .find((l) => l.startsWith(fakeUrl))!
+    .trim();
   const rest = (async () => {
     for (;;) {
       const { value, done } = await reader.read();
@@ -99,9 +102,17 @@ describe("ccmux auth (as a process)", () => {
     const list = JSON.parse(r.stdout) as Record<string, unknown>[];
     expect(list.map((t) => t.provider_id).sort()).toEqual(["chatgpt", "claude-max"]);
     for (const t of list) {
-      expect(Object.keys(t).sort()).toEqual(
-        ["expires_at", "expires_in_seconds", "has_api_key", "has_refresh_token", "is_expired", "kind", "needs_refresh", "provider_id", "status"],
-      );
+      expect(Object.keys(t).sort()).toEqual([
+        "expires_at",
+        "expires_in_seconds",
+        "has_api_key",
+        "has_refresh_token",
+        "is_expired",
+        "kind",
+        "needs_refresh",
+        "provider_id",
+        "status",
+      ]);
     }
     const table = await spawnCcmux(["auth", "list"], { env: envFor(home) });
     expect(table.stdout).toMatch(/claude-max\s+anthropic\s+in 8h\s+valid/);
@@ -125,7 +136,11 @@ describe("ccmux auth (as a process)", () => {
 
   test("without a TTY and with empty stdin, login fails at once with what to do", async () => {
     const started = Date.now();
-    const r = await spawnCcmux(["auth", "login", "anthropic", "--id", "x"], { env: envFor(newHome()), stdin: "", timeoutMs: 20_000 });
+    const r = await spawnCcmux(["auth", "login", "anthropic", "--id", "x"], {
+      env: envFor(newHome()),
+      stdin: "",
+      timeoutMs: 20_000,
+    });
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain("stdin is not a terminal");
     expect(r.stderr).toContain("ccmux auth login anthropic --id x");

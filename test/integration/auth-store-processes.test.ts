@@ -19,7 +19,8 @@ test("two processes writing the same token file lose nothing", async () => {
   const path = join(dir, "oauth_tokens.json");
   const child = Bun.spawn([process.execPath, "-e", WRITER, path, "child", "30"], { stdout: "ignore", stderr: "pipe" });
   const store = createTokenStore({ path, runtime });
-  for (let i = 0; i < 30; i++) await store.set({ provider_id: `parent${i}`, access_token: "a", refresh_token: "r", expires_at: "x" });
+  for (let i = 0; i < 30; i++)
+    await store.set({ provider_id: `parent${i}`, access_token: "a", refresh_token: "r", expires_at: "x" });
   expect(await child.exited).toBe(0);
   const ids = Object.keys(JSON.parse(readFileSync(path, "utf8")));
   expect(ids.length).toBe(60);

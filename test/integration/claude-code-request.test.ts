@@ -23,12 +23,23 @@ const MAIN_PROMPT = REQUEST.system[2].text as string;
 const UNSUPPORTED_BY_GEMINI = ["$schema", "additionalProperties", "exclusiveMinimum", "propertyNames"];
 
 /** The Responses fixture, with its tool call renamed to one Claude Code declares. */
-const RESPONSES_STREAM = readFixture("responses/stream-text-and-tool.sse").replaceAll('"name":"shell"', '"name":"Bash"');
+const RESPONSES_STREAM = readFixture("responses/stream-text-and-tool.sse").replaceAll(
+  '"name":"shell"',
+  '"name":"Bash"',
+);
 const GEMINI_CHUNKS = [
   { candidates: [{ content: { role: "model", parts: [{ text: "The lexer counts CRLF twice.", thought: true }] } }] },
   { candidates: [{ content: { role: "model", parts: [{ text: "Let me read the lexer." }] } }] },
   {
-    candidates: [{ content: { role: "model", parts: [{ functionCall: { name: "Bash", args: { command: "cat packages/parser/src/lexer.ts" } } }] }, finishReason: "STOP" }],
+    candidates: [
+      {
+        content: {
+          role: "model",
+          parts: [{ functionCall: { name: "Bash", args: { command: "cat packages/parser/src/lexer.ts" } } }],
+        },
+        finishReason: "STOP",
+      },
+    ],
     usageMetadata: { promptTokenCount: 4000, candidatesTokenCount: 30, thoughtsTokenCount: 12 },
   },
 ];
@@ -42,14 +53,27 @@ beforeAll(async () => {
   const dir = mkdtempSync(join(process.env.CCMUX_TEST_ROOT!, "claude-code-request-"));
   const account = await writeServiceAccount(dir);
   google = await startFakeGoogleToken({ publicKey: account.publicKey });
-  const oauth = (name: string, type: string): ProviderConfig => ({ ...provider(name, "https://unused.invalid"), provider_type: type, auth_type: "oauth", oauth_provider: name, api_key: undefined, base_url: undefined });
+  const oauth = (name: string, type: string): ProviderConfig => ({
+    ...provider(name, "https://unused.invalid"),
+    provider_type: type,
+    auth_type: "oauth",
+    oauth_provider: name,
+    api_key: undefined,
+    base_url: undefined,
+  });
   const config = testConfig({
     providers: [
       oauth("codex", "openai"),
       provider("responses", `${ups.responses!.url}/v1`, { provider_type: "openai-responses", api_key: "sk-test" }),
       provider("gemini", `${ups.gemini!.url}/v1beta`, { provider_type: "gemini", api_key: "AIza-test" }),
       oauth("assist", "gemini"),
-      provider("vertex", `${ups.vertex!.url}/v1`, { provider_type: "vertex-ai", auth_type: "adc", api_key: undefined, project_id: "my-proj", location: "us-east5" }),
+      provider("vertex", `${ups.vertex!.url}/v1`, {
+        provider_type: "vertex-ai",
+        auth_type: "adc",
+        api_key: undefined,
+        project_id: "my-proj",
+        location: "us-east5",
+      }),
     ],
     models: [
       model("codex", ["codex", "gpt-5.1-codex"]),
@@ -61,7 +85,9 @@ beforeAll(async () => {
     ],
   });
   const tokens: Record<string, ReturnType<typeof countingSource>> = {
-    codex: countingSource([{ accessToken: fakeJwt({ "https://api.openai.com/auth": { chatgpt_account_id: "acct_1" } }) }]),
+    codex: countingSource([
+      { accessToken: fakeJwt({ "https://api.openai.com/auth": { chatgpt_account_id: "acct_1" } }) },
+    ]),
     assist: countingSource([{ accessToken: "ya29.assist", projectId: "able-fox-a1b2c" }]),
   };
   ccmux = await startInProcess(config, {
@@ -110,7 +136,12 @@ function expectSystemCarried(text: string) {
 function expectResponsesBody(req: RecordedRequest) {
   const body = req.json();
   const input = body.input as any[];
-  expect(input).toContainEqual({ type: "function_call", call_id: HISTORY_CALL, name: "Bash", arguments: JSON.stringify(REQUEST.messages[1].content[2].input) });
+  expect(input).toContainEqual({
+    type: "function_call",
+    call_id: HISTORY_CALL,
+    name: "Bash",
+    arguments: JSON.stringify(REQUEST.messages[1].content[2].input),
+  });
   expect(input).toContainEqual({ type: "function_call_output", call_id: HISTORY_CALL, output: HISTORY_OUTPUT });
   expect(body.tools.map((t: any) => t.name)).toEqual(["Bash", "Read", "TodoWrite", "WebSearch"]);
   expect(body.reasoning.effort).toBe("high");
@@ -119,14 +150,21 @@ function expectResponsesBody(req: RecordedRequest) {
 
 function expectGeminiBody(inner: any) {
   const modelTurn = inner.contents.find((c: any) => c.role === "model");
-  expect(modelTurn.parts).toContainEqual({ functionCall: { name: "Bash", args: REQUEST.messages[1].content[2].input } });
-  expect(inner.contents.at(-1).parts).toContainEqual({ functionResponse: { name: "Bash", response: { output: HISTORY_OUTPUT } } });
+  expect(modelTurn.parts).toContainEqual({
+    functionCall: { name: "Bash", args: REQUEST.messages[1].content[2].input },
+  });
+  expect(inner.contents.at(-1).parts).toContainEqual({
+    functionResponse: { name: "Bash", response: { output: HISTORY_OUTPUT } },
+  });
   expectSystemCarried(inner.systemInstruction.parts.map((p: any) => p.text).join("\n"));
   const declarations = inner.tools[0].functionDeclarations;
   expect(declarations.map((d: any) => d.name)).toEqual(["Bash", "Read", "TodoWrite", "WebSearch"]);
   const schemas = JSON.stringify(declarations);
   for (const key of UNSUPPORTED_BY_GEMINI) expect(schemas).not.toContain(`"${key}"`);
-  expect(declarations[1].parameters.properties.limit).toMatchObject({ type: "integer", description: "Number of lines to read" });
+  expect(declarations[1].parameters.properties.limit).toMatchObject({
+    type: "integer",
+    description: "Number of lines to read",
+  });
   expect(inner.generationConfig.thinkingConfig.includeThoughts).toBe(true);
 }
 
@@ -135,7 +173,12 @@ describe("Claude Code's own request through each translating upstream", () => {
     ups.codex!.reply(sse(splitSseEvents(RESPONSES_STREAM)));
     expectToolTurn(await sendAsClaudeCode("codex"));
     const [req] = ups.codex!.requests;
-    expect(req!.headers).toMatchObject({ "chatgpt-account-id": "acct_1", "openai-beta": "responses=experimental", originator: "codex_cli_rs", session_id: SESSION });
+    expect(req!.headers).toMatchObject({
+      "chatgpt-account-id": "acct_1",
+      "openai-beta": "responses=experimental",
+      originator: "codex_cli_rs",
+      session_id: SESSION,
+    });
     const body = expectResponsesBody(req!);
     expect(body.instructions).toBe(CODEX_INSTRUCTIONS);
     expectSystemCarried(body.input[0].content[0].text);
@@ -158,7 +201,11 @@ describe("Claude Code's own request through each translating upstream", () => {
     ups.assist!.reply(sse(geminiSse(GEMINI_CHUNKS, true)));
     expectToolTurn(await sendAsClaudeCode("assist"));
     const body = ups.assist!.requests[0]!.json();
-    expect(body).toMatchObject({ model: "gemini-2.5-pro", project: "able-fox-a1b2c", request: { session_id: SESSION } });
+    expect(body).toMatchObject({
+      model: "gemini-2.5-pro",
+      project: "able-fox-a1b2c",
+      request: { session_id: SESSION },
+    });
     expectGeminiBody(body.request);
   });
 
@@ -166,14 +213,18 @@ describe("Claude Code's own request through each translating upstream", () => {
     ups.vertex!.reply(sse(geminiSse(GEMINI_CHUNKS)));
     expectToolTurn(await sendAsClaudeCode("vertex-gemini"));
     const [req] = ups.vertex!.requests.slice(-1);
-    expect(req!.path).toBe("/v1/projects/my-proj/locations/us-east5/publishers/google/models/gemini-2.5-pro:streamGenerateContent?alt=sse");
+    expect(req!.path).toBe(
+      "/v1/projects/my-proj/locations/us-east5/publishers/google/models/gemini-2.5-pro:streamGenerateContent?alt=sse",
+    );
     expectGeminiBody(req!.json());
   });
 
   test("Vertex AI, Claude model: the request and the stream pass through unchanged", async () => {
     ups.vertex!.reply(sse(readFixture("anthropic/stream-tool-use.sse")));
     const events = await sendAsClaudeCode("vertex-claude");
-    expect(events.map((e) => e.data)).toEqual(parseAnthropicEvents(readFixture("anthropic/stream-tool-use.sse")).map((e) => e.data));
+    expect(events.map((e) => e.data)).toEqual(
+      parseAnthropicEvents(readFixture("anthropic/stream-tool-use.sse")).map((e) => e.data),
+    );
     const [req] = ups.vertex!.requests.slice(-1);
     const { model: _model, ...rest } = REQUEST;
     expect(req!.json()).toEqual({ ...rest, anthropic_version: "vertex-2023-10-16" });

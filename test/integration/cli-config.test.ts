@@ -13,8 +13,20 @@ function home(): string {
 
 describe("every command has --help and plain output off a terminal", () => {
   const commands = [
-    ["config", "path"], ["config", "init"], ["config", "check"], ["env"], ["code"], ["route"], ["status"],
-    ["service", "install"], ["service", "uninstall"], ["service", "status"], ["start"], ["stop"], ["restart"], ["serve"],
+    ["config", "path"],
+    ["config", "init"],
+    ["config", "check"],
+    ["env"],
+    ["code"],
+    ["route"],
+    ["status"],
+    ["service", "install"],
+    ["service", "uninstall"],
+    ["service", "status"],
+    ["start"],
+    ["stop"],
+    ["restart"],
+    ["serve"],
   ];
   for (const cmd of commands) {
     test(`ccmux ${cmd.join(" ")} --help`, async () => {
@@ -109,7 +121,10 @@ describe("ccmux config check", () => {
 
   test("--json shape; a missing file is an error", async () => {
     const dir = home();
-    writeFileSync(join(dir, "config.toml"), '[router]\ndefault = "m"\n[[models]]\nname = "m"\n[[models.mappings]]\npriority = 1\nprovider = "nope"\nactual_model = "x"\n');
+    writeFileSync(
+      join(dir, "config.toml"),
+      '[router]\ndefault = "m"\n[[models]]\nname = "m"\n[[models.mappings]]\npriority = 1\nprovider = "nope"\nactual_model = "x"\n',
+    );
     const bad = await spawnCcmux(["config", "check", "--json"], { env: { CCMUX_HOME: dir } });
     expect(bad.exitCode).toBe(1);
     const report = JSON.parse(bad.stdout);

@@ -36,13 +36,24 @@ describe("ccmux env", () => {
       expect(out.stdout).toBe(expected);
     }
     const json = await spawnCcmux(["env", "--json", "--config", config], { env });
-    expect(JSON.parse(json.stdout)).toEqual({ ANTHROPIC_BASE_URL: "http://127.0.0.1:4111", ANTHROPIC_AUTH_TOKEN: "it's $ecret" });
+    expect(JSON.parse(json.stdout)).toEqual({
+      ANTHROPIC_BASE_URL: "http://127.0.0.1:4111",
+      ANTHROPIC_AUTH_TOKEN: "it's $ecret",
+    });
   });
 
   test('bash evaluates it: eval "$(ccmux env)"', async () => {
     const config = configFile(WITH_KEY);
-    const out = await spawnCcmux(["env", "--shell", "bash", "--config", config], { env: { MY_CCMUX_KEY: "a'b\"c $d" } });
-    const proc = Bun.spawnSync(["bash", "-c", `eval "$1"; printf '%s|%s' "$ANTHROPIC_BASE_URL" "$ANTHROPIC_AUTH_TOKEN"`, "_", out.stdout]);
+    const out = await spawnCcmux(["env", "--shell", "bash", "--config", config], {
+      env: { MY_CCMUX_KEY: "a'b\"c $d" },
+    });
+    const proc = Bun.spawnSync([
+      "bash",
+      "-c",
+      `eval "$1"; printf '%s|%s' "$ANTHROPIC_BASE_URL" "$ANTHROPIC_AUTH_TOKEN"`,
+      "_",
+      out.stdout,
+    ]);
     expect(proc.stdout.toString()).toBe("http://127.0.0.1:4111|a'b\"c $d");
   });
 
@@ -72,8 +83,17 @@ name = "b"
 provider_type = "openrouter"
 api_key = "k"
 enabled = false
-${[["sonnet", "b", 2, "anthropic/claude-sonnet"], ["sonnet", "a", 1, "claude-sonnet-4-6"], ["opus", "a", 1, "claude-opus-4-7"], ["ws", "a", 1, "claude-ws"], ["haiku", "a", 1, "claude-haiku-4-5"]]
-  .map(([m, p, pr, a], i, all) => `${i === 0 || all[i - 1]![0] !== m ? `[[models]]\nname = "${m}"\n` : ""}[[models.mappings]]\npriority = ${pr}\nprovider = "${p}"\nactual_model = "${a}"\n`)
+${[
+  ["sonnet", "b", 2, "anthropic/claude-sonnet"],
+  ["sonnet", "a", 1, "claude-sonnet-4-6"],
+  ["opus", "a", 1, "claude-opus-4-7"],
+  ["ws", "a", 1, "claude-ws"],
+  ["haiku", "a", 1, "claude-haiku-4-5"],
+]
+  .map(
+    ([m, p, pr, a], i, all) =>
+      `${i === 0 || all[i - 1]![0] !== m ? `[[models]]\nname = "${m}"\n` : ""}[[models.mappings]]\npriority = ${pr}\nprovider = "${p}"\nactual_model = "${a}"\n`,
+  )
   .join("")}`;
 
 describe("ccmux route", () => {
@@ -86,7 +106,12 @@ describe("ccmux route", () => {
 
   test("default: auto-mapped, the provider chain in priority order, disabled ones marked", async () => {
     const r = await route();
-    expect(r).toMatchObject({ config, requested_model: "claude-sonnet-4-6", route: "default", virtual_model: "sonnet" });
+    expect(r).toMatchObject({
+      config,
+      requested_model: "claude-sonnet-4-6",
+      route: "default",
+      virtual_model: "sonnet",
+    });
     expect(r.reason).toContain("auto-mapped");
     expect(r.estimated_tokens).toBeGreaterThan(0);
     expect(r.chain).toEqual([
@@ -96,14 +121,32 @@ describe("ccmux route", () => {
   });
 
   test("--thinking, --tools web_search, a haiku model", async () => {
-    expect(await route("--thinking")).toMatchObject({ route: "think", virtual_model: "opus", chain: [{ model: "claude-opus-4-7" }] });
-    expect(await route("--thinking", "--tools", "Bash,web_search")).toMatchObject({ route: "websearch", virtual_model: "ws" });
-    expect(await route("--model", "claude-3-5-haiku-20241022")).toMatchObject({ route: "background", virtual_model: "haiku" });
+    expect(await route("--thinking")).toMatchObject({
+      route: "think",
+      virtual_model: "opus",
+      chain: [{ model: "claude-opus-4-7" }],
+    });
+    expect(await route("--thinking", "--tools", "Bash,web_search")).toMatchObject({
+      route: "websearch",
+      virtual_model: "ws",
+    });
+    expect(await route("--model", "claude-3-5-haiku-20241022")).toMatchObject({
+      route: "background",
+      virtual_model: "haiku",
+    });
   });
 
   test("a request body from a file; the text output says why", async () => {
     const body = join(process.env.CCMUX_TEST_ROOT!, "route-body.json");
-    writeFileSync(body, JSON.stringify({ model: "claude-opus-4-7", max_tokens: 10, thinking: { type: "enabled", budget_tokens: 2000 }, messages: [{ role: "user", content: "hi" }] }));
+    writeFileSync(
+      body,
+      JSON.stringify({
+        model: "claude-opus-4-7",
+        max_tokens: 10,
+        thinking: { type: "enabled", budget_tokens: 2000 },
+        messages: [{ role: "user", content: "hi" }],
+      }),
+    );
     const out = await spawnCcmux(["route", body, "--config", config]);
     expect(out.exitCode).toBe(0);
     expect(out.stdout).toContain('route:    think → model "opus"');

@@ -8,7 +8,12 @@ async function sandbox(name: string, configText?: (port: number) => string) {
   const home = join(process.env.CCMUX_TEST_ROOT!, `life-${name}`);
   mkdirSync(home, { recursive: true });
   const port = await freePort();
-  writeFileSync(join(home, "config.toml"), configText ? configText(port) : `[server]\nport = ${port}\n[router]\ndefault = "default"\nauto_map_regex = "^$"\n[[providers]]\nname = "anthropic"\nprovider_type = "anthropic"\nauth_type = "passthrough"\n[[models]]\nname = "*"\n[[models.mappings]]\npriority = 1\nprovider = "anthropic"\nactual_model = "*"\n`);
+  writeFileSync(
+    join(home, "config.toml"),
+    configText
+      ? configText(port)
+      : `[server]\nport = ${port}\n[router]\ndefault = "default"\nauto_map_regex = "^$"\n[[providers]]\nname = "anthropic"\nprovider_type = "anthropic"\nauth_type = "passthrough"\n[[models]]\nname = "*"\n[[models.mappings]]\npriority = 1\nprovider = "anthropic"\nactual_model = "*"\n`,
+  );
   const env = { CCMUX_HOME: home };
   const run = (...args: string[]) => spawnCcmux(args, { env });
   return { home, port, env, run, pidFile: join(home, "ccmux.pid"), url: `http://127.0.0.1:${port}` };
@@ -58,7 +63,13 @@ describe("start / status / stop through a PID file", () => {
 
     const status = await s.run("status", "--json");
     expect(status.exitCode).toBe(0);
-    expect(JSON.parse(status.stdout)).toMatchObject({ running: true, url: s.url, pid: record.pid, version: expect.any(String), routes: { default: "default" } });
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      running: true,
+      url: s.url,
+      pid: record.pid,
+      version: expect.any(String),
+      routes: { default: "default" },
+    });
     const text = await s.run("status");
     expect(text.stdout).toMatch(/ccmux \S+ is running on .* \(pid \d+, bun, up \d+s\)/);
 
@@ -119,17 +130,28 @@ describe("start / status / stop through a PID file", () => {
 
 describe("ccmux code", () => {
   test("starts a background server when none answers, then runs claude with the env, passing args and exit code", async () => {
-    const s = await sandbox("code", (port) => `[server]\nport = ${port}\napi_key = "inbound-key"\n[router]\ndefault = "default"\nauto_map_regex = "^$"\n[[providers]]\nname = "anthropic"\nprovider_type = "anthropic"\nauth_type = "passthrough"\n[[models]]\nname = "*"\n[[models.mappings]]\npriority = 1\nprovider = "anthropic"\nactual_model = "*"\n`);
+    const s = await sandbox(
+      "code",
+      (port) =>
+        `[server]\nport = ${port}\napi_key = "inbound-key"\n[router]\ndefault = "default"\nauto_map_regex = "^$"\n[[providers]]\nname = "anthropic"\nprovider_type = "anthropic"\nauth_type = "passthrough"\n[[models]]\nname = "*"\n[[models.mappings]]\npriority = 1\nprovider = "anthropic"\nactual_model = "*"\n`,
+    );
     const fake = join(s.home, "fake-claude");
-    writeFileSync(fake, `#!/bin/sh\nprintf 'args=%s\\n' "$*"\nprintf 'base=%s\\n' "$ANTHROPIC_BASE_URL"\nprintf 'token=%s\\n' "$ANTHROPIC_AUTH_TOKEN"\nexit 7\n`);
+    writeFileSync(
+      fake,
+      `#!/bin/sh\nprintf 'args=%s\\n' "$*"\nprintf 'base=%s\\n' "$ANTHROPIC_BASE_URL"\nprintf 'token=%s\\n' "$ANTHROPIC_AUTH_TOKEN"\nexit 7\n`,
+    );
     chmodSync(fake, 0o755);
-    const out = await spawnCcmux(["code", "-p", "hello there", "--model", "opus"], { env: { ...s.env, CCMUX_CLAUDE_BIN: fake } });
+    const out = await spawnCcmux(["code", "-p", "hello there", "--model", "opus"], {
+      env: { ...s.env, CCMUX_CLAUDE_BIN: fake },
+    });
     expect(out.exitCode).toBe(7);
     expect(out.stdout).toBe(`args=-p hello there --model opus\nbase=${s.url}\ntoken=inbound-key\n`);
     expect(out.stderr).toContain("started a background server");
     const record = JSON.parse(readFileSync(s.pidFile, "utf8"));
     started.push(record.pid);
-    const second = await spawnCcmux(["code", "--config", join(s.home, "config.toml"), "--", "-v"], { env: { ...s.env, CCMUX_CLAUDE_BIN: fake } });
+    const second = await spawnCcmux(["code", "--config", join(s.home, "config.toml"), "--", "-v"], {
+      env: { ...s.env, CCMUX_CLAUDE_BIN: fake },
+    });
     expect(second.stdout).toStartWith("args=-v\n");
     expect(second.stderr).not.toContain("started");
     expect(existsSync(join(process.env.HOME!, ".claude", "settings.json"))).toBe(false);

@@ -15,7 +15,15 @@ function sandbox(name: string) {
   writeFileSync(join(ccmuxHome, "config.toml"), CONFIG_TEMPLATE);
   const env = { HOME: home, XDG_CONFIG_HOME: xdg, CCMUX_HOME: ccmuxHome, CCMUX_SERVICE_MANAGER: "none" };
   const run = (...args: string[]) => spawnCcmux(args, { env });
-  return { home, xdg, ccmuxHome, env, run, unit: join(xdg, "systemd", "user", "ccmux.service"), config: join(ccmuxHome, "config.toml") };
+  return {
+    home,
+    xdg,
+    ccmuxHome,
+    env,
+    run,
+    unit: join(xdg, "systemd", "user", "ccmux.service"),
+    config: join(ccmuxHome, "config.toml"),
+  };
 }
 
 describe("ccmux service (systemd)", () => {
@@ -27,12 +35,20 @@ describe("ccmux service (systemd)", () => {
     expect(out.stdout).toContain("not run (service manager calls are off): systemctl --user daemon-reload");
     const unit = readFileSync(s.unit, "utf8");
     expect(statSync(s.unit).mode & 0o777).toBe(0o644);
-    expect(unit).toContain(`ExecStart=${process.execPath} ${join(REPO_ROOT, "src/main.ts")} serve --config ${s.config}\n`);
+    expect(unit).toContain(
+      `ExecStart=${process.execPath} ${join(REPO_ROOT, "src/main.ts")} serve --config ${s.config}\n`,
+    );
     expect(unit).toContain(`EnvironmentFile=-${join(s.ccmuxHome, "service.env")}`);
     expect(unit).toContain("WantedBy=default.target");
 
     const status = await s.run("service", "status", "--kind", "systemd", "--json");
-    expect(JSON.parse(status.stdout)).toMatchObject({ kind: "systemd", unit: s.unit, installed: true, manager_state: null, answering: false });
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      kind: "systemd",
+      unit: s.unit,
+      installed: true,
+      manager_state: null,
+      answering: false,
+    });
 
     const start = await s.run("start");
     expect(start.stdout).toContain("systemctl --user start ccmux.service");
@@ -48,14 +64,18 @@ describe("ccmux service (systemd)", () => {
 
   test("without XDG_CONFIG_HOME the unit goes to ~/.config/systemd/user", async () => {
     const s = sandbox("home");
-    const out = await spawnCcmux(["service", "install", "--kind", "systemd"], { env: { ...s.env, XDG_CONFIG_HOME: "" } });
+    const out = await spawnCcmux(["service", "install", "--kind", "systemd"], {
+      env: { ...s.env, XDG_CONFIG_HOME: "" },
+    });
     expect(out.exitCode).toBe(0);
     expect(existsSync(join(s.home, ".config", "systemd", "user", "ccmux.service"))).toBe(true);
   });
 
   test("--dry-run prints the unit and the commands, and writes nothing", async () => {
     const s = sandbox("dry");
-    const out = await spawnCcmux(["service", "install", "--kind", "systemd", "--dry-run"], { env: { ...s.env, CCMUX_SERVICE_MANAGER: "" } });
+    const out = await spawnCcmux(["service", "install", "--kind", "systemd", "--dry-run"], {
+      env: { ...s.env, CCMUX_SERVICE_MANAGER: "" },
+    });
     expect(out.exitCode).toBe(0);
     expect(out.stdout).toContain(`# ${s.unit} (dry run: nothing written or loaded)`);
     expect(out.stdout).toContain("ExecStart=");
@@ -80,7 +100,9 @@ describe("ccmux service (launchd)", () => {
     expect(out.exitCode).toBe(0);
     const plist = readFileSync(join(s.home, "Library", "LaunchAgents", "io.github.ccmux.plist"), "utf8");
     expect(plist).toContain("<string>io.github.ccmux</string>");
-    expect(plist).toContain(`<string>${join(s.ccmuxHome, "service.env")}</string>\n    <string>${process.execPath}</string>`);
+    expect(plist).toContain(
+      `<string>${join(s.ccmuxHome, "service.env")}</string>\n    <string>${process.execPath}</string>`,
+    );
     expect(plist).toContain(`<string>serve</string>\n    <string>--config</string>\n    <string>${s.config}</string>`);
     expect(plist).toContain(`<string>${join(s.ccmuxHome, "logs", "ccmux.log")}</string>`);
     expect(out.stdout).toMatch(/launchctl bootstrap gui\/\d+ /);

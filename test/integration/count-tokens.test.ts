@@ -10,10 +10,12 @@ let client: Anthropic;
 
 beforeAll(async () => {
   up = await startFakeUpstream();
-  ccmux = await startInProcess(testConfig({
-    providers: [provider("anth", up.url), provider("oai", `${up.url}/v1`, { provider_type: "openai-compatible" })],
-    models: [model("claude-route", ["anth", "claude-x"]), model("glm", ["oai", "glm-4.6"])],
-  }));
+  ccmux = await startInProcess(
+    testConfig({
+      providers: [provider("anth", up.url), provider("oai", `${up.url}/v1`, { provider_type: "openai-compatible" })],
+      models: [model("claude-route", ["anth", "claude-x"]), model("glm", ["oai", "glm-4.6"])],
+    }),
+  );
   client = new Anthropic({ baseURL: ccmux.url, apiKey: "k", maxRetries: 0 });
 });
 
@@ -34,18 +36,28 @@ test("Anthropic-compatible upstream: count_tokens is forwarded with the actual m
 
 test("an upstream 400 on count_tokens is relayed", async () => {
   up.reply(status(400, { type: "error", error: { type: "invalid_request_error", message: "bad thing" } }));
-  const err = await client.messages.countTokens({ model: "claude-route", messages: [{ role: "user", content: "hi" }] }).catch((e) => e);
+  const err = await client.messages
+    .countTokens({ model: "claude-route", messages: [{ role: "user", content: "hi" }] })
+    .catch((e) => e);
   expect(err.status).toBe(400);
   expect(err.error.error.message).toBe("bad thing");
 });
 
 test("OpenAI-compatible upstream: a real tokenizer estimate over system, messages and tools; nothing sent upstream", async () => {
   const before = up.requests.length;
-  const small = await client.messages.countTokens({ model: "glm", messages: [{ role: "user", content: "Hello world" }] });
+  const small = await client.messages.countTokens({
+    model: "glm",
+    messages: [{ role: "user", content: "Hello world" }],
+  });
   expect(small.input_tokens).toBeGreaterThanOrEqual(2);
   expect(small.input_tokens).toBeLessThan(20);
   const cc = readFixtureJson("anthropic/request-claude-code.json");
-  const withTools = await client.messages.countTokens({ model: "glm", system: cc.system, messages: cc.messages, tools: cc.tools });
+  const withTools = await client.messages.countTokens({
+    model: "glm",
+    system: cc.system,
+    messages: cc.messages,
+    tools: cc.tools,
+  });
   const noTools = await client.messages.countTokens({ model: "glm", system: cc.system, messages: cc.messages });
   expect(withTools.input_tokens).toBeGreaterThan(noTools.input_tokens);
   const chars = JSON.stringify({ s: cc.system, m: cc.messages, t: cc.tools }).length;
@@ -55,7 +67,11 @@ test("OpenAI-compatible upstream: a real tokenizer estimate over system, message
 });
 
 test("bad count_tokens input is a 400 in Anthropic's shape", async () => {
-  const res = await fetch(`${ccmux.url}/v1/messages/count_tokens`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "glm" }) });
+  const res = await fetch(`${ccmux.url}/v1/messages/count_tokens`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ model: "glm" }),
+  });
   expect(res.status).toBe(400);
   expect((await res.json()).error.type).toBe("invalid_request_error");
 });

@@ -12,10 +12,12 @@ let client: OpenAI;
 beforeAll(async () => {
   anth = await startFakeUpstream();
   oai = await startFakeUpstream();
-  ccmux = await startInProcess(testConfig({
-    providers: [provider("anth", anth.url), provider("oai", `${oai.url}/v1`, { provider_type: "openai-compatible" })],
-    models: [model("claude", ["anth", "claude-sonnet-4-6"]), model("glm", ["oai", "glm-4.6"])],
-  }));
+  ccmux = await startInProcess(
+    testConfig({
+      providers: [provider("anth", anth.url), provider("oai", `${oai.url}/v1`, { provider_type: "openai-compatible" })],
+      models: [model("claude", ["anth", "claude-sonnet-4-6"]), model("glm", ["oai", "glm-4.6"])],
+    }),
+  );
   client = new OpenAI({ baseURL: `${ccmux.url}/v1`, apiKey: "k", maxRetries: 0 });
 });
 
@@ -31,13 +33,27 @@ afterEach(() => {
 });
 
 const TOOLS: OpenAI.Chat.ChatCompletionTool[] = [
-  { type: "function", function: { name: "Grep", description: "search", parameters: { type: "object", properties: { pattern: { type: "string" } }, required: ["pattern"] } } },
+  {
+    type: "function",
+    function: {
+      name: "Grep",
+      description: "search",
+      parameters: { type: "object", properties: { pattern: { type: "string" } }, required: ["pattern"] },
+    },
+  },
 ];
 
 describe("POST /v1/chat/completions (OpenAI front door)", () => {
   test("to an Anthropic upstream, not streamed: tool calls come back in OpenAI's shape", async () => {
     anth.reply(json(readFixtureJson("anthropic/response-tool-use.json")));
-    const res = await client.chat.completions.create({ model: "claude", messages: [{ role: "system", content: "sys" }, { role: "user", content: "find foo" }], tools: TOOLS });
+    const res = await client.chat.completions.create({
+      model: "claude",
+      messages: [
+        { role: "system", content: "sys" },
+        { role: "user", content: "find foo" },
+      ],
+      tools: TOOLS,
+    });
     expect(res.object).toBe("chat.completion");
     expect(res.model).toBe("claude");
     expect(res.choices[0]!.finish_reason).toBe("tool_calls");
@@ -52,7 +68,13 @@ describe("POST /v1/chat/completions (OpenAI front door)", () => {
 
   test("to an Anthropic upstream, streamed: chunks with tool_call deltas and a usage chunk", async () => {
     anth.reply(sse(splitSseEvents(readFixture("anthropic/stream-tool-use.sse"))));
-    const stream = await client.chat.completions.create({ model: "claude", messages: [{ role: "user", content: "go" }], tools: TOOLS, stream: true, stream_options: { include_usage: true } });
+    const stream = await client.chat.completions.create({
+      model: "claude",
+      messages: [{ role: "user", content: "go" }],
+      tools: TOOLS,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let args = "";
     let finish: string | null = null;
     let usage: OpenAI.CompletionUsage | undefined;
@@ -70,10 +92,18 @@ describe("POST /v1/chat/completions (OpenAI front door)", () => {
 
   test("to an OpenAI upstream, not streamed and streamed", async () => {
     oai.reply(json(readFixtureJson("openai/response-tool-calls.json")));
-    const res = await client.chat.completions.create({ model: "glm", messages: [{ role: "user", content: "go" }], tools: TOOLS });
+    const res = await client.chat.completions.create({
+      model: "glm",
+      messages: [{ role: "user", content: "go" }],
+      tools: TOOLS,
+    });
     expect(res.choices[0]!.message.tool_calls!.length).toBe(2);
     oai.reply(sse(readFixture("openai/stream-text.sse")));
-    const stream = await client.chat.completions.create({ model: "glm", messages: [{ role: "user", content: "hi" }], stream: true });
+    const stream = await client.chat.completions.create({
+      model: "glm",
+      messages: [{ role: "user", content: "hi" }],
+      stream: true,
+    });
     let text = "";
     let usageChunks = 0;
     for await (const chunk of stream) {
@@ -92,27 +122,46 @@ describe("POST /v1/chat/completions (OpenAI front door)", () => {
       tools: TOOLS,
       messages: [
         { role: "user", content: "find foo" },
-        { role: "assistant", content: null, tool_calls: [{ id: "call_1", type: "function", function: { name: "Grep", arguments: '{"pattern":"foo"}' } }] },
+        {
+          role: "assistant",
+          content: null,
+          tool_calls: [{ id: "call_1", type: "function", function: { name: "Grep", arguments: '{"pattern":"foo"}' } }],
+        },
         { role: "tool", tool_call_id: "call_1", content: "3 matches" },
       ],
     });
     const msgs = anth.requests[0]!.json().messages;
-    expect(msgs[1].content[0]).toMatchObject({ type: "tool_use", id: "call_1", name: "Grep", input: { pattern: "foo" } });
+    expect(msgs[1].content[0]).toMatchObject({
+      type: "tool_use",
+      id: "call_1",
+      name: "Grep",
+      input: { pattern: "foo" },
+    });
     expect(msgs[2].content[0]).toMatchObject({ type: "tool_result", tool_use_id: "call_1" });
   });
 
   test("errors come back in OpenAI's shape", async () => {
-    const bad = await fetch(`${ccmux.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: "{oops" });
+    const bad = await fetch(`${ccmux.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{oops",
+    });
     expect(bad.status).toBe(400);
     const body = await bad.json();
     expect(body.error.type).toBe("invalid_request_error");
     expect(typeof body.error.message).toBe("string");
     expect(body.type).toBeUndefined();
-    anth.reply(status(429, { type: "error", error: { type: "rate_limit_error", message: "slow" } }, { "retry-after": "3" }));
-    const err = await client.chat.completions.create({ model: "claude", messages: [{ role: "user", content: "x" }] }).catch((e) => e);
+    anth.reply(
+      status(429, { type: "error", error: { type: "rate_limit_error", message: "slow" } }, { "retry-after": "3" }),
+    );
+    const err = await client.chat.completions
+      .create({ model: "claude", messages: [{ role: "user", content: "x" }] })
+      .catch((e) => e);
     expect(err).toBeInstanceOf(OpenAI.RateLimitError);
     expect(err.error.message).toContain("slow");
-    const unknown = await client.chat.completions.create({ model: "nope", messages: [{ role: "user", content: "x" }] }).catch((e) => e);
+    const unknown = await client.chat.completions
+      .create({ model: "nope", messages: [{ role: "user", content: "x" }] })
+      .catch((e) => e);
     expect(unknown.status).toBe(404);
   });
 });

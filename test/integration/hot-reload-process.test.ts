@@ -4,8 +4,14 @@ import { json, startFakeUpstream, type FakeUpstream } from "../helpers/fake-upst
 import { startCcmuxServer, type CcmuxServer } from "../helpers/spawn.ts";
 
 const OK = {
-  id: "msg_p", type: "message", role: "assistant", model: "x", content: [{ type: "text", text: "ok" }],
-  stop_reason: "end_turn", stop_sequence: null, usage: { input_tokens: 1, output_tokens: 1 },
+  id: "msg_p",
+  type: "message",
+  role: "assistant",
+  model: "x",
+  content: [{ type: "text", text: "ok" }],
+  stop_reason: "end_turn",
+  stop_sequence: null,
+  usage: { input_tokens: 1, output_tokens: 1 },
 };
 
 let a: FakeUpstream;
@@ -37,13 +43,20 @@ actual_model = "x"
 async function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   while (!check()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}\n--- stdout ---\n${ccmux.stdout()}\n--- stderr ---\n${ccmux.stderr()}`);
+    if (performance.now() > deadline)
+      throw new Error(
+        `timed out waiting for ${what}\n--- stdout ---\n${ccmux.stdout()}\n--- stderr ---\n${ccmux.stderr()}`,
+      );
     await Bun.sleep(25);
   }
 }
 
 const post = () =>
-  fetch(`${ccmux.url}/v1/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "m", max_tokens: 5, messages: [{ role: "user", content: "hi" }] }) });
+  fetch(`${ccmux.url}/v1/messages`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ model: "m", max_tokens: 5, messages: [{ role: "user", content: "hi" }] }),
+  });
 
 beforeAll(async () => {
   [a, b] = await Promise.all([startFakeUpstream(), startFakeUpstream()]);

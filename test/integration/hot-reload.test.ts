@@ -14,8 +14,14 @@ import { createLogger } from "../../src/util/log.ts";
 import { json, startFakeUpstream, status, type FakeUpstream } from "../helpers/fake-upstream.ts";
 
 const OK = (text: string) => ({
-  id: "msg_r", type: "message", role: "assistant", model: "x", content: [{ type: "text", text }],
-  stop_reason: "end_turn", stop_sequence: null, usage: { input_tokens: 1, output_tokens: 1 },
+  id: "msg_r",
+  type: "message",
+  role: "assistant",
+  model: "x",
+  content: [{ type: "text", text }],
+  stop_reason: "end_turn",
+  stop_sequence: null,
+  usage: { input_tokens: 1, output_tokens: 1 },
 });
 
 let a: FakeUpstream;
@@ -86,7 +92,15 @@ async function startReloadable(text: string): Promise<Reloadable> {
   const server: RunningServer = await runtime.serve({ hostname: "127.0.0.1", port: 0, fetch: createApp(holder).fetch });
   const bound = { host: "127.0.0.1", port: server.port };
   deps = { ...deps, bound };
-  const reloader = watchConfig({ path, holder, build: (c) => buildDeps(c, { ...shared, bound }), swap, log, env: () => ({}), pollMs: 25 });
+  const reloader = watchConfig({
+    path,
+    holder,
+    build: (c) => buildDeps(c, { ...shared, bound }),
+    swap,
+    log,
+    env: () => ({}),
+    pollMs: 25,
+  });
   await reloader.start();
   return {
     url: `http://127.0.0.1:${server.port}`,
@@ -104,7 +118,9 @@ async function startReloadable(text: string): Promise<Reloadable> {
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms)));
+  const timeout = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms)),
+  );
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
@@ -113,13 +129,18 @@ async function waitForLog(s: Reloadable, re: RegExp, timeoutMs = 5000): Promise<
   for (;;) {
     const line = s.logs.find((l) => re.test(l));
     if (line) return line;
-    if (performance.now() > deadline) throw new Error(`no log line matching ${re} within ${timeoutMs} ms:\n${s.logs.join("")}`);
+    if (performance.now() > deadline)
+      throw new Error(`no log line matching ${re} within ${timeoutMs} ms:\n${s.logs.join("")}`);
     await Bun.sleep(10);
   }
 }
 
 const post = (s: Reloadable) =>
-  fetch(`${s.url}/v1/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "m", max_tokens: 5, messages: [{ role: "user", content: "hi" }] }) });
+  fetch(`${s.url}/v1/messages`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ model: "m", max_tokens: 5, messages: [{ role: "user", content: "hi" }] }),
+  });
 
 let s: Reloadable;
 
@@ -196,7 +217,9 @@ describe("hot reload", () => {
     writeFileSync(s.path, configText("nobody"));
     const refused = await s.reloader.reload("test");
     expect(refused.ok).toBe(false);
-    expect(refused.error).toMatch(/config\.toml:\d+:\d+: models\[0\]\.mappings\[0\]\.provider: unknown provider "nobody"/);
+    expect(refused.error).toMatch(
+      /config\.toml:\d+:\d+: models\[0\]\.mappings\[0\]\.provider: unknown provider "nobody"/,
+    );
     expect((await post(s)).headers.get("x-ccmux-provider")).toBe("a");
   });
 
@@ -217,7 +240,9 @@ describe("hot reload", () => {
 
   test("provider health survives a reload for unchanged providers and is forgotten for changed ones", async () => {
     s = await startReloadable(configText("a"));
-    a.reply(status(429, { type: "error", error: { type: "rate_limit_error", message: "slow" } }, { "retry-after": "60" }));
+    a.reply(
+      status(429, { type: "error", error: { type: "rate_limit_error", message: "slow" } }, { "retry-after": "60" }),
+    );
     expect((await post(s)).headers.get("x-ccmux-provider")).toBe("b");
     writeFileSync(s.path, configText("a", { think: "m" }));
     expect((await s.reloader.reload("test")).ok).toBe(true);
@@ -231,7 +256,10 @@ describe("hot reload", () => {
     writeFileSync(s.path, configText("a", { think: "m", bUrl: `${b.url}/` }));
     expect((await s.reloader.reload("test")).ok).toBe(true);
     const stat2 = (await (await fetch(`${s.url}/api/status`)).json()) as any;
-    expect(stat2.providers.find((p: any) => p.name === "b")).toMatchObject({ state: "healthy", consecutive_failures: 0 });
+    expect(stat2.providers.find((p: any) => p.name === "b")).toMatchObject({
+      state: "healthy",
+      consecutive_failures: 0,
+    });
     expect(stat2.providers.find((p: any) => p.name === "a").state).toBe("cooldown");
   });
 });

@@ -7,7 +7,15 @@ import { REPO_ROOT } from "../helpers/spawn.ts";
 const hasCurl = Bun.spawnSync(["sh", "-c", "command -v curl"]).exitCode === 0;
 const root = join(process.env.CCMUX_TEST_ROOT!, "install-script");
 const release = join(root, "release");
-const NAMES = ["linux-x64", "linux-x64-baseline", "linux-x64-musl", "linux-arm64", "linux-arm64-musl", "darwin-x64", "darwin-arm64"];
+const NAMES = [
+  "linux-x64",
+  "linux-x64-baseline",
+  "linux-x64-musl",
+  "linux-arm64",
+  "linux-arm64-musl",
+  "darwin-x64",
+  "darwin-arm64",
+];
 let server: ReturnType<typeof Bun.serve> | undefined;
 
 beforeAll(() => {
@@ -54,7 +62,10 @@ describe.skipIf(!hasCurl || !hasXz())("scripts/install.sh (the README's dotfiles
   test("a checksum mismatch installs nothing and exits 1", async () => {
     for (const n of NAMES) {
       const sidecar = join(release, `ccmux-${n}.tar.xz.sha256`);
-      writeFileSync(sidecar, readFileSync(sidecar, "utf8").replace(/^./, (c) => (c === "0" ? "1" : "0")));
+      writeFileSync(
+        sidecar,
+        readFileSync(sidecar, "utf8").replace(/^./, (c) => (c === "0" ? "1" : "0")),
+      );
     }
     const binDir = join(root, "bin-bad");
     const out = await install(binDir);

@@ -28,7 +28,10 @@ const seen: { what: string; text: string }[] = [];
 /** The upstream answers every request with an error that echoes whatever credentials it was sent. */
 function echoCredentials(req: RecordedRequest) {
   const sent = [req.headers["x-api-key"], req.headers.authorization, req.headers["x-custom-auth"]].join(" ");
-  return status(req.path.includes("count_tokens") ? 500 : 401, { type: "error", error: { type: "authentication_error", message: `invalid x-api-key: ${sent}` } });
+  return status(req.path.includes("count_tokens") ? 500 : 401, {
+    type: "error",
+    error: { type: "authentication_error", message: `invalid x-api-key: ${sent}` },
+  });
 }
 
 beforeAll(async () => {
@@ -40,7 +43,18 @@ beforeAll(async () => {
   writeFileSync(path, configText(up.url));
   const tokens = join(dir, "oauth_tokens.json");
   const expires = new Date(Date.now() + 3_600_000).toISOString();
-  writeFileSync(tokens, JSON.stringify({ max: { provider_id: "max", access_token: SECRETS.access, refresh_token: SECRETS.refresh, expires_at: expires, kind: "anthropic" } }));
+  writeFileSync(
+    tokens,
+    JSON.stringify({
+      max: {
+        provider_id: "max",
+        access_token: SECRETS.access,
+        refresh_token: SECRETS.refresh,
+        expires_at: expires,
+        kind: "anthropic",
+      },
+    }),
+  );
   const store = createTokenStore({ path: tokens, runtime });
   const flows = createFlowRegistry({ env: {} });
   const auth = { store, flows, credentials: oauthSourceFactory({ store, flows, fetch: (i, init) => fetch(i, init) }) };
@@ -116,8 +130,13 @@ async function call(what: string, path: string, init: RequestInit & { headers?: 
 
 const admin = { "x-admin-token": SECRETS.admin };
 const json = (body: unknown) => JSON.stringify(body);
-const message = (model: string, extra: object = {}) => json({ model, max_tokens: 5, messages: [{ role: "user", content: "hi" }], ...extra });
-const proxy = (headers: Record<string, string> = {}) => ({ "content-type": "application/json", "x-api-key": SECRETS.inbound, ...headers });
+const message = (model: string, extra: object = {}) =>
+  json({ model, max_tokens: 5, messages: [{ role: "user", content: "hi" }], ...extra });
+const proxy = (headers: Record<string, string> = {}) => ({
+  "content-type": "application/json",
+  "x-api-key": SECRETS.inbound,
+  ...headers,
+});
 
 test("no admin route, proxy error or log line carries a key, token or verifier", async () => {
   await call("GET /", "/", { headers: admin });
@@ -126,32 +145,90 @@ test("no admin route, proxy error or log line carries a key, token or verifier",
   await call("GET models-config", "/api/models-config", { headers: admin });
   await call("GET status", "/api/status", { headers: admin });
   await call("GET oauth tokens", "/api/oauth/tokens", { headers: admin });
-  await call("POST oauth authorize", "/api/oauth/authorize", { method: "POST", headers: { ...admin, "content-type": "application/json" }, body: json({ oauth_type: "max" }) });
+  await call("POST oauth authorize", "/api/oauth/authorize", {
+    method: "POST",
+    headers: { ...admin, "content-type": "application/json" },
+    body: json({ oauth_type: "max" }),
+  });
   const config = await (await fetch(`${ccmux.url}/api/config/json`, { headers: admin })).json();
-  await call("POST config (round trip)", "/api/config/json", { method: "POST", headers: { ...admin, "content-type": "application/json" }, body: json(config) });
+  await call("POST config (round trip)", "/api/config/json", {
+    method: "POST",
+    headers: { ...admin, "content-type": "application/json" },
+    body: json(config),
+  });
   const bad = { providers: [{ ...config.providers[0], provider_type: "nope" }] };
-  await call("POST config (invalid)", "/api/config/json", { method: "POST", headers: { ...admin, "content-type": "application/json" }, body: json(bad) });
+  await call("POST config (invalid)", "/api/config/json", {
+    method: "POST",
+    headers: { ...admin, "content-type": "application/json" },
+    body: json(bad),
+  });
   await call("admin without token", "/api/config/json");
-  await call("admin with a wrong token", "/api/config/json", { headers: { authorization: `Bearer ${SECRETS.admin}x` } });
+  await call("admin with a wrong token", "/api/config/json", {
+    headers: { authorization: `Bearer ${SECRETS.admin}x` },
+  });
   await call("admin on a foreign Host", "/api/config/json", { headers: { ...admin, host: "evil.example" } });
-  await call("messages without key", "/v1/messages", { method: "POST", headers: { "content-type": "application/json" }, body: message("sonnet") });
-  await call("messages with a wrong key", "/v1/messages", { method: "POST", headers: proxy({ "x-api-key": `${SECRETS.inbound}x` }), body: message("sonnet") });
+  await call("messages without key", "/v1/messages", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: message("sonnet"),
+  });
+  await call("messages with a wrong key", "/v1/messages", {
+    method: "POST",
+    headers: proxy({ "x-api-key": `${SECRETS.inbound}x` }),
+    body: message("sonnet"),
+  });
   await call("messages, bad JSON", "/v1/messages", { method: "POST", headers: proxy(), body: "{" });
   await call("messages, unknown model", "/v1/messages", { method: "POST", headers: proxy(), body: message("nope") });
-  await call("messages, upstream echoes its key (env)", "/v1/messages", { method: "POST", headers: proxy(), body: message("sonnet") });
-  await call("messages, upstream echoes its key (literal)", "/v1/messages", { method: "POST", headers: proxy(), body: message("lit-model") });
-  await call("messages, stream, upstream echoes", "/v1/messages", { method: "POST", headers: proxy(), body: message("sonnet", { stream: true }) });
-  await call("messages, OAuth provider, upstream echoes", "/v1/messages", { method: "POST", headers: proxy(), body: message("sub") });
-  await call("count_tokens, upstream echoes", "/v1/messages/count_tokens", { method: "POST", headers: proxy(), body: message("sonnet") });
-  await call("chat completions without key", "/v1/chat/completions", { method: "POST", headers: { "content-type": "application/json" }, body: message("sonnet") });
-  await call("chat completions, upstream echoes", "/v1/chat/completions", { method: "POST", headers: proxy(), body: message("sonnet") });
+  await call("messages, upstream echoes its key (env)", "/v1/messages", {
+    method: "POST",
+    headers: proxy(),
+    body: message("sonnet"),
+  });
+  await call("messages, upstream echoes its key (literal)", "/v1/messages", {
+    method: "POST",
+    headers: proxy(),
+    body: message("lit-model"),
+  });
+  await call("messages, stream, upstream echoes", "/v1/messages", {
+    method: "POST",
+    headers: proxy(),
+    body: message("sonnet", { stream: true }),
+  });
+  await call("messages, OAuth provider, upstream echoes", "/v1/messages", {
+    method: "POST",
+    headers: proxy(),
+    body: message("sub"),
+  });
+  await call("count_tokens, upstream echoes", "/v1/messages/count_tokens", {
+    method: "POST",
+    headers: proxy(),
+    body: message("sonnet"),
+  });
+  await call("chat completions without key", "/v1/chat/completions", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: message("sonnet"),
+  });
+  await call("chat completions, upstream echoes", "/v1/chat/completions", {
+    method: "POST",
+    headers: proxy(),
+    body: message("sonnet"),
+  });
   await call("models", "/v1/models", { headers: proxy() });
   await call("health", "/health");
   expect(shown.status).toBe(200);
   expect(up.requests.length).toBeGreaterThan(3);
-  const leaks = seen.flatMap(({ what, text }) => Object.entries(SECRETS).filter(([, s]) => text.includes(s)).map(([name]) => `${what}: ${name}`));
+  const leaks = seen.flatMap(({ what, text }) =>
+    Object.entries(SECRETS)
+      .filter(([, s]) => text.includes(s))
+      .map(([name]) => `${what}: ${name}`),
+  );
   expect(leaks).toEqual([]);
   const logText = ccmux.logs.join("");
-  expect(Object.entries(SECRETS).filter(([, s]) => logText.includes(s)).map(([name]) => `log: ${name}`)).toEqual([]);
+  expect(
+    Object.entries(SECRETS)
+      .filter(([, s]) => logText.includes(s))
+      .map(([name]) => `log: ${name}`),
+  ).toEqual([]);
   for (const req of up.requests) expect(JSON.stringify(req.headers)).not.toContain(SECRETS.inbound);
 });

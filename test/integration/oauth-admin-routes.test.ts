@@ -16,11 +16,19 @@ beforeAll(async () => {
   oauth = startFakeOAuth({ format: "json" });
   tokenPath = join(mkdtempSync(join(process.env.CCMUX_TEST_ROOT!, "oauth-admin-")), "oauth_tokens.json");
   const store = createTokenStore({ path: tokenPath, runtime });
-  const flows = createFlowRegistry({ env: { CCMUX_OAUTH_ANTHROPIC_AUTHORIZE_URL: `${oauth.url}/oauth/authorize`, CCMUX_OAUTH_ANTHROPIC_TOKEN_URL: `${oauth.url}/v1/oauth/token` } });
-  const fetchFn = (i: string | URL | Request, init?: RequestInit) => fetch(i, init);
-  ccmux = await startInProcess(testConfig({ providers: [provider("p", "http://127.0.0.1:9")], models: [model("m", ["p", "x"])] }), {
-    auth: { store, flows, credentials: oauthSourceFactory({ store, flows, fetch: fetchFn }) },
+  const flows = createFlowRegistry({
+    env: {
+      CCMUX_OAUTH_ANTHROPIC_AUTHORIZE_URL: `${oauth.url}/oauth/authorize`,
+      CCMUX_OAUTH_ANTHROPIC_TOKEN_URL: `${oauth.url}/v1/oauth/token`,
+    },
   });
+  const fetchFn = (i: string | URL | Request, init?: RequestInit) => fetch(i, init);
+  ccmux = await startInProcess(
+    testConfig({ providers: [provider("p", "http://127.0.0.1:9")], models: [model("m", ["p", "x"])] }),
+    {
+      auth: { store, flows, credentials: oauthSourceFactory({ store, flows, fetch: fetchFn }) },
+    },
+  );
 });
 
 afterAll(async () => {
@@ -29,7 +37,11 @@ afterAll(async () => {
 });
 
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${ccmux.url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+  fetch(`${ccmux.url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
 
 describe("OAuth admin routes", () => {
   test("authorize → exchange → tokens → refresh → delete, with no secret in any response", async () => {
@@ -47,7 +59,8 @@ describe("OAuth admin routes", () => {
     const refreshed = await (await post("/api/oauth/tokens/refresh", { provider_id: "claude-max" })).text();
     const after = JSON.parse(readFileSync(tokenPath, "utf8"))["claude-max"];
     secrets.push(after.access_token, after.refresh_token);
-    for (const body of [JSON.stringify(auth), exBody, list, refreshed]) for (const s of secrets) expect(body).not.toContain(s);
+    for (const body of [JSON.stringify(auth), exBody, list, refreshed])
+      for (const s of secrets) expect(body).not.toContain(s);
     expect(JSON.parse(list)[0]).toMatchObject({ provider_id: "claude-max" });
     expect(after.access_token).not.toBe(stored.access_token);
     const del = await (await post("/api/oauth/tokens/delete", { provider_id: "claude-max" })).json();
@@ -63,7 +76,9 @@ describe("OAuth admin routes", () => {
 
   test("callback pages escape what they echo", async () => {
     const { state } = await (await post("/api/oauth/authorize", { oauth_type: "max" })).json();
-    const res = await fetch(`${ccmux.url}/auth/callback?state=${state}&error=${encodeURIComponent("<script>alert(1)</script>")}&error_description=${encodeURIComponent("<img src=x onerror=alert(1)>")}`);
+    const res = await fetch(
+      `${ccmux.url}/auth/callback?state=${state}&error=${encodeURIComponent("<script>alert(1)</script>")}&error_description=${encodeURIComponent("<img src=x onerror=alert(1)>")}`,
+    );
     const html = await res.text();
     expect(html).not.toContain("<script>alert(1)</script>");
     expect(html).not.toContain("<img src=x");
@@ -76,7 +91,9 @@ describe("OAuth admin routes", () => {
     expect(evil.status).toBe(403);
     const cross = await post("/api/oauth/authorize", {}, { origin: "https://evil.example" });
     expect(cross.status).toBe(403);
-    const cb = await fetch(`${ccmux.url}/auth/callback?code=x&state=y`, { headers: { host: `rebind.example:${port}` } });
+    const cb = await fetch(`${ccmux.url}/auth/callback?code=x&state=y`, {
+      headers: { host: `rebind.example:${port}` },
+    });
     expect(cb.status).toBe(403);
   });
 });

@@ -12,7 +12,16 @@ import { startFakeOAuth, type FakeOAuth } from "../helpers/fake-oauth.ts";
 import { readFixture, splitSseEvents } from "../helpers/sse.ts";
 import { model, provider, startInProcess, testConfig, type InProcessServer } from "../helpers/in-process.ts";
 
-const OK = { id: "msg_1", type: "message", role: "assistant", model: "m", content: [{ type: "text", text: "ok" }], stop_reason: "end_turn", stop_sequence: null, usage: { input_tokens: 1, output_tokens: 1 } };
+const OK = {
+  id: "msg_1",
+  type: "message",
+  role: "assistant",
+  model: "m",
+  content: [{ type: "text", text: "ok" }],
+  stop_reason: "end_turn",
+  stop_sequence: null,
+  usage: { input_tokens: 1, output_tokens: 1 },
+};
 const IDENTITY = "You are Claude Code, Anthropic's official CLI for Claude.";
 
 let oauth: FakeOAuth;
@@ -23,7 +32,13 @@ let ccmux: InProcessServer;
 async function seedToken(expiresInMs: number, access = "stale-access") {
   const refresh = `seed-refresh-${Math.random()}`;
   oauth.seedRefreshToken(refresh);
-  await store.set({ provider_id: "claude-max", kind: "anthropic", access_token: access, refresh_token: refresh, expires_at: new Date(Date.now() + expiresInMs).toISOString() });
+  await store.set({
+    provider_id: "claude-max",
+    kind: "anthropic",
+    access_token: access,
+    refresh_token: refresh,
+    expires_at: new Date(Date.now() + expiresInMs).toISOString(),
+  });
 }
 
 beforeAll(async () => {
@@ -35,10 +50,14 @@ beforeAll(async () => {
   const flows = createFlowRegistry({ env });
   const fetchFn = (i: string | URL | Request, init?: RequestInit) => fetch(i, init);
   const config = testConfig({
-    providers: [provider("claude-max", up.url, { auth_type: "oauth", oauth_provider: "claude-max", api_key: undefined })],
+    providers: [
+      provider("claude-max", up.url, { auth_type: "oauth", oauth_provider: "claude-max", api_key: undefined }),
+    ],
     models: [model("sonnet", ["claude-max", "claude-sonnet-4-6"])],
   });
-  ccmux = await startInProcess(config, { auth: { store, flows, credentials: oauthSourceFactory({ store, flows, fetch: fetchFn }) } });
+  ccmux = await startInProcess(config, {
+    auth: { store, flows, credentials: oauthSourceFactory({ store, flows, fetch: fetchFn }) },
+  });
 });
 
 afterAll(async () => {
@@ -57,7 +76,12 @@ describe("Claude Pro/Max through OAuth", () => {
     up.reply(sse(splitSseEvents(readFixture("anthropic/stream-text.sse"))));
     const final = await client()
       .messages.stream(
-        { model: "claude-sonnet-4-6", max_tokens: 10, system: "Be brief.", messages: [{ role: "user", content: "hi" }] },
+        {
+          model: "claude-sonnet-4-6",
+          max_tokens: 10,
+          system: "Be brief.",
+          messages: [{ role: "user", content: "hi" }],
+        },
         { headers: { "anthropic-beta": "interleaved-thinking-2025-05-14" } },
       )
       .finalMessage();
@@ -66,14 +90,26 @@ describe("Claude Pro/Max through OAuth", () => {
     expect(sent.headers.authorization).toBe("Bearer good-access");
     expect(sent.headers["x-api-key"]).toBeUndefined();
     expect(sent.headers["anthropic-beta"]!.split(",")).toEqual(["interleaved-thinking-2025-05-14", "oauth-2025-04-20"]);
-    expect(sent.json().system).toEqual([{ type: "text", text: IDENTITY }, { type: "text", text: "Be brief." }]);
+    expect(sent.json().system).toEqual([
+      { type: "text", text: IDENTITY },
+      { type: "text", text: "Be brief." },
+    ]);
   });
 
   test("the identity block is not added twice when Claude Code already sent it", async () => {
     await seedToken(3_600_000, "good-access");
     up.reply(json(OK));
-    const system = [{ type: "text" as const, text: "x-anthropic-billing-header: cc_version=1" }, { type: "text" as const, text: IDENTITY }, { type: "text" as const, text: "main" }];
-    await client().messages.create({ model: "claude-sonnet-4-6", max_tokens: 10, system, messages: [{ role: "user", content: "hi" }] });
+    const system = [
+      { type: "text" as const, text: "x-anthropic-billing-header: cc_version=1" },
+      { type: "text" as const, text: IDENTITY },
+      { type: "text" as const, text: "main" },
+    ];
+    await client().messages.create({
+      model: "claude-sonnet-4-6",
+      max_tokens: 10,
+      system,
+      messages: [{ role: "user", content: "hi" }],
+    });
     expect(up.requests[0]!.json().system).toEqual(system);
   });
 
@@ -82,7 +118,11 @@ describe("Claude Pro/Max through OAuth", () => {
     const before = oauth.tokenCalls.refresh_token;
     up.setDefault(json(OK));
     const c = client();
-    const all = await Promise.all(Array.from({ length: 50 }, () => c.messages.create({ model: "claude-sonnet-4-6", max_tokens: 5, messages: [{ role: "user", content: "hi" }] })));
+    const all = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        c.messages.create({ model: "claude-sonnet-4-6", max_tokens: 5, messages: [{ role: "user", content: "hi" }] }),
+      ),
+    );
     up.setDefault(status(404, "unscripted"));
     expect(all.length).toBe(50);
     expect(oauth.tokenCalls.refresh_token - before).toBe(1);
@@ -91,7 +131,7 @@ describe("Claude Pro/Max through OAuth", () => {
     const fresh = store.get("claude-max")!;
     expect([...auths][0]).toBe(`Bearer ${fresh.access_token}`);
     expect(oauth.accessTokens.has(fresh.access_token)).toBe(true);
-    expect((await runtime.fileMode(store.path))).toBe(0o600);
+    expect(await runtime.fileMode(store.path)).toBe(0o600);
   });
 
   test("an upstream 401 refreshes the token and retries once", async () => {
@@ -99,7 +139,11 @@ describe("Claude Pro/Max through OAuth", () => {
     const before = oauth.tokenCalls.refresh_token;
     up.reply(status(401, { type: "error", error: { type: "authentication_error", message: "invalid bearer" } }));
     up.reply(json(OK));
-    const msg = await client().messages.create({ model: "claude-sonnet-4-6", max_tokens: 5, messages: [{ role: "user", content: "hi" }] });
+    const msg = await client().messages.create({
+      model: "claude-sonnet-4-6",
+      max_tokens: 5,
+      messages: [{ role: "user", content: "hi" }],
+    });
     expect(msg.id).toBe("msg_1");
     expect(oauth.tokenCalls.refresh_token - before).toBe(1);
     expect(up.requests[0]!.headers.authorization).toBe("Bearer revoked-access");
@@ -110,7 +154,9 @@ describe("Claude Pro/Max through OAuth", () => {
     await seedToken(1_000);
     oauth.failRefresh = true;
     try {
-      const err = await client().messages.create({ model: "claude-sonnet-4-6", max_tokens: 5, messages: [{ role: "user", content: "hi" }] }).catch((e) => e);
+      const err = await client()
+        .messages.create({ model: "claude-sonnet-4-6", max_tokens: 5, messages: [{ role: "user", content: "hi" }] })
+        .catch((e) => e);
       expect(err).toBeInstanceOf(Anthropic.AuthenticationError);
       expect(err.error.error.message).toContain("ccmux auth login anthropic --id claude-max");
       expect(up.requests.length).toBe(0);

@@ -3,11 +3,22 @@ import { json, startFakeUpstream, status, type FakeUpstream } from "../helpers/f
 import { model, provider, startInProcess, testConfig, type InProcessServer } from "../helpers/in-process.ts";
 
 const OK = {
-  id: "msg_h", type: "message", role: "assistant", model: "m", content: [{ type: "text", text: "ok" }],
-  stop_reason: "end_turn", stop_sequence: null, usage: { input_tokens: 1, output_tokens: 1 },
+  id: "msg_h",
+  type: "message",
+  role: "assistant",
+  model: "m",
+  content: [{ type: "text", text: "ok" }],
+  stop_reason: "end_turn",
+  stop_sequence: null,
+  usage: { input_tokens: 1, output_tokens: 1 },
 };
 const REQ = { model: "m", max_tokens: 5, messages: [{ role: "user", content: "hi" }] };
-const rateLimited = (retryAfter: string) => status(429, { type: "error", error: { type: "rate_limit_error", message: "slow down" } }, { "retry-after": retryAfter });
+const rateLimited = (retryAfter: string) =>
+  status(
+    429,
+    { type: "error", error: { type: "rate_limit_error", message: "slow down" } },
+    { "retry-after": retryAfter },
+  );
 const broken = () => status(500, { type: "error", error: { type: "api_error", message: "boom" } });
 
 let a: FakeUpstream;
@@ -36,8 +47,14 @@ afterEach(() => {
   ccmux.deps.health.reset();
 });
 
-const post = () => fetch(`${ccmux.url}/v1/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(REQ) });
-const providerStatus = async (name: string) => ((await (await fetch(`${ccmux.url}/api/status`)).json()) as any).providers.find((p: any) => p.name === name);
+const post = () =>
+  fetch(`${ccmux.url}/v1/messages`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(REQ),
+  });
+const providerStatus = async (name: string) =>
+  ((await (await fetch(`${ccmux.url}/api/status`)).json()) as any).providers.find((p: any) => p.name === name);
 
 async function waitForState(name: string, state: string, timeoutMs = 5000): Promise<void> {
   const deadline = performance.now() + timeoutMs;
@@ -95,7 +112,11 @@ describe("provider cooldown", () => {
     expect(during.headers.get("x-ccmux-provider")).toBe("b");
     release();
     expect((await probe).headers.get("x-ccmux-provider")).toBe("a");
-    expect(await providerStatus("a")).toMatchObject({ state: "healthy", consecutive_failures: 0, cooldown_until: null });
+    expect(await providerStatus("a")).toMatchObject({
+      state: "healthy",
+      consecutive_failures: 0,
+      cooldown_until: null,
+    });
     b.setDefault(status(404, "unscripted"));
   });
 
@@ -116,7 +137,8 @@ describe("provider cooldown", () => {
   });
 
   test("a client error from the upstream does not count against it", async () => {
-    for (let i = 0; i < 3; i++) a.reply(status(400, { type: "error", error: { type: "invalid_request_error", message: "bad" } }));
+    for (let i = 0; i < 3; i++)
+      a.reply(status(400, { type: "error", error: { type: "invalid_request_error", message: "bad" } }));
     for (let i = 0; i < 3; i++) expect((await post()).status).toBe(400);
     expect(await providerStatus("a")).toMatchObject({ state: "healthy", consecutive_failures: 0 });
   });
@@ -132,10 +154,35 @@ describe("GET /api/status", () => {
     expect(body).toMatchObject({ status: "ok", version: "0.0.0-test", config_path: null });
     expect(["bun", "deno"]).toContain(body.runtime);
     expect(typeof body.uptime_s).toBe("number");
-    expect(body.routes).toEqual({ default: "m", background: null, think: "m", websearch: null, long_context: null, image: null });
+    expect(body.routes).toEqual({
+      default: "m",
+      background: null,
+      think: "m",
+      websearch: null,
+      long_context: null,
+      image: null,
+    });
     expect(body.providers).toEqual([
-      { name: "a", provider_type: "anthropic", enabled: true, state: "healthy", consecutive_failures: 0, cooldown_until: null, last_error: null, last_error_at: null },
-      { name: "b", provider_type: "anthropic", enabled: true, state: "healthy", consecutive_failures: 0, cooldown_until: null, last_error: null, last_error_at: null },
+      {
+        name: "a",
+        provider_type: "anthropic",
+        enabled: true,
+        state: "healthy",
+        consecutive_failures: 0,
+        cooldown_until: null,
+        last_error: null,
+        last_error_at: null,
+      },
+      {
+        name: "b",
+        provider_type: "anthropic",
+        enabled: true,
+        state: "healthy",
+        consecutive_failures: 0,
+        cooldown_until: null,
+        last_error: null,
+        last_error_at: null,
+      },
     ]);
   });
 });

@@ -70,8 +70,17 @@ describe("Anthropic pass-through", () => {
       context_management: { edits: [{ type: "clear_thinking_20251015", keep: "all" }] },
       tool_choice: { type: "auto" },
       messages: [
-        { role: "user", content: [{ type: "document", source: { type: "text", media_type: "text/plain", data: "doc" } }] },
-        { role: "assistant", content: [{ type: "redacted_thinking", data: "opaque" }, { type: "text", text: "ok" }] },
+        {
+          role: "user",
+          content: [{ type: "document", source: { type: "text", media_type: "text/plain", data: "doc" } }],
+        },
+        {
+          role: "assistant",
+          content: [
+            { type: "redacted_thinking", data: "opaque" },
+            { type: "text", text: "ok" },
+          ],
+        },
         { role: "user", content: [{ type: "text", text: "go", cache_control: { type: "ephemeral" } }] },
       ],
     };
@@ -88,8 +97,13 @@ describe("Anthropic pass-through", () => {
 
   test("an unchanged request is forwarded byte for byte, only the model value swapped", async () => {
     primary.reply(json(MESSAGE));
-    const raw = '{ "model" : "claude-sonnet-4-6",\n  "max_tokens": 7, "messages": [{"role":"user","content":"caf\u00e9 \\"model\\""}],"metadata":{"model":"inner"} }';
-    const res = await fetch(`${ccmux.url}/v1/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: raw });
+    const raw =
+      '{ "model" : "claude-sonnet-4-6",\n  "max_tokens": 7, "messages": [{"role":"user","content":"caf\u00e9 \\"model\\""}],"metadata":{"model":"inner"} }';
+    const res = await fetch(`${ccmux.url}/v1/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: raw,
+    });
     expect(res.status).toBe(200);
     expect(primary.requests[0]!.bodyText).toBe(raw.replace('"claude-sonnet-4-6"', '"up-sonnet"'));
   });
@@ -99,10 +113,17 @@ describe("Anthropic pass-through", () => {
     const body = {
       model: "sonnet",
       max_tokens: 7,
-      system: [{ type: "text", text: "billing" }, { type: "text", text: "Be quick.<CCM-SUBAGENT-MODEL>sonnet</CCM-SUBAGENT-MODEL>" }],
+      system: [
+        { type: "text", text: "billing" },
+        { type: "text", text: "Be quick.<CCM-SUBAGENT-MODEL>sonnet</CCM-SUBAGENT-MODEL>" },
+      ],
       messages: [{ role: "user", content: "hi" }],
     };
-    const res = await fetch(`${ccmux.url}/v1/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const res = await fetch(`${ccmux.url}/v1/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
     expect(res.headers.get("x-ccmux-route")).toBe("subagent");
     const sent = primary.requests[0]!;
     expect(sent.bodyText).not.toContain("CCM-SUBAGENT-MODEL");
@@ -116,12 +137,21 @@ describe("Anthropic pass-through", () => {
     const res = await fetch(`${ccmux.url}/v1/messages`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ model: "claude-sonnet-4-6", max_tokens: 100, stream: true, messages: [{ role: "user", content: "hi" }] }),
+      body: JSON.stringify({
+        model: "claude-sonnet-4-6",
+        max_tokens: 100,
+        stream: true,
+        messages: [{ role: "user", content: "hi" }],
+      }),
     });
     expect(res.headers.get("content-type")).toContain("text/event-stream");
     expect(await res.text()).toBe(fixture);
     primary.reply(sse(fixture));
-    const stream = client.messages.stream({ model: "claude-sonnet-4-6", max_tokens: 100, messages: [{ role: "user", content: "hi" }] });
+    const stream = client.messages.stream({
+      model: "claude-sonnet-4-6",
+      max_tokens: 100,
+      messages: [{ role: "user", content: "hi" }],
+    });
     const final = await stream.finalMessage();
     expect(final.stop_reason).toBe("tool_use");
     expect(final.content.some((b) => b.type === "tool_use")).toBe(true);
@@ -140,7 +170,11 @@ describe("Anthropic pass-through", () => {
 
   test("one info log line per request with route, provider, model, status and tokens", async () => {
     primary.reply(json(MESSAGE));
-    await client.messages.create({ model: "claude-sonnet-4-6", max_tokens: 10, messages: [{ role: "user", content: "hi" }] });
+    await client.messages.create({
+      model: "claude-sonnet-4-6",
+      max_tokens: 10,
+      messages: [{ role: "user", content: "hi" }],
+    });
     await Bun.sleep(20);
     const line = ccmux.logs.find((l) => l.includes("primary/up-sonnet"));
     expect(line).toBeDefined();
@@ -161,7 +195,12 @@ describe("failover", () => {
   });
 
   test("a client 4xx goes back as is, without trying the next provider", async () => {
-    primary.reply(status(400, { type: "error", error: { type: "invalid_request_error", message: "prompt is too long: 300000 tokens > 200000 maximum" } }));
+    primary.reply(
+      status(400, {
+        type: "error",
+        error: { type: "invalid_request_error", message: "prompt is too long: 300000 tokens > 200000 maximum" },
+      }),
+    );
     const err = await client.messages
       .create({ model: "claude-sonnet-4-6", max_tokens: 10, messages: [{ role: "user", content: "hi" }] })
       .catch((e) => e);
@@ -173,7 +212,9 @@ describe("failover", () => {
 
   test("when all fail: the last status and message, plus which providers were tried", async () => {
     primary.reply(status(500, { type: "error", error: { type: "api_error", message: "boom" } }));
-    backup.reply(status(429, { type: "error", error: { type: "rate_limit_error", message: "slow down" } }, { "retry-after": "7" }));
+    backup.reply(
+      status(429, { type: "error", error: { type: "rate_limit_error", message: "slow down" } }, { "retry-after": "7" }),
+    );
     const res = await fetch(`${ccmux.url}/v1/messages`, {
       method: "POST",
       headers: { "content-type": "application/json" },

@@ -18,10 +18,7 @@ beforeAll(async () => {
       provider("ds", `${up.url}/v1`, { provider_type: "deepseek", api_key: "ds-key" }),
       provider("backup", `${backup.url}/v1`, { provider_type: "openai-compatible", api_key: "b-key" }),
     ],
-    models: [
-      model("glm", ["oai", "glm-4.6"], ["backup", "glm-backup"]),
-      model("ds", ["ds", "deepseek-chat"]),
-    ],
+    models: [model("glm", ["oai", "glm-4.6"], ["backup", "glm-backup"]), model("ds", ["ds", "deepseek-chat"])],
     router: { default: "glm", long_context_threshold: 1_000_000 },
   });
   ccmux = await startInProcess(config);
@@ -39,7 +36,12 @@ afterEach(() => {
   backup.clear();
 });
 
-const ask = (extra: Record<string, unknown> = {}) => ({ model: "claude-sonnet-4-6", max_tokens: 200, messages: [{ role: "user" as const, content: "hi" }], ...extra });
+const ask = (extra: Record<string, unknown> = {}) => ({
+  model: "claude-sonnet-4-6",
+  max_tokens: 200,
+  messages: [{ role: "user" as const, content: "hi" }],
+  ...extra,
+});
 
 describe("OpenAI-compatible upstream", () => {
   test("non-streaming tool calls come back as tool_use blocks", async () => {
@@ -80,14 +82,27 @@ describe("OpenAI-compatible upstream", () => {
     const call = first.content.find((b) => b.type === "tool_use")!;
     up.reply(sse(readFixture("openai/stream-text.sse")));
     const second = await client.messages
-      .stream(ask({ messages: [
-        { role: "user", content: "hi" },
-        { role: "assistant", content: first.content },
-        { role: "user", content: [
-          ...first.content.filter((b) => b.type === "tool_use").map((b) => ({ type: "tool_result" as const, tool_use_id: (b as { id: string }).id, content: "result" })),
-          { type: "text" as const, text: "and now?" },
-        ] },
-      ] }))
+      .stream(
+        ask({
+          messages: [
+            { role: "user", content: "hi" },
+            { role: "assistant", content: first.content },
+            {
+              role: "user",
+              content: [
+                ...first.content
+                  .filter((b) => b.type === "tool_use")
+                  .map((b) => ({
+                    type: "tool_result" as const,
+                    tool_use_id: (b as { id: string }).id,
+                    content: "result",
+                  })),
+                { type: "text" as const, text: "and now?" },
+              ],
+            },
+          ],
+        }),
+      )
       .finalMessage();
     expect(second.stop_reason).toBe("end_turn");
     const msgs = up.requests[1]!.json().messages as { role: string; tool_call_id?: string }[];
@@ -118,7 +133,16 @@ describe("OpenAI-compatible upstream", () => {
 
   test("images to a text-only model are a clear 400", async () => {
     const err = await client.messages
-      .create({ ...ask(), model: "ds", messages: [{ role: "user", content: [{ type: "image", source: { type: "base64", media_type: "image/png", data: "iVBORw0KGgo=" } }] }] })
+      .create({
+        ...ask(),
+        model: "ds",
+        messages: [
+          {
+            role: "user",
+            content: [{ type: "image", source: { type: "base64", media_type: "image/png", data: "iVBORw0KGgo=" } }],
+          },
+        ],
+      })
       .catch((e) => e);
     expect(err.status).toBe(400);
     expect(err.error.error.type).toBe("invalid_request_error");
@@ -127,7 +151,10 @@ describe("OpenAI-compatible upstream", () => {
 
   test("a tool_result whose tool_use_id matches nothing is a clear 400, nothing sent upstream", async () => {
     const err = await client.messages
-      .create({ ...ask(), messages: [{ role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_nowhere", content: "x" }] }] })
+      .create({
+        ...ask(),
+        messages: [{ role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_nowhere", content: "x" }] }],
+      })
       .catch((e) => e);
     expect(err.status).toBe(400);
     expect(err.error.error.type).toBe("invalid_request_error");

@@ -6,7 +6,14 @@ import { json, sse, startFakeUpstream, status, type FakeUpstream } from "../help
 import { model, provider, startInProcess, testConfig, type InProcessServer } from "../helpers/in-process.ts";
 import { readFixture, splitAtRandom, splitSseEvents } from "../helpers/sse.ts";
 import {
-  BACKUP_MESSAGE, completedResponse, countingSource, fakeJwt, PNG_BASE64, responsesEvent, SHELL_TOOL, sseRecords,
+  BACKUP_MESSAGE,
+  completedResponse,
+  countingSource,
+  fakeJwt,
+  PNG_BASE64,
+  responsesEvent,
+  SHELL_TOOL,
+  sseRecords,
 } from "../helpers/translated-upstreams.ts";
 
 const STREAM = readFixture("responses/stream-text-and-tool.sse");
@@ -19,8 +26,16 @@ const REFRESHED = fakeJwt({ "https://api.openai.com/auth": { chatgpt_account_id:
 
 /** The fixture up to the message's text deltas, then a failure: content reached the client first. */
 const FAILS_MIDWAY =
-  sseRecords(STREAM, (d) => !/function_call|output_text\.done|content_part\.done|output_item\.done|completed/.test(d.type) || d.item?.type === "reasoning") +
-  responsesEvent({ type: "response.failed", response: { status: "failed", error: { code: "server_is_overloaded", message: "The server is overloaded" } } });
+  sseRecords(
+    STREAM,
+    (d) =>
+      !/function_call|output_text\.done|content_part\.done|output_item\.done|completed/.test(d.type) ||
+      d.item?.type === "reasoning",
+  ) +
+  responsesEvent({
+    type: "response.failed",
+    response: { status: "failed", error: { code: "server_is_overloaded", message: "The server is overloaded" } },
+  });
 
 let codexUp: FakeUpstream;
 let publicUp: FakeUpstream;
@@ -30,7 +45,14 @@ let client: Anthropic;
 let codexCreds = countingSource([{ accessToken: ACCESS }, { accessToken: REFRESHED }]);
 
 function codexProvider(): ProviderConfig {
-  return { ...provider("codex", "https://unused.invalid"), provider_type: "openai", auth_type: "oauth", oauth_provider: "chatgpt", api_key: undefined, base_url: undefined };
+  return {
+    ...provider("codex", "https://unused.invalid"),
+    provider_type: "openai",
+    auth_type: "oauth",
+    oauth_provider: "chatgpt",
+    api_key: undefined,
+    base_url: undefined,
+  };
 }
 
 beforeAll(async () => {
@@ -57,7 +79,8 @@ beforeAll(async () => {
   });
   ccmux = await startInProcess(config, {
     env: { CCMUX_CODEX_BASE_URL: `${codexUp.url}/backend-api/codex` },
-    dynamicCredentials: (p) => (p.auth_type === "oauth" ? { get: () => codexCreds.get(), refresh: () => codexCreds.refresh() } : undefined),
+    dynamicCredentials: (p) =>
+      p.auth_type === "oauth" ? { get: () => codexCreds.get(), refresh: () => codexCreds.refresh() } : undefined,
   });
   client = new Anthropic({ baseURL: ccmux.url, apiKey: "client-key", maxRetries: 0 });
 });
@@ -86,7 +109,10 @@ const firstTurn = (modelName: string) => ({
       role: "user" as const,
       content: [
         { type: "text" as const, text: "List the files in /repo. Here is a screenshot." },
-        { type: "image" as const, source: { type: "base64" as const, media_type: "image/png" as const, data: PNG_BASE64 } },
+        {
+          type: "image" as const,
+          source: { type: "base64" as const, media_type: "image/png" as const, data: PNG_BASE64 },
+        },
       ],
     },
   ],
@@ -99,7 +125,12 @@ describe("Codex (ChatGPT OAuth) through the Anthropic SDK", () => {
 
     expect(final.content.map((b) => b.type)).toEqual(["thinking", "text", "tool_use"]);
     expect(final.content[0]).toMatchObject({ type: "thinking", thinking: expect.stringContaining("list the files") });
-    expect(final.content[2]).toMatchObject({ type: "tool_use", id: CALL_ID, name: "shell", input: { command: ["ls", "-la"], workdir: "/repo" } });
+    expect(final.content[2]).toMatchObject({
+      type: "tool_use",
+      id: CALL_ID,
+      name: "shell",
+      input: { command: ["ls", "-la"], workdir: "/repo" },
+    });
     expect(final.stop_reason).toBe("tool_use");
     expect(final.usage.cache_read_input_tokens).toBeGreaterThan(0);
 
@@ -112,9 +143,23 @@ describe("Codex (ChatGPT OAuth) through the Anthropic SDK", () => {
     expect(req!.headers.session_id).toBe(SESSION);
     expect(req!.headers.accept).toBe("text/event-stream");
     const body = req!.json();
-    expect(body).toMatchObject({ model: "gpt-5.1-codex", instructions: CODEX_INSTRUCTIONS, store: false, stream: true, prompt_cache_key: SESSION });
-    expect(body.input[0]).toEqual({ type: "message", role: "developer", content: [{ type: "input_text", text: "You are a careful assistant. Repo rules: never force-push." }] });
-    expect(body.input[1].content).toContainEqual({ type: "input_image", image_url: `data:image/png;base64,${PNG_BASE64}`, detail: "auto" });
+    expect(body).toMatchObject({
+      model: "gpt-5.1-codex",
+      instructions: CODEX_INSTRUCTIONS,
+      store: false,
+      stream: true,
+      prompt_cache_key: SESSION,
+    });
+    expect(body.input[0]).toEqual({
+      type: "message",
+      role: "developer",
+      content: [{ type: "input_text", text: "You are a careful assistant. Repo rules: never force-push." }],
+    });
+    expect(body.input[1].content).toContainEqual({
+      type: "input_image",
+      image_url: `data:image/png;base64,${PNG_BASE64}`,
+      detail: "auto",
+    });
     expect(body.tools[0]).toMatchObject({ type: "function", name: "shell" });
     expect(body.reasoning).toEqual({ effort: "medium", summary: "auto" });
     expect(body.max_output_tokens).toBeUndefined();
@@ -126,18 +171,24 @@ describe("Codex (ChatGPT OAuth) through the Anthropic SDK", () => {
     const toolUse = first.content.find((b) => b.type === "tool_use")!;
     codexUp.reply(sse(STREAM));
     const turn = firstTurn("codex");
-    await client.messages.stream({
-      ...turn,
-      messages: [
-        ...turn.messages,
-        { role: "assistant", content: first.content },
-        { role: "user", content: [{ type: "tool_result", tool_use_id: toolUse.id, content: "README.md\nsrc" }] },
-      ],
-    }).finalMessage();
+    await client.messages
+      .stream({
+        ...turn,
+        messages: [
+          ...turn.messages,
+          { role: "assistant", content: first.content },
+          { role: "user", content: [{ type: "tool_result", tool_use_id: toolUse.id, content: "README.md\nsrc" }] },
+        ],
+      })
+      .finalMessage();
     const input = codexUp.requests[1]!.json().input as any[];
     const call = input.find((i) => i.type === "function_call");
     const output = input.find((i) => i.type === "function_call_output");
-    expect(call).toMatchObject({ call_id: CALL_ID, name: "shell", arguments: JSON.stringify({ command: ["ls", "-la"], workdir: "/repo" }) });
+    expect(call).toMatchObject({
+      call_id: CALL_ID,
+      name: "shell",
+      arguments: JSON.stringify({ command: ["ls", "-la"], workdir: "/repo" }),
+    });
     expect(output).toEqual({ type: "function_call_output", call_id: CALL_ID, output: "README.md\nsrc" });
     expect(input.some((i) => i.type === "reasoning" && typeof i.encrypted_content === "string")).toBe(true);
   });
@@ -172,7 +223,11 @@ describe("Codex (ChatGPT OAuth) through the Anthropic SDK", () => {
   test("a 401 refreshes the token once and retries", async () => {
     codexUp.reply(status(401, { error: { message: "token expired", code: "token_expired" } }));
     codexUp.reply(sse(STREAM));
-    const msg = await client.messages.create({ model: "codex", max_tokens: 100, messages: [{ role: "user", content: "hi" }] });
+    const msg = await client.messages.create({
+      model: "codex",
+      max_tokens: 100,
+      messages: [{ role: "user", content: "hi" }],
+    });
     expect(msg.stop_reason).toBe("tool_use");
     expect(codexCreds.refreshes).toBe(1);
     expect(codexUp.requests[1]!.headers.authorization).toBe(`Bearer ${REFRESHED}`);
@@ -180,9 +235,21 @@ describe("Codex (ChatGPT OAuth) through the Anthropic SDK", () => {
   });
 
   test("usage_limit_reached before the first byte fails over to the next provider", async () => {
-    codexUp.reply(status(404, { error: { type: "usage_limit_reached", message: "The usage limit has been reached", resets_at: Math.floor(Date.now() / 1000) + 600 } }));
+    codexUp.reply(
+      status(404, {
+        error: {
+          type: "usage_limit_reached",
+          message: "The usage limit has been reached",
+          resets_at: Math.floor(Date.now() / 1000) + 600,
+        },
+      }),
+    );
     backupUp.reply(sse(readFixture("anthropic/stream-text.sse")));
-    const stream = client.messages.stream({ model: "q1-or-backup", max_tokens: 100, messages: [{ role: "user", content: "hi" }] });
+    const stream = client.messages.stream({
+      model: "q1-or-backup",
+      max_tokens: 100,
+      messages: [{ role: "user", content: "hi" }],
+    });
     const final = await stream.finalMessage();
     expect(final.content[0]).toMatchObject({ type: "text" });
     expect(codexUp.requests).toHaveLength(1);
@@ -192,7 +259,9 @@ describe("Codex (ChatGPT OAuth) through the Anthropic SDK", () => {
   test("response.failed before any content still fails over (nothing reached the client yet)", async () => {
     codexUp.reply(sse(FAILED));
     backupUp.reply(json(BACKUP_MESSAGE));
-    const { data, response } = await client.messages.create({ model: "q2-or-backup", max_tokens: 100, messages: [{ role: "user", content: "hi" }] }).withResponse();
+    const { data, response } = await client.messages
+      .create({ model: "q2-or-backup", max_tokens: 100, messages: [{ role: "user", content: "hi" }] })
+      .withResponse();
     expect(data.content[0]).toMatchObject({ text: "from backup" });
     expect(response.headers.get("x-ccmux-provider")).toBe("backup");
     expect(codexUp.requests).toHaveLength(1);
@@ -200,25 +269,38 @@ describe("Codex (ChatGPT OAuth) through the Anthropic SDK", () => {
 
   test("with no provider left, the rate limit reaches the SDK as a RateLimitError", async () => {
     codexUp.reply(sse(FAILED));
-    const err = await client.messages.stream({ model: "q3", max_tokens: 100, messages: [{ role: "user", content: "hi" }] }).finalMessage().catch((e) => e);
+    const err = await client.messages
+      .stream({ model: "q3", max_tokens: 100, messages: [{ role: "user", content: "hi" }] })
+      .finalMessage()
+      .catch((e) => e);
     expect(err).toBeInstanceOf(Anthropic.RateLimitError);
     expect(err.error.error.message).toContain("Rate limit reached");
   });
 
   test("a failure after the first byte is an error event: the SDK stream rejects with its type", async () => {
     codexUp.reply(sse(splitSseEvents(FAILS_MIDWAY)));
-    const stream = client.messages.stream({ model: "codex-or-backup", max_tokens: 100, messages: [{ role: "user", content: "hi" }] });
+    const stream = client.messages.stream({
+      model: "codex-or-backup",
+      max_tokens: 100,
+      messages: [{ role: "user", content: "hi" }],
+    });
     const texts: string[] = [];
     stream.on("text", (t) => texts.push(t));
     const err = await stream.finalMessage().catch((e) => e);
     expect(err).toBeInstanceOf(Anthropic.APIError);
-    expect(err.error).toMatchObject({ type: "error", error: { type: "overloaded_error", message: "The server is overloaded" } });
+    expect(err.error).toMatchObject({
+      type: "error",
+      error: { type: "overloaded_error", message: "The server is overloaded" },
+    });
     expect(texts.join("")).toBe("Let me look at the project layout first.");
     expect(backupUp.requests).toHaveLength(0);
   });
 
   test("count_tokens answers with an estimate", async () => {
-    const res = await client.messages.countTokens({ model: "codex", messages: [{ role: "user", content: "count these words please" }] });
+    const res = await client.messages.countTokens({
+      model: "codex",
+      messages: [{ role: "user", content: "count these words please" }],
+    });
     expect(res.input_tokens).toBeGreaterThan(0);
     expect(codexUp.requests).toHaveLength(0);
   });
@@ -247,17 +329,37 @@ describe("public Responses API (openai-responses, API key)", () => {
     expect(first.stop_reason).toBe("tool_use");
     publicUp.reply(sse(STREAM));
     const turn = firstTurn("public");
-    await client.messages.stream({
-      ...turn,
-      messages: [...turn.messages, { role: "assistant", content: first.content }, { role: "user", content: [{ type: "tool_result", tool_use_id: CALL_ID, content: "ok" }] }],
-    }).finalMessage();
-    expect(publicUp.requests[1]!.json().input).toContainEqual({ type: "function_call_output", call_id: CALL_ID, output: "ok" });
+    await client.messages
+      .stream({
+        ...turn,
+        messages: [
+          ...turn.messages,
+          { role: "assistant", content: first.content },
+          { role: "user", content: [{ type: "tool_result", tool_use_id: CALL_ID, content: "ok" }] },
+        ],
+      })
+      .finalMessage();
+    expect(publicUp.requests[1]!.json().input).toContainEqual({
+      type: "function_call_output",
+      call_id: CALL_ID,
+      output: "ok",
+    });
     expect(publicUp.requests[0]!.json().stream).toBe(true);
   });
 
   test("a context overflow comes back as the 400 Claude Code compacts on", async () => {
-    publicUp.reply(status(400, { error: { message: "Your input exceeds the context window of this model.", type: "invalid_request_error", code: "context_length_exceeded" } }));
-    const err = await client.messages.create({ model: "public", max_tokens: 10, messages: [{ role: "user", content: "hi" }] }).catch((e) => e);
+    publicUp.reply(
+      status(400, {
+        error: {
+          message: "Your input exceeds the context window of this model.",
+          type: "invalid_request_error",
+          code: "context_length_exceeded",
+        },
+      }),
+    );
+    const err = await client.messages
+      .create({ model: "public", max_tokens: 10, messages: [{ role: "user", content: "hi" }] })
+      .catch((e) => e);
     expect(err).toBeInstanceOf(Anthropic.BadRequestError);
     expect(err.error.error.message).toMatch(/^prompt is too long/);
   });

@@ -3,7 +3,12 @@ import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import Anthropic from "@anthropic-ai/sdk";
 import { json, sse, startFakeUpstream, status, type FakeUpstream } from "../helpers/fake-upstream.ts";
-import { startFakeGoogleToken, writeServiceAccount, SA_EMAIL, type FakeGoogleToken } from "../helpers/fake-google-token.ts";
+import {
+  startFakeGoogleToken,
+  writeServiceAccount,
+  SA_EMAIL,
+  type FakeGoogleToken,
+} from "../helpers/fake-google-token.ts";
 import { functionCallStream, geminiSse, QUOTA_429, toolRoundTrip } from "../helpers/gemini-upstream.ts";
 import { model, provider, startInProcess, testConfig, type InProcessServer } from "../helpers/in-process.ts";
 import { readFixture, readFixtureJson, splitSseEvents } from "../helpers/sse.ts";
@@ -25,7 +30,13 @@ beforeAll(async () => {
   const account = await writeServiceAccount(dir);
   google = await startFakeGoogleToken({ publicKey: account.publicKey });
   const vertex = (name: string) =>
-    provider(name, `${vertexUp.url}/v1`, { provider_type: "vertex-ai", auth_type: "adc", api_key: undefined, project_id: "my-proj", location: "us-central1" });
+    provider(name, `${vertexUp.url}/v1`, {
+      provider_type: "vertex-ai",
+      auth_type: "adc",
+      api_key: undefined,
+      project_id: "my-proj",
+      location: "us-central1",
+    });
   const config = testConfig({
     providers: [vertex("vertex"), vertex("vertex-q1"), provider("backup", backupUp.url)],
     models: [
@@ -36,7 +47,9 @@ beforeAll(async () => {
       model("vclaude-or-backup", ["vertex", CLAUDE], ["backup", "backup-model"]),
     ],
   });
-  ccmux = await startInProcess(config, { env: { GOOGLE_APPLICATION_CREDENTIALS: account.path, CCMUX_GOOGLE_TOKEN_URL: google.url } });
+  ccmux = await startInProcess(config, {
+    env: { GOOGLE_APPLICATION_CREDENTIALS: account.path, CCMUX_GOOGLE_TOKEN_URL: google.url },
+  });
   client = new Anthropic({ baseURL: ccmux.url, apiKey: "client-key", maxRetries: 0 });
 });
 
@@ -54,14 +67,23 @@ const firstTurn = (modelName: string) => ({
   model: modelName,
   max_tokens: 4096,
   system: "You are a careful assistant.",
-  tools: [{ name: "Read", input_schema: { type: "object" as const, properties: { file_path: { type: "string" } } } }, { name: "Grep", input_schema: { type: "object" as const, properties: { pattern: { type: "string" }, path: { type: "string" } } } }],
+  tools: [
+    { name: "Read", input_schema: { type: "object" as const, properties: { file_path: { type: "string" } } } },
+    {
+      name: "Grep",
+      input_schema: { type: "object" as const, properties: { pattern: { type: "string" }, path: { type: "string" } } },
+    },
+  ],
   thinking: { type: "enabled" as const, budget_tokens: 2048 },
   messages: [
     {
       role: "user" as const,
       content: [
         { type: "text" as const, text: "Why ES2019? Screenshot attached." },
-        { type: "image" as const, source: { type: "base64" as const, media_type: "image/png" as const, data: PNG_BASE64 } },
+        {
+          type: "image" as const,
+          source: { type: "base64" as const, media_type: "image/png" as const, data: PNG_BASE64 },
+        },
       ],
     },
   ],
@@ -71,21 +93,35 @@ describe("Vertex AI credentials (ADC service account)", () => {
   test("the signed JWT is verified by the token endpoint and the token is reused while fresh", async () => {
     vertexUp.reply(sse(readFixture("gemini/stream-text.sse")));
     vertexUp.reply(sse(readFixture("gemini/stream-text.sse")));
-    await client.messages.stream({ model: "vgemini", max_tokens: 100, messages: [{ role: "user", content: "hi" }] }).finalMessage();
-    await client.messages.stream({ model: "vgemini", max_tokens: 100, messages: [{ role: "user", content: "hi" }] }).finalMessage();
+    await client.messages
+      .stream({ model: "vgemini", max_tokens: 100, messages: [{ role: "user", content: "hi" }] })
+      .finalMessage();
+    await client.messages
+      .stream({ model: "vgemini", max_tokens: 100, messages: [{ role: "user", content: "hi" }] })
+      .finalMessage();
     expect(google.exchanges).toHaveLength(1);
     const [exchange] = google.exchanges;
     expect(exchange!.header).toEqual({ alg: "RS256", typ: "JWT", kid: "key-1" });
-    expect(exchange!.claims).toMatchObject({ iss: SA_EMAIL, aud: google.url, scope: "https://www.googleapis.com/auth/cloud-platform" });
+    expect(exchange!.claims).toMatchObject({
+      iss: SA_EMAIL,
+      aud: google.url,
+      scope: "https://www.googleapis.com/auth/cloud-platform",
+    });
     expect(exchange!.claims!.exp - exchange!.claims!.iat).toBe(3600);
     for (const req of vertexUp.requests) expect(req.headers.authorization).toBe("Bearer ya29.token-1");
   });
 
   test("a 401 from Vertex gets a new token once and retries", async () => {
     const before = google.issued();
-    vertexUp.reply(status(401, { error: { code: 401, message: "Request had invalid authentication credentials.", status: "UNAUTHENTICATED" } }));
+    vertexUp.reply(
+      status(401, {
+        error: { code: 401, message: "Request had invalid authentication credentials.", status: "UNAUTHENTICATED" },
+      }),
+    );
     vertexUp.reply(sse(readFixture("gemini/stream-text.sse")));
-    await client.messages.stream({ model: "vgemini", max_tokens: 100, messages: [{ role: "user", content: "hi" }] }).finalMessage();
+    await client.messages
+      .stream({ model: "vgemini", max_tokens: 100, messages: [{ role: "user", content: "hi" }] })
+      .finalMessage();
     expect(google.issued()).toBe(before + 1);
     expect(vertexUp.requests[1]!.headers.authorization).toBe(`Bearer ya29.token-${before + 1}`);
   });
@@ -103,7 +139,17 @@ describe("Vertex AI Gemini models", () => {
     expect(body.contents[0].parts).toContainEqual({ inlineData: { mimeType: "image/png", data: PNG_BASE64 } });
     expect(body.systemInstruction.parts[0].text).toBe("You are a careful assistant.");
 
-    vertexUp.reply(sse(geminiSse([{ candidates: [{ content: { role: "model", parts: [{ text: "Because of Node 12." }] }, finishReason: "STOP" }] }])));
+    vertexUp.reply(
+      sse(
+        geminiSse([
+          {
+            candidates: [
+              { content: { role: "model", parts: [{ text: "Because of Node 12." }] }, finishReason: "STOP" },
+            ],
+          },
+        ]),
+      ),
+    );
     await client.messages.stream(toolRoundTrip(firstTurn("vgemini"), first)).finalMessage();
     const contents = vertexUp.requests[1]!.json().contents as any[];
     expect(contents.at(-1).parts.map((p: any) => p.functionResponse?.name)).toEqual(["Read", "Grep"]);
@@ -111,7 +157,11 @@ describe("Vertex AI Gemini models", () => {
 
   test("non-streaming uses :generateContent; a model written as publishers/google/models/… is not doubled", async () => {
     vertexUp.reply(json(readFixtureJson("gemini/response-function-call.json")));
-    const msg = await client.messages.create({ model: "q1-or-backup", max_tokens: 100, messages: [{ role: "user", content: "hi" }] });
+    const msg = await client.messages.create({
+      model: "q1-or-backup",
+      max_tokens: 100,
+      messages: [{ role: "user", content: "hi" }],
+    });
     expect(msg.stop_reason).toBe("tool_use");
     expect(vertexUp.requests[0]!.path).toBe(`${PUBLISHERS}/google/models/gemini-2.5-pro:generateContent`);
   });
@@ -119,13 +169,25 @@ describe("Vertex AI Gemini models", () => {
   test("a long quota delay fails over; an error chunk after the first byte is an error event", async () => {
     vertexUp.reply(status(429, QUOTA_429("40s")));
     backupUp.reply(json(BACKUP_MESSAGE));
-    const msg = await client.messages.create({ model: "q1-or-backup", max_tokens: 100, messages: [{ role: "user", content: "hi" }] });
+    const msg = await client.messages.create({
+      model: "q1-or-backup",
+      max_tokens: 100,
+      messages: [{ role: "user", content: "hi" }],
+    });
     expect(msg.content[0]).toMatchObject({ text: "from backup" });
 
     const text = { candidates: [{ content: { role: "model", parts: [{ text: "Partial" }] } }] };
-    vertexUp.reply(sse(geminiSse([text, { error: { code: 500, message: "Internal error encountered.", status: "INTERNAL" } }])));
-    const err = await client.messages.stream({ model: "vgemini-or-backup", max_tokens: 100, messages: [{ role: "user", content: "hi" }] }).finalMessage().catch((e) => e);
-    expect(err.error).toMatchObject({ type: "error", error: { type: "api_error", message: "Internal error encountered." } });
+    vertexUp.reply(
+      sse(geminiSse([text, { error: { code: 500, message: "Internal error encountered.", status: "INTERNAL" } }])),
+    );
+    const err = await client.messages
+      .stream({ model: "vgemini-or-backup", max_tokens: 100, messages: [{ role: "user", content: "hi" }] })
+      .finalMessage()
+      .catch((e) => e);
+    expect(err.error).toMatchObject({
+      type: "error",
+      error: { type: "api_error", message: "Internal error encountered." },
+    });
     expect(backupUp.requests).toHaveLength(1);
   });
 });
@@ -146,7 +208,10 @@ describe("Vertex AI Claude models (Anthropic pass-through)", () => {
     const body = req!.json();
     expect(body.anthropic_version).toBe("vertex-2023-10-16");
     expect(body.model).toBeUndefined();
-    expect(body.messages[0].content[1]).toEqual({ type: "image", source: { type: "base64", media_type: "image/png", data: PNG_BASE64 } });
+    expect(body.messages[0].content[1]).toEqual({
+      type: "image",
+      source: { type: "base64", media_type: "image/png", data: PNG_BASE64 },
+    });
     expect(body.thinking).toEqual({ type: "enabled", budget_tokens: 2048 });
   });
 
@@ -158,22 +223,37 @@ describe("Vertex AI Claude models (Anthropic pass-through)", () => {
     const turn = firstTurn("vclaude");
     const second = await client.messages.create({
       ...turn,
-      messages: [...turn.messages, { role: "assistant", content: first.content }, { role: "user", content: [{ type: "tool_result", tool_use_id: toolUse.id, content: "3 matches" }] }],
+      messages: [
+        ...turn.messages,
+        { role: "assistant", content: first.content },
+        { role: "user", content: [{ type: "tool_result", tool_use_id: toolUse.id, content: "3 matches" }] },
+      ],
     });
     expect(second.stop_reason).toBe("tool_use");
     const sent = vertexUp.requests[1]!;
     expect(sent.path).toBe(`${PUBLISHERS}/anthropic/models/${CLAUDE}:rawPredict`);
-    expect(sent.json().messages.at(-1).content[0]).toEqual({ type: "tool_result", tool_use_id: toolUse.id, content: "3 matches" });
+    expect(sent.json().messages.at(-1).content[0]).toEqual({
+      type: "tool_result",
+      tool_use_id: toolUse.id,
+      content: "3 matches",
+    });
   });
 
   test("errors: 529 before the first byte fails over; an error event after it reaches the SDK", async () => {
     vertexUp.reply(status(529, { type: "error", error: { type: "overloaded_error", message: "Overloaded" } }));
     backupUp.reply(json(BACKUP_MESSAGE));
-    const msg = await client.messages.create({ model: "vclaude-or-backup", max_tokens: 100, messages: [{ role: "user", content: "hi" }] });
+    const msg = await client.messages.create({
+      model: "vclaude-or-backup",
+      max_tokens: 100,
+      messages: [{ role: "user", content: "hi" }],
+    });
     expect(msg.content[0]).toMatchObject({ text: "from backup" });
 
     vertexUp.reply(sse(readFixture("anthropic/stream-error.sse")));
-    const err = await client.messages.stream({ model: "vclaude", max_tokens: 100, messages: [{ role: "user", content: "hi" }] }).finalMessage().catch((e) => e);
+    const err = await client.messages
+      .stream({ model: "vclaude", max_tokens: 100, messages: [{ role: "user", content: "hi" }] })
+      .finalMessage()
+      .catch((e) => e);
     expect(err).toBeInstanceOf(Anthropic.APIError);
     expect(err.error.error.type).toBe("overloaded_error");
   });

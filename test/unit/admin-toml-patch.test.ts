@@ -88,7 +88,10 @@ describe("rewriteToml keeps what did not change", () => {
 
   test("a changed value is replaced in place, its comment stays in its column", () => {
     const { out } = edit(FILE, (d) => (d.router.think = "sonnet"));
-    expect(lineDiff(FILE, out)).toEqual({ removed: ['think = "opus"            # thinking requests'], added: ['think = "sonnet"          # thinking requests'] });
+    expect(lineDiff(FILE, out)).toEqual({
+      removed: ['think = "opus"            # thinking requests'],
+      added: ['think = "sonnet"          # thinking requests'],
+    });
   });
 
   test("added keys go into their table, removed keys disappear, comments stay", () => {
@@ -113,7 +116,7 @@ describe("rewriteToml keeps what did not change", () => {
 
   test("changing one provider rewrites only that element, under its own comment", () => {
     const { out } = edit(FILE, (d) => (d.providers[0].base_url = "https://example.test/v1"));
-    expect(out).toContain("# Primary: my OpenRouter account.\n[[providers]]\nname = \"openrouter\"");
+    expect(out).toContain('# Primary: my OpenRouter account.\n[[providers]]\nname = "openrouter"');
     expect(out).toContain('base_url = "https://example.test/v1"');
     expect(out).toContain("# a comment inside the block");
     expect(out).toContain('  "glm-4.6", # the good one');
@@ -156,14 +159,61 @@ describe("rewriteToml keeps what did not change", () => {
 
 describe("unusual layouts still produce the right document", () => {
   const cases: [string, string, (d: any) => void][] = [
-    ["inline tables", `server = { host = "h", port = 1 }\nrouter = { default = "m" }\n`, (d) => { d.server.port = 2; d.router.think = "t"; }],
-    ["dotted keys", `[server]\ntimeouts.api_timeout_ms = 5\n[router]\ndefault = "m"\n`, (d) => { d.server.timeouts.api_timeout_ms = 6; d.server.timeouts.idle_timeout_ms = 7; }],
-    ["an inline providers array", `providers = [{ name = "a", provider_type = "groq" }]\n[router]\ndefault = "m"\n`, (d) => d.providers.push({ name: "b", provider_type: "groq" })],
-    ["multi-line strings and arrays", `[router]\ndefault = """m"""\nbackground_regex = '''\n[not a header]\n'''\n# x\n[server]\nhost = "a#b" # c\n`, (d) => { d.router.default = "n"; d.server.host = "x"; }],
-    ["quoted keys", `[router]\n"default" = "m"\n[[providers]]\n"name" = "a"\nprovider_type = "groq"\n`, (d) => { d.router.default = "q"; d.providers[0].provider_type = "openai"; }],
-    ["removing a whole sub-table", `[server]\nport = 1\n[server.timeouts]\napi_timeout_ms = 5 # c\n[router]\ndefault = "m"\n`, (d) => delete d.server.timeouts],
-    ["emptying a list", `[router]\ndefault = "m"\n[[models]]\nname = "a"\n[[models.mappings]]\npriority = 1\nprovider = "p"\nactual_model = "x"\n`, (d) => (d.models = [])],
-    ["strings that need escapes", `[router]\ndefault = "m"\n`, (d) => { d.router.default = 'a "quoted" \\ path\n\u007f é'; d.router["odd key"] = "x"; }],
+    [
+      "inline tables",
+      `server = { host = "h", port = 1 }\nrouter = { default = "m" }\n`,
+      (d) => {
+        d.server.port = 2;
+        d.router.think = "t";
+      },
+    ],
+    [
+      "dotted keys",
+      `[server]\ntimeouts.api_timeout_ms = 5\n[router]\ndefault = "m"\n`,
+      (d) => {
+        d.server.timeouts.api_timeout_ms = 6;
+        d.server.timeouts.idle_timeout_ms = 7;
+      },
+    ],
+    [
+      "an inline providers array",
+      `providers = [{ name = "a", provider_type = "groq" }]\n[router]\ndefault = "m"\n`,
+      (d) => d.providers.push({ name: "b", provider_type: "groq" }),
+    ],
+    [
+      "multi-line strings and arrays",
+      `[router]\ndefault = """m"""\nbackground_regex = '''\n[not a header]\n'''\n# x\n[server]\nhost = "a#b" # c\n`,
+      (d) => {
+        d.router.default = "n";
+        d.server.host = "x";
+      },
+    ],
+    [
+      "quoted keys",
+      `[router]\n"default" = "m"\n[[providers]]\n"name" = "a"\nprovider_type = "groq"\n`,
+      (d) => {
+        d.router.default = "q";
+        d.providers[0].provider_type = "openai";
+      },
+    ],
+    [
+      "removing a whole sub-table",
+      `[server]\nport = 1\n[server.timeouts]\napi_timeout_ms = 5 # c\n[router]\ndefault = "m"\n`,
+      (d) => delete d.server.timeouts,
+    ],
+    [
+      "emptying a list",
+      `[router]\ndefault = "m"\n[[models]]\nname = "a"\n[[models.mappings]]\npriority = 1\nprovider = "p"\nactual_model = "x"\n`,
+      (d) => (d.models = []),
+    ],
+    [
+      "strings that need escapes",
+      `[router]\ndefault = "m"\n`,
+      (d) => {
+        d.router.default = 'a "quoted" \\ path\n\u007f é';
+        d.router["odd key"] = "x";
+      },
+    ],
   ];
   for (const [name, text, change] of cases) test(name, () => void edit(text, change));
 
@@ -181,10 +231,12 @@ describe("unusual layouts still produce the right document", () => {
       text = edit(text, (d) => {
         const r = rand(6);
         if (r === 0) d.server.port = 1000 + rand(5000);
-        if (r === 1) d.router[["think", "background", "websearch", "image"][rand(4)]!] = rand(2) ? `m${rand(9)}` : undefined;
+        if (r === 1)
+          d.router[["think", "background", "websearch", "image"][rand(4)]!] = rand(2) ? `m${rand(9)}` : undefined;
         if (r === 2) d.providers.push({ name: `p${i}`, provider_type: "groq", api_key: `$K${i}`, models: [] });
         if (r === 3 && d.providers.length > 1) d.providers.splice(rand(d.providers.length), 1);
-        if (r === 4) d.models.push({ name: `m${i}`, mappings: [{ priority: 1, provider: "anthropic", actual_model: `x${i}` }] });
+        if (r === 4)
+          d.models.push({ name: `m${i}`, mappings: [{ priority: 1, provider: "anthropic", actual_model: `x${i}` }] });
         if (r === 5) (d.server.timeouts ??= {}).idle_timeout_ms = 1 + rand(9999);
         for (const k of Object.keys(d.router)) if (d.router[k] === undefined) delete d.router[k];
       }).out;

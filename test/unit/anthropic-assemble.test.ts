@@ -4,14 +4,19 @@ import type { StreamEvent } from "../../src/translate/anthropic/types.ts";
 import { TranslateError, UpstreamError } from "../../src/util/errors.ts";
 import { parseAnthropicEvents, readFixture } from "../helpers/sse.ts";
 
-const fixtureEvents = (name: string): StreamEvent[] => parseAnthropicEvents(readFixture(`anthropic/${name}`)).map((e) => e.data);
+const fixtureEvents = (name: string): StreamEvent[] =>
+  parseAnthropicEvents(readFixture(`anthropic/${name}`)).map((e) => e.data);
 
 describe("assembleFromStream on Anthropic's own streams", () => {
   test("text + tool_use: input_json fragments joined and parsed; usage from message_delta", () => {
     const message = assembleFromStream(fixtureEvents("stream-tool-use.sse"));
     expect(message.stop_reason).toBe("tool_use");
     expect(message.content.map((b) => b.type)).toEqual(["text", "tool_use"]);
-    expect(message.content[1]).toMatchObject({ type: "tool_use", name: expect.any(String), input: expect.objectContaining({ pattern: expect.any(String) }) });
+    expect(message.content[1]).toMatchObject({
+      type: "tool_use",
+      name: expect.any(String),
+      input: expect.objectContaining({ pattern: expect.any(String) }),
+    });
     expect(message.usage).toMatchObject({ input_tokens: 1893, cache_creation_input_tokens: 1893, output_tokens: 61 });
   });
 
@@ -25,13 +30,21 @@ describe("assembleFromStream on Anthropic's own streams", () => {
       },
       { type: "text", text: "The sum of the first 10 odd numbers is **100** (it is always n²)." },
     ]);
-    expect(message).toMatchObject({ id: "msg_01ThnkA2s3D4f5G6h7J8k9L0", stop_reason: "end_turn", stop_sequence: null, usage: { output_tokens: 74 } });
+    expect(message).toMatchObject({
+      id: "msg_01ThnkA2s3D4f5G6h7J8k9L0",
+      stop_reason: "end_turn",
+      stop_sequence: null,
+      usage: { output_tokens: 74 },
+    });
   });
 
   test("server tool input and whole result blocks survive", () => {
     const message = assembleFromStream(fixtureEvents("stream-web-search.sse"));
     expect(message.content[0]).toMatchObject({ type: "server_tool_use", input: { query: "ccmux release notes 2026" } });
-    expect(message.content[1]).toMatchObject({ type: "web_search_tool_result", tool_use_id: "srvtoolu_01WsA1b2C3d4E5f6G7h8J9" });
+    expect(message.content[1]).toMatchObject({
+      type: "web_search_tool_result",
+      tool_use_id: "srvtoolu_01WsA1b2C3d4E5f6G7h8J9",
+    });
     expect((message.content[1]!.content as unknown[]).length).toBe(2);
     expect(message.usage.server_tool_use).toMatchObject({ web_search_requests: 1 });
   });
@@ -51,12 +64,32 @@ describe("assembleFromStream on Anthropic's own streams", () => {
 describe("assembleFromStream edge cases", () => {
   const start: StreamEvent = {
     type: "message_start",
-    message: { id: "msg_1", type: "message", role: "assistant", model: "m", content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 50, cache_read_input_tokens: 7, output_tokens: 1 } },
+    message: {
+      id: "msg_1",
+      type: "message",
+      role: "assistant",
+      model: "m",
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { input_tokens: 50, cache_read_input_tokens: 7, output_tokens: 1 },
+    },
   };
-  const end: StreamEvent[] = [{ type: "message_delta", delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { input_tokens: 0, cache_read_input_tokens: null, output_tokens: 9 } }, { type: "message_stop" }];
+  const end: StreamEvent[] = [
+    {
+      type: "message_delta",
+      delta: { stop_reason: "end_turn", stop_sequence: null },
+      usage: { input_tokens: 0, cache_read_input_tokens: null, output_tokens: 9 },
+    },
+    { type: "message_stop" },
+  ];
 
   test("usage in message_delta keeps message_start's input counts when 0/null", () => {
-    expect(assembleFromStream([start, ...end]).usage).toEqual({ input_tokens: 50, cache_read_input_tokens: 7, output_tokens: 9 });
+    expect(assembleFromStream([start, ...end]).usage).toEqual({
+      input_tokens: 50,
+      cache_read_input_tokens: 7,
+      output_tokens: 9,
+    });
   });
 
   test("a truncated stream or broken tool JSON is a TranslateError", () => {

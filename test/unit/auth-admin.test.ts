@@ -19,7 +19,10 @@ function setup(format: "json" | "form" = "json") {
     CCMUX_OAUTH_OPENAI_AUTHORIZE_URL: `${fake.url}/authorize`,
     CCMUX_OAUTH_OPENAI_TOKEN_URL: `${fake.url}/oauth/token`,
   };
-  const store = createTokenStore({ path: join(mkdtempSync(join(process.env.CCMUX_TEST_ROOT!, "admin-")), "oauth_tokens.json"), runtime });
+  const store = createTokenStore({
+    path: join(mkdtempSync(join(process.env.CCMUX_TEST_ROOT!, "admin-")), "oauth_tokens.json"),
+    runtime,
+  });
   const admin = createOAuthAdmin({ store, flows: createFlowRegistry({ env }), fetch, port: 13456 });
   return { admin, store, fake };
 }
@@ -51,7 +54,9 @@ describe("admin oauth handlers", () => {
     const { admin, fake: f } = setup();
     const auth = await admin.authorize({});
     const { pasted } = await f.authorize(auth.url);
-    await expect(admin.exchange({ code: `${pasted!.split("#")[0]}#forged`, provider_id: "x" })).rejects.toBeInstanceOf(RequestError);
+    await expect(admin.exchange({ code: `${pasted!.split("#")[0]}#forged`, provider_id: "x" })).rejects.toBeInstanceOf(
+      RequestError,
+    );
     await admin.exchange({ code: pasted, provider_id: "x" });
     await expect(admin.exchange({ code: pasted, provider_id: "x" })).rejects.toThrow("Unknown or expired");
     await expect(admin.authorize({ oauth_type: "bogus" })).rejects.toThrow("Invalid oauth_type");

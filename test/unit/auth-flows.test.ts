@@ -36,7 +36,9 @@ async function authorize(flow: OAuthFlow, f: FakeOAuth, port?: number) {
   expect(url.startsWith(f.url)).toBe(true);
   expect(new URL(url).searchParams.get("state")).toBe(state);
   const result = await f.authorize(url);
-  const back = result.pasted ? result.pasted.split("#") : [new URL(result.redirect!).searchParams.get("code")!, new URL(result.redirect!).searchParams.get("state")!];
+  const back = result.pasted
+    ? result.pasted.split("#")
+    : [new URL(result.redirect!).searchParams.get("code")!, new URL(result.redirect!).searchParams.get("state")!];
   expect(back[1]).toBe(state); // state round-trips
   return { pkce, state, redirectUri, code: back[0]! };
 }
@@ -50,11 +52,20 @@ describe("oauth flows against the fake provider", () => {
     const grant = await flow.exchange(a, fetch);
     const req = f.requests.find((r) => r.body.grant_type === "authorization_code")!;
     expect(req.contentType).toContain("application/json");
-    expect(req.body).toMatchObject({ code: a.code, state: a.state, code_verifier: a.pkce.verifier, client_id: "9d1c250a-e61b-44d9-88ed-5944d1962f5e" });
+    expect(req.body).toMatchObject({
+      code: a.code,
+      state: a.state,
+      code_verifier: a.pkce.verifier,
+      client_id: "9d1c250a-e61b-44d9-88ed-5944d1962f5e",
+    });
     expect(Date.parse(grant.expires_at) - Date.now()).toBeGreaterThan(28_000_000);
     const refreshed = await flow.refresh(stored(grant, "anthropic"), fetch);
     expect(refreshed.refresh_token).not.toBe(grant.refresh_token);
-    expect(f.requests.at(-1)!.body).toEqual({ grant_type: "refresh_token", refresh_token: grant.refresh_token, client_id: "9d1c250a-e61b-44d9-88ed-5944d1962f5e" });
+    expect(f.requests.at(-1)!.body).toEqual({
+      grant_type: "refresh_token",
+      refresh_token: grant.refresh_token,
+      client_id: "9d1c250a-e61b-44d9-88ed-5944d1962f5e",
+    });
   });
 
   test("a wrong verifier is refused (the fake really checks S256)", async () => {
@@ -86,7 +97,11 @@ describe("oauth flows against the fake provider", () => {
     expect(f.requests.at(-1)!.body.code_verifier).toBe(a.pkce.verifier);
     const refreshed = await flow.refresh(stored(grant, "openai"), fetch);
     expect(refreshed.account_id).toBe("acct-123");
-    expect(f.requests.at(-1)!.body).toEqual({ grant_type: "refresh_token", refresh_token: grant.refresh_token, client_id: "app_EMoamEEZ73f0CkXaXp7hrann" });
+    expect(f.requests.at(-1)!.body).toEqual({
+      grant_type: "refresh_token",
+      refresh_token: grant.refresh_token,
+      client_id: "app_EMoamEEZ73f0CkXaXp7hrann",
+    });
   });
 
   test("google: form exchange with client secret, project from loadCodeAssist", async () => {
@@ -120,7 +135,9 @@ describe("oauth flows against the fake provider", () => {
 
   test("refresh failure is an AuthError with the provider's reason", async () => {
     const { flow, fake: f } = setup("openai", { format: "form" });
-    const err = await flow.refresh(stored({ access_token: "a", refresh_token: "unknown", expires_at: "x" }, "openai"), fetch).catch((e) => e);
+    const err = await flow
+      .refresh(stored({ access_token: "a", refresh_token: "unknown", expires_at: "x" }, "openai"), fetch)
+      .catch((e) => e);
     expect(err).toBeInstanceOf(AuthError);
     expect(err.message).toContain("invalid_grant");
     expect(f.tokenCalls.refresh_token).toBe(1);

@@ -70,7 +70,11 @@ describe("claude oauth shaping", () => {
   const req = (system?: MessagesRequest["system"]): MessagesRequest => ({ model: "m", messages: [], system });
 
   test("bearer auth, no x-api-key, oauth beta merged in order without duplicates", () => {
-    const shaped = shapeClaudeOAuthRequest(req("hi"), "interleaved-thinking-2025-05-14, oauth-2025-04-20,foo,foo", "tok");
+    const shaped = shapeClaudeOAuthRequest(
+      req("hi"),
+      "interleaved-thinking-2025-05-14, oauth-2025-04-20,foo,foo",
+      "tok",
+    );
     expect(shaped.headers.set.authorization).toBe("Bearer tok");
     expect(shaped.headers.delete).toEqual(["x-api-key"]);
     expect(shaped.headers.set["anthropic-beta"]).toBe("interleaved-thinking-2025-05-14,oauth-2025-04-20,foo");
@@ -90,11 +94,19 @@ describe("claude oauth shaping", () => {
 
   test("Claude Code's own identity (any of the three) after the billing line is kept as sent", () => {
     const billing = { type: "text" as const, text: "x-anthropic-billing-header: cc_version=2.1.112.4c3; cch=00000;" };
-    const sdk = { type: "text" as const, text: "You are a Claude agent, built on Anthropic's Claude Agent SDK.", cache_control: { type: "ephemeral" as const } };
+    const sdk = {
+      type: "text" as const,
+      text: "You are a Claude agent, built on Anthropic's Claude Agent SDK.",
+      cache_control: { type: "ephemeral" as const },
+    };
     const system = [billing, sdk, { type: "text" as const, text: "rest" }];
     expect(shapeClaudeOAuthRequest(req(system), null).body.system).toEqual(system);
     const other = [billing, { type: "text" as const, text: "Custom agent" }];
-    expect(shapeClaudeOAuthRequest(req(other), null).body.system).toEqual([billing, { type: "text", text: CLAUDE_CODE_IDENTITY }, other[1]!]);
+    expect(shapeClaudeOAuthRequest(req(other), null).body.system).toEqual([
+      billing,
+      { type: "text", text: CLAUDE_CODE_IDENTITY },
+      other[1]!,
+    ]);
   });
 });
 
@@ -103,13 +115,18 @@ describe("token summaries", () => {
   test("relative expiry and status, without secrets", () => {
     expect(relativeExpiry("2030-01-01T03:00:00Z", now)).toBe("in 3h");
     expect(relativeExpiry("2029-12-30T00:00:00Z", now)).toBe("expired 2d ago");
-    const s = describeToken({ provider_id: "x", access_token: "SECRET-A", refresh_token: "SECRET-R", expires_at: "2030-01-01T00:04:00Z" }, now);
+    const s = describeToken(
+      { provider_id: "x", access_token: "SECRET-A", refresh_token: "SECRET-R", expires_at: "2030-01-01T00:04:00Z" },
+      now,
+    );
     expect(s.status).toBe("expiring");
     expect(JSON.stringify(s)).not.toContain("SECRET");
     expect(expiryMs("2025-11-18T15:30:00.123456789Z")).toBe(Date.parse("2025-11-18T15:30:00.123Z"));
   });
 
   test("html escaping", () => {
-    expect(escapeHtml(`<script>alert("x")</script>&'`)).toBe("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;");
+    expect(escapeHtml(`<script>alert("x")</script>&'`)).toBe(
+      "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;",
+    );
   });
 });

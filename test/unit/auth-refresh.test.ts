@@ -23,9 +23,17 @@ async function setup(opts: Partial<FakeOAuthOptions> = {}, token: Partial<Stored
   fake.accessTokens.add("at-0");
   const path = join(mkdtempSync(join(process.env.CCMUX_TEST_ROOT!, "refresh-")), "oauth_tokens.json");
   const store = createTokenStore({ path, runtime });
-  await store.set({ provider_id: "claude-max", access_token: "at-0", refresh_token: "rt-0", expires_at: soon(), kind: "anthropic", ...token });
+  await store.set({
+    provider_id: "claude-max",
+    access_token: "at-0",
+    refresh_token: "rt-0",
+    expires_at: soon(),
+    kind: "anthropic",
+    ...token,
+  });
   const flows = createFlowRegistry({ env: { CCMUX_OAUTH_ANTHROPIC_TOKEN_URL: `${fake.url}/v1/oauth/token` } });
-  const source = (fetchFn: FetchFn = fetch, s = store) => oauthCredentialSource({ store: s, id: "claude-max", flows, fetch: fetchFn });
+  const source = (fetchFn: FetchFn = fetch, s = store) =>
+    oauthCredentialSource({ store: s, id: "claude-max", flows, fetch: fetchFn });
   return { fake, path, store, flows, source };
 }
 
@@ -36,7 +44,10 @@ describe("oauth credential source", () => {
     const { fake: f, path, source } = await setup();
     const src = source();
     const first = src.get().then((c) => ({ c, disk: onDisk(path) }));
-    const all = await Promise.all([first, ...Array.from({ length: 49 }, () => src.get().then((c) => ({ c, disk: onDisk(path) })))]);
+    const all = await Promise.all([
+      first,
+      ...Array.from({ length: 49 }, () => src.get().then((c) => ({ c, disk: onDisk(path) }))),
+    ]);
     expect(f.tokenCalls.refresh_token).toBe(1);
     const tokens = new Set(all.map((r) => r.c.accessToken));
     expect(tokens.size).toBe(1);
@@ -67,7 +78,9 @@ describe("oauth credential source", () => {
   test("a failed refresh is an AuthError telling the user how to log in again; the token is kept", async () => {
     const { fake: f, path, source } = await setup();
     f.failRefresh = true;
-    const err = await source().get().catch((e) => e);
+    const err = await source()
+      .get()
+      .catch((e) => e);
     expect(err).toBeInstanceOf(AuthError);
     expect(err.message).toContain("ccmux auth login anthropic --id claude-max");
     expect(onDisk(path).refresh_token).toBe("rt-0");
@@ -84,7 +97,13 @@ describe("oauth credential source", () => {
   test("a token refreshed by another process is picked up without a token call", async () => {
     const { fake: f, path, source } = await setup();
     const other = createTokenStore({ path, runtime });
-    await other.set({ provider_id: "claude-max", access_token: "at-other", refresh_token: "rt-other", expires_at: later(), kind: "anthropic" });
+    await other.set({
+      provider_id: "claude-max",
+      access_token: "at-other",
+      refresh_token: "rt-other",
+      expires_at: later(),
+      kind: "anthropic",
+    });
     expect(await source().get()).toEqual({ accessToken: "at-other" });
     expect(f.tokenCalls.refresh_token).toBe(0);
   });
@@ -93,7 +112,13 @@ describe("oauth credential source", () => {
     const { path, source } = await setup();
     const racing: FetchFn = async () => {
       const other = createTokenStore({ path, runtime });
-      await other.set({ provider_id: "claude-max", access_token: "at-won", refresh_token: "rt-won", expires_at: later(), kind: "anthropic" });
+      await other.set({
+        provider_id: "claude-max",
+        access_token: "at-won",
+        refresh_token: "rt-won",
+        expires_at: later(),
+        kind: "anthropic",
+      });
       return Response.json({ error: "invalid_grant" }, { status: 400 });
     };
     expect(await source(racing).get()).toEqual({ accessToken: "at-won" });
@@ -112,7 +137,10 @@ describe("oauth credential source", () => {
   });
 
   test("a console token with an API key yields the key and never refreshes", async () => {
-    const { fake: f, source } = await setup({}, { kind: "anthropic-console", api_key: "fake-console-key", expires_at: "2000-01-01T00:00:00Z" });
+    const { fake: f, source } = await setup(
+      {},
+      { kind: "anthropic-console", api_key: "fake-console-key", expires_at: "2000-01-01T00:00:00Z" },
+    );
     expect(await source().get()).toEqual({ apiKey: "fake-console-key" });
     expect(f.tokenCalls.refresh_token).toBe(0);
   });
@@ -126,7 +154,15 @@ describe("oauth credential source", () => {
     const { store, flows } = await setup({}, { expires_at: later() });
     const factory = oauthSourceFactory({ store, flows, fetch });
     const provider = (over: Partial<ProviderConfig>): ProviderConfig =>
-      ({ name: "p", provider_type: "anthropic", auth_type: "oauth", headers: {}, models: [], enabled: true, ...over }) as ProviderConfig;
+      ({
+        name: "p",
+        provider_type: "anthropic",
+        auth_type: "oauth",
+        headers: {},
+        models: [],
+        enabled: true,
+        ...over,
+      }) as ProviderConfig;
     expect(factory(provider({ auth_type: "apikey" }))).toBeUndefined();
     expect(await factory(provider({ oauth_provider: "claude-max" }))!.get()).toEqual({ accessToken: "at-0" });
   });

@@ -104,9 +104,7 @@ describe("token store", () => {
     const path = join(tmp(), "oauth_tokens.json");
     const a = createTokenStore({ path, runtime });
     const b = createTokenStore({ path, runtime });
-    await Promise.all(
-      Array.from({ length: 20 }, (_, i) => [a.set(token(`a${i}`)), b.set(token(`b${i}`))]).flat(),
-    );
+    await Promise.all(Array.from({ length: 20 }, (_, i) => [a.set(token(`a${i}`)), b.set(token(`b${i}`))]).flat());
     const ids = Object.keys(JSON.parse(readFileSync(path, "utf8")));
     expect(ids.length).toBe(40);
     const c = await openTokenStore({ path, runtime });

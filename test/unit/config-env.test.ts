@@ -81,7 +81,12 @@ enabled = false
     expect(error).toBeInstanceOf(ConfigFileError);
     const problems = (error as ConfigFileError).problems;
     expect(problems).toEqual([
-      { keyPath: "providers[0].api_key", message: "environment variable OPENROUTER_API_KEY is not set", line: 10, column: 1 },
+      {
+        keyPath: "providers[0].api_key",
+        message: "environment variable OPENROUTER_API_KEY is not set",
+        line: 10,
+        column: 1,
+      },
     ]);
     expect((error as Error).message).toContain(
       "config.toml:10:1: providers[0].api_key: environment variable OPENROUTER_API_KEY is not set",

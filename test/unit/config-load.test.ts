@@ -88,7 +88,11 @@ describe("claude-code-mux compatibility", () => {
     expect(config.router.default).toBe("glm-4.6");
     expect(config.router.background_regex).toBe("(?i)claude.*haiku");
     expect(config.providers.map((p) => p.name)).toEqual(["zai coding plan", "openrouter", "claude-max"]);
-    expect(config.providers[0]).toMatchObject({ auth_type: "apikey", api_key: "zai-secret", api_key_ref: "$ZAI_API_KEY" });
+    expect(config.providers[0]).toMatchObject({
+      auth_type: "apikey",
+      api_key: "zai-secret",
+      api_key_ref: "$ZAI_API_KEY",
+    });
     expect(config.providers[1]!.api_key_ref).toBeUndefined();
     expect(config.providers[2]).toMatchObject({ auth_type: "oauth", oauth_provider: "claude-max" });
   });
@@ -173,7 +177,8 @@ describe("semantic checks", () => {
     ]);
   });
 
-  const provider = (name: string, extra = "") => `[[providers]]\nname = "${name}"\nprovider_type = "openrouter"\napi_key = "k"\n${extra}\n`;
+  const provider = (name: string, extra = "") =>
+    `[[providers]]\nname = "${name}"\nprovider_type = "openrouter"\napi_key = "k"\n${extra}\n`;
   const model = (name: string, providerName: string) =>
     `[[models]]\nname = "${name}"\n[[models.mappings]]\npriority = 1\nprovider = "${providerName}"\nactual_model = "x"\n`;
 
@@ -184,7 +189,10 @@ describe("semantic checks", () => {
   });
 
   test("a mapping to a disabled provider is a warning", () => {
-    const { warnings } = parseConfig(`${ROUTER}${provider("a", "enabled = false")}${model("m", "a")}`, { path: "c", env: {} });
+    const { warnings } = parseConfig(`${ROUTER}${provider("a", "enabled = false")}${model("m", "a")}`, {
+      path: "c",
+      env: {},
+    });
     expect(warnings.some((w) => w.includes("models[0].mappings[0].provider") && w.includes("disabled"))).toBe(true);
   });
 
@@ -200,20 +208,30 @@ describe("semantic checks", () => {
   });
 
   test("openai-compatible needs base_url", () => {
-    const err = parseError(`${ROUTER}[[providers]]\nname = "local"\nprovider_type = "openai-compatible"\napi_key = "k"\n`);
-    expect(err.problems[0]).toMatchObject({ keyPath: "providers[0].base_url", message: "provider local (openai-compatible) needs base_url" });
+    const err = parseError(
+      `${ROUTER}[[providers]]\nname = "local"\nprovider_type = "openai-compatible"\napi_key = "k"\n`,
+    );
+    expect(err.problems[0]).toMatchObject({
+      keyPath: "providers[0].base_url",
+      message: "provider local (openai-compatible) needs base_url",
+    });
   });
 
   test("an apikey provider without api_key is an error, unless keyless or disabled", () => {
     const err = parseError(`${ROUTER}[[providers]]\nname = "o"\nprovider_type = "openrouter"\n`);
     expect(err.problems[0]!.message).toBe('provider o needs api_key (or auth_type = "oauth"/"passthrough")');
-    expect(() => parseConfig(`${ROUTER}[[providers]]\nname = "l"\nprovider_type = "ollama"\n`, { path: "c", env: {} })).not.toThrow();
+    expect(() =>
+      parseConfig(`${ROUTER}[[providers]]\nname = "l"\nprovider_type = "ollama"\n`, { path: "c", env: {} }),
+    ).not.toThrow();
     const disabled = `${ROUTER}[[providers]]\nname = "o"\nprovider_type = "openrouter"\nenabled = false\n`;
     expect(() => parseConfig(disabled, { path: "c", env: {} })).not.toThrow();
   });
 
   test("oauth without oauth_provider defaults it to the provider name", () => {
-    const { config } = parseConfig(`${ROUTER}[[providers]]\nname = "max"\nprovider_type = "anthropic"\nauth_type = "oauth"\n`, { path: "c", env: {} });
+    const { config } = parseConfig(
+      `${ROUTER}[[providers]]\nname = "max"\nprovider_type = "anthropic"\nauth_type = "oauth"\n`,
+      { path: "c", env: {} },
+    );
     expect(config.providers[0]!.oauth_provider).toBe("max");
   });
 
@@ -224,8 +242,11 @@ describe("semantic checks", () => {
     expect(err.problems.map((p) => p.keyPath)).toEqual(["providers[0].project_id", "providers[0].location"]);
   });
 
-  test("an empty router slot is unset, not a model named \"\"", () => {
-    const { config } = parseConfig(`[router]\ndefault = "m"\nthink = ""\nbackground = ""\nauto_map_regex = ""\n`, { path: "c", env: {} });
+  test('an empty router slot is unset, not a model named ""', () => {
+    const { config } = parseConfig(`[router]\ndefault = "m"\nthink = ""\nbackground = ""\nauto_map_regex = ""\n`, {
+      path: "c",
+      env: {},
+    });
     expect("think" in config.router).toBe(false);
     expect(config.router.background).toBeUndefined();
     expect(config.router.auto_map_regex).toBeUndefined();

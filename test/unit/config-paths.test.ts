@@ -18,13 +18,19 @@ describe("configPath", () => {
   test("then $CCMUX_CONFIG, then $CCMUX_HOME, then XDG, then ~/.config", () => {
     expect(configPath({ env, ...linux })).toBe("/explicit/c.toml");
     expect(configPath({ env: { ...env, CCMUX_CONFIG: undefined }, ...linux })).toBe("/ccmux-home/config.toml");
-    expect(configPath({ env: { HOME: "/home/u", XDG_CONFIG_HOME: "/xdg/config" }, ...linux })).toBe("/xdg/config/ccmux/config.toml");
+    expect(configPath({ env: { HOME: "/home/u", XDG_CONFIG_HOME: "/xdg/config" }, ...linux })).toBe(
+      "/xdg/config/ccmux/config.toml",
+    );
     expect(configPath({ env: { HOME: "/home/u" }, ...linux })).toBe("/home/u/.config/ccmux/config.toml");
   });
 
   test("empty or relative XDG values are ignored, as the XDG spec says", () => {
-    expect(configPath({ env: { HOME: "/home/u", XDG_CONFIG_HOME: "" }, ...linux })).toBe("/home/u/.config/ccmux/config.toml");
-    expect(configPath({ env: { HOME: "/home/u", XDG_CONFIG_HOME: "rel" }, ...linux })).toBe("/home/u/.config/ccmux/config.toml");
+    expect(configPath({ env: { HOME: "/home/u", XDG_CONFIG_HOME: "" }, ...linux })).toBe(
+      "/home/u/.config/ccmux/config.toml",
+    );
+    expect(configPath({ env: { HOME: "/home/u", XDG_CONFIG_HOME: "rel" }, ...linux })).toBe(
+      "/home/u/.config/ccmux/config.toml",
+    );
   });
 
   test("reads the env it is given at call time", () => {

@@ -8,7 +8,11 @@ describe("[server.timeouts] and [server.health]", () => {
     const text = `[server.timeouts]\nping_interval_ms = 0\nidle_timeout_ms = 5000\n\n[server.health]\nfailure_threshold = 5\ncooldown_ms = 1000\nmax_cooldown_ms = 30000\n\n${BASE}`;
     const { config, warnings } = parseConfig(text, { path: "c.toml", env: {} });
     expect(warnings.filter((w) => !w.includes("no [[models.mappings]]"))).toEqual([]);
-    expect(config.server.timeouts).toMatchObject({ ping_interval_ms: 0, idle_timeout_ms: 5000, connect_timeout_ms: 10_000 });
+    expect(config.server.timeouts).toMatchObject({
+      ping_interval_ms: 0,
+      idle_timeout_ms: 5000,
+      connect_timeout_ms: 10_000,
+    });
     expect(config.server.health).toEqual({ failure_threshold: 5, cooldown_ms: 1000, max_cooldown_ms: 30_000 });
   });
 

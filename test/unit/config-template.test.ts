@@ -17,7 +17,12 @@ describe("CONFIG_TEMPLATE", () => {
     const { config, warnings } = parseConfig(uncommented, { path: "c", env });
     expect(warnings).toEqual([]);
     expect(config.providers.map((p) => p.name)).toEqual(["anthropic", "openrouter", "claude-max"]);
-    expect(config.router).toMatchObject({ think: "sonnet", background: "sonnet", image: "sonnet", background_regex: "(?i)claude.*haiku" });
+    expect(config.router).toMatchObject({
+      think: "sonnet",
+      background: "sonnet",
+      image: "sonnet",
+      background_regex: "(?i)claude.*haiku",
+    });
     expect(config.models.find((m) => m.name === "sonnet")?.mappings.map((m) => m.priority)).toEqual([1, 2]);
   });
 });
@@ -26,9 +31,18 @@ describe("embeddedDefaultConfig", () => {
   test("is a passthrough to Anthropic with a catch-all model that keeps the client's model name", () => {
     const config = embeddedDefaultConfig();
     expect(config.providers).toEqual([
-      { name: "anthropic", provider_type: "anthropic", auth_type: "passthrough", headers: {}, models: [], enabled: true },
+      {
+        name: "anthropic",
+        provider_type: "anthropic",
+        auth_type: "passthrough",
+        headers: {},
+        models: [],
+        enabled: true,
+      },
     ]);
-    expect(config.models).toEqual([{ name: "*", mappings: [{ priority: 1, provider: "anthropic", actual_model: "*" }] }]);
+    expect(config.models).toEqual([
+      { name: "*", mappings: [{ priority: 1, provider: "anthropic", actual_model: "*" }] },
+    ]);
     expect(config.router.auto_map_regex).toBe("^$");
     expect(config.path).toBeUndefined();
   });

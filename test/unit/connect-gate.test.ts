@@ -3,7 +3,8 @@ import { createServer, type AddressInfo } from "node:net";
 import { connectTarget, createConnectGate, type Connector } from "../../src/providers/connect-gate.ts";
 import { UpstreamError } from "../../src/util/errors.ts";
 
-const never: Connector = (_h, _p, signal) => new Promise((_, reject) => signal.addEventListener("abort", () => reject(new Error("aborted"))));
+const never: Connector = (_h, _p, signal) =>
+  new Promise((_, reject) => signal.addEventListener("abort", () => reject(new Error("aborted"))));
 
 /** A fetch that only settles when the test says so, recording the signal it was given. */
 function pendingFetch() {
@@ -24,10 +25,20 @@ describe("connect gate", () => {
     const gate = createConnectGate({ connect: never });
     const f = pendingFetch();
     const t0 = performance.now();
-    const err = await gate.wrap(f.fetch, 50)("http://10.0.0.1:8080/v1/messages").catch((e) => e);
+    const err = await gate
+      .wrap(
+        f.fetch,
+        50,
+      )("http://10.0.0.1:8080/v1/messages")
+      .catch((e) => e);
     expect(performance.now() - t0).toBeLessThan(2000);
     expect(err).toBeInstanceOf(UpstreamError);
-    expect(err).toMatchObject({ status: 504, type: "timeout_error", retryable: true, message: "could not connect to 10.0.0.1:8080 within 50 ms" });
+    expect(err).toMatchObject({
+      status: 504,
+      type: "timeout_error",
+      retryable: true,
+      message: "could not connect to 10.0.0.1:8080 within 50 ms",
+    });
     expect(f.calls[0]!.signal!.aborted).toBe(true);
   });
 
@@ -46,7 +57,10 @@ describe("connect gate", () => {
     let connects = 0;
     const clock = { t: 0 };
     const gate = createConnectGate({ connect: async () => void connects++, now: () => clock.t, freshMs: 60_000 });
-    await Promise.all([gate.probe(new URL("https://api.example.test/a"), 100), gate.probe(new URL("https://api.example.test:443/b"), 100)]);
+    await Promise.all([
+      gate.probe(new URL("https://api.example.test/a"), 100),
+      gate.probe(new URL("https://api.example.test:443/b"), 100),
+    ]);
     expect(connects).toBe(1);
     clock.t += 59_000;
     await gate.probe(new URL("https://api.example.test/c"), 100);
@@ -58,7 +72,9 @@ describe("connect gate", () => {
 
   test("a probe that fails after the answer arrived does not touch the answer", async () => {
     let failProbe!: () => void;
-    const gate = createConnectGate({ connect: () => new Promise((_, reject) => (failProbe = () => reject(new Error("late")))) });
+    const gate = createConnectGate({
+      connect: () => new Promise((_, reject) => (failProbe = () => reject(new Error("late")))),
+    });
     const f = pendingFetch();
     const pending = gate.wrap(f.fetch, 5000)("http://127.0.0.1:1/x");
     f.answer(new Response("ok"));

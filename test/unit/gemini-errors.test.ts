@@ -38,7 +38,14 @@ describe("googleErrorToUpstream", () => {
         code: 429,
         message: "You have exhausted your capacity on this model.",
         status: "RESOURCE_EXHAUSTED",
-        details: [{ "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "RATE_LIMIT_EXCEEDED", domain: "cloudcode-pa.googleapis.com", metadata: { quotaResetDelay: "1.5s" } }],
+        details: [
+          {
+            "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+            reason: "RATE_LIMIT_EXCEEDED",
+            domain: "cloudcode-pa.googleapis.com",
+            metadata: { quotaResetDelay: "1.5s" },
+          },
+        ],
       },
     };
     const err = googleErrorToUpstream(429, body);
@@ -47,12 +54,22 @@ describe("googleErrorToUpstream", () => {
   });
 
   test("retry-after header is the last resort", () => {
-    const err = googleErrorToUpstream(429, { error: { code: 429, message: "x", status: "RESOURCE_EXHAUSTED" } }, { headers: new Headers({ "retry-after": "7" }) });
+    const err = googleErrorToUpstream(
+      429,
+      { error: { code: 429, message: "x", status: "RESOURCE_EXHAUSTED" } },
+      { headers: new Headers({ "retry-after": "7" }) },
+    );
     expect(err.retryAfter).toBe(7);
   });
 
   test("context overflow is reworded the way Claude Code parses it", () => {
-    const body = { error: { code: 400, message: "The input token count (1234567) exceeds the maximum number of tokens allowed (1048576).", status: "INVALID_ARGUMENT" } };
+    const body = {
+      error: {
+        code: 400,
+        message: "The input token count (1234567) exceeds the maximum number of tokens allowed (1048576).",
+        status: "INVALID_ARGUMENT",
+      },
+    };
     const err = googleErrorToUpstream(400, body);
     expect(err.status).toBe(400);
     expect(err.type).toBe("invalid_request_error");
@@ -77,19 +94,31 @@ describe("googleErrorToUpstream", () => {
   });
 
   test("an invalid API key (400 from Google) is an authentication error", () => {
-    const body = { error: { code: 400, message: "API key not valid. Please pass a valid API key.", status: "INVALID_ARGUMENT", details: [{ "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "API_KEY_INVALID" }] } };
+    const body = {
+      error: {
+        code: 400,
+        message: "API key not valid. Please pass a valid API key.",
+        status: "INVALID_ARGUMENT",
+        details: [{ "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "API_KEY_INVALID" }],
+      },
+    };
     const err = googleErrorToUpstream(400, body);
     expect([err.status, err.type]).toEqual([401, "authentication_error"]);
   });
 
   test("array bodies and non-JSON bodies", () => {
-    expect(googleErrorToUpstream(500, [{ error: { code: 500, message: "in array", status: "INTERNAL" } }]).message).toBe("in array");
+    expect(
+      googleErrorToUpstream(500, [{ error: { code: 500, message: "in array", status: "INTERNAL" } }]).message,
+    ).toBe("in array");
     const plain = googleErrorToUpstream(502, "<html>Bad Gateway</html>");
     expect([plain.status, plain.type, plain.message]).toEqual([502, "api_error", "<html>Bad Gateway</html>"]);
     expect(googleErrorToUpstream(503, "").message).toBe("Gemini returned HTTP 503");
   });
 
   test("stream error chunks become error events", () => {
-    expect(googleErrorEvent({ code: 429, message: "quota", status: "RESOURCE_EXHAUSTED" })).toEqual({ type: "error", error: { type: "rate_limit_error", message: "quota" } });
+    expect(googleErrorEvent({ code: 429, message: "quota", status: "RESOURCE_EXHAUSTED" })).toEqual({
+      type: "error",
+      error: { type: "rate_limit_error", message: "quota" },
+    });
   });
 });

@@ -10,9 +10,12 @@ function keysOf(schema: Schema, path = "$"): [string, string][] {
   const found: [string, string][] = [];
   for (const [key, value] of Object.entries(schema)) {
     found.push([key, `${path}.${key}`]);
-    if (key === "properties") for (const [name, sub] of Object.entries(value as Schema)) found.push(...keysOf(sub, `${path}.properties.${name}`));
+    if (key === "properties")
+      for (const [name, sub] of Object.entries(value as Schema))
+        found.push(...keysOf(sub, `${path}.properties.${name}`));
     else if (key === "items") found.push(...keysOf(value, `${path}.items`));
-    else if (key === "anyOf") (value as Schema[]).forEach((sub, i) => found.push(...keysOf(sub, `${path}.anyOf[${i}]`)));
+    else if (key === "anyOf")
+      (value as Schema[]).forEach((sub, i) => found.push(...keysOf(sub, `${path}.anyOf[${i}]`)));
   }
   return found;
 }
@@ -21,7 +24,8 @@ function keysOf(schema: Schema, path = "$"): [string, string][] {
 function expectPreserved(input: Schema, output: Schema, path = "$"): void {
   const at = (what: string) => `${path}: ${what}`;
   if (typeof input.type === "string") expect(output.type, at("type")).toBe(input.type);
-  if (typeof input.description === "string") expect(String(output.description), at("description")).toStartWith(input.description);
+  if (typeof input.description === "string")
+    expect(String(output.description), at("description")).toStartWith(input.description);
   if (Array.isArray(input.enum)) expect(output.enum, at("enum")).toEqual(input.enum);
   if (Array.isArray(input.required)) expect(output.required, at("required")).toEqual(input.required);
   for (const key of ["minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems", "pattern"]) {
@@ -29,7 +33,8 @@ function expectPreserved(input: Schema, output: Schema, path = "$"): void {
   }
   if (input.properties) {
     expect(Object.keys(output.properties), at("property names")).toEqual(Object.keys(input.properties));
-    for (const name of Object.keys(input.properties)) expectPreserved(input.properties[name], output.properties[name], `${path}.properties.${name}`);
+    for (const name of Object.keys(input.properties))
+      expectPreserved(input.properties[name], output.properties[name], `${path}.properties.${name}`);
   }
   if (input.items) expectPreserved(input.items, output.items, `${path}.items`);
 }
@@ -52,39 +57,68 @@ describe("cleanSchemaForGemini on Claude Code's real tool schemas", () => {
   test("exclusiveMinimum on an integer becomes an inclusive minimum", () => {
     const read = tools.find((t) => t.name === "Read")!;
     const out: Schema = cleanSchemaForGemini(read.input_schema);
-    expect(out.properties.limit).toEqual({ description: "Number of lines to read", type: "integer", minimum: 1, maximum: 9007199254740991 });
+    expect(out.properties.limit).toEqual({
+      description: "Number of lines to read",
+      type: "integer",
+      minimum: 1,
+      maximum: 9007199254740991,
+    });
   });
 });
 
 describe("cleanSchemaForGemini rules", () => {
   test("const → enum; non-string enums become a description hint", () => {
     expect(cleanSchemaForGemini({ const: "fixed" })).toEqual({ enum: ["fixed"], type: "string" });
-    expect(cleanSchemaForGemini({ type: "integer", enum: [1, 2] })).toEqual({ type: "integer", description: "(allowed values: 1, 2)" });
-    expect(cleanSchemaForGemini({ type: "string", enum: ["a", "", null] })).toEqual({ type: "string", enum: ["a"], nullable: true });
+    expect(cleanSchemaForGemini({ type: "integer", enum: [1, 2] })).toEqual({
+      type: "integer",
+      description: "(allowed values: 1, 2)",
+    });
+    expect(cleanSchemaForGemini({ type: "string", enum: ["a", "", null] })).toEqual({
+      type: "string",
+      enum: ["a"],
+      nullable: true,
+    });
   });
 
   test("type arrays → type + nullable, or anyOf", () => {
     expect(cleanSchemaForGemini({ type: ["string", "null"] })).toEqual({ type: "string", nullable: true });
-    expect(cleanSchemaForGemini({ type: ["string", "number"] })).toEqual({ anyOf: [{ type: "string" }, { type: "number" }] });
+    expect(cleanSchemaForGemini({ type: ["string", "number"] })).toEqual({
+      anyOf: [{ type: "string" }, { type: "number" }],
+    });
   });
 
   test("anyOf/oneOf: null members become nullable, a single member is folded in, allOf merges", () => {
-    expect(cleanSchemaForGemini({ description: "d", anyOf: [{ type: "string", format: "uri" }, { type: "null" }] })).toEqual({
-      description: "d", nullable: true, type: "string",
+    expect(
+      cleanSchemaForGemini({ description: "d", anyOf: [{ type: "string", format: "uri" }, { type: "null" }] }),
+    ).toEqual({
+      description: "d",
+      nullable: true,
+      type: "string",
     });
-    expect(cleanSchemaForGemini({ oneOf: [{ type: "string" }, { type: "integer" }] })).toEqual({ anyOf: [{ type: "string" }, { type: "integer" }] });
+    expect(cleanSchemaForGemini({ oneOf: [{ type: "string" }, { type: "integer" }] })).toEqual({
+      anyOf: [{ type: "string" }, { type: "integer" }],
+    });
     const merged = cleanSchemaForGemini({
       allOf: [
         { type: "object", properties: { a: { type: "string" } }, required: ["a"] },
         { properties: { b: { type: "number" } }, required: ["b"] },
       ],
     });
-    expect(merged).toEqual({ type: "object", properties: { a: { type: "string" }, b: { type: "number" } }, required: ["a", "b"] });
+    expect(merged).toEqual({
+      type: "object",
+      properties: { a: { type: "string" }, b: { type: "number" } },
+      required: ["a", "b"],
+    });
   });
 
   test("$ref/$defs/definitions are inlined and recursion is cut off", () => {
     const schema = {
-      $defs: { node: { type: "object", properties: { name: { type: "string" }, children: { type: "array", items: { $ref: "#/$defs/node" } } } } },
+      $defs: {
+        node: {
+          type: "object",
+          properties: { name: { type: "string" }, children: { type: "array", items: { $ref: "#/$defs/node" } } },
+        },
+      },
       definitions: { id: { type: "string", description: "an id" } },
       type: "object",
       properties: { root: { $ref: "#/$defs/node" }, id: { $ref: "#/definitions/id", description: "override" } },
@@ -98,30 +132,66 @@ describe("cleanSchemaForGemini rules", () => {
   });
 
   test("formats: accepted ones stay, others move to the description", () => {
-    expect(cleanSchemaForGemini({ type: "string", format: "date-time" })).toEqual({ type: "string", format: "date-time" });
-    expect(cleanSchemaForGemini({ type: "string", format: "uri", description: "URL" })).toEqual({ type: "string", description: "URL (format: uri)" });
+    expect(cleanSchemaForGemini({ type: "string", format: "date-time" })).toEqual({
+      type: "string",
+      format: "date-time",
+    });
+    expect(cleanSchemaForGemini({ type: "string", format: "uri", description: "URL" })).toEqual({
+      type: "string",
+      description: "URL (format: uri)",
+    });
     expect(cleanSchemaForGemini({ type: "integer", format: "int64" })).toEqual({ type: "integer", format: "int64" });
   });
 
   test("defaults, exclusive number bounds and unknown keywords", () => {
-    expect(cleanSchemaForGemini({ type: "number", exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.5, multipleOf: 0.1, "x-vendor": true })).toEqual({
-      type: "number", minimum: 0, maximum: 1, description: "(must be > 0; must be < 1; default: 0.5)",
+    expect(
+      cleanSchemaForGemini({
+        type: "number",
+        exclusiveMinimum: 0,
+        exclusiveMaximum: 1,
+        default: 0.5,
+        multipleOf: 0.1,
+        "x-vendor": true,
+      }),
+    ).toEqual({
+      type: "number",
+      minimum: 0,
+      maximum: 1,
+      description: "(must be > 0; must be < 1; default: 0.5)",
     });
-    expect(cleanSchemaForGemini({ type: "integer", minimum: 5, exclusiveMinimum: 2 })).toEqual({ type: "integer", minimum: 5 });
-    expect(cleanSchemaForGemini({ type: "integer", minimum: 5, exclusiveMinimum: true })).toEqual({ type: "integer", minimum: 6 });
+    expect(cleanSchemaForGemini({ type: "integer", minimum: 5, exclusiveMinimum: 2 })).toEqual({
+      type: "integer",
+      minimum: 5,
+    });
+    expect(cleanSchemaForGemini({ type: "integer", minimum: 5, exclusiveMinimum: true })).toEqual({
+      type: "integer",
+      minimum: 6,
+    });
   });
 
   test("arrays always get items; tuples collapse; required entries must exist; empty properties are dropped", () => {
     expect(cleanSchemaForGemini({ type: "array" })).toEqual({ type: "array", items: { type: "string" } });
-    expect(cleanSchemaForGemini({ type: "array", prefixItems: [{ type: "number" }] })).toEqual({ type: "array", items: { type: "number" } });
-    expect(cleanSchemaForGemini({ type: "object", properties: { a: { type: "string" } }, required: ["a", "ghost"] })).toEqual({
-      type: "object", properties: { a: { type: "string" } }, required: ["a"],
+    expect(cleanSchemaForGemini({ type: "array", prefixItems: [{ type: "number" }] })).toEqual({
+      type: "array",
+      items: { type: "number" },
     });
-    expect(cleanSchemaForGemini({ type: "object", properties: {}, required: [], additionalProperties: { type: "string" } })).toEqual({ type: "object" });
+    expect(
+      cleanSchemaForGemini({ type: "object", properties: { a: { type: "string" } }, required: ["a", "ghost"] }),
+    ).toEqual({
+      type: "object",
+      properties: { a: { type: "string" } },
+      required: ["a"],
+    });
+    expect(
+      cleanSchemaForGemini({ type: "object", properties: {}, required: [], additionalProperties: { type: "string" } }),
+    ).toEqual({ type: "object" });
   });
 
   test("property names that look like keywords are kept", () => {
-    const out: Schema = cleanSchemaForGemini({ type: "object", properties: { $schema: { type: "string" }, default: { type: "boolean" } } });
+    const out: Schema = cleanSchemaForGemini({
+      type: "object",
+      properties: { $schema: { type: "string" }, default: { type: "boolean" } },
+    });
     expect(Object.keys(out.properties)).toEqual(["$schema", "default"]);
   });
 

@@ -8,9 +8,24 @@ import { readFixtureJson } from "../helpers/sse.ts";
 const signature = "CiQB0e2Kb3FixtureOnlyThoughtSignatureZm9vYmFyYmF6cXV4cXV1eA==";
 const claudeCode = readFixtureJson<MessagesRequest>("anthropic/request-claude-code.json");
 
-const base = (messages: Message[], extra: Partial<MessagesRequest> = {}): MessagesRequest => ({ model: "claude-sonnet-4-6", max_tokens: 1024, messages, ...extra });
-const toolUse = (id: string, name = "Read", input: object = {}): ContentBlock => ({ type: "tool_use", id, name, input });
-const toolResult = (id: string, content: string | ContentBlock[] = "ok", isError = false): ContentBlock => ({ type: "tool_result", tool_use_id: id, content, is_error: isError });
+const base = (messages: Message[], extra: Partial<MessagesRequest> = {}): MessagesRequest => ({
+  model: "claude-sonnet-4-6",
+  max_tokens: 1024,
+  messages,
+  ...extra,
+});
+const toolUse = (id: string, name = "Read", input: object = {}): ContentBlock => ({
+  type: "tool_use",
+  id,
+  name,
+  input,
+});
+const toolResult = (id: string, content: string | ContentBlock[] = "ok", isError = false): ContentBlock => ({
+  type: "tool_result",
+  tool_use_id: id,
+  content,
+  is_error: isError,
+});
 
 describe("toGeminiRequest", () => {
   test("reproduces request-generate-content.json from the equivalent Anthropic request", () => {
@@ -28,7 +43,10 @@ describe("toGeminiRequest", () => {
           input_schema: {
             $schema: "https://json-schema.org/draft/2020-12/schema",
             type: "object",
-            properties: { file_path: { type: "string", description: "Absolute path" }, limit: { type: "integer", exclusiveMinimum: 0 } },
+            properties: {
+              file_path: { type: "string", description: "Absolute path" },
+              limit: { type: "integer", exclusiveMinimum: 0 },
+            },
             required: ["file_path"],
             additionalProperties: false,
           },
@@ -40,14 +58,20 @@ describe("toGeminiRequest", () => {
           role: "assistant",
           content: [
             { type: "text", text: "I'll read the config file first." },
-            { type: "thinking", thinking: "", signature: parkSignature({ kind: "call", scope: "", toolUseId: "toolu_01", signature }) },
+            {
+              type: "thinking",
+              thinking: "",
+              signature: parkSignature({ kind: "call", scope: "", toolUseId: "toolu_01", signature }),
+            },
             toolUse("toolu_01", "Read", { file_path: "/repo/tsconfig.json" }),
           ],
         },
         { role: "user", content: [toolResult("toolu_01", '{ "compilerOptions": { "target": "ES2019" } }')] },
       ],
     };
-    expect(toGeminiRequest(anthropic, { model: "gemini-2.5-pro" })).toEqual(readFixtureJson("gemini/request-generate-content.json"));
+    expect(toGeminiRequest(anthropic, { model: "gemini-2.5-pro" })).toEqual(
+      readFixtureJson("gemini/request-generate-content.json"),
+    );
   });
 
   test("the Claude Code request: billing line dropped, Anthropic thinking dropped, tool round trip kept", () => {
@@ -58,15 +82,34 @@ describe("toGeminiRequest", () => {
     expect(req.contents[0]!.parts).toHaveLength(2);
     expect(req.contents[1]!.parts).toEqual([
       { text: "Let me run the parser tests." },
-      { functionCall: { name: "Bash", args: { command: "npm test -- packages/parser", description: "Run parser tests" } } },
+      {
+        functionCall: {
+          name: "Bash",
+          args: { command: "npm test -- packages/parser", description: "Run parser tests" },
+        },
+      },
     ]);
     expect(req.contents[2]!.parts).toEqual([
-      { functionResponse: { name: "Bash", response: { output: "FAIL packages/parser/test/lexer.test.ts\n  ● lexer › handles CRLF\n    Expected: 3\n    Received: 4" } } },
+      {
+        functionResponse: {
+          name: "Bash",
+          response: {
+            output:
+              "FAIL packages/parser/test/lexer.test.ts\n  ● lexer › handles CRLF\n    Expected: 3\n    Received: 4",
+          },
+        },
+      },
     ]);
-    const decls = (req.tools![0] as { functionDeclarations: { name: string; parameters?: object }[] }).functionDeclarations;
+    const decls = (req.tools![0] as { functionDeclarations: { name: string; parameters?: object }[] })
+      .functionDeclarations;
     expect(decls.map((d) => d.name)).toEqual(["Bash", "Read", "TodoWrite", "WebSearch"]);
-    expect(JSON.stringify(req)).not.toMatch(/cache_control|\$schema|additionalProperties|exclusiveMinimum|x-anthropic-billing-header/);
-    expect(req.generationConfig).toEqual({ maxOutputTokens: 32000, thinkingConfig: { includeThoughts: true, thinkingBudget: -1 } });
+    expect(JSON.stringify(req)).not.toMatch(
+      /cache_control|\$schema|additionalProperties|exclusiveMinimum|x-anthropic-billing-header/,
+    );
+    expect(req.generationConfig).toEqual({
+      maxOutputTokens: 32000,
+      thinkingConfig: { includeThoughts: true, thinkingBudget: -1 },
+    });
     expect(req.toolConfig).toBeUndefined();
   });
 
@@ -85,7 +128,14 @@ describe("toGeminiRequest", () => {
     const req = base([
       { role: "user", content: "go" },
       { role: "assistant", content: [toolUse("a", "Read"), toolUse("b", "Screenshot")] },
-      { role: "user", content: [toolResult("a", "no such file", true), toolResult("b", [{ type: "text", text: "shot:" }, image]), { type: "text", text: "continue" }] },
+      {
+        role: "user",
+        content: [
+          toolResult("a", "no such file", true),
+          toolResult("b", [{ type: "text", text: "shot:" }, image]),
+          { type: "text", text: "continue" },
+        ],
+      },
     ]);
     expect(toGeminiRequest(req, { model: "gemini-2.5-pro" }).contents[2]!.parts).toEqual([
       { functionResponse: { name: "Read", response: { error: "no such file" } } },
@@ -120,7 +170,13 @@ describe("toGeminiRequest", () => {
       { role: "system", content: "Be brief." },
       { role: "user", content: "two" },
       { role: "assistant", content: "a" },
-      { role: "assistant", content: [{ type: "thinking", thinking: "x", signature: "anthropic-sig" }, { type: "text", text: "b" }] },
+      {
+        role: "assistant",
+        content: [
+          { type: "thinking", thinking: "x", signature: "anthropic-sig" },
+          { type: "text", text: "b" },
+        ],
+      },
     ]);
     const contents = toGeminiRequest(req, { model: "gemini-2.5-pro" }).contents;
     expect(contents).toEqual([
@@ -134,7 +190,14 @@ describe("toGeminiRequest", () => {
     const text = parkSignature({ kind: "text", scope: "", toolUseId: "", signature: "S" });
     const req = base([
       { role: "user", content: "q" },
-      { role: "assistant", content: [{ type: "thinking", thinking: "plan", signature: thought }, { type: "text", text: "answer" }, { type: "thinking", thinking: "", signature: text }] },
+      {
+        role: "assistant",
+        content: [
+          { type: "thinking", thinking: "plan", signature: thought },
+          { type: "text", text: "answer" },
+          { type: "thinking", thinking: "", signature: text },
+        ],
+      },
     ]);
     expect(toGeminiRequest(req, { model: "gemini-2.5-pro" }).contents[1]!.parts).toEqual([
       { text: "plan", thought: true, thoughtSignature: "T" },
@@ -156,29 +219,57 @@ describe("toGeminiRequest", () => {
 
   test("tool_choice → toolConfig", () => {
     const tools = [{ name: "Read", input_schema: { type: "object", properties: { p: { type: "string" } } } }];
-    const config = (tool_choice: MessagesRequest["tool_choice"]) => toGeminiRequest(base([{ role: "user", content: "q" }], { tools, tool_choice }), { model: "gemini-2.5-pro" }).toolConfig;
+    const config = (tool_choice: MessagesRequest["tool_choice"]) =>
+      toGeminiRequest(base([{ role: "user", content: "q" }], { tools, tool_choice }), { model: "gemini-2.5-pro" })
+        .toolConfig;
     expect(config({ type: "auto" })).toEqual({ functionCallingConfig: { mode: "AUTO" } });
     expect(config({ type: "any" })).toEqual({ functionCallingConfig: { mode: "ANY" } });
     expect(config({ type: "none" })).toEqual({ functionCallingConfig: { mode: "NONE" } });
-    expect(config({ type: "tool", name: "Read" })).toEqual({ functionCallingConfig: { mode: "ANY", allowedFunctionNames: ["Read"] } });
+    expect(config({ type: "tool", name: "Read" })).toEqual({
+      functionCallingConfig: { mode: "ANY", allowedFunctionNames: ["Read"] },
+    });
     expect(config(undefined)).toBeUndefined();
   });
 
   test("server tools and argument-less tools", () => {
     const ws = readFixtureJson<MessagesRequest>("anthropic/request-claude-code-websearch.json");
     expect(toGeminiRequest(ws, { model: "gemini-2.5-pro" }).tools).toEqual([{ googleSearch: {} }]);
-    const req = base([{ role: "user", content: "q" }], { tools: [{ name: "Now", description: "time", input_schema: { type: "object", properties: {} } }, { type: "web_fetch_20250910", name: "web_fetch" }] });
-    expect(toGeminiRequest(req, { model: "gemini-2.5-pro" }).tools).toEqual([{ functionDeclarations: [{ name: "Now", description: "time" }] }, { urlContext: {} }]);
+    const req = base([{ role: "user", content: "q" }], {
+      tools: [
+        { name: "Now", description: "time", input_schema: { type: "object", properties: {} } },
+        { type: "web_fetch_20250910", name: "web_fetch" },
+      ],
+    });
+    expect(toGeminiRequest(req, { model: "gemini-2.5-pro" }).tools).toEqual([
+      { functionDeclarations: [{ name: "Now", description: "time" }] },
+      { urlContext: {} },
+    ]);
   });
 
   test("generationConfig: only given sampling knobs, stop sequences, thinking modes", () => {
-    const gen = (extra: Partial<MessagesRequest>, model = "gemini-2.5-pro") => toGeminiRequest(base([{ role: "user", content: "q" }], extra), { model }).generationConfig;
+    const gen = (extra: Partial<MessagesRequest>, model = "gemini-2.5-pro") =>
+      toGeminiRequest(base([{ role: "user", content: "q" }], extra), { model }).generationConfig;
     expect(gen({})).toEqual({ maxOutputTokens: 1024 });
-    expect(gen({ temperature: 0.2, top_p: 0.9, top_k: 5, stop_sequences: ["END"] })).toEqual({ maxOutputTokens: 1024, temperature: 0.2, topP: 0.9, topK: 5, stopSequences: ["END"] });
-    expect(gen({ thinking: { type: "disabled" } }, "gemini-2.5-flash")).toEqual({ maxOutputTokens: 1024, thinkingConfig: { thinkingBudget: 0 } });
+    expect(gen({ temperature: 0.2, top_p: 0.9, top_k: 5, stop_sequences: ["END"] })).toEqual({
+      maxOutputTokens: 1024,
+      temperature: 0.2,
+      topP: 0.9,
+      topK: 5,
+      stopSequences: ["END"],
+    });
+    expect(gen({ thinking: { type: "disabled" } }, "gemini-2.5-flash")).toEqual({
+      maxOutputTokens: 1024,
+      thinkingConfig: { thinkingBudget: 0 },
+    });
     expect(gen({ thinking: { type: "disabled" } }, "gemini-2.5-pro")).toEqual({ maxOutputTokens: 1024 });
-    expect(gen({ thinking: { type: "enabled", budget_tokens: 100000 } })!.thinkingConfig).toEqual({ includeThoughts: true, thinkingBudget: 32768 });
-    expect(gen({ thinking: { type: "adaptive", display: "omitted" } })!.thinkingConfig).toEqual({ includeThoughts: false, thinkingBudget: -1 });
+    expect(gen({ thinking: { type: "enabled", budget_tokens: 100000 } })!.thinkingConfig).toEqual({
+      includeThoughts: true,
+      thinkingBudget: 32768,
+    });
+    expect(gen({ thinking: { type: "adaptive", display: "omitted" } })!.thinkingConfig).toEqual({
+      includeThoughts: false,
+      thinkingBudget: -1,
+    });
   });
 
   test("output_config.format json_schema → responseMimeType + cleaned responseSchema", () => {

@@ -25,7 +25,12 @@ describe("fromGeminiResponse", () => {
       { type: "tool_use", id: "toolu_id0", name: "Read", input: { file_path: "/repo/tsconfig.json" } },
       { type: "tool_use", id: "toolu_id1", name: "Grep", input: { pattern: "target", path: "/repo" } },
     ]);
-    expect(msg.usage).toEqual({ input_tokens: 869, cache_creation_input_tokens: 0, cache_read_input_tokens: 1024, output_tokens: 120 });
+    expect(msg.usage).toEqual({
+      input_tokens: 869,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 1024,
+      output_tokens: 120,
+    });
   });
 
   test("the first call's thoughtSignature is parked in an empty thinking block naming its tool_use id", () => {
@@ -33,22 +38,36 @@ describe("fromGeminiResponse", () => {
     const thinking = msg.content.filter((b) => b.type === "thinking");
     expect(thinking).toHaveLength(1);
     expect(thinking[0]!.thinking).toBe("");
-    expect(unparkSignature(thinking[0]!.signature)).toEqual({ kind: "call", scope: "gemini-2.5-pro", toolUseId: "toolu_id0", signature });
+    expect(unparkSignature(thinking[0]!.signature)).toEqual({
+      kind: "call",
+      scope: "gemini-2.5-pro",
+      toolUseId: "toolu_id0",
+      signature,
+    });
     expect(msg.content.indexOf(thinking[0]!)).toBe(1);
   });
 
   test("thoughtSignature round trip: response → Anthropic history → next request replays it on the functionCall", () => {
-    const msg = fromGeminiResponse(fixture, { model: "claude-sonnet-4-6", idFactory: counterIds(), signatureScope: "g" });
+    const msg = fromGeminiResponse(fixture, {
+      model: "claude-sonnet-4-6",
+      idFactory: counterIds(),
+      signatureScope: "g",
+    });
     const toolUses = msg.content.filter((b) => b.type === "tool_use");
     // Claude Code echoes thinking blocks verbatim and rebuilds tool_use blocks as {type,id,name,input}.
-    const history = msg.content.map((b) => (b.type === "tool_use" ? { type: b.type, id: b.id, name: b.name, input: b.input } : b));
+    const history = msg.content.map((b) =>
+      b.type === "tool_use" ? { type: b.type, id: b.id, name: b.name, input: b.input } : b,
+    );
     const next: MessagesRequest = {
       model: "claude-sonnet-4-6",
       max_tokens: 1000,
       messages: [
         { role: "user", content: "Why does the build target ES2019?" },
         { role: "assistant", content: history },
-        { role: "user", content: toolUses.map((t) => ({ type: "tool_result", tool_use_id: String(t.id), content: "ok" })) },
+        {
+          role: "user",
+          content: toolUses.map((t) => ({ type: "tool_result", tool_use_id: String(t.id), content: "ok" })),
+        },
       ],
     };
     const req = toGeminiRequest(next, { model: "gemini-2.5-pro", signatureScope: "g" });
@@ -67,7 +86,15 @@ describe("fromGeminiResponse", () => {
 
   test("thought parts become thinking blocks; adjacent text parts merge", () => {
     const body = {
-      candidates: [{ content: { role: "model", parts: [{ text: "plan", thought: true }, { text: " more", thought: true }, { text: "A" }, { text: "B" }] }, finishReason: "STOP" }],
+      candidates: [
+        {
+          content: {
+            role: "model",
+            parts: [{ text: "plan", thought: true }, { text: " more", thought: true }, { text: "A" }, { text: "B" }],
+          },
+          finishReason: "STOP",
+        },
+      ],
     };
     const msg = fromGeminiResponse(body, { model: "m", idFactory: counterIds() });
     expect(msg.content).toEqual([
@@ -82,7 +109,8 @@ describe("fromGeminiResponse", () => {
     const stop = (r: string) => fromGeminiResponse(reply(r), { model: "m" }).stop_reason;
     expect(stop("STOP")).toBe("end_turn");
     expect(stop("MAX_TOKENS")).toBe("max_tokens");
-    for (const r of ["SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII"]) expect(stop(r)).toBe("refusal");
+    for (const r of ["SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII"])
+      expect(stop(r)).toBe("refusal");
     expect(stop("OTHER")).toBe("end_turn");
     expect(() => stop("MALFORMED_FUNCTION_CALL")).toThrow(UpstreamError);
   });
@@ -96,7 +124,10 @@ describe("fromGeminiResponse", () => {
   });
 
   test("no candidates: a blocked prompt is a refusal, anything else a TranslateError", () => {
-    const blocked = fromGeminiResponse({ promptFeedback: { blockReason: "SAFETY" }, usageMetadata: { promptTokenCount: 7 } }, { model: "m" });
+    const blocked = fromGeminiResponse(
+      { promptFeedback: { blockReason: "SAFETY" }, usageMetadata: { promptTokenCount: 7 } },
+      { model: "m" },
+    );
     expect(blocked.stop_reason).toBe("refusal");
     expect(blocked.content[0]).toMatchObject({ type: "text" });
     expect(blocked.usage.input_tokens).toBe(7);
@@ -107,7 +138,10 @@ describe("fromGeminiResponse", () => {
   test("an error body inside a 200 becomes an UpstreamError", () => {
     const err = (() => {
       try {
-        fromGeminiResponse({ error: { code: 429, message: "slow down", status: "RESOURCE_EXHAUSTED" } }, { model: "m" });
+        fromGeminiResponse(
+          { error: { code: 429, message: "slow down", status: "RESOURCE_EXHAUSTED" } },
+          { model: "m" },
+        );
       } catch (e) {
         return e;
       }

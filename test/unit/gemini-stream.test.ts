@@ -78,17 +78,40 @@ describe("gemini stream fixtures", () => {
 
 test("the grammar checker used here rejects what Claude Code rejects", () => {
   const start = { type: "message_start", message: { usage: {} } };
-  const thinking = { type: "content_block_start", index: 0, content_block: { type: "thinking", thinking: "", signature: "" } };
-  expect(() => assembleAnthropicStream([start, { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "x" } }])).toThrow("not open");
-  expect(() => assembleAnthropicStream([start, thinking, { type: "content_block_stop", index: 0 }])).toThrow("without signature_delta");
-  expect(() => assembleAnthropicStream([start, thinking, { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "x" } }])).toThrow("text_delta on a thinking");
+  const thinking = {
+    type: "content_block_start",
+    index: 0,
+    content_block: { type: "thinking", thinking: "", signature: "" },
+  };
+  expect(() =>
+    assembleAnthropicStream([
+      start,
+      { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "x" } },
+    ]),
+  ).toThrow("not open");
+  expect(() => assembleAnthropicStream([start, thinking, { type: "content_block_stop", index: 0 }])).toThrow(
+    "without signature_delta",
+  );
+  expect(() =>
+    assembleAnthropicStream([
+      start,
+      thinking,
+      { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "x" } },
+    ]),
+  ).toThrow("text_delta on a thinking");
   expect(() => assembleAnthropicStream([start, { type: "message_delta", delta: {} }])).toThrow("without message_stop");
 });
 
 describe("gemini stream translation", () => {
   const usage = { promptTokenCount: 100, cachedContentTokenCount: 40, candidatesTokenCount: 12, thoughtsTokenCount: 5 };
-  const call = (name: string, args: object, thoughtSignature?: string) => ({ functionCall: { name, args }, ...(thoughtSignature ? { thoughtSignature } : {}) });
-  const chunk = (parts: object[], extra: object = {}) => ({ candidates: [{ content: { role: "model", parts }, index: 0, ...extra }], usageMetadata: usage });
+  const call = (name: string, args: object, thoughtSignature?: string) => ({
+    functionCall: { name, args },
+    ...(thoughtSignature ? { thoughtSignature } : {}),
+  });
+  const chunk = (parts: object[], extra: object = {}) => ({
+    candidates: [{ content: { role: "model", parts }, index: 0, ...extra }],
+    usageMetadata: usage,
+  });
 
   test("functionCall parts become whole tool_use blocks, signatures parked in thinking blocks", async () => {
     const body = sse(
@@ -99,7 +122,12 @@ describe("gemini stream translation", () => {
     expect(out.content.map((b) => b.type)).toEqual(["text", "thinking", "tool_use", "tool_use"]);
     expect(out.content[2]).toEqual({ type: "tool_use", id: "toolu_id1", name: "Read", input: { file_path: "/a.ts" } });
     expect(out.content[3]).toMatchObject({ id: "toolu_id2", name: "Grep", input: { pattern: "x" } });
-    expect(unparkSignature(out.content[1].signature)).toEqual({ kind: "call", scope: "gem/2.5", toolUseId: "toolu_id1", signature: "SIG1" });
+    expect(unparkSignature(out.content[1].signature)).toEqual({
+      kind: "call",
+      scope: "gem/2.5",
+      toolUseId: "toolu_id1",
+      signature: "SIG1",
+    });
     expect(out.content[1].thinking).toBe("");
     expect(out.stopReason).toBe("tool_use");
     expect(out.usage).toMatchObject({ input_tokens: 60, cache_read_input_tokens: 40, output_tokens: 17 });
@@ -131,7 +159,10 @@ describe("gemini stream translation", () => {
   });
 
   test("a signed thought part closes its thinking block with the parked signature", async () => {
-    const body = sse(chunk([{ text: "hmm", thought: true }]), chunk([{ text: " more", thought: true, thoughtSignature: "T" }, { text: "ok" }], { finishReason: "STOP" }));
+    const body = sse(
+      chunk([{ text: "hmm", thought: true }]),
+      chunk([{ text: " more", thought: true, thoughtSignature: "T" }, { text: "ok" }], { finishReason: "STOP" }),
+    );
     const out = assembleAnthropicStream(await run([body]));
     expect(out.content[0]).toMatchObject({ type: "thinking", thinking: "hmm more" });
     expect(unparkSignature(out.content[0].signature)).toMatchObject({ kind: "thought", signature: "T" });
@@ -139,7 +170,10 @@ describe("gemini stream translation", () => {
   });
 
   test("a signature on a text part follows that text as a parked block", async () => {
-    const body = sse(chunk([{ text: "Done." }]), chunk([{ text: "", thoughtSignature: "S" }], { finishReason: "STOP" }));
+    const body = sse(
+      chunk([{ text: "Done." }]),
+      chunk([{ text: "", thoughtSignature: "S" }], { finishReason: "STOP" }),
+    );
     const out = assembleAnthropicStream(await run([body]));
     expect(out.content.map((b) => b.type)).toEqual(["text", "thinking"]);
     expect(unparkSignature(out.content[1].signature)).toMatchObject({ kind: "text", signature: "S" });
@@ -153,26 +187,41 @@ describe("gemini stream translation", () => {
   });
 
   test("finish reasons map to stop reasons", async () => {
-    for (const [reason, expected] of [["MAX_TOKENS", "max_tokens"], ["SAFETY", "refusal"], ["OTHER", "end_turn"]]) {
+    for (const [reason, expected] of [
+      ["MAX_TOKENS", "max_tokens"],
+      ["SAFETY", "refusal"],
+      ["OTHER", "end_turn"],
+    ]) {
       const out = assembleAnthropicStream(await run([sse(chunk([{ text: "x" }], { finishReason: reason }))]));
       expect(out.stopReason).toBe(expected!);
     }
   });
 
   test("an error chunk mid-stream closes the open block and ends with an error event", async () => {
-    const body = sse(chunk([{ text: "partial" }]), { error: { code: 429, message: "Quota exceeded", status: "RESOURCE_EXHAUSTED" } }, chunk([{ text: "ignored" }]));
+    const body = sse(
+      chunk([{ text: "partial" }]),
+      { error: { code: 429, message: "Quota exceeded", status: "RESOURCE_EXHAUSTED" } },
+      chunk([{ text: "ignored" }]),
+    );
     const out = assembleAnthropicStream(await run([body]));
     expect(out.content).toEqual([{ type: "text", text: "partial" }]);
     expect(out.error).toEqual({ type: "rate_limit_error", message: "Quota exceeded" });
   });
 
   test("an error as the very first chunk is a lone error event", async () => {
-    const events = await run([sse({ error: { code: 503, message: "The model is overloaded.", status: "UNAVAILABLE" } })]);
-    expect(events).toEqual([{ type: "error", error: { type: "overloaded_error", message: "The model is overloaded." } }]);
+    const events = await run([
+      sse({ error: { code: 503, message: "The model is overloaded.", status: "UNAVAILABLE" } }),
+    ]);
+    expect(events).toEqual([
+      { type: "error", error: { type: "overloaded_error", message: "The model is overloaded." } },
+    ]);
   });
 
   test("a Code Assist error chunk is recognised too", async () => {
-    const events = await run([sse({ response: chunk([{ text: "a" }]) }, { error: { code: 500, message: "boom", status: "INTERNAL" } })], { codeAssist: true });
+    const events = await run(
+      [sse({ response: chunk([{ text: "a" }]) }, { error: { code: 500, message: "boom", status: "INTERNAL" } })],
+      { codeAssist: true },
+    );
     expect(assembleAnthropicStream(events).error).toEqual({ type: "api_error", message: "boom" });
   });
 
@@ -185,16 +234,22 @@ describe("gemini stream translation", () => {
 
   test("an empty body and a non-JSON chunk become error events", async () => {
     expect(assembleAnthropicStream(await run([])).error?.message).toContain("before sending any response");
-    expect(assembleAnthropicStream(await run([encoder.encode("data: {oops\r\n\r\n")])).error?.message).toContain("not JSON");
+    expect(assembleAnthropicStream(await run([encoder.encode("data: {oops\r\n\r\n")])).error?.message).toContain(
+      "not JSON",
+    );
   });
 
   test("MALFORMED_FUNCTION_CALL ends the stream with an error", async () => {
-    const out = assembleAnthropicStream(await run([sse(chunk([], { finishReason: "MALFORMED_FUNCTION_CALL", finishMessage: "bad json" }))]));
+    const out = assembleAnthropicStream(
+      await run([sse(chunk([], { finishReason: "MALFORMED_FUNCTION_CALL", finishMessage: "bad json" }))]),
+    );
     expect(out.error).toEqual({ type: "api_error", message: "Gemini produced a malformed function call: bad json" });
   });
 
   test("a blocked prompt becomes a refusal with a note", async () => {
-    const out = assembleAnthropicStream(await run([sse({ promptFeedback: { blockReason: "PROHIBITED_CONTENT" }, usageMetadata: usage })]));
+    const out = assembleAnthropicStream(
+      await run([sse({ promptFeedback: { blockReason: "PROHIBITED_CONTENT" }, usageMetadata: usage })]),
+    );
     expect(out.stopReason).toBe("refusal");
     expect(out.content[0].text).toContain("PROHIBITED_CONTENT");
   });
@@ -205,7 +260,10 @@ describe("gemini stream translation", () => {
     const started = t.step(state, { data: JSON.stringify(chunk([{ text: "a" }])) } as never);
     expect(started.map((e) => e.type)).toEqual(["message_start", "content_block_start", "content_block_delta"]);
     const failed = t.fail(state, new UpstreamError({ status: 504, message: "upstream idle" }));
-    expect(failed).toEqual([{ type: "content_block_stop", index: 0 }, { type: "error", error: { type: "timeout_error", message: "upstream idle" } }]);
+    expect(failed).toEqual([
+      { type: "content_block_stop", index: 0 },
+      { type: "error", error: { type: "timeout_error", message: "upstream idle" } },
+    ]);
     expect(t.finish(state)).toEqual([]);
     expect(t.fail(state, new Error("again"))).toEqual([]);
   });

@@ -67,7 +67,7 @@ describe("fake upstream: replies", () => {
 
   test("a chunked request body (streamed by the client) is recorded whole", async () => {
     fake.reply(json({}));
-    const parts = ["{\"a\":", "1}"];
+    const parts = ['{"a":', "1}"];
     const body = new ReadableStream<Uint8Array>({
       pull(c) {
         const next = parts.shift();
@@ -75,7 +75,9 @@ describe("fake upstream: replies", () => {
         else c.enqueue(new TextEncoder().encode(next));
       },
     });
-    await fetch(`${fake.url}/stream-up`, { method: "POST", body, duplex: "half" } as RequestInit).then((r) => r.arrayBuffer());
+    await fetch(`${fake.url}/stream-up`, { method: "POST", body, duplex: "half" } as RequestInit).then((r) =>
+      r.arrayBuffer(),
+    );
     expect(fake.requests[0]!.json()).toEqual({ a: 1 });
   });
 
@@ -104,7 +106,9 @@ describe("fake upstream: replies", () => {
       if (done) break;
       arrivals.push({ text: decoder.decode(value), at: performance.now() });
     }
-    expect(arrivals.map((a) => a.text).join("")).toBe("event: a\ndata: 1\n\nevent: b\ndata: 2\n\nevent: c\ndata: 3\n\n");
+    expect(arrivals.map((a) => a.text).join("")).toBe(
+      "event: a\ndata: 1\n\nevent: b\ndata: 2\n\nevent: c\ndata: 3\n\n",
+    );
     expect(arrivals.length).toBe(3); // the delay keeps chunks apart
     expect(arrivals[2]!.at - arrivals[0]!.at).toBeGreaterThanOrEqual(100);
   });
@@ -165,7 +169,12 @@ describe("fake upstream: replies", () => {
   });
 
   test("client abort during a slow drip closes the connection and stops the drip", async () => {
-    fake.reply(sse(Array.from({ length: 50 }, (_, i) => `data: ${i}\n\n`), { delayMs: 40 }));
+    fake.reply(
+      sse(
+        Array.from({ length: 50 }, (_, i) => `data: ${i}\n\n`),
+        { delayMs: 40 },
+      ),
+    );
     const controller = new AbortController();
     const res = await fetch(`${fake.url}/v1/messages`, { signal: controller.signal });
     expect(await firstChunk(res)).toBe("data: 0\n\n");
@@ -219,7 +228,9 @@ describe("fake upstream: replies", () => {
   });
 
   test("waitForRequests times out with a description of the state", async () => {
-    await expect(fake.waitForRequests(1, 50)).rejects.toThrow(/timed out after 50 ms waiting for 1 request\(s\) \(requests=0/);
+    await expect(fake.waitForRequests(1, 50)).rejects.toThrow(
+      /timed out after 50 ms waiting for 1 request\(s\) \(requests=0/,
+    );
   });
 });
 

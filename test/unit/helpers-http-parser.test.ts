@@ -23,7 +23,11 @@ describe("HttpRequestParser", () => {
 
   test("garbage throws HttpParseError with a status", () => {
     expect(() => new HttpRequestParser().push(enc("NOT HTTP\r\n\r\n"))).toThrow(HttpParseError);
-    expect(() => new HttpRequestParser().push(enc("GET / HTTP/1.1\r\nContent-Length: x\r\n\r\n"))).toThrow(/content-length/);
-    expect(() => new HttpRequestParser().push(enc("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"))).toThrow(/chunk size/);
+    expect(() => new HttpRequestParser().push(enc("GET / HTTP/1.1\r\nContent-Length: x\r\n\r\n"))).toThrow(
+      /content-length/,
+    );
+    expect(() =>
+      new HttpRequestParser().push(enc("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")),
+    ).toThrow(/chunk size/);
   });
 });

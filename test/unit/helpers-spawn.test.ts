@@ -32,7 +32,11 @@ describe("spawnCcmux", () => {
     const echo = join(dir, "echo");
     writeFileSync(echo, '#!/bin/sh\necho "$FOO:$1"; cat; echo err >&2; exit 3\n');
     chmodSync(echo, 0o755);
-    expect(await spawnCcmux(["arg"], { bin: echo, env: { FOO: "bar" }, stdin: "in" })).toEqual({ stdout: "bar:arg\nin", stderr: "err\n", exitCode: 3 });
+    expect(await spawnCcmux(["arg"], { bin: echo, env: { FOO: "bar" }, stdin: "in" })).toEqual({
+      stdout: "bar:arg\nin",
+      stderr: "err\n",
+      exitCode: 3,
+    });
   });
 });
 

@@ -17,8 +17,14 @@ describe("chatErrorToUpstream", () => {
 
   test("context-length wording from other servers still matches Claude Code's pattern", () => {
     const cases: [string, string][] = [
-      ["This model's maximum context length is 8192 tokens, however you requested 9000 tokens (8000 in your prompt; 1000 for the completion).", "9000 tokens > 8192"],
-      ["Requested token count exceeds the model's maximum context length of 131,072 tokens. You requested a total of 140,001 tokens", "140001 tokens > 131072"],
+      [
+        "This model's maximum context length is 8192 tokens, however you requested 9000 tokens (8000 in your prompt; 1000 for the completion).",
+        "9000 tokens > 8192",
+      ],
+      [
+        "Requested token count exceeds the model's maximum context length of 131,072 tokens. You requested a total of 140,001 tokens",
+        "140001 tokens > 131072",
+      ],
       ["context length exceeded: 5000 > 4096", "5000 tokens > 4096"],
       ["Please reduce the length of the messages: too many tokens", "200001 tokens > 200000"],
     ];
@@ -26,15 +32,29 @@ describe("chatErrorToUpstream", () => {
       expect(promptTooLongMessage(upstream)).toContain(expected);
       expect(promptTooLongMessage(upstream)).toMatch(CLAUDE_CODE_PATTERN);
     }
-    const err = chatErrorToUpstream(413, JSON.stringify({ error: { message: "Request too large", code: "context_length_exceeded" } }), noHeaders, "groq");
+    const err = chatErrorToUpstream(
+      413,
+      JSON.stringify({ error: { message: "Request too large", code: "context_length_exceeded" } }),
+      noHeaders,
+      "groq",
+    );
     expect(err.status).toBe(400);
     expect(err.message).toMatch(CLAUDE_CODE_PATTERN);
   });
 
   test("status → Anthropic type and retryability; retry-after relayed", () => {
-    const body = JSON.stringify({ error: { message: "Rate limit reached", type: "requests", code: "rate_limit_exceeded" } });
+    const body = JSON.stringify({
+      error: { message: "Rate limit reached", type: "requests", code: "rate_limit_exceeded" },
+    });
     const err = chatErrorToUpstream(429, body, new Headers({ "retry-after": "7" }), "groq");
-    expect(err).toMatchObject({ status: 429, type: "rate_limit_error", retryable: true, retryAfter: 7, headers: { "retry-after": "7" }, message: "Rate limit reached" });
+    expect(err).toMatchObject({
+      status: 429,
+      type: "rate_limit_error",
+      retryable: true,
+      retryAfter: 7,
+      headers: { "retry-after": "7" },
+      message: "Rate limit reached",
+    });
     expect(toAnthropicError(err).headers).toEqual({ "retry-after": "7" });
     const types = [401, 403, 404, 500, 503].map((s) => chatErrorToUpstream(s, "{}", noHeaders, "p"));
     expect(types.map((e) => [e.type, e.retryable])).toEqual([
@@ -48,9 +68,15 @@ describe("chatErrorToUpstream", () => {
   });
 
   test("plain-text and odd bodies keep a readable message", () => {
-    expect(chatErrorToUpstream(502, "<html>Bad Gateway</html>", noHeaders, "ollama").message).toBe("ollama returned HTTP 502: <html>Bad Gateway</html>");
+    expect(chatErrorToUpstream(502, "<html>Bad Gateway</html>", noHeaders, "ollama").message).toBe(
+      "ollama returned HTTP 502: <html>Bad Gateway</html>",
+    );
     expect(chatErrorToUpstream(500, "", noHeaders, "ollama").message).toBe("ollama returned HTTP 500");
-    expect(chatErrorToUpstream(400, JSON.stringify({ error: "model not loaded" }), noHeaders, "lmstudio").message).toBe("model not loaded");
-    expect(chatErrorToUpstream(400, JSON.stringify({ message: "bad field" }), noHeaders, "x").message).toBe("bad field");
+    expect(chatErrorToUpstream(400, JSON.stringify({ error: "model not loaded" }), noHeaders, "lmstudio").message).toBe(
+      "model not loaded",
+    );
+    expect(chatErrorToUpstream(400, JSON.stringify({ message: "bad field" }), noHeaders, "x").message).toBe(
+      "bad field",
+    );
   });
 });

@@ -4,7 +4,14 @@ import { chatStreamTranslator } from "../../src/translate/openai-chat/stream.ts"
 import { PLACEHOLDER_SIGNATURE } from "../../src/translate/shared/thinking-signature.ts";
 import { UpstreamError } from "../../src/util/errors.ts";
 import { assembleAnthropicStream } from "../helpers/anthropic-grammar.ts";
-import { type AnthropicEvent, parseAnthropicEvents, readFixture, readStream, splitAtRandom, streamOf } from "../helpers/sse.ts";
+import {
+  type AnthropicEvent,
+  parseAnthropicEvents,
+  readFixture,
+  readStream,
+  splitAtRandom,
+  streamOf,
+} from "../helpers/sse.ts";
 
 const encoder = new TextEncoder();
 const MODEL = "claude-sonnet-4-6";
@@ -26,7 +33,9 @@ const assemble = (events: AnthropicEvent[]) => assembleAnthropicStream(events.ma
 function chatSse(chunks: (Record<string, unknown> | string)[]): string {
   return chunks.map((c) => `data: ${typeof c === "string" ? c : JSON.stringify(c)}\n\n`).join("");
 }
-const delta = (d: Record<string, unknown>, finish: string | null = null) => ({ choices: [{ index: 0, delta: d, finish_reason: finish }] });
+const delta = (d: Record<string, unknown>, finish: string | null = null) => ({
+  choices: [{ index: 0, delta: d, finish_reason: finish }],
+});
 
 /** "héllo wörld 🚀" spread over chunks, so byte splits land inside 2- and 4-byte characters. */
 const UTF8_STREAM = chatSse([
@@ -39,16 +48,25 @@ const UTF8_STREAM = chatSse([
   "[DONE]",
 ]);
 
-const FIXTURES = ["stream-text.sse", "stream-tool-calls.sse", "stream-reasoning.sse", "stream-reasoning-openrouter.sse"];
+const FIXTURES = [
+  "stream-text.sse",
+  "stream-tool-calls.sse",
+  "stream-reasoning.sse",
+  "stream-reasoning-openrouter.sse",
+];
 
 describe("chatStreamTranslator: fixtures replayed whole and split", () => {
-  const bodies: [string, string][] = [...FIXTURES.map((f) => [f, readFixture(`openai/${f}`)] as [string, string]), ["utf8 (inline)", UTF8_STREAM]];
+  const bodies: [string, string][] = [
+    ...FIXTURES.map((f) => [f, readFixture(`openai/${f}`)] as [string, string]),
+    ["utf8 (inline)", UTF8_STREAM],
+  ];
   for (const [name, text] of bodies) {
     test(`${name}: 24 seeded random splits give the same events as the whole body`, async () => {
       const bytes = encoder.encode(text);
       const whole = await translate([bytes]);
       assemble(whole);
-      for (let seed = 1; seed <= 24; seed++) expect(await translate(splitAtRandom(bytes, 2 + (seed % 30), seed))).toEqual(whole);
+      for (let seed = 1; seed <= 24; seed++)
+        expect(await translate(splitAtRandom(bytes, 2 + (seed % 30), seed))).toEqual(whole);
     });
   }
 
@@ -58,7 +76,8 @@ describe("chatStreamTranslator: fixtures replayed whole and split", () => {
     expect(assemble(whole).content).toEqual([{ type: "text", text: "héllo wörld 🚀" }]);
     for (const ch of ["é", "ö", "🚀"]) {
       const at = Buffer.from(bytes).indexOf(Buffer.from(ch, "utf8"));
-      for (let k = 1; k < encoder.encode(ch).length; k++) expect(await translate([bytes.slice(0, at + k), bytes.slice(at + k)])).toEqual(whole);
+      for (let k = 1; k < encoder.encode(ch).length; k++)
+        expect(await translate([bytes.slice(0, at + k), bytes.slice(at + k)])).toEqual(whole);
     }
     expect(await translate(splitAtRandom(bytes, bytes.length, 3))).toEqual(whole);
   });
@@ -77,15 +96,28 @@ describe("chatStreamTranslator: event sequences", () => {
       "message_delta",
       "message_stop",
     ]);
-    expect(events[0]!.data.message).toMatchObject({ id: "msg_T1", model: MODEL, role: "assistant", content: [], stop_reason: null });
-    expect(events[1]!.data).toEqual({ type: "content_block_start", index: 0, content_block: { type: "text", text: "" } });
+    expect(events[0]!.data.message).toMatchObject({
+      id: "msg_T1",
+      model: MODEL,
+      role: "assistant",
+      content: [],
+      stop_reason: null,
+    });
+    expect(events[1]!.data).toEqual({
+      type: "content_block_start",
+      index: 0,
+      content_block: { type: "text", text: "" },
+    });
     expect(events[6]!.data).toEqual({
       type: "message_delta",
       delta: { stop_reason: "end_turn", stop_sequence: null },
       usage: { input_tokens: 156, cache_creation_input_tokens: 0, cache_read_input_tokens: 256, output_tokens: 19 },
     });
     expect(assemble(events).content).toEqual([
-      { type: "text", text: "The build fails because `tsconfig.json` targets ES2019 but the code uses top-level await." },
+      {
+        type: "text",
+        text: "The build fails because `tsconfig.json` targets ES2019 but the code uses top-level await.",
+      },
     ]);
   });
 
@@ -94,8 +126,18 @@ describe("chatStreamTranslator: event sequences", () => {
     const out = assemble(events);
     expect(out.stopReason).toBe("tool_use");
     expect(out.content).toEqual([
-      { type: "tool_use", id: "call_Qz8mKp2vLx4nRt6wYb0cJd1e", name: "Read", input: { file_path: "/repo/src/index.ts" } },
-      { type: "tool_use", id: "call_Hn3tGf5sDa7qWe9rTy1uIo2p", name: "Grep", input: { pattern: "TODO", path: "/repo/src" } },
+      {
+        type: "tool_use",
+        id: "call_Qz8mKp2vLx4nRt6wYb0cJd1e",
+        name: "Read",
+        input: { file_path: "/repo/src/index.ts" },
+      },
+      {
+        type: "tool_use",
+        id: "call_Hn3tGf5sDa7qWe9rTy1uIo2p",
+        name: "Grep",
+        input: { pattern: "TODO", path: "/repo/src" },
+      },
     ]);
     const jsonFor = (index: number) =>
       events
@@ -111,7 +153,11 @@ describe("chatStreamTranslator: event sequences", () => {
     const events = await translateText(readFixture("openai/stream-reasoning.sse"));
     const out = assemble(events);
     expect(out.content).toEqual([
-      { type: "thinking", thinking: "The user asks for 17 * 23. 17*20 = 340, 17*3 = 51, total 391.", signature: PLACEHOLDER_SIGNATURE },
+      {
+        type: "thinking",
+        thinking: "The user asks for 17 * 23. 17*20 = 340, 17*3 = 51, total 391.",
+        signature: PLACEHOLDER_SIGNATURE,
+      },
       { type: "text", text: "17 × 23 = **391**" },
     ]);
     const sig = events.findIndex((e) => e.data.delta?.type === "signature_delta");
@@ -131,11 +177,20 @@ describe("chatStreamTranslator: event sequences", () => {
 });
 
 describe("chatStreamTranslator: tool-call variants", () => {
-  const call = (index: number | undefined, fn: Record<string, unknown>, id?: string) => ({ ...(index === undefined ? {} : { index }), ...(id ? { id } : {}), function: fn });
+  const call = (index: number | undefined, fn: Record<string, unknown>, id?: string) => ({
+    ...(index === undefined ? {} : { index }),
+    ...(id ? { id } : {}),
+    function: fn,
+  });
 
   test("a first fragment without id/name still works once the name arrives", async () => {
     const events = await translateText(
-      chatSse([delta({ tool_calls: [call(0, { arguments: '{"a":' })] }), delta({ tool_calls: [call(0, { name: "Glob", arguments: "1}" })] }), delta({}, "tool_calls"), "[DONE]"]),
+      chatSse([
+        delta({ tool_calls: [call(0, { arguments: '{"a":' })] }),
+        delta({ tool_calls: [call(0, { name: "Glob", arguments: "1}" })] }),
+        delta({}, "tool_calls"),
+        "[DONE]",
+      ]),
     );
     expect(assemble(events).content).toEqual([{ type: "tool_use", id: "toolu_T2", name: "Glob", input: { a: 1 } }]);
   });
@@ -162,18 +217,28 @@ describe("chatStreamTranslator: tool-call variants", () => {
   test("calls without index (whole call per chunk) are keyed by id or arrival", async () => {
     const events = await translateText(
       chatSse([
-        delta({ tool_calls: [{ id: "", function: { name: "A", arguments: "{}" } }, { function: { name: "B", arguments: '{"k":2}' } }] }),
+        delta({
+          tool_calls: [
+            { id: "", function: { name: "A", arguments: "{}" } },
+            { function: { name: "B", arguments: '{"k":2}' } },
+          ],
+        }),
         delta({}, "stop"),
         "[DONE]",
       ]),
     );
     const out = assemble(events);
-    expect(out.content.map((b: any) => [b.name, b.input])).toEqual([["A", {}], ["B", { k: 2 }]]);
+    expect(out.content.map((b: any) => [b.name, b.input])).toEqual([
+      ["A", {}],
+      ["B", { k: 2 }],
+    ]);
     expect(out.stopReason).toBe("tool_use");
   });
 
   test("a tool call that never gets a name ends in an error event", async () => {
-    const events = await translateText(chatSse([delta({ tool_calls: [call(0, { arguments: "{}" })] }), delta({}, "tool_calls"), "[DONE]"]));
+    const events = await translateText(
+      chatSse([delta({ tool_calls: [call(0, { arguments: "{}" })] }), delta({}, "tool_calls"), "[DONE]"]),
+    );
     expect(assemble(events).error?.message).toMatch(/without a function name/);
   });
 });
@@ -183,7 +248,13 @@ describe("chatStreamTranslator: endings and failures", () => {
     const events = await translateText(chatSse([delta({ content: "partial" })]));
     const out = assemble(events);
     expect(out.error).toEqual({ type: "api_error", message: "upstream stream ended without a finish_reason" });
-    expect(events.map((e) => e.event)).toEqual(["message_start", "content_block_start", "content_block_delta", "content_block_stop", "error"]);
+    expect(events.map((e) => e.event)).toEqual([
+      "message_start",
+      "content_block_start",
+      "content_block_delta",
+      "content_block_stop",
+      "error",
+    ]);
   });
 
   test("[DONE] without a finish_reason is an error too", async () => {
@@ -199,20 +270,35 @@ describe("chatStreamTranslator: endings and failures", () => {
 
   test("an upstream error chunk mid-stream → error event with the mapped type", async () => {
     const events = await translateText(
-      chatSse([delta({ content: "Hel" }), { error: { code: 429, message: "Rate limit exceeded upstream" } }, delta({ content: "ignored" }, "stop")]),
+      chatSse([
+        delta({ content: "Hel" }),
+        { error: { code: 429, message: "Rate limit exceeded upstream" } },
+        delta({ content: "ignored" }, "stop"),
+      ]),
     );
     expect(assemble(events).error).toEqual({ type: "rate_limit_error", message: "Rate limit exceeded upstream" });
     expect(events.filter((e) => e.event === "error")).toHaveLength(1);
   });
 
   test("a malformed JSON chunk → error event, never a throw", async () => {
-    const events = await translateText(`${chatSse([delta({ content: "a" })])}data: {"choices": [\n\n${chatSse([delta({}, "stop"), "[DONE]"])}`);
+    const events = await translateText(
+      `${chatSse([delta({ content: "a" })])}data: {"choices": [\n\n${chatSse([delta({}, "stop"), "[DONE]"])}`,
+    );
     expect(assemble(events).error?.message).toMatch(/malformed stream chunk/);
   });
 
   test("an error before any content is just an error event", async () => {
-    const events = await translateText(chatSse([{ error: { message: "This model's maximum context length is 8192 tokens, however you requested 9000 tokens" } }]));
-    expect(events.map((e) => e.data)).toEqual([{ type: "error", error: { type: "invalid_request_error", message: "prompt is too long: 9000 tokens > 8192 maximum" } }]);
+    const events = await translateText(
+      chatSse([
+        { error: { message: "This model's maximum context length is 8192 tokens, however you requested 9000 tokens" } },
+      ]),
+    );
+    expect(events.map((e) => e.data)).toEqual([
+      {
+        type: "error",
+        error: { type: "invalid_request_error", message: "prompt is too long: 9000 tokens > 8192 maximum" },
+      },
+    ]);
   });
 
   test("fail(state, err) closes the open thinking block with its signature and reports the error", () => {
@@ -229,7 +315,11 @@ describe("chatStreamTranslator: endings and failures", () => {
   });
 
   test("content_filter → refusal; refusal text becomes a text block", async () => {
-    const out = assemble(await translateText(chatSse([delta({ refusal: "I can't help with that." }), delta({}, "content_filter"), "[DONE]"])));
+    const out = assemble(
+      await translateText(
+        chatSse([delta({ refusal: "I can't help with that." }), delta({}, "content_filter"), "[DONE]"]),
+      ),
+    );
     expect(out.stopReason).toBe("refusal");
     expect(out.content).toEqual([{ type: "text", text: "I can't help with that." }]);
   });

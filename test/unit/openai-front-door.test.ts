@@ -21,13 +21,37 @@ const OPENAI_REQUEST = {
   messages: [
     { role: "system", content: "Be terse." },
     { role: "developer", content: [{ type: "text", text: "Use tools." }] },
-    { role: "user", content: [{ type: "text", text: "What's in these?" }, { type: "image_url", image_url: { url: "data:image/png;base64,iVBORw0" } }, { type: "image_url", image_url: { url: "https://x.test/b.jpg" } }] },
-    { role: "assistant", content: null, tool_calls: [{ id: "call_1", type: "function", function: { name: "Read", arguments: '{"path":"/a"}' } }, { id: "call_2", type: "function", function: { name: "Ls", arguments: "" } }] },
+    {
+      role: "user",
+      content: [
+        { type: "text", text: "What's in these?" },
+        { type: "image_url", image_url: { url: "data:image/png;base64,iVBORw0" } },
+        { type: "image_url", image_url: { url: "https://x.test/b.jpg" } },
+      ],
+    },
+    {
+      role: "assistant",
+      content: null,
+      tool_calls: [
+        { id: "call_1", type: "function", function: { name: "Read", arguments: '{"path":"/a"}' } },
+        { id: "call_2", type: "function", function: { name: "Ls", arguments: "" } },
+      ],
+    },
     { role: "tool", tool_call_id: "call_1", content: "file a" },
     { role: "tool", tool_call_id: "call_2", content: [{ type: "text", text: "a b" }] },
     { role: "user", content: "thanks" },
   ],
-  tools: [{ type: "function", function: { name: "Read", description: "read a file", parameters: { type: "object", properties: { path: { type: "string" } } } } }, { type: "function", function: { name: "Ls" } }],
+  tools: [
+    {
+      type: "function",
+      function: {
+        name: "Read",
+        description: "read a file",
+        parameters: { type: "object", properties: { path: { type: "string" } } },
+      },
+    },
+    { type: "function", function: { name: "Ls" } },
+  ],
   tool_choice: "required",
   parallel_tool_calls: false,
   stop: "END",
@@ -40,23 +64,42 @@ describe("fromOpenAIRequest", () => {
   test("maps system, images, tool calls, tool results grouped into the next user turn, and the knobs", () => {
     expect(fromOpenAIRequest(OPENAI_REQUEST)).toEqual({
       model: "gpt-4.1",
-      system: [{ type: "text", text: "Be terse." }, { type: "text", text: "Use tools." }],
+      system: [
+        { type: "text", text: "Be terse." },
+        { type: "text", text: "Use tools." },
+      ],
       messages: [
-        { role: "user", content: [
-          { type: "text", text: "What's in these?" },
-          { type: "image", source: { type: "base64", media_type: "image/png", data: "iVBORw0" } },
-          { type: "image", source: { type: "url", url: "https://x.test/b.jpg" } },
-        ] },
-        { role: "assistant", content: [{ type: "tool_use", id: "call_1", name: "Read", input: { path: "/a" } }, { type: "tool_use", id: "call_2", name: "Ls", input: {} }] },
-        { role: "user", content: [
-          { type: "tool_result", tool_use_id: "call_1", content: "file a" },
-          { type: "tool_result", tool_use_id: "call_2", content: "a b" },
-          { type: "text", text: "thanks" },
-        ] },
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "What's in these?" },
+            { type: "image", source: { type: "base64", media_type: "image/png", data: "iVBORw0" } },
+            { type: "image", source: { type: "url", url: "https://x.test/b.jpg" } },
+          ],
+        },
+        {
+          role: "assistant",
+          content: [
+            { type: "tool_use", id: "call_1", name: "Read", input: { path: "/a" } },
+            { type: "tool_use", id: "call_2", name: "Ls", input: {} },
+          ],
+        },
+        {
+          role: "user",
+          content: [
+            { type: "tool_result", tool_use_id: "call_1", content: "file a" },
+            { type: "tool_result", tool_use_id: "call_2", content: "a b" },
+            { type: "text", text: "thanks" },
+          ],
+        },
       ],
       max_tokens: 500,
       tools: [
-        { name: "Read", description: "read a file", input_schema: { type: "object", properties: { path: { type: "string" } } } },
+        {
+          name: "Read",
+          description: "read a file",
+          input_schema: { type: "object", properties: { path: { type: "string" } } },
+        },
         { name: "Ls", input_schema: { type: "object", properties: {} } },
       ],
       tool_choice: { type: "any", disable_parallel_tool_use: true },
@@ -71,21 +114,51 @@ describe("fromOpenAIRequest", () => {
     const sent: unknown[] = OPENAI_REQUEST.messages;
     expect(chat.messages.slice(1) as unknown[]).toEqual([
       sent[2],
-      { ...OPENAI_REQUEST.messages[3], tool_calls: [OPENAI_REQUEST.messages[3]!.tool_calls![0], { id: "call_2", type: "function", function: { name: "Ls", arguments: "{}" } }] },
+      {
+        ...OPENAI_REQUEST.messages[3],
+        tool_calls: [
+          OPENAI_REQUEST.messages[3]!.tool_calls![0],
+          { id: "call_2", type: "function", function: { name: "Ls", arguments: "{}" } },
+        ],
+      },
       sent[4],
       { role: "tool", tool_call_id: "call_2", content: "a b" },
       sent[6],
     ]);
     expect(chat.messages[0]).toEqual({ role: "system", content: "Be terse.\nUse tools." });
-    expect(chat).toMatchObject({ tool_choice: "required", parallel_tool_calls: false, stop: ["END"], max_tokens: 500, temperature: 0.3, stream: true });
+    expect(chat).toMatchObject({
+      tool_choice: "required",
+      parallel_tool_calls: false,
+      stop: ["END"],
+      max_tokens: 500,
+      temperature: 0.3,
+      stream: true,
+    });
   });
 
   test("defaults and reasoning_effort → thinking", () => {
-    const min = fromOpenAIRequest({ model: "m", messages: [{ role: "user", content: "hi" }], max_tokens: 20000, temperature: 0.5, reasoning_effort: "medium", response_format: { type: "json_schema", json_schema: { name: "x", schema: { type: "object" } } } });
-    expect(min).toEqual({ model: "m", messages: [{ role: "user", content: [{ type: "text", text: "hi" }] }], max_tokens: 20000, thinking: { type: "enabled", budget_tokens: 8192 }, output_config: { format: { type: "json_schema", schema: { type: "object" } } } });
+    const min = fromOpenAIRequest({
+      model: "m",
+      messages: [{ role: "user", content: "hi" }],
+      max_tokens: 20000,
+      temperature: 0.5,
+      reasoning_effort: "medium",
+      response_format: { type: "json_schema", json_schema: { name: "x", schema: { type: "object" } } },
+    });
+    expect(min).toEqual({
+      model: "m",
+      messages: [{ role: "user", content: [{ type: "text", text: "hi" }] }],
+      max_tokens: 20000,
+      thinking: { type: "enabled", budget_tokens: 8192 },
+      output_config: { format: { type: "json_schema", schema: { type: "object" } } },
+    });
     expect(fromOpenAIRequest({ model: "m", messages: [{ role: "user", content: "hi" }] }).max_tokens).toBe(4096);
-    expect(fromOpenAIRequest({ model: "m", messages: [{ role: "user", content: "hi" }], reasoning_effort: "high" }).thinking).toEqual({ type: "enabled", budget_tokens: 4095 });
-    expect(fromOpenAIRequest({ model: "m", messages: [{ role: "user", content: "hi" }], stop: ["a", "b"] }).stop_sequences).toEqual(["a", "b"]);
+    expect(
+      fromOpenAIRequest({ model: "m", messages: [{ role: "user", content: "hi" }], reasoning_effort: "high" }).thinking,
+    ).toEqual({ type: "enabled", budget_tokens: 4095 });
+    expect(
+      fromOpenAIRequest({ model: "m", messages: [{ role: "user", content: "hi" }], stop: ["a", "b"] }).stop_sequences,
+    ).toEqual(["a", "b"]);
   });
 
   test("invalid shapes → RequestError 400 with a clear message", () => {
@@ -95,10 +168,25 @@ describe("fromOpenAIRequest", () => {
       [{ model: "m", messages: [] }, /non-empty array/],
       [{ model: "m", messages: [{ role: "system", content: "only system" }] }, /at least one user or assistant/],
       [{ model: "m", messages: [{ role: "function", content: "x" }] }, /role "function" is not supported/],
-      [{ model: "m", messages: [{ role: "tool", tool_call_id: "nope", content: "x" }] }, /does not match any earlier assistant tool call/],
-      [{ model: "m", messages: [{ role: "assistant", tool_calls: [{ id: "c", function: { name: "f", arguments: "{bad" } }] }] }, /not valid JSON/],
-      [{ model: "m", messages: [{ role: "user", content: [{ type: "input_audio", input_audio: {} }] }] }, /input_audio/],
-      [{ model: "m", messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "ftp://x" } }] }] }, /data: URL or an http/],
+      [
+        { model: "m", messages: [{ role: "tool", tool_call_id: "nope", content: "x" }] },
+        /does not match any earlier assistant tool call/,
+      ],
+      [
+        {
+          model: "m",
+          messages: [{ role: "assistant", tool_calls: [{ id: "c", function: { name: "f", arguments: "{bad" } }] }],
+        },
+        /not valid JSON/,
+      ],
+      [
+        { model: "m", messages: [{ role: "user", content: [{ type: "input_audio", input_audio: {} }] }] },
+        /input_audio/,
+      ],
+      [
+        { model: "m", messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "ftp://x" } }] }] },
+        /data: URL or an http/,
+      ],
       [{ model: "m", messages: [{ role: "user", content: "x" }], max_tokens: -1 }, /positive integer/],
       [{ model: "m", messages: [{ role: "user", content: "x" }], stop: 5 }, /stop must be/],
       [{ model: "m", messages: [{ role: "user", content: "x" }], tools: [{ type: "retrieval" }] }, /tools\[0\]/],
@@ -107,7 +195,12 @@ describe("fromOpenAIRequest", () => {
       [{ model: "m", messages: [{ role: "user", content: "x" }], n: 2 }, /n other than 1/],
     ];
     for (const [body, pattern] of cases) {
-      const expected = { name: "RequestError", status: 400, type: "invalid_request_error", message: expect.stringMatching(pattern) };
+      const expected = {
+        name: "RequestError",
+        status: 400,
+        type: "invalid_request_error",
+        message: expect.stringMatching(pattern),
+      };
       expect(() => fromOpenAIRequest(body)).toThrow(expect.objectContaining(expected));
     }
   });
@@ -118,34 +211,70 @@ describe("toOpenAIResponse", () => {
     const msg = readFixtureJson<MessageResponse>("anthropic/response-tool-use.json");
     const out = toOpenAIResponse(msg, { model: "gpt-4.1", created: CREATED }) as any;
     const tool = msg.content.find((b) => b.type === "tool_use")!;
-    expect(out).toMatchObject({ object: "chat.completion", created: CREATED, model: "gpt-4.1", id: `chatcmpl-${msg.id.slice(4)}` });
+    expect(out).toMatchObject({
+      object: "chat.completion",
+      created: CREATED,
+      model: "gpt-4.1",
+      id: `chatcmpl-${msg.id.slice(4)}`,
+    });
     expect(out.choices[0].finish_reason).toBe("tool_calls");
-    expect(out.choices[0].message.tool_calls).toEqual([{ id: tool.id, type: "function", function: { name: tool.name, arguments: JSON.stringify(tool.input) } }]);
+    expect(out.choices[0].message.tool_calls).toEqual([
+      { id: tool.id, type: "function", function: { name: tool.name, arguments: JSON.stringify(tool.input) } },
+    ]);
     const u = msg.usage;
     const prompt = u.input_tokens + (u.cache_read_input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0);
-    expect(out.usage).toEqual({ prompt_tokens: prompt, completion_tokens: u.output_tokens, total_tokens: prompt + u.output_tokens, prompt_tokens_details: { cached_tokens: u.cache_read_input_tokens } });
+    expect(out.usage).toEqual({
+      prompt_tokens: prompt,
+      completion_tokens: u.output_tokens,
+      total_tokens: prompt + u.output_tokens,
+      prompt_tokens_details: { cached_tokens: u.cache_read_input_tokens },
+    });
   });
 
   test("OpenAI response → Anthropic → OpenAI keeps tool calls, finish_reason and usage", () => {
     const original = readFixtureJson<any>("openai/response-tool-calls.json");
-    const back = toOpenAIResponse(fromChatResponse(original, { model: "gpt-4.1", idFactory: () => "X" }), { model: "gpt-4.1", created: CREATED }) as any;
-    expect(back.choices[0].message.tool_calls).toEqual(original.choices[0].message.tool_calls.map((c: any) => ({ ...c, function: { ...c.function, arguments: JSON.stringify(JSON.parse(c.function.arguments)) } })));
+    const back = toOpenAIResponse(fromChatResponse(original, { model: "gpt-4.1", idFactory: () => "X" }), {
+      model: "gpt-4.1",
+      created: CREATED,
+    }) as any;
+    expect(back.choices[0].message.tool_calls).toEqual(
+      original.choices[0].message.tool_calls.map((c: any) => ({
+        ...c,
+        function: { ...c.function, arguments: JSON.stringify(JSON.parse(c.function.arguments)) },
+      })),
+    );
     expect(back.choices[0].finish_reason).toBe("tool_calls");
     expect(back.choices[0].message.content).toBeNull();
-    expect(back.usage).toMatchObject({ prompt_tokens: 1893, completion_tokens: 58, total_tokens: 1951, prompt_tokens_details: { cached_tokens: 1536 } });
+    expect(back.usage).toMatchObject({
+      prompt_tokens: 1893,
+      completion_tokens: 58,
+      total_tokens: 1951,
+      prompt_tokens_details: { cached_tokens: 1536 },
+    });
   });
 });
 
 async function toOpenAIChunks(anthropicSse: string, split = 1, seed = 1): Promise<string> {
   const bytes = encoder.encode(anthropicSse);
-  const body = translateToOpenAISse(streamOf(splitAtRandom(bytes, split, seed)), anthropicToOpenAIStreamTranslator({ model: "gpt-4.1", created: CREATED }));
+  const body = translateToOpenAISse(
+    streamOf(splitAtRandom(bytes, split, seed)),
+    anthropicToOpenAIStreamTranslator({ model: "gpt-4.1", created: CREATED }),
+  );
   return readStream(new Response(body));
 }
 
 /** Feeds an OpenAI SSE body to the official openai SDK through an injected fetch, as an SDK user would see it. */
 async function sdkFinal(sse: string) {
-  const client = new OpenAI({ apiKey: "k", baseURL: "http://front.door/v1", fetch: async () => new Response(sse, { headers: { "content-type": "text/event-stream" } }) });
-  const stream = client.chat.completions.stream({ model: "gpt-4.1", messages: [{ role: "user", content: "x" }], stream_options: { include_usage: true } });
+  const client = new OpenAI({
+    apiKey: "k",
+    baseURL: "http://front.door/v1",
+    fetch: async () => new Response(sse, { headers: { "content-type": "text/event-stream" } }),
+  });
+  const stream = client.chat.completions.stream({
+    model: "gpt-4.1",
+    messages: [{ role: "user", content: "x" }],
+    stream_options: { include_usage: true },
+  });
   return stream.finalChatCompletion();
 }
 
@@ -161,15 +290,28 @@ describe("anthropicToOpenAIStreamTranslator", () => {
     const final = await sdkFinal(sse);
     expect(final.choices[0]!.message.content).toBe("I'll check which files import the old logger.");
     expect(final.choices[0]!.message.tool_calls).toEqual([
-      { id: "toolu_01GrepZx9Cv8Bn7Mm6Ll5Kk4", type: "function", function: { name: "Grep", arguments: '{"pattern": "from \'./legacy-log\'", "output_mode": "files_with_matches"}' } },
+      {
+        id: "toolu_01GrepZx9Cv8Bn7Mm6Ll5Kk4",
+        type: "function",
+        function: {
+          name: "Grep",
+          arguments: '{"pattern": "from \'./legacy-log\'", "output_mode": "files_with_matches"}',
+        },
+      },
     ] as any);
-    for (let seed = 1; seed <= 20; seed++) expect(await toOpenAIChunks(readFixture("anthropic/stream-tool-use.sse"), 2 + seed, seed)).toBe(sse);
+    for (let seed = 1; seed <= 20; seed++)
+      expect(await toOpenAIChunks(readFixture("anthropic/stream-tool-use.sse"), 2 + seed, seed)).toBe(sse);
   });
 
   test("thinking becomes reasoning_content deltas; text arrives as content", async () => {
     const sse = await toOpenAIChunks(readFixture("anthropic/stream-thinking.sse"));
-    const reasoning = parseSse(sse).map((e) => (e.data === "[DONE]" ? undefined : JSON.parse(e.data).choices[0]?.delta?.reasoning_content)).filter(Boolean).join("");
-    expect(reasoning).toBe("The user wants the sum of the first 10 odd numbers. That is n squared with n = 10, so 100.");
+    const reasoning = parseSse(sse)
+      .map((e) => (e.data === "[DONE]" ? undefined : JSON.parse(e.data).choices[0]?.delta?.reasoning_content))
+      .filter(Boolean)
+      .join("");
+    expect(reasoning).toBe(
+      "The user wants the sum of the first 10 odd numbers. That is n squared with n = 10, so 100.",
+    );
     const final = await sdkFinal(sse);
     expect(final.choices[0]!.message.content).toBe("The sum of the first 10 odd numbers is **100** (it is always n²).");
     expect(final.choices[0]!.finish_reason).toBe("stop");
@@ -189,8 +331,14 @@ describe("anthropicToOpenAIStreamTranslator", () => {
 
   test("OpenAI stream → Anthropic events → OpenAI chunks: the SDK sees the same parallel tool calls", async () => {
     const upstream = readFixture("openai/stream-tool-calls.sse");
-    const anthropic = translateSseStream(streamOf([encoder.encode(upstream)]), chatStreamTranslator({ model: "gpt-4.1" }));
-    const back = translateToOpenAISse(anthropic, anthropicToOpenAIStreamTranslator({ model: "gpt-4.1", created: CREATED }));
+    const anthropic = translateSseStream(
+      streamOf([encoder.encode(upstream)]),
+      chatStreamTranslator({ model: "gpt-4.1" }),
+    );
+    const back = translateToOpenAISse(
+      anthropic,
+      anthropicToOpenAIStreamTranslator({ model: "gpt-4.1", created: CREATED }),
+    );
     const [direct, roundTrip] = await Promise.all([sdkFinal(upstream), sdkFinal(await readStream(new Response(back)))]);
     expect(roundTrip.choices[0]!.message.tool_calls).toEqual(direct.choices[0]!.message.tool_calls);
     expect(roundTrip.choices[0]!.finish_reason).toBe("tool_calls");
@@ -200,9 +348,17 @@ describe("anthropicToOpenAIStreamTranslator", () => {
 
 describe("OpenAI-shaped errors", () => {
   test("openAIErrorBody and toOpenAIError", () => {
-    expect(openAIErrorBody(400, "bad")).toEqual({ error: { message: "bad", type: "invalid_request_error", param: null, code: null } });
-    const err = toOpenAIError(new UpstreamError({ status: 429, message: "slow down", headers: { "retry-after": "3" } }));
-    expect(err).toEqual({ status: 429, body: { error: { message: "slow down", type: "rate_limit_error", param: null, code: null } }, headers: { "retry-after": "3" } });
+    expect(openAIErrorBody(400, "bad")).toEqual({
+      error: { message: "bad", type: "invalid_request_error", param: null, code: null },
+    });
+    const err = toOpenAIError(
+      new UpstreamError({ status: 429, message: "slow down", headers: { "retry-after": "3" } }),
+    );
+    expect(err).toEqual({
+      status: 429,
+      body: { error: { message: "slow down", type: "rate_limit_error", param: null, code: null } },
+      headers: { "retry-after": "3" },
+    });
     expect(toOpenAIError(new RequestError("nope")).status).toBe(400);
   });
 });

@@ -1,6 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import * as v from "valibot";
-import { isWellFormedMessagesRequest, MessagesRequestSchema, parseMessagesRequest } from "../../src/server/parse-body.ts";
+import {
+  isWellFormedMessagesRequest,
+  MessagesRequestSchema,
+  parseMessagesRequest,
+} from "../../src/server/parse-body.ts";
 import { readFixture } from "../helpers/sse.ts";
 
 type Obj = Record<string, unknown>;
@@ -10,7 +14,25 @@ const FIXTURES = [
   "anthropic/request-claude-code-haiku-title.json",
   "anthropic/request-claude-code-websearch.json",
 ];
-const ODD_VALUES: unknown[] = [undefined, null, 0, -1, 1.5, 1, "", "x", "user", [], [{}], [{ type: 1 }], [{ type: "text" }], {}, { type: "enabled" }, true, [[]]];
+const ODD_VALUES: unknown[] = [
+  undefined,
+  null,
+  0,
+  -1,
+  1.5,
+  1,
+  "",
+  "x",
+  "user",
+  [],
+  [{}],
+  [{ type: 1 }],
+  [{ type: "text" }],
+  {},
+  { type: "enabled" },
+  true,
+  [[]],
+];
 
 /** Every fixture with one field (top level, first message, first block) set to each odd value. */
 function mutations(): Obj[] {
@@ -48,8 +70,12 @@ describe("the in-place request check", () => {
   });
 
   test("a rejected body still gets the schema's message", () => {
-    expect(() => parseMessagesRequest(JSON.stringify({ model: "m", messages: [{ role: "robot", content: "hi" }] }))).toThrow(/messages\[0\]\.role/);
-    expect(() => parseMessagesRequest(JSON.stringify({ model: "m", messages: [], max_tokens: 0 }))).toThrow(/max_tokens/);
+    expect(() =>
+      parseMessagesRequest(JSON.stringify({ model: "m", messages: [{ role: "robot", content: "hi" }] })),
+    ).toThrow(/messages\[0\]\.role/);
+    expect(() => parseMessagesRequest(JSON.stringify({ model: "m", messages: [], max_tokens: 0 }))).toThrow(
+      /max_tokens/,
+    );
   });
 
   test("returns the parsed object itself", () => {

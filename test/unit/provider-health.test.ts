@@ -21,7 +21,10 @@ describe("provider health", () => {
     expect(h.admit("p")).toEqual({ ok: true, probe: false });
     h.failed("p", e503(), false);
     const skipped = h.admit("p");
-    expect(skipped).toMatchObject({ ok: false, reason: "cooling down for 5 s after 3 consecutive failures (last: 503)" });
+    expect(skipped).toMatchObject({
+      ok: false,
+      reason: "cooling down for 5 s after 3 consecutive failures (last: 503)",
+    });
     expect(h.snapshot("p")).toMatchObject({ state: "cooldown", consecutive_failures: 3, last_error: "unavailable" });
     c.t += 5_000;
     expect(h.snapshot("p").state).toBe("half-open");
@@ -36,7 +39,12 @@ describe("provider health", () => {
     c.t += 5_000;
     expect(h.admit("p")).toEqual({ ok: true, probe: true });
     h.succeeded("p");
-    expect(h.snapshot("p")).toMatchObject({ state: "healthy", consecutive_failures: 0, cooldown_until: null, last_error: "unavailable" });
+    expect(h.snapshot("p")).toMatchObject({
+      state: "healthy",
+      consecutive_failures: 0,
+      cooldown_until: null,
+      last_error: "unavailable",
+    });
     expect(h.admit("p")).toEqual({ ok: true, probe: false });
   });
 

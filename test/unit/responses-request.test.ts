@@ -1,6 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import type { MessagesRequest } from "../../src/translate/anthropic/types.ts";
-import { callIdToToolUseId, REASONING_SIGNATURE_PREFIX, toolUseIdToCallId } from "../../src/translate/responses/opaque-state.ts";
+import {
+  callIdToToolUseId,
+  REASONING_SIGNATURE_PREFIX,
+  toolUseIdToCallId,
+} from "../../src/translate/responses/opaque-state.ts";
 import { CODEX_INSTRUCTIONS, toResponsesRequest } from "../../src/translate/responses/request.ts";
 import { RequestError } from "../../src/util/errors.ts";
 import { readFixtureJson } from "../helpers/sse.ts";
@@ -9,16 +13,31 @@ const claudeCode = () => readFixtureJson<MessagesRequest>("anthropic/request-cla
 const SESSION = "7d1e4c2a-9b3f-4e6d-8a5c-1f2e3d4c5b6a";
 const SYSTEM_TEXT =
   "You are Claude Code, Anthropic's official CLI for Claude.\n\nYou are an interactive agent that helps users with software engineering tasks. (Fixture placeholder for the ~25 KB main prompt, which also embeds environment details such as the working directory, platform and git status.)";
-const base = (extra: Partial<MessagesRequest> = {}): MessagesRequest => ({ model: "claude-sonnet-4-6", max_tokens: 1000, messages: [], ...extra });
+const base = (extra: Partial<MessagesRequest> = {}): MessagesRequest => ({
+  model: "claude-sonnet-4-6",
+  max_tokens: 1000,
+  messages: [],
+  ...extra,
+});
 
 describe("toResponsesRequest on Claude Code's main-turn request", () => {
   test("codex: own instructions, system carried as the first developer message, billing line gone", () => {
     const body = toResponsesRequest(claudeCode(), { model: "gpt-5.1-codex", codex: true, sessionId: SESSION });
     expect(body.instructions).toBe(CODEX_INSTRUCTIONS);
-    expect(body.input[0]).toEqual({ type: "message", role: "developer", content: [{ type: "input_text", text: SYSTEM_TEXT }] });
+    expect(body.input[0]).toEqual({
+      type: "message",
+      role: "developer",
+      content: [{ type: "input_text", text: SYSTEM_TEXT }],
+    });
     expect(JSON.stringify(body)).not.toContain("x-anthropic-billing-header");
     expect(JSON.stringify(body)).not.toContain("cache_control");
-    expect(body).toMatchObject({ model: "gpt-5.1-codex", store: false, stream: true, prompt_cache_key: SESSION, include: ["reasoning.encrypted_content"] });
+    expect(body).toMatchObject({
+      model: "gpt-5.1-codex",
+      store: false,
+      stream: true,
+      prompt_cache_key: SESSION,
+      include: ["reasoning.encrypted_content"],
+    });
     expect(body.reasoning).toEqual({ effort: "high", summary: "auto" });
     for (const key of ["max_output_tokens", "temperature", "top_p"]) expect(body).not.toHaveProperty(key);
   });
@@ -55,7 +74,13 @@ describe("toResponsesRequest on Claude Code's main-turn request", () => {
     expect(body.tools!.map((t) => t.name)).toEqual(["Bash", "Read", "TodoWrite", "WebSearch"]);
     for (const [i, tool] of body.tools!.entries()) {
       const { $schema: _s, ...schema } = req.tools![i]!.input_schema!;
-      expect(tool).toEqual({ type: "function", name: req.tools![i]!.name, description: req.tools![i]!.description, parameters: schema, strict: false });
+      expect(tool).toEqual({
+        type: "function",
+        name: req.tools![i]!.name,
+        description: req.tools![i]!.description,
+        parameters: schema,
+        strict: false,
+      });
     }
     expect(body.tool_choice).toBe("auto");
     expect(body).not.toHaveProperty("parallel_tool_calls");
@@ -66,14 +91,20 @@ describe("toResponsesRequest on Claude Code's main-turn request", () => {
     expect(body.instructions).toBe(SYSTEM_TEXT);
     expect(body.input[0]).toMatchObject({ role: "user" });
     expect(body).toMatchObject({ max_output_tokens: 32000, stream: true, store: false });
-    expect(toResponsesRequest({ ...claudeCode(), stream: false }, { model: "gpt-5.1", codex: false }).stream).toBe(false);
+    expect(toResponsesRequest({ ...claudeCode(), stream: false }, { model: "gpt-5.1", codex: false }).stream).toBe(
+      false,
+    );
     expect(toResponsesRequest({ ...claudeCode(), stream: false }, { model: "gpt-5.1", codex: true }).stream).toBe(true);
   });
 
   test("public API with fixed instructions also carries the system prompt as a developer message", () => {
     const body = toResponsesRequest(claudeCode(), { model: "gpt-5.1", codex: false, instructions: "Be brief." });
     expect(body.instructions).toBe("Be brief.");
-    expect(body.input[0]).toEqual({ type: "message", role: "developer", content: [{ type: "input_text", text: SYSTEM_TEXT }] });
+    expect(body.input[0]).toEqual({
+      type: "message",
+      role: "developer",
+      content: [{ type: "input_text", text: SYSTEM_TEXT }],
+    });
   });
 });
 
@@ -86,8 +117,13 @@ describe("toResponsesRequest: other Claude Code requests", () => {
   });
 
   test("server tools next to custom tools are dropped", () => {
-    const tools = [{ type: "web_search_20250305", name: "web_search" }, { name: "Read", input_schema: { type: "object" } }];
-    expect(toResponsesRequest(base({ tools }), { model: "gpt-5", codex: false }).tools!.map((t) => t.name)).toEqual(["Read"]);
+    const tools = [
+      { type: "web_search_20250305", name: "web_search" },
+      { name: "Read", input_schema: { type: "object" } },
+    ];
+    expect(toResponsesRequest(base({ tools }), { model: "gpt-5", codex: false }).tools!.map((t) => t.name)).toEqual([
+      "Read",
+    ]);
   });
 
   test("the haiku title request: no thinking, json_schema output; temperature only for non-reasoning models", () => {
@@ -97,7 +133,11 @@ describe("toResponsesRequest: other Claude Code requests", () => {
     expect(reasoning).not.toHaveProperty("include");
     expect(reasoning).not.toHaveProperty("temperature");
     expect(reasoning).not.toHaveProperty("tools");
-    expect(reasoning.text!.format).toMatchObject({ type: "json_schema", name: "output", schema: { required: ["title"] } });
+    expect(reasoning.text!.format).toMatchObject({
+      type: "json_schema",
+      name: "output",
+      schema: { required: ["title"] },
+    });
     expect(toResponsesRequest(req, { model: "gpt-4.1-mini", codex: false }).temperature).toBe(1);
   });
 });
@@ -107,7 +147,18 @@ describe("toResponsesRequest: content mapping", () => {
 
   test("user images pass through as data URLs or URLs", () => {
     const body = toResponsesRequest(
-      base({ messages: [{ role: "user", content: [{ type: "image", source: png }, { type: "image", source: { type: "url", url: "https://x/y.png" } }, { type: "text", text: "what?" }] }] }),
+      base({
+        messages: [
+          {
+            role: "user",
+            content: [
+              { type: "image", source: png },
+              { type: "image", source: { type: "url", url: "https://x/y.png" } },
+              { type: "text", text: "what?" },
+            ],
+          },
+        ],
+      }),
       { model: "gpt-5", codex: false },
     );
     expect(body.input).toEqual([
@@ -127,7 +178,13 @@ describe("toResponsesRequest: content mapping", () => {
     const body = toResponsesRequest(
       base({
         messages: [
-          { role: "assistant", content: [{ type: "tool_use", id: "call_A", name: "Shot", input: {} }, { type: "tool_use", id: "call_B", name: "Bash", input: { c: 1 } }] },
+          {
+            role: "assistant",
+            content: [
+              { type: "tool_use", id: "call_A", name: "Shot", input: {} },
+              { type: "tool_use", id: "call_B", name: "Bash", input: { c: 1 } },
+            ],
+          },
           {
             role: "user",
             content: [
@@ -159,7 +216,13 @@ describe("toResponsesRequest: content mapping", () => {
 
   test("role:system messages become developer messages in place", () => {
     const body = toResponsesRequest(
-      base({ messages: [{ role: "user", content: "hi" }, { role: "system", content: "Available agent types: …" }, { role: "user", content: "next" }] }),
+      base({
+        messages: [
+          { role: "user", content: "hi" },
+          { role: "system", content: "Available agent types: …" },
+          { role: "user", content: "next" },
+        ],
+      }),
       { model: "gpt-5", codex: false },
     );
     expect(body.input.map((i) => (i.type === "message" ? i.role : i.type))).toEqual(["user", "developer", "user"]);
@@ -192,7 +255,8 @@ describe("toResponsesRequest: content mapping", () => {
 
   test("tool_choice maps; disable_parallel_tool_use turns parallel calls off", () => {
     const tools = [{ name: "Read", input_schema: { type: "object", properties: {} } }];
-    const choice = (tool_choice: MessagesRequest["tool_choice"]) => toResponsesRequest(base({ tools, tool_choice }), { model: "gpt-5", codex: false });
+    const choice = (tool_choice: MessagesRequest["tool_choice"]) =>
+      toResponsesRequest(base({ tools, tool_choice }), { model: "gpt-5", codex: false });
     expect(choice({ type: "auto" }).tool_choice).toBe("auto");
     expect(choice({ type: "any" }).tool_choice).toBe("required");
     expect(choice({ type: "none" }).tool_choice).toBe("none");
@@ -201,7 +265,8 @@ describe("toResponsesRequest: content mapping", () => {
   });
 
   test("thinking → reasoning.effort", () => {
-    const effort = (extra: Partial<MessagesRequest>) => toResponsesRequest(base(extra), { model: "gpt-5", codex: true }).reasoning?.effort;
+    const effort = (extra: Partial<MessagesRequest>) =>
+      toResponsesRequest(base(extra), { model: "gpt-5", codex: true }).reasoning?.effort;
     expect(effort({ thinking: { type: "enabled", budget_tokens: 2048 } })).toBe("low");
     expect(effort({ thinking: { type: "enabled", budget_tokens: 8000 } })).toBe("medium");
     expect(effort({ thinking: { type: "enabled", budget_tokens: 31999 } })).toBe("high");
@@ -210,7 +275,9 @@ describe("toResponsesRequest: content mapping", () => {
     expect(effort({ thinking: { type: "adaptive" }, output_config: { effort: "xhigh" } })).toBe("high");
     expect(effort({ thinking: { type: "disabled" }, output_config: { effort: "high" } })).toBeUndefined();
     expect(effort({})).toBeUndefined();
-    expect(toResponsesRequest(base({ thinking: { type: "adaptive" } }), { model: "gpt-4.1", codex: false })).not.toHaveProperty("reasoning");
+    expect(
+      toResponsesRequest(base({ thinking: { type: "adaptive" } }), { model: "gpt-4.1", codex: false }),
+    ).not.toHaveProperty("reasoning");
   });
 });
 

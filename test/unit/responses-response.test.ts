@@ -12,7 +12,9 @@ const ids = () => {
 };
 /** The `response` object carried by the fixture's response.completed event. */
 const completedResponse = () => {
-  const event = parseSse(readFixture("responses/stream-text-and-tool.sse")).find((e) => e.event === "response.completed")!;
+  const event = parseSse(readFixture("responses/stream-text-and-tool.sse")).find(
+    (e) => e.event === "response.completed",
+  )!;
   return JSON.parse(event.data).response;
 };
 
@@ -30,7 +32,12 @@ describe("fromResponsesResponse", () => {
           signature: `${REASONING_SIGNATURE_PREFIX}gAAAAABpFixtureOnlyEncryptedReasoningBlobZm9vYmFyYmF6cXV4cXV1eA==`,
         },
         { type: "text", text: "Let me look at the project layout first." },
-        { type: "tool_use", id: "call_Vb7nM2qW4eR6tY8uI0oP1aS3", name: "shell", input: { command: ["ls", "-la"], workdir: "/repo" } },
+        {
+          type: "tool_use",
+          id: "call_Vb7nM2qW4eR6tY8uI0oP1aS3",
+          name: "shell",
+          input: { command: ["ls", "-la"], workdir: "/repo" },
+        },
       ],
       stop_reason: "tool_use",
       stop_sequence: null,
@@ -40,19 +47,29 @@ describe("fromResponsesResponse", () => {
 
   test("stop reasons: end_turn, max_tokens, refusal", () => {
     const message = { type: "message", content: [{ type: "output_text", text: "hi" }] };
-    const stop = (extra: Record<string, unknown>) => fromResponsesResponse({ status: "completed", output: [message], ...extra }, { model: "m" }).stop_reason;
+    const stop = (extra: Record<string, unknown>) =>
+      fromResponsesResponse({ status: "completed", output: [message], ...extra }, { model: "m" }).stop_reason;
     expect(stop({})).toBe("end_turn");
     expect(stop({ status: "incomplete", incomplete_details: { reason: "max_output_tokens" } })).toBe("max_tokens");
     expect(stop({ status: "incomplete", incomplete_details: { reason: "content_filter" } })).toBe("refusal");
   });
 
   test("invalid function-call JSON is a TranslateError api_error", () => {
-    const body = { status: "completed", output: [{ type: "function_call", call_id: "c1", name: "Read", arguments: '{"file_path":' }] };
-    expect(() => fromResponsesResponse(body, { model: "m" })).toThrow(expect.objectContaining({ name: "TranslateError", type: "api_error" }));
+    const body = {
+      status: "completed",
+      output: [{ type: "function_call", call_id: "c1", name: "Read", arguments: '{"file_path":' }],
+    };
+    expect(() => fromResponsesResponse(body, { model: "m" })).toThrow(
+      expect.objectContaining({ name: "TranslateError", type: "api_error" }),
+    );
   });
 
   test("a failed response throws an UpstreamError with the mapped type; a non-response body is a TranslateError", () => {
-    const failed = { status: "failed", output: [], error: { code: "rate_limit_exceeded", message: "Please try again in 2.5s." } };
+    const failed = {
+      status: "failed",
+      output: [],
+      error: { code: "rate_limit_exceeded", message: "Please try again in 2.5s." },
+    };
     let caught: unknown;
     try {
       fromResponsesResponse(failed, { model: "m" });
@@ -82,10 +99,18 @@ describe("round trip: response → Anthropic message → next Responses request"
       messages: [
         { role: "user", content: "List the files in /repo." },
         { role: "assistant", content: assistant.content },
-        { role: "user", content: [{ type: "tool_result", tool_use_id: toolUse.id as string, content: expected.input[4].output }] },
+        {
+          role: "user",
+          content: [{ type: "tool_result", tool_use_id: toolUse.id as string, content: expected.input[4].output }],
+        },
       ],
     };
-    const body = toResponsesRequest(next, { model: "gpt-5.1-codex", codex: true, instructions: expected.instructions, sessionId: expected.prompt_cache_key });
+    const body = toResponsesRequest(next, {
+      model: "gpt-5.1-codex",
+      codex: true,
+      instructions: expected.instructions,
+      sessionId: expected.prompt_cache_key,
+    });
     const { text: _verbosity, ...withoutText } = expected;
     expect(body).toEqual(withoutText);
   });

@@ -4,7 +4,14 @@ import { assembleFromStream } from "../../src/translate/anthropic/assemble.ts";
 import { REASONING_SIGNATURE_PREFIX } from "../../src/translate/responses/opaque-state.ts";
 import { responsesStreamTranslator } from "../../src/translate/responses/stream.ts";
 import { PLACEHOLDER_SIGNATURE } from "../../src/translate/shared/thinking-signature.ts";
-import { type AnthropicEvent, parseAnthropicEvents, readFixture, readStream, splitAtRandom, streamOf } from "../helpers/sse.ts";
+import {
+  type AnthropicEvent,
+  parseAnthropicEvents,
+  readFixture,
+  readStream,
+  splitAtRandom,
+  streamOf,
+} from "../helpers/sse.ts";
 
 const MODEL = "gpt-5.1-codex";
 const ENCRYPTED = "gAAAAABpFixtureOnlyEncryptedReasoningBlobZm9vYmFyYmF6cXV4cXV1eA==";
@@ -33,7 +40,11 @@ function sse(events: Record<string, unknown>[]): string {
  */
 function expectGrammar(events: AnthropicEvent[], end: "stop" | "error"): void {
   expect(events[0]?.event).toBe("message_start");
-  const allowed: Record<string, string[]> = { text: ["text_delta"], thinking: ["thinking_delta", "signature_delta"], tool_use: ["input_json_delta"] };
+  const allowed: Record<string, string[]> = {
+    text: ["text_delta"],
+    thinking: ["thinking_delta", "signature_delta"],
+    tool_use: ["input_json_delta"],
+  };
   let open: { index: number; type: string } | undefined;
   let next = 0;
   for (const [i, { event, data }] of events.entries()) {
@@ -65,7 +76,10 @@ function expectGrammar(events: AnthropicEvent[], end: "stop" | "error"): void {
 
 const TEXT_AND_TOOL = readFixture("responses/stream-text-and-tool.sse");
 /** The same stream with multi-byte UTF-8 in a text delta, so splits can land inside a character. */
-const UTF8_TEXT_AND_TOOL = TEXT_AND_TOOL.replace('"delta":"the project layout first."', '"delta":"the projéct layout — 日本語 first ✓."');
+const UTF8_TEXT_AND_TOOL = TEXT_AND_TOOL.replace(
+  '"delta":"the project layout first."',
+  '"delta":"the projéct layout — 日本語 first ✓."',
+);
 
 const EXPECTED_TEXT_AND_TOOL = [
   {
@@ -73,26 +87,83 @@ const EXPECTED_TEXT_AND_TOOL = [
     data: {
       type: "message_start",
       message: {
-        id: "msg_T1", type: "message", role: "assistant", model: MODEL, content: [], stop_reason: null, stop_sequence: null,
+        id: "msg_T1",
+        type: "message",
+        role: "assistant",
+        model: MODEL,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
         usage: { input_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 0 },
       },
     },
   },
-  { event: "content_block_start", data: { type: "content_block_start", index: 0, content_block: { type: "thinking", thinking: "", signature: "" } } },
-  { event: "content_block_delta", data: { type: "content_block_delta", index: 0, delta: { type: "thinking_delta", thinking: "**Inspecting the repo**\n\n" } } },
-  { event: "content_block_delta", data: { type: "content_block_delta", index: 0, delta: { type: "thinking_delta", thinking: "I should list the files before editing anything." } } },
-  { event: "content_block_delta", data: { type: "content_block_delta", index: 0, delta: { type: "signature_delta", signature: REASONING_SIGNATURE_PREFIX + ENCRYPTED } } },
+  {
+    event: "content_block_start",
+    data: { type: "content_block_start", index: 0, content_block: { type: "thinking", thinking: "", signature: "" } },
+  },
+  {
+    event: "content_block_delta",
+    data: {
+      type: "content_block_delta",
+      index: 0,
+      delta: { type: "thinking_delta", thinking: "**Inspecting the repo**\n\n" },
+    },
+  },
+  {
+    event: "content_block_delta",
+    data: {
+      type: "content_block_delta",
+      index: 0,
+      delta: { type: "thinking_delta", thinking: "I should list the files before editing anything." },
+    },
+  },
+  {
+    event: "content_block_delta",
+    data: {
+      type: "content_block_delta",
+      index: 0,
+      delta: { type: "signature_delta", signature: REASONING_SIGNATURE_PREFIX + ENCRYPTED },
+    },
+  },
   { event: "content_block_stop", data: { type: "content_block_stop", index: 0 } },
-  { event: "content_block_start", data: { type: "content_block_start", index: 1, content_block: { type: "text", text: "" } } },
-  { event: "content_block_delta", data: { type: "content_block_delta", index: 1, delta: { type: "text_delta", text: "Let me look at " } } },
-  { event: "content_block_delta", data: { type: "content_block_delta", index: 1, delta: { type: "text_delta", text: "the project layout first." } } },
+  {
+    event: "content_block_start",
+    data: { type: "content_block_start", index: 1, content_block: { type: "text", text: "" } },
+  },
+  {
+    event: "content_block_delta",
+    data: { type: "content_block_delta", index: 1, delta: { type: "text_delta", text: "Let me look at " } },
+  },
+  {
+    event: "content_block_delta",
+    data: { type: "content_block_delta", index: 1, delta: { type: "text_delta", text: "the project layout first." } },
+  },
   { event: "content_block_stop", data: { type: "content_block_stop", index: 1 } },
   {
     event: "content_block_start",
-    data: { type: "content_block_start", index: 2, content_block: { type: "tool_use", id: "call_Vb7nM2qW4eR6tY8uI0oP1aS3", name: "shell", input: {} } },
+    data: {
+      type: "content_block_start",
+      index: 2,
+      content_block: { type: "tool_use", id: "call_Vb7nM2qW4eR6tY8uI0oP1aS3", name: "shell", input: {} },
+    },
   },
-  { event: "content_block_delta", data: { type: "content_block_delta", index: 2, delta: { type: "input_json_delta", partial_json: '{"command":["ls",' } } },
-  { event: "content_block_delta", data: { type: "content_block_delta", index: 2, delta: { type: "input_json_delta", partial_json: '"-la"],"workdir":"/repo"}' } } },
+  {
+    event: "content_block_delta",
+    data: {
+      type: "content_block_delta",
+      index: 2,
+      delta: { type: "input_json_delta", partial_json: '{"command":["ls",' },
+    },
+  },
+  {
+    event: "content_block_delta",
+    data: {
+      type: "content_block_delta",
+      index: 2,
+      delta: { type: "input_json_delta", partial_json: '"-la"],"workdir":"/repo"}' },
+    },
+  },
   { event: "content_block_stop", data: { type: "content_block_stop", index: 2 } },
   {
     event: "message_delta",
@@ -131,9 +202,12 @@ describe("responsesStreamTranslator on stream-text-and-tool.sse", () => {
   test("splits inside multi-byte UTF-8 characters give identical events", async () => {
     const bytes = encoder.encode(UTF8_TEXT_AND_TOOL);
     const whole = await translate([bytes]);
-    expect(whole.find((e) => e.data.delta?.text?.includes("日本語"))?.data.delta.text).toBe("the projéct layout — 日本語 first ✓.");
+    expect(whole.find((e) => e.data.delta?.text?.includes("日本語"))?.data.delta.text).toBe(
+      "the projéct layout — 日本語 first ✓.",
+    );
     const at = Buffer.from(bytes).indexOf(Buffer.from("日", "utf8"));
-    for (const cut of [at + 1, at + 2, at + 4]) expect(await translate([bytes.slice(0, cut), bytes.slice(cut)])).toEqual(whole);
+    for (const cut of [at + 1, at + 2, at + 4])
+      expect(await translate([bytes.slice(0, cut), bytes.slice(cut)])).toEqual(whole);
     for (let seed = 100; seed < 120; seed++) expect(await translate(splitAtRandom(bytes, 60, seed))).toEqual(whole);
   });
 
@@ -150,9 +224,18 @@ describe("responsesStreamTranslator on stream-text-and-tool.sse", () => {
       role: "assistant",
       model: MODEL,
       content: [
-        { type: "thinking", thinking: "**Inspecting the repo**\n\nI should list the files before editing anything.", signature: REASONING_SIGNATURE_PREFIX + ENCRYPTED },
+        {
+          type: "thinking",
+          thinking: "**Inspecting the repo**\n\nI should list the files before editing anything.",
+          signature: REASONING_SIGNATURE_PREFIX + ENCRYPTED,
+        },
         { type: "text", text: "Let me look at the project layout first." },
-        { type: "tool_use", id: "call_Vb7nM2qW4eR6tY8uI0oP1aS3", name: "shell", input: { command: ["ls", "-la"], workdir: "/repo" } },
+        {
+          type: "tool_use",
+          id: "call_Vb7nM2qW4eR6tY8uI0oP1aS3",
+          name: "shell",
+          input: { command: ["ls", "-la"], workdir: "/repo" },
+        },
       ],
       stop_reason: "tool_use",
       stop_sequence: null,
@@ -165,7 +248,13 @@ describe("responsesStreamTranslator on stream-failed.sse", () => {
   const FAILED = readFixture("responses/stream-failed.sse");
   const expected = [
     "message_start",
-    { type: "error", error: { type: "rate_limit_error", message: "Rate limit reached for gpt-5.1-codex. Please try again in 11.054s." } },
+    {
+      type: "error",
+      error: {
+        type: "rate_limit_error",
+        message: "Rate limit reached for gpt-5.1-codex. Please try again in 11.054s.",
+      },
+    },
   ];
 
   test("response.failed → an Anthropic error event with the mapped type, whole and split", async () => {
@@ -173,12 +262,15 @@ describe("responsesStreamTranslator on stream-failed.sse", () => {
     expect([whole[0]!.event, whole[1]!.data]).toEqual(expected);
     expect(whole).toHaveLength(2);
     expectGrammar(whole, "error");
-    for (let seed = 1; seed <= 20; seed++) expect(await translate(splitAtRandom(encoder.encode(FAILED), 2 + seed, seed))).toEqual(whole);
+    for (let seed = 1; seed <= 20; seed++)
+      expect(await translate(splitAtRandom(encoder.encode(FAILED), 2 + seed, seed))).toEqual(whole);
   });
 
   test("assembling it throws an UpstreamError with the same type", async () => {
     const events = (await translate([encoder.encode(FAILED)])).map((e) => e.data);
-    expect(() => assembleFromStream(events)).toThrow(expect.objectContaining({ name: "UpstreamError", type: "rate_limit_error", status: 429 }));
+    expect(() => assembleFromStream(events)).toThrow(
+      expect.objectContaining({ name: "UpstreamError", type: "rate_limit_error", status: 429 }),
+    );
   });
 });
 
@@ -186,7 +278,13 @@ describe("responsesStreamTranslator edge cases", () => {
   const created = { type: "response.created", response: { id: "resp_1", status: "in_progress", output: [] } };
   const completed = (extra: Record<string, unknown> = {}) => ({
     type: "response.completed",
-    response: { id: "resp_1", status: "completed", output: [], usage: { input_tokens: 10, output_tokens: 5 }, ...extra },
+    response: {
+      id: "resp_1",
+      status: "completed",
+      output: [],
+      usage: { input_tokens: 10, output_tokens: 5 },
+      ...extra,
+    },
   });
   const run = async (events: Record<string, unknown>[], tail = "") => translate([encoder.encode(sse(events) + tail)]);
 
@@ -195,7 +293,10 @@ describe("responsesStreamTranslator edge cases", () => {
     const events = await translate([encoder.encode(TEXT_AND_TOOL.slice(0, cut))]);
     expectGrammar(events, "error");
     expect(events.at(-2)).toEqual({ event: "content_block_stop", data: { type: "content_block_stop", index: 1 } });
-    expect(events.at(-1)!.data.error).toEqual({ type: "api_error", message: "The Responses stream closed before response.completed" });
+    expect(events.at(-1)!.data.error).toEqual({
+      type: "api_error",
+      message: "The Responses stream closed before response.completed",
+    });
   });
 
   test("an empty body still yields a single error event", async () => {
@@ -212,12 +313,18 @@ describe("responsesStreamTranslator edge cases", () => {
       { type: "response.reasoning_summary_part.added", output_index: 0, summary_index: 1 },
       { type: "response.reasoning_summary_text.delta", output_index: 0, summary_index: 1, delta: "Second" },
       { type: "response.reasoning_summary_text.delta", output_index: 0, summary_index: 1, delta: " part." },
-      { type: "response.output_item.done", output_index: 0, item: { type: "reasoning", id: "rs_1", summary: [], encrypted_content: "ENC" } },
+      {
+        type: "response.output_item.done",
+        output_index: 0,
+        item: { type: "reasoning", id: "rs_1", summary: [], encrypted_content: "ENC" },
+      },
       completed(),
     ]);
     expectGrammar(events, "stop");
     const message = assembleFromStream(events.map((e) => e.data));
-    expect(message.content).toEqual([{ type: "thinking", thinking: "First.\n\nSecond part.", signature: `${REASONING_SIGNATURE_PREFIX}ENC` }]);
+    expect(message.content).toEqual([
+      { type: "thinking", thinking: "First.\n\nSecond part.", signature: `${REASONING_SIGNATURE_PREFIX}ENC` },
+    ]);
     expect(message.stop_reason).toBe("end_turn");
     expect(message.usage).toMatchObject({ input_tokens: 10, output_tokens: 5, cache_read_input_tokens: 0 });
   });
@@ -228,9 +335,21 @@ describe("responsesStreamTranslator edge cases", () => {
       { type: "response.output_item.added", output_index: 0, item: { type: "reasoning", id: "rs_1", summary: [] } },
       { type: "response.output_item.done", output_index: 0, item: { type: "reasoning", id: "rs_1", summary: [] } },
       { type: "response.output_item.added", output_index: 1, item: { type: "reasoning", id: "rs_2", summary: [] } },
-      { type: "response.output_item.done", output_index: 1, item: { type: "reasoning", summary: [{ type: "summary_text", text: "Quiet." }] } },
-      { type: "response.output_item.added", output_index: 2, item: { type: "message", role: "assistant", content: [] } },
-      { type: "response.output_item.done", output_index: 2, item: { type: "message", content: [{ type: "output_text", text: "Hi" }] } },
+      {
+        type: "response.output_item.done",
+        output_index: 1,
+        item: { type: "reasoning", summary: [{ type: "summary_text", text: "Quiet." }] },
+      },
+      {
+        type: "response.output_item.added",
+        output_index: 2,
+        item: { type: "message", role: "assistant", content: [] },
+      },
+      {
+        type: "response.output_item.done",
+        output_index: 2,
+        item: { type: "message", content: [{ type: "output_text", text: "Hi" }] },
+      },
       completed(),
     ]);
     expectGrammar(events, "stop");
@@ -262,7 +381,10 @@ describe("responsesStreamTranslator edge cases", () => {
     const events = await run([
       created,
       { type: "response.output_text.delta", output_index: 0, content_index: 0, delta: "partial" },
-      { type: "response.incomplete", response: { status: "incomplete", incomplete_details: { reason: "max_output_tokens" }, output: [] } },
+      {
+        type: "response.incomplete",
+        response: { status: "incomplete", incomplete_details: { reason: "max_output_tokens" }, output: [] },
+      },
     ]);
     expectGrammar(events, "stop");
     expect(events.find((e) => e.event === "message_delta")!.data.delta.stop_reason).toBe("max_tokens");
@@ -270,7 +392,11 @@ describe("responsesStreamTranslator edge cases", () => {
 
   test("an `error` event maps its code; garbage and unknown events are ignored", async () => {
     const events = await run(
-      [created, { type: "response.web_search_call.searching", output_index: 0 }, { type: "error", code: "server_is_overloaded", message: "busy" }],
+      [
+        created,
+        { type: "response.web_search_call.searching", output_index: 0 },
+        { type: "error", code: "server_is_overloaded", message: "busy" },
+      ],
       "event: response.output_text.delta\ndata: {not json\n\ndata: [DONE]\n\n",
     );
     expect(events.map((e) => e.event)).toEqual(["message_start", "error"]);
@@ -287,7 +413,8 @@ describe("responsesStreamTranslator edge cases", () => {
   test("an upstream body that breaks mid-stream → closed block + error event; nothing after the end", async () => {
     const translator = responsesStreamTranslator({ model: MODEL, idFactory: counterIds() });
     const state = translator.init();
-    const step = (e: Record<string, unknown>) => translator.step(state, { event: String(e.type), data: JSON.stringify(e), id: undefined });
+    const step = (e: Record<string, unknown>) =>
+      translator.step(state, { event: String(e.type), data: JSON.stringify(e), id: undefined });
     step(created);
     step({ type: "response.output_text.delta", output_index: 0, delta: "x" });
     const failed = translator.fail(state, new Error("socket hang up"));

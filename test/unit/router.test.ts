@@ -10,16 +10,39 @@ const NAMES = ["main", "bg", "thinker", "search", "big", "vision", "sub-model"];
 
 function config(router: Partial<Config["router"]> = {}): Config {
   return {
-    server: { host: "127.0.0.1", port: 0, log_level: "info", timeouts: { connect_timeout_ms: 1, api_timeout_ms: 1, idle_timeout_ms: 1 } },
-    router: { default: "main", background: "bg", think: "thinker", websearch: "search", long_context: "big", image: "vision", long_context_threshold: 1000, ...router },
+    server: {
+      host: "127.0.0.1",
+      port: 0,
+      log_level: "info",
+      timeouts: { connect_timeout_ms: 1, api_timeout_ms: 1, idle_timeout_ms: 1 },
+    },
+    router: {
+      default: "main",
+      background: "bg",
+      think: "thinker",
+      websearch: "search",
+      long_context: "big",
+      image: "vision",
+      long_context_threshold: 1000,
+      ...router,
+    },
     providers: [],
-    models: NAMES.map((name) => ({ name, mappings: [{ priority: 2, provider: "p2", actual_model: `${name}-2` }, { priority: 1, provider: "p1", actual_model: `${name}-1` }] })),
+    models: NAMES.map((name) => ({
+      name,
+      mappings: [
+        { priority: 2, provider: "p2", actual_model: `${name}-2` },
+        { priority: 1, provider: "p1", actual_model: `${name}-1` },
+      ],
+    })),
   };
 }
 
 function route(req: Partial<MessagesRequest>, cfg = config(), xProvider?: string) {
   const full = { model: "claude-sonnet-4-6", messages: [{ role: "user", content: "hi" }], ...req } as MessagesRequest;
-  return { res: resolveRoute(full, compileRouter(cfg), { bodyLength: JSON.stringify(full).length, xProvider }), req: full };
+  return {
+    res: resolveRoute(full, compileRouter(cfg), { bodyLength: JSON.stringify(full).length, xProvider }),
+    req: full,
+  };
 }
 
 describe("router", () => {
@@ -27,7 +50,10 @@ describe("router", () => {
     const { res } = route({});
     expect(res.route).toBe("default");
     expect(res.model).toBe("main");
-    expect(res.candidates).toEqual([{ provider: "p1", model: "main-1" }, { provider: "p2", model: "main-2" }]);
+    expect(res.candidates).toEqual([
+      { provider: "p1", model: "main-1" },
+      { provider: "p2", model: "main-2" },
+    ]);
   });
 
   test("a configured model name is used directly", () => {
@@ -35,7 +61,13 @@ describe("router", () => {
   });
 
   test("unknown model is a 404 listing the configured models", () => {
-    const err = (() => { try { route({ model: "gpt-x" }); } catch (e) { return e; } })() as RequestError;
+    const err = (() => {
+      try {
+        route({ model: "gpt-x" });
+      } catch (e) {
+        return e;
+      }
+    })() as RequestError;
     expect(err).toBeInstanceOf(RequestError);
     expect(err.status).toBe(404);
     expect(err.type).toBe("not_found_error");
@@ -43,7 +75,10 @@ describe("router", () => {
   });
 
   test("web_search server tool wins over everything else", () => {
-    const { res } = route({ tools: [{ type: "web_search_20250305", name: "web_search" }], thinking: { type: "enabled", budget_tokens: 2000 } });
+    const { res } = route({
+      tools: [{ type: "web_search_20250305", name: "web_search" }],
+      thinking: { type: "enabled", budget_tokens: 2000 },
+    });
     expect(res.route).toBe("websearch");
     expect(res.model).toBe("search");
   });
@@ -56,7 +91,10 @@ describe("router", () => {
     const system = [
       { type: "text" as const, text: "billing" },
       { type: "text" as const, text: "You are Claude Code." },
-      { type: "text" as const, text: "Do it.<CCM-SUBAGENT-MODEL>sub-model</CCM-SUBAGENT-MODEL> Thanks <CCM-SUBAGENT-MODEL>other</CCM-SUBAGENT-MODEL>" },
+      {
+        type: "text" as const,
+        text: "Do it.<CCM-SUBAGENT-MODEL>sub-model</CCM-SUBAGENT-MODEL> Thanks <CCM-SUBAGENT-MODEL>other</CCM-SUBAGENT-MODEL>",
+      },
     ];
     const { res, req } = route({ system, thinking: { type: "enabled" } });
     expect(res.route).toBe("subagent");
@@ -89,7 +127,11 @@ describe("router", () => {
     const image = { type: "image", source: { type: "base64", media_type: "image/png", data: "A".repeat(100_000) } };
     const { res } = route({ messages: [{ role: "user", content: [image, { type: "text", text: "what is this" }] }] });
     expect(res.route).toBe("image");
-    const older = [{ role: "user", content: [image] }, { role: "assistant", content: "a cat" }, { role: "user", content: "thanks" }];
+    const older = [
+      { role: "user", content: [image] },
+      { role: "assistant", content: "a cat" },
+      { role: "user", content: "thanks" },
+    ];
     expect(route({ messages: older as MessagesRequest["messages"] }).res.route).toBe("default");
   });
 
@@ -113,7 +155,9 @@ describe("router", () => {
     const cfg = config();
     cfg.models.push({ name: "*", mappings: [{ priority: 1, provider: "pt", actual_model: "*" }] });
     cfg.router.auto_map_regex = "^$";
-    expect(route({ model: "claude-opus-4-7" }, cfg).res.candidates).toEqual([{ provider: "pt", model: "claude-opus-4-7" }]);
+    expect(route({ model: "claude-opus-4-7" }, cfg).res.candidates).toEqual([
+      { provider: "pt", model: "claude-opus-4-7" },
+    ]);
   });
 
   test("the estimate is cheap and sane on a real Claude Code request", () => {

@@ -15,7 +15,9 @@ describe("spliceModel", () => {
     expect(out).toBeDefined();
     const at = raw.indexOf('"model"');
     expect(out.slice(0, at)).toBe(raw.slice(0, at));
-    expect(out.length - raw.length).toBe(JSON.stringify("glm-4.6").length - JSON.stringify(JSON.parse(raw).model).length);
+    expect(out.length - raw.length).toBe(
+      JSON.stringify("glm-4.6").length - JSON.stringify(JSON.parse(raw).model).length,
+    );
   });
 
   test("whitespace and escapes around the value", () => {
@@ -26,12 +28,15 @@ describe("spliceModel", () => {
   test("a nested model key before the top-level one is not touched: the caller serialises instead", () => {
     const raw = '{"metadata":{"model":"inner"},"model":"outer","messages":[]}';
     expect(spliceModel(raw, "x")).toBeUndefined();
-    const inTool = '{"messages":[{"role":"assistant","content":[{"type":"tool_use","input":{"model":"m"}}]}],"model":"top"}';
+    const inTool =
+      '{"messages":[{"role":"assistant","content":[{"type":"tool_use","input":{"model":"m"}}]}],"model":"top"}';
     expect(spliceModel(inTool, "x")).toBeUndefined();
   });
 
   test("the word model inside a string is not a key", () => {
-    expect(swap('{"system":"the \\"model\\": field","model":"a"}', "b")).toBe('{"system":"the \\"model\\": field","model":"b"}');
+    expect(swap('{"system":"the \\"model\\": field","model":"a"}', "b")).toBe(
+      '{"system":"the \\"model\\": field","model":"b"}',
+    );
   });
 
   test("no usable model value: undefined", () => {

@@ -4,13 +4,20 @@ import { parseAnthropicEvents, readFixture, splitAtRandom, streamOf } from "../h
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
-const START = 'event: message_start\ndata: {"type":"message_start","message":{"id":"m","type":"message","role":"assistant","model":"x","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":1,"output_tokens":0}}}\n\n';
-const BLOCK = 'event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\n';
+const START =
+  'event: message_start\ndata: {"type":"message_start","message":{"id":"m","type":"message","role":"assistant","model":"x","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":1,"output_tokens":0}}}\n\n';
+const BLOCK =
+  'event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\n';
 
 function manualSource() {
   let ctrl!: ReadableStreamDefaultController<Uint8Array>;
   const stream = new ReadableStream<Uint8Array>({ start: (c) => void (ctrl = c) });
-  return { stream, push: (s: string) => ctrl.enqueue(enc.encode(s)), close: () => ctrl.close(), fail: (e: unknown) => ctrl.error(e) };
+  return {
+    stream,
+    push: (s: string) => ctrl.enqueue(enc.encode(s)),
+    close: () => ctrl.close(),
+    fail: (e: unknown) => ctrl.error(e),
+  };
 }
 
 async function chunksOf(stream: ReadableStream<Uint8Array>): Promise<string[]> {
@@ -41,7 +48,10 @@ describe("guardSseStream", () => {
 
   test("a stream that ends without message_stop gets an error event", async () => {
     const onTruncated = { called: 0 };
-    const out = guardSseStream(streamOf([enc.encode(START + BLOCK)]), { pingIntervalMs: 0, onTruncated: () => void onTruncated.called++ });
+    const out = guardSseStream(streamOf([enc.encode(START + BLOCK)]), {
+      pingIntervalMs: 0,
+      onTruncated: () => void onTruncated.called++,
+    });
     const events = parseAnthropicEvents((await chunksOf(out)).join(""));
     expect(events.map((e) => e.event)).toEqual(["message_start", "content_block_start", "error"]);
     expect(events[2]!.data.error).toEqual({ type: "api_error", message: "upstream stream ended before message_stop" });
@@ -50,7 +60,9 @@ describe("guardSseStream", () => {
 
   test("a last event without its blank line is completed, and counts", async () => {
     const text = START + 'event: message_stop\ndata: {"type":"message_stop"}\n';
-    const events = parseAnthropicEvents((await chunksOf(guardSseStream(streamOf([enc.encode(text)]), { pingIntervalMs: 0 }))).join(""));
+    const events = parseAnthropicEvents(
+      (await chunksOf(guardSseStream(streamOf([enc.encode(text)]), { pingIntervalMs: 0 }))).join(""),
+    );
     expect(events.map((e) => e.event)).toEqual(["message_start", "message_stop"]);
   });
 
@@ -71,7 +83,9 @@ describe("guardSseStream", () => {
 
   test("an upstream error event is not followed by a second one", async () => {
     const err = 'event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n';
-    const events = parseAnthropicEvents((await chunksOf(guardSseStream(streamOf([enc.encode(START + err)]), { pingIntervalMs: 0 }))).join(""));
+    const events = parseAnthropicEvents(
+      (await chunksOf(guardSseStream(streamOf([enc.encode(START + err)]), { pingIntervalMs: 0 }))).join(""),
+    );
     expect(events.map((e) => e.event)).toEqual(["message_start", "error"]);
   });
 
@@ -82,12 +96,18 @@ describe("guardSseStream", () => {
     expect(dec.decode((await reader.read()).value)).toBe(START);
     const ping = dec.decode((await reader.read()).value);
     expect(ping).toBe('event: ping\ndata: {"type":"ping"}\n\n');
-    src.push('"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\nevent: message_stop\ndata: {"type":"message_stop"}\n\n');
+    src.push(
+      '"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\nevent: message_stop\ndata: {"type":"message_stop"}\n\n',
+    );
     src.close();
     let rest = "";
     for (let r = await reader.read(); !r.done; r = await reader.read()) rest += dec.decode(r.value);
     const events = parseAnthropicEvents(START + ping + rest);
-    expect(events.map((e) => e.event).filter((e) => e !== "ping")).toEqual(["message_start", "content_block_start", "message_stop"]);
+    expect(events.map((e) => e.event).filter((e) => e !== "ping")).toEqual([
+      "message_start",
+      "content_block_start",
+      "message_stop",
+    ]);
   });
 
   test("no ping before the first event", async () => {

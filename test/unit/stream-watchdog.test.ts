@@ -14,7 +14,13 @@ function manualSource() {
       state.reason = reason;
     },
   });
-  return { stream, state, push: (s: string) => ctrl.enqueue(enc.encode(s)), close: () => ctrl.close(), fail: (e: unknown) => ctrl.error(e) };
+  return {
+    stream,
+    state,
+    push: (s: string) => ctrl.enqueue(enc.encode(s)),
+    close: () => ctrl.close(),
+    fail: (e: unknown) => ctrl.error(e),
+  };
 }
 
 describe("watchBody", () => {
@@ -35,7 +41,10 @@ describe("watchBody", () => {
     const reader = out.getReader();
     expect(new TextDecoder().decode((await reader.read()).value)).toBe("first");
     const t0 = performance.now();
-    const err = await reader.read().then(() => undefined, (e: Error) => e);
+    const err = await reader.read().then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(err?.message).toBe("stalled for 50 ms");
     expect(performance.now() - t0).toBeLessThan(2000);
     expect(stalls).toBe(1);
@@ -60,9 +69,16 @@ describe("watchBody", () => {
 
   test("a failed upstream read goes through mapError", async () => {
     const src = manualSource();
-    const out = watchBody(src.stream, { idleMs: 1000, onStall: () => new Error("stall"), mapError: (e) => new Error(`mapped: ${(e as Error).message}`) });
+    const out = watchBody(src.stream, {
+      idleMs: 1000,
+      onStall: () => new Error("stall"),
+      mapError: (e) => new Error(`mapped: ${(e as Error).message}`),
+    });
     src.fail(new Error("socket reset"));
-    const err = await new Response(out).text().then(() => undefined, (e: Error) => e);
+    const err = await new Response(out).text().then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(err?.message).toBe("mapped: socket reset");
   });
 

@@ -7,11 +7,14 @@ test("thinking signed by ccmux for another upstream is dropped before forwarding
     model: "m",
     messages: [
       { role: "user", content: "hi" },
-      { role: "assistant", content: [
-        { type: "thinking", thinking: "from gemini", signature: "ccmux-gemini-v1:abc" },
-        { type: "thinking", thinking: "real", signature: "EqQBsig" },
-        { type: "tool_use", id: "toolu_1", name: "Read", input: {} },
-      ] },
+      {
+        role: "assistant",
+        content: [
+          { type: "thinking", thinking: "from gemini", signature: "ccmux-gemini-v1:abc" },
+          { type: "thinking", thinking: "real", signature: "EqQBsig" },
+          { type: "tool_use", id: "toolu_1", name: "Read", input: {} },
+        ],
+      },
       { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_1", content: "ok" }] },
     ],
   };
@@ -22,6 +25,9 @@ test("thinking signed by ccmux for another upstream is dropped before forwarding
 });
 
 test("a request with only Anthropic-signed thinking is returned as is", () => {
-  const req: MessagesRequest = { model: "m", messages: [{ role: "assistant", content: [{ type: "thinking", thinking: "t", signature: "sig" }] }] };
+  const req: MessagesRequest = {
+    model: "m",
+    messages: [{ role: "assistant", content: [{ type: "thinking", thinking: "t", signature: "sig" }] }],
+  };
   expect(stripForeignThinking(req)).toBe(req);
 });

@@ -7,7 +7,9 @@ import { readFixture, splitAtRandom, streamOf } from "../helpers/sse.ts";
 function expected(text: string): UsageCounts {
   const all = (key: string) => [...text.matchAll(new RegExp(`"${key}":\\s*(\\d+)`, "g"))].map((m) => Number(m[1]));
   const usage: UsageCounts = {};
-  const input = all("input_tokens"), output = all("output_tokens"), cached = all("cache_read_input_tokens");
+  const input = all("input_tokens"),
+    output = all("output_tokens"),
+    cached = all("cache_read_input_tokens");
   if (input.length) usage.input = Math.max(...input);
   if (output.length) usage.output = output[output.length - 1];
   if (cached.length) usage.cacheRead = Math.max(...cached);
@@ -26,7 +28,13 @@ const BODIES = [
   readFixture("anthropic/stream-thinking.sse"),
   readFixture("anthropic/stream-web-search.sse"),
   readFixture("anthropic/response-tool-use.json"),
-  JSON.stringify({ usage: { input_tokens: 123456789, cache_creation_input_tokens: 7, cache_read_input_tokens: 42, output_tokens: 9 } }, null, 2),
+  JSON.stringify(
+    {
+      usage: { input_tokens: 123456789, cache_creation_input_tokens: 7, cache_read_input_tokens: 42, output_tokens: 9 },
+    },
+    null,
+    2,
+  ),
   'data: {"text":"\\"input_tokens\\": 5 is quoted text","usage":{"input_tokens":  \n 31,"output_tokens":1}}\n\ndata: {"usage":{"output_tokens":250}}\n\n',
 ];
 
@@ -54,7 +62,11 @@ describe("the SSE guard reports what it relayed", () => {
     const bytes = new TextEncoder().encode(text);
     const watcher = createUsageWatcher();
     const ends: string[] = [];
-    const out = guardSseStream(streamOf(splitAtRandom(bytes, 40, 7)), { pingIntervalMs: 0, onOutput: (b) => watcher.watch(b), onEnd: (o) => ends.push(o) });
+    const out = guardSseStream(streamOf(splitAtRandom(bytes, 40, 7)), {
+      pingIntervalMs: 0,
+      onOutput: (b) => watcher.watch(b),
+      onEnd: (o) => ends.push(o),
+    });
     expect(new Uint8Array(await new Response(out).arrayBuffer())).toEqual(bytes);
     expect(watcher.usage).toEqual(expected(text));
     expect(ends).toEqual(["ok"]);

@@ -48,21 +48,37 @@ describe("createAdcSource", () => {
   test("gcloud's authorized_user file: refresh_token grant at the Google token URL (overridable), quota project kept", async () => {
     const { calls, fetch } = tokenEndpoint();
     const env = { CLOUDSDK_CONFIG: "/gc", CCMUX_GOOGLE_TOKEN_URL: "http://127.0.0.1:9/token" };
-    const source = createAdcSource({ env, fetch, readText: files({ "/gc/application_default_credentials.json": USER_FILE }) });
+    const source = createAdcSource({
+      env,
+      fetch,
+      readText: files({ "/gc/application_default_credentials.json": USER_FILE }),
+    });
     expect(await source.get()).toEqual({ accessToken: "ya29.1", projectId: "billing-proj" });
     expect(calls[0]!.url).toBe("http://127.0.0.1:9/token");
     expect(Object.fromEntries(calls[0]!.form)).toEqual({
-      grant_type: "refresh_token", refresh_token: "1//refresh", client_id: "764086051850-x.apps.googleusercontent.com", client_secret: "d-FL95Q19q7MQmFpd7hHD0Ty",
+      grant_type: "refresh_token",
+      refresh_token: "1//refresh",
+      client_id: "764086051850-x.apps.googleusercontent.com",
+      client_secret: "d-FL95Q19q7MQmFpd7hHD0Ty",
     });
     const defaultUrl = tokenEndpoint();
-    await createAdcSource({ env: { CLOUDSDK_CONFIG: "/gc" }, fetch: defaultUrl.fetch, readText: files({ "/gc/application_default_credentials.json": USER_FILE }) }).get();
+    await createAdcSource({
+      env: { CLOUDSDK_CONFIG: "/gc" },
+      fetch: defaultUrl.fetch,
+      readText: files({ "/gc/application_default_credentials.json": USER_FILE }),
+    }).get();
     expect(defaultUrl.calls[0]!.url).toBe("https://oauth2.googleapis.com/token");
   });
 
   test("concurrent callers share one exchange; the token is reused until shortly before it expires", async () => {
     const { calls, fetch } = tokenEndpoint(20);
     let now = 1_000_000;
-    const source = createAdcSource({ env: { GOOGLE_APPLICATION_CREDENTIALS: "/u.json" }, fetch, readText: files({ "/u.json": USER_FILE }), now: () => now });
+    const source = createAdcSource({
+      env: { GOOGLE_APPLICATION_CREDENTIALS: "/u.json" },
+      fetch,
+      readText: files({ "/u.json": USER_FILE }),
+      now: () => now,
+    });
     const all = await Promise.all(Array.from({ length: 20 }, () => source.get()));
     expect(new Set(all.map((c) => c.accessToken))).toEqual(new Set(["ya29.1"]));
     now += 50 * 60_000;
@@ -74,7 +90,11 @@ describe("createAdcSource", () => {
 
   test("refresh() always exchanges again (after an upstream 401)", async () => {
     const { calls, fetch } = tokenEndpoint();
-    const source = createAdcSource({ env: { GOOGLE_APPLICATION_CREDENTIALS: "/u.json" }, fetch, readText: files({ "/u.json": USER_FILE }) });
+    const source = createAdcSource({
+      env: { GOOGLE_APPLICATION_CREDENTIALS: "/u.json" },
+      fetch,
+      readText: files({ "/u.json": USER_FILE }),
+    });
     await source.get();
     expect((await source.refresh!()).accessToken).toBe("ya29.2");
     expect(calls).toHaveLength(2);
@@ -82,8 +102,15 @@ describe("createAdcSource", () => {
 
   test("unsupported or broken files are named in the error", async () => {
     const { fetch } = tokenEndpoint();
-    const read = files({ "/a.json": '{"type":"external_account"}', "/b.json": "not json", "/c.json": '{"type":"service_account","client_email":"x"}' });
-    const message = (path: string) => createAdcSource({ env: { GOOGLE_APPLICATION_CREDENTIALS: path }, fetch, readText: read }).get().catch((e) => e.message);
+    const read = files({
+      "/a.json": '{"type":"external_account"}',
+      "/b.json": "not json",
+      "/c.json": '{"type":"service_account","client_email":"x"}',
+    });
+    const message = (path: string) =>
+      createAdcSource({ env: { GOOGLE_APPLICATION_CREDENTIALS: path }, fetch, readText: read })
+        .get()
+        .catch((e) => e.message);
     expect(await message("/a.json")).toContain('type "external_account"');
     expect(await message("/b.json")).toContain("/b.json is not valid JSON");
     expect(await message("/c.json")).toContain("lacks private_key");
@@ -91,8 +118,15 @@ describe("createAdcSource", () => {
 
   test("a failed exchange is an AuthError and is not cached", async () => {
     let fail = true;
-    const fetch = async () => (fail ? new Response('{"error":"invalid_grant"}', { status: 400 }) : Response.json({ access_token: "ya29.ok", expires_in: 3600 }));
-    const source = createAdcSource({ env: { GOOGLE_APPLICATION_CREDENTIALS: "/u.json" }, fetch, readText: files({ "/u.json": USER_FILE }) });
+    const fetch = async () =>
+      fail
+        ? new Response('{"error":"invalid_grant"}', { status: 400 })
+        : Response.json({ access_token: "ya29.ok", expires_in: 3600 });
+    const source = createAdcSource({
+      env: { GOOGLE_APPLICATION_CREDENTIALS: "/u.json" },
+      fetch,
+      readText: files({ "/u.json": USER_FILE }),
+    });
     expect(await source.get().catch((e) => e)).toBeInstanceOf(AuthError);
     fail = false;
     expect((await source.get()).accessToken).toBe("ya29.ok");
@@ -100,7 +134,8 @@ describe("createAdcSource", () => {
 });
 
 describe("Vertex endpoints", () => {
-  const config = (location: string, base_url?: string) => ({ name: "v", provider_type: "vertex-ai", location, base_url }) as ProviderConfig;
+  const config = (location: string, base_url?: string) =>
+    ({ name: "v", provider_type: "vertex-ai", location, base_url }) as ProviderConfig;
   test("regional host, the global host, or base_url as given", () => {
     expect(vertexBaseUrl(config("europe-west4"))).toBe("https://europe-west4-aiplatform.googleapis.com/v1");
     expect(vertexBaseUrl(config("global"))).toBe("https://aiplatform.googleapis.com/v1");
@@ -114,7 +149,16 @@ describe("Vertex endpoints", () => {
 });
 
 describe("Vertex requests", () => {
-  const config = { name: "v", provider_type: "vertex-ai", auth_type: "adc", project_id: "p", location: "global", headers: {}, models: [], enabled: true } as ProviderConfig;
+  const config = {
+    name: "v",
+    provider_type: "vertex-ai",
+    auth_type: "adc",
+    project_id: "p",
+    location: "global",
+    headers: {},
+    models: [],
+    enabled: true,
+  } as ProviderConfig;
   const ANSWER = { candidates: [{ content: { role: "model", parts: [{ text: "ok" }] }, finishReason: "STOP" }] };
 
   test("Bearer token, and an authorized_user's quota project as x-goog-user-project", async () => {
@@ -131,9 +175,14 @@ describe("Vertex requests", () => {
       log: createLogger({ level: "silent", plain: true }),
       credentials: { get: async () => ({ accessToken: "ya29.x", projectId: "billing-proj" }) },
     } as SendContext;
-    const res = await createVertexAdapter(config).send({ model: "m", max_tokens: 10, messages: [{ role: "user", content: "hi" }] }, ctx);
+    const res = await createVertexAdapter(config).send(
+      { model: "m", max_tokens: 10, messages: [{ role: "user", content: "hi" }] },
+      ctx,
+    );
     expect((await res.json()).content).toEqual([{ type: "text", text: "ok" }]);
-    expect(seen[0]!.url).toBe("https://aiplatform.googleapis.com/v1/projects/p/locations/global/publishers/google/models/gemini-2.5-flash:generateContent");
+    expect(seen[0]!.url).toBe(
+      "https://aiplatform.googleapis.com/v1/projects/p/locations/global/publishers/google/models/gemini-2.5-flash:generateContent",
+    );
     expect(seen[0]!.headers.get("authorization")).toBe("Bearer ya29.x");
     expect(seen[0]!.headers.get("x-goog-user-project")).toBe("billing-proj");
   });

@@ -12,14 +12,19 @@ async function createApiKey(url: string, accessToken: string, fetch: FetchFn): P
   try {
     res = await fetch(url, {
       method: "POST",
-      headers: { authorization: `Bearer ${accessToken}`, "content-type": "application/json", accept: "application/json" },
+      headers: {
+        authorization: `Bearer ${accessToken}`,
+        "content-type": "application/json",
+        accept: "application/json",
+      },
     });
   } catch (err) {
     throw new AuthError(`Creating an API key failed: ${(err as Error).message}`, 502);
   }
   if (!res.ok) throw new AuthError(`Creating an API key failed: ${res.status}`, 502);
   const data = (await res.json().catch(() => undefined)) as { raw_key?: unknown } | undefined;
-  if (typeof data?.raw_key !== "string" || !data.raw_key) throw new AuthError("Creating an API key failed: no raw_key in the response", 502);
+  if (typeof data?.raw_key !== "string" || !data.raw_key)
+    throw new AuthError("Creating an API key failed: no raw_key in the response", 502);
   return data.raw_key;
 }
 

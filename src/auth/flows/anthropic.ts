@@ -1,6 +1,14 @@
 import type { FetchFn } from "../../providers/types.ts";
 import type { ExchangeInput, OAuthFlow, Pkce, StoredToken, TokenGrant } from "../types.ts";
-import { codeGrant, envOverride, grantFrom, postToken, requireRefreshToken, withQuery, type FlowOptions } from "./common.ts";
+import {
+  codeGrant,
+  envOverride,
+  grantFrom,
+  postToken,
+  requireRefreshToken,
+  withQuery,
+  type FlowOptions,
+} from "./common.ts";
 
 /**
  * Current Claude Code constants (protocol.md §2.10); claude-code-mux 0.6.3 still used the older
@@ -14,7 +22,11 @@ export const ANTHROPIC_SCOPES =
   "org:create_api_key user:profile user:inference user:sessions:claude_code user:mcp_servers user:file_upload";
 
 /** Shared by `anthropic` and `anthropic-console`: paste `code#state`, JSON token exchange. */
-export function anthropicFlowParts(kind: "anthropic" | "anthropic-console", authorizeDefault: string, opts: FlowOptions) {
+export function anthropicFlowParts(
+  kind: "anthropic" | "anthropic-console",
+  authorizeDefault: string,
+  opts: FlowOptions,
+) {
   const now = opts.now ?? Date.now;
   const authorizeUrl = envOverride(opts.env, kind, "AUTHORIZE_URL", authorizeDefault);
   const tokenUrl = envOverride(opts.env, kind, "TOKEN_URL", ANTHROPIC_TOKEN_URL);
@@ -36,7 +48,11 @@ export function anthropicFlowParts(kind: "anthropic" | "anthropic-console", auth
       return grantFrom(await postToken(tokenUrl, { json }, fetch, "Token exchange"), now());
     },
     async refresh(token: StoredToken, fetch: FetchFn): Promise<TokenGrant> {
-      const json = { grant_type: "refresh_token", refresh_token: requireRefreshToken(token), client_id: ANTHROPIC_CLIENT_ID };
+      const json = {
+        grant_type: "refresh_token",
+        refresh_token: requireRefreshToken(token),
+        client_id: ANTHROPIC_CLIENT_ID,
+      };
       return grantFrom(await postToken(tokenUrl, { json }, fetch, "Token refresh"), now(), token);
     },
   };

@@ -41,13 +41,20 @@ export async function postToken(
   try {
     res = await fetch(url, {
       method: "POST",
-      headers: { "content-type": isJson ? "application/json" : "application/x-www-form-urlencoded", accept: "application/json" },
+      headers: {
+        "content-type": isJson ? "application/json" : "application/x-www-form-urlencoded",
+        accept: "application/json",
+      },
       body: isJson ? JSON.stringify(body.json) : new URLSearchParams(body.form).toString(),
     });
   } catch (err) {
     throw new AuthError(`${what} failed: cannot reach ${new URL(url).host} (${(err as Error).message})`, 502);
   }
-  if (!res.ok) throw new AuthError(`${what} failed: ${res.status} ${await errorDetail(res)}`.trim(), res.status === 401 ? 401 : 502);
+  if (!res.ok)
+    throw new AuthError(
+      `${what} failed: ${res.status} ${await errorDetail(res)}`.trim(),
+      res.status === 401 ? 401 : 502,
+    );
   const data: unknown = await res.json().catch(() => undefined);
   if (!data || typeof data !== "object") throw new AuthError(`${what} failed: the response is not a JSON object`, 502);
   return data as Record<string, unknown>;
@@ -57,9 +64,11 @@ export async function postToken(
 export function grantFrom(data: Record<string, unknown>, now: number, previous?: StoredToken): TokenGrant {
   const access = data.access_token;
   if (typeof access !== "string" || !access) throw new AuthError("The token response has no access_token", 502);
-  const refresh = typeof data.refresh_token === "string" && data.refresh_token ? data.refresh_token : previous?.refresh_token ?? "";
+  const refresh =
+    typeof data.refresh_token === "string" && data.refresh_token ? data.refresh_token : (previous?.refresh_token ?? "");
   const expiresIn = typeof data.expires_in === "number" ? data.expires_in : Number(data.expires_in);
-  const expiresMs = Number.isFinite(expiresIn) && expiresIn > 0 ? now + expiresIn * 1000 : jwtExpiryMs(access) ?? now + 3600_000;
+  const expiresMs =
+    Number.isFinite(expiresIn) && expiresIn > 0 ? now + expiresIn * 1000 : (jwtExpiryMs(access) ?? now + 3600_000);
   return {
     access_token: access,
     refresh_token: refresh,

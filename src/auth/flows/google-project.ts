@@ -48,23 +48,41 @@ async function call<T>(d: ProjectDiscovery, method: "GET" | "POST", path: string
  */
 export async function discoverCodeAssistProject(d: ProjectDiscovery): Promise<string | undefined> {
   const envProject = d.env.GOOGLE_CLOUD_PROJECT || d.env.GOOGLE_CLOUD_PROJECT_ID || undefined;
-  const metadata = { ideType: "IDE_UNSPECIFIED", platform: "PLATFORM_UNSPECIFIED", pluginType: "GEMINI", duetProject: envProject };
-  const load = await call<LoadResponse>(d, "POST", "v1internal:loadCodeAssist", { cloudaicompanionProject: envProject, metadata });
+  const metadata = {
+    ideType: "IDE_UNSPECIFIED",
+    platform: "PLATFORM_UNSPECIFIED",
+    pluginType: "GEMINI",
+    duetProject: envProject,
+  };
+  const load = await call<LoadResponse>(d, "POST", "v1internal:loadCodeAssist", {
+    cloudaicompanionProject: envProject,
+    metadata,
+  });
   if (load.currentTier) return load.cloudaicompanionProject ?? envProject;
   const tier = load.allowedTiers?.find((t) => t.isDefault) ?? { id: "free-tier" };
   if (!tier.id) {
-    const reason = load.ineligibleTiers?.map((t) => t.reasonMessage).filter(Boolean).join("; ");
+    const reason = load.ineligibleTiers
+      ?.map((t) => t.reasonMessage)
+      .filter(Boolean)
+      .join("; ");
     throw new AuthError(`This Google account cannot use Code Assist${reason ? `: ${reason}` : ""}`, 403);
   }
   if (tier.userDefinedCloudaicompanionProject && !envProject) {
     throw new AuthError(`The ${tier.id} tier needs your own project: set GOOGLE_CLOUD_PROJECT and log in again`, 400);
   }
-  const onboard = { tierId: tier.id, cloudaicompanionProject: tier.id === "free-tier" ? undefined : envProject, metadata };
+  const onboard = {
+    tierId: tier.id,
+    cloudaicompanionProject: tier.id === "free-tier" ? undefined : envProject,
+    metadata,
+  };
   let op = await call<Operation>(d, "POST", "v1internal:onboardUser", onboard);
   for (let i = 0; !op.done && i < (d.maxPolls ?? 24); i++) {
     await new Promise((r) => setTimeout(r, d.pollMs ?? 5000));
-    op = op.name ? await call<Operation>(d, "GET", `v1internal/${op.name}`) : await call<Operation>(d, "POST", "v1internal:onboardUser", onboard);
+    op = op.name
+      ? await call<Operation>(d, "GET", `v1internal/${op.name}`)
+      : await call<Operation>(d, "POST", "v1internal:onboardUser", onboard);
   }
-  if (!op.done) throw new AuthError("Code Assist onboarding did not finish in time; try `ccmux auth login google` again", 504);
+  if (!op.done)
+    throw new AuthError("Code Assist onboarding did not finish in time; try `ccmux auth login google` again", 504);
   return op.response?.cloudaicompanionProject?.id ?? envProject;
 }

@@ -1,7 +1,16 @@
 import type { FetchFn } from "../../providers/types.ts";
 import type { Logger } from "../../util/log.ts";
 import type { ExchangeInput, OAuthFlow, Pkce, StoredToken, TokenGrant } from "../types.ts";
-import { callbackPort, codeGrant, envOverride, grantFrom, postToken, requireRefreshToken, withQuery, type FlowOptions } from "./common.ts";
+import {
+  callbackPort,
+  codeGrant,
+  envOverride,
+  grantFrom,
+  postToken,
+  requireRefreshToken,
+  withQuery,
+  type FlowOptions,
+} from "./common.ts";
 import { CODE_ASSIST_URL, discoverCodeAssistProject } from "./google-project.ts";
 
 export const GOOGLE_CLIENT_ID = "681255809395-oo8ft2oprdrnp9e3aqf6av3hmdib135j.apps.googleusercontent.com";
@@ -30,7 +39,13 @@ export function createGoogleFlow(opts: GoogleFlowOptions): OAuthFlow {
   const port = callbackPort(opts.env, "google", 0);
   const discover = async (accessToken: string, fetch: FetchFn) => {
     try {
-      return await discoverCodeAssistProject({ base: codeAssist, env: opts.env, fetch, accessToken, pollMs: opts.pollMs });
+      return await discoverCodeAssistProject({
+        base: codeAssist,
+        env: opts.env,
+        fetch,
+        accessToken,
+        pollMs: opts.pollMs,
+      });
     } catch (err) {
       opts.log?.warn(`Code Assist project discovery failed: ${(err as Error).message}`);
       return undefined;

@@ -1,7 +1,16 @@
 import type { FetchFn } from "../../providers/types.ts";
 import { chatgptAccountId } from "../jwt.ts";
 import type { ExchangeInput, OAuthFlow, Pkce, StoredToken, TokenGrant } from "../types.ts";
-import { callbackPort, codeGrant, envOverride, grantFrom, postToken, requireRefreshToken, withQuery, type FlowOptions } from "./common.ts";
+import {
+  callbackPort,
+  codeGrant,
+  envOverride,
+  grantFrom,
+  postToken,
+  requireRefreshToken,
+  withQuery,
+  type FlowOptions,
+} from "./common.ts";
 
 export const OPENAI_CLIENT_ID = "app_EMoamEEZ73f0CkXaXp7hrann";
 export const OPENAI_AUTHORIZE_URL = "https://auth.openai.com/oauth/authorize";
@@ -46,7 +55,11 @@ export function createOpenAIFlow(opts: FlowOptions): OAuthFlow {
       return withAccount(grantFrom(data, now()), data);
     },
     async refresh(token: StoredToken, fetch: FetchFn): Promise<TokenGrant> {
-      const form = { grant_type: "refresh_token", refresh_token: requireRefreshToken(token), client_id: OPENAI_CLIENT_ID };
+      const form = {
+        grant_type: "refresh_token",
+        refresh_token: requireRefreshToken(token),
+        client_id: OPENAI_CLIENT_ID,
+      };
       const data = await postToken(tokenUrl, { form }, fetch, "Token refresh");
       return withAccount(grantFrom(data, now(), token), data, token);
     },

@@ -18,7 +18,12 @@ export interface AnthropicCall {
 }
 
 /** Adds the credential to an outgoing call; OAuth providers also reshape the body (Claude Pro/Max rules). */
-export type AnthropicAuthorizer = (call: AnthropicCall, creds: Credentials, config: ProviderConfig, inbound: Headers) => void;
+export type AnthropicAuthorizer = (
+  call: AnthropicCall,
+  creds: Credentials,
+  config: ProviderConfig,
+  inbound: Headers,
+) => void;
 
 /** Claude Pro/Max tokens: Bearer, the oauth beta and the Claude Code identity block. */
 function authorizeClaudeOAuth(call: AnthropicCall, accessToken: string): void {
@@ -72,7 +77,12 @@ async function checkedJson(res: Response, provider: string): Promise<string> {
     JSON.parse(text);
     return text;
   } catch {
-    throw new UpstreamError({ status: 502, message: `${provider}: upstream answered ${res.status} with a body that is not valid JSON`, provider, retryable: true });
+    throw new UpstreamError({
+      status: 502,
+      message: `${provider}: upstream answered ${res.status} with a body that is not valid JSON`,
+      provider,
+      retryable: true,
+    });
   }
 }
 
@@ -89,12 +99,15 @@ export function createAnthropicAdapter(config: ProviderConfig, opts: AnthropicAd
     const call: AnthropicCall = { headers: baseHeaders(config, ctx.inbound, req.stream === true), body: prepared };
     authorize(call, creds, config, ctx.inbound);
     const unchanged = ctx.rawBody !== undefined && stripped === req && call.body === prepared && !opts.finalizeBody;
-    const text = (unchanged && spliceModel(ctx.rawBody!, ctx.model)) || JSON.stringify(opts.finalizeBody ? opts.finalizeBody(call.body) : call.body);
+    const text =
+      (unchanged && spliceModel(ctx.rawBody!, ctx.model)) ||
+      JSON.stringify(opts.finalizeBody ? opts.finalizeBody(call.body) : call.body);
     const init = { method: "POST", headers: call.headers, body: text };
     return upstreamFetch(url, init, ctx, config.name, anthropicErrorToUpstream);
   }
 
-  const post = (url: string, req: MessagesRequest, ctx: SendContext) => withAuthRetry(ctx, config.name, (creds) => attempt(url, req, ctx, creds));
+  const post = (url: string, req: MessagesRequest, ctx: SendContext) =>
+    withAuthRetry(ctx, config.name, (creds) => attempt(url, req, ctx, creds));
 
   return {
     name: config.name,
@@ -109,7 +122,8 @@ export function createAnthropicAdapter(config: ProviderConfig, opts: AnthropicAd
       const { stream: _s, max_tokens: _m, ...rest } = req;
       const res = await post(countUrl, rest as MessagesRequest, ctx);
       const body = (await res.json()) as { input_tokens?: unknown };
-      if (typeof body.input_tokens !== "number") throw new UpstreamError({ status: 502, message: `${config.name}: count_tokens answer has no input_tokens` });
+      if (typeof body.input_tokens !== "number")
+        throw new UpstreamError({ status: 502, message: `${config.name}: count_tokens answer has no input_tokens` });
       return body.input_tokens;
     },
   };

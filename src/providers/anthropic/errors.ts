@@ -32,9 +32,15 @@ function parseAnthropicError(text: string): { type?: string; message?: string } 
 }
 
 /** An Anthropic-compatible upstream's error keeps its status, type and message. */
-export function anthropicErrorToUpstream(status: number, text: string, headers: Headers, provider: string): UpstreamError {
+export function anthropicErrorToUpstream(
+  status: number,
+  text: string,
+  headers: Headers,
+  provider: string,
+): UpstreamError {
   const parsed = parseAnthropicError(text);
-  const type = parsed.type && statusForErrorType(parsed.type) !== undefined ? (parsed.type as AnthropicErrorType) : undefined;
+  const type =
+    parsed.type && statusForErrorType(parsed.type) !== undefined ? (parsed.type as AnthropicErrorType) : undefined;
   const message = parsed.message ?? (text.trim().slice(0, 500) || `HTTP ${status}`);
   return new UpstreamError({
     status,

@@ -42,7 +42,13 @@ function codeAssistEndpoint(config: ProviderConfig, opts: AdapterOptions): Gemin
       if (!creds.accessToken) throw new AuthError(`provider "${config.name}" has no Google access token`);
       const headers = googleHeaders(config, stream);
       headers.set("authorization", `Bearer ${creds.accessToken}`);
-      const body = toCodeAssistRequest(req, { model, project: creds.projectId, sessionId, promptId: crypto.randomUUID(), signatureScope });
+      const body = toCodeAssistRequest(req, {
+        model,
+        project: creds.projectId,
+        sessionId,
+        promptId: crypto.randomUUID(),
+        signatureScope,
+      });
       return { url: joinUrl(base, `/v1internal${generateMethod(stream)}`), headers, body };
     },
   };

@@ -29,7 +29,12 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  * waited out here (the client's disconnect cuts it short); a long one, or a 429 after the
  * last retry, is thrown as is: a retryable UpstreamError with `retryAfter`, so failover moves on.
  */
-export async function withQuotaWait<T>(ctx: SendContext, provider: string, attempt: () => Promise<T>, limits = QUOTA_WAIT_LIMITS): Promise<T> {
+export async function withQuotaWait<T>(
+  ctx: SendContext,
+  provider: string,
+  attempt: () => Promise<T>,
+  limits = QUOTA_WAIT_LIMITS,
+): Promise<T> {
   for (let retry = 0; ; retry++) {
     try {
       return await attempt();

@@ -35,7 +35,8 @@ export interface GeminiEndpoint {
   codeAssist?: boolean;
 }
 
-export const mapGoogleError: ErrorMapper = (status, text, headers, provider) => googleErrorToUpstream(status, text, { headers, provider });
+export const mapGoogleError: ErrorMapper = (status, text, headers, provider) =>
+  googleErrorToUpstream(status, text, { headers, provider });
 
 /** JSON headers with the provider's own headers first, so ccmux's protocol headers win. */
 export function googleHeaders(config: ProviderConfig, stream: boolean): Headers {
@@ -54,7 +55,13 @@ export type GeminiSend = (req: MessagesRequest, ctx: SendContext) => Promise<Res
 export function createGeminiSender(config: ProviderConfig, endpoint: GeminiEndpoint): GeminiSend {
   return async (req, ctx) => {
     const stream = req.stream === true;
-    const base = { req, model: ctx.model, stream, sessionId: conversationId(req, ctx.inbound), signatureScope: `${config.name}/${ctx.model}` };
+    const base = {
+      req,
+      model: ctx.model,
+      stream,
+      sessionId: conversationId(req, ctx.inbound),
+      signatureScope: `${config.name}/${ctx.model}`,
+    };
     const res = await withAuthRetry(ctx, config.name, (creds) =>
       withQuotaWait(ctx, config.name, () => {
         const call = endpoint.prepare({ ...base, creds });
@@ -64,6 +71,10 @@ export function createGeminiSender(config: ProviderConfig, endpoint: GeminiEndpo
     );
     const opts = { model: req.model, signatureScope: base.signatureScope };
     if (!stream) return jsonResponse(fromGeminiResponse(await readJsonBody(res, config.name), opts));
-    return translatedSseResponse(res, config.name, geminiStreamTranslator({ ...opts, codeAssist: endpoint.codeAssist }));
+    return translatedSseResponse(
+      res,
+      config.name,
+      geminiStreamTranslator({ ...opts, codeAssist: endpoint.codeAssist }),
+    );
   };
 }

@@ -34,7 +34,11 @@ export function createOpenAIChatAdapter(config: ProviderConfig): ProviderAdapter
       log: (msg) => ctx.log.debug(`${config.name}: ${msg}`),
     });
     const stream = req.stream === true;
-    const init = { method: "POST", headers: buildHeaders(config, await ctx.credentials.get(), stream), body: JSON.stringify(body) };
+    const init = {
+      method: "POST",
+      headers: buildHeaders(config, await ctx.credentials.get(), stream),
+      body: JSON.stringify(body),
+    };
     return upstreamFetch(url, init, ctx, config.name, chatErrorToUpstream);
   }
 

@@ -20,7 +20,15 @@ export const CODEX_ORIGINATOR = "codex_cli_rs";
 
 const mapError: ErrorMapper = (status, text, headers, provider) => {
   const err = responsesHttpError(status, text, { headers });
-  return new UpstreamError({ status: err.status, type: err.type, message: err.message, retryable: err.retryable, retryAfter: err.retryAfter, provider, headers: err.headers });
+  return new UpstreamError({
+    status: err.status,
+    type: err.type,
+    message: err.message,
+    retryable: err.retryable,
+    retryAfter: err.retryAfter,
+    provider,
+    headers: err.headers,
+  });
 };
 
 /** ChatGPT OAuth (Codex endpoint) when auth_type is "oauth"; the public Responses API with a key otherwise. */
@@ -30,7 +38,13 @@ function endpointUrl(config: ProviderConfig, opts: AdapterOptions, codex: boolea
   return joinUrl(base, "/responses");
 }
 
-function buildHeaders(config: ProviderConfig, creds: Credentials, codex: boolean, sessionId: string, stream: boolean): Headers {
+function buildHeaders(
+  config: ProviderConfig,
+  creds: Credentials,
+  codex: boolean,
+  sessionId: string,
+  stream: boolean,
+): Headers {
   const headers = new Headers(config.headers);
   headers.set("content-type", "application/json");
   headers.set("accept", stream ? "text/event-stream" : "application/json");
@@ -57,7 +71,11 @@ export function createResponsesAdapter(config: ProviderConfig, opts: AdapterOpti
     const sessionId = conversationId(req, ctx.inbound);
     const body = toResponsesRequest(req, { model: ctx.model, codex, sessionId });
     return withAuthRetry(ctx, config.name, (creds) => {
-      const init = { method: "POST", headers: buildHeaders(config, creds, codex, sessionId, body.stream), body: JSON.stringify(body) };
+      const init = {
+        method: "POST",
+        headers: buildHeaders(config, creds, codex, sessionId, body.stream),
+        body: JSON.stringify(body),
+      };
       return upstreamFetch(url, init, ctx, config.name, mapError);
     });
   }
@@ -72,7 +90,8 @@ export function createResponsesAdapter(config: ProviderConfig, opts: AdapterOpti
       if (req.stream === true) {
         return translatedSseResponse(res, config.name, translator());
       }
-      if (codex) return jsonResponse(assembleFromStream(await collectTranslated(streamBody(res, config.name), translator())));
+      if (codex)
+        return jsonResponse(assembleFromStream(await collectTranslated(streamBody(res, config.name), translator())));
       return jsonResponse(fromResponsesResponse(await readJsonBody(res, config.name), { model: req.model }));
     },
   };

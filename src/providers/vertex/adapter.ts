@@ -50,12 +50,14 @@ const authorizeClaude: AnthropicAuthorizer = (call, creds, config) => bearer(cal
  * Anthropic's shape, with `anthropic_version` in it and the model in the URL).
  */
 export function createVertexAdapter(config: ProviderConfig): ProviderAdapter {
-  if (!config.project_id || !config.location) throw new ConfigError(`provider "${config.name}" (vertex-ai) needs project_id and location`);
+  if (!config.project_id || !config.location)
+    throw new ConfigError(`provider "${config.name}" (vertex-ai) needs project_id and location`);
   const publishers = `${vertexBaseUrl(config)}/projects/${config.project_id}/locations/${config.location}/publishers`;
   const gemini = createGeminiSender(config, geminiEndpoint(config, publishers));
   const claude = createAnthropicAdapter(config, {
     authorize: authorizeClaude,
-    messagesUrl: (model, stream) => `${publishers}/anthropic/models/${model}:${stream ? "streamRawPredict" : "rawPredict"}`,
+    messagesUrl: (model, stream) =>
+      `${publishers}/anthropic/models/${model}:${stream ? "streamRawPredict" : "rawPredict"}`,
     finalizeBody: ({ model: _model, ...body }) => ({ ...body, anthropic_version: VERTEX_ANTHROPIC_VERSION }),
   });
   return {

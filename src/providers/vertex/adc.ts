@@ -36,7 +36,9 @@ type AdcFile = ServiceAccountFile | AuthorizedUserFile;
 /** Where ADC lives: the key file named by GOOGLE_APPLICATION_CREDENTIALS, else the file gcloud writes. */
 export function adcPath(env: Env): string | undefined {
   if (env.GOOGLE_APPLICATION_CREDENTIALS) return env.GOOGLE_APPLICATION_CREDENTIALS;
-  const dir = env.CLOUDSDK_CONFIG || (env.APPDATA ? join(env.APPDATA, "gcloud") : env.HOME ? join(env.HOME, ".config", "gcloud") : undefined);
+  const dir =
+    env.CLOUDSDK_CONFIG ||
+    (env.APPDATA ? join(env.APPDATA, "gcloud") : env.HOME ? join(env.HOME, ".config", "gcloud") : undefined);
   return dir ? join(dir, "application_default_credentials.json") : undefined;
 }
 
@@ -56,13 +58,21 @@ function parseAdcFile(path: string, text: string): AdcFile {
   };
   if (data.type === "service_account") need("client_email", "private_key");
   else if (data.type === "authorized_user") need("client_id", "client_secret", "refresh_token");
-  else throw new AuthError(`The credentials file ${path} has type "${String(data.type)}"; ccmux supports service_account and authorized_user`);
+  else
+    throw new AuthError(
+      `The credentials file ${path} has type "${String(data.type)}"; ccmux supports service_account and authorized_user`,
+    );
   return data as unknown as AdcFile;
 }
 
 async function grantFor(file: AdcFile, opts: AdcOptions): Promise<Record<string, string>> {
   if (file.type === "authorized_user") {
-    return { grant_type: "refresh_token", refresh_token: file.refresh_token, client_id: file.client_id, client_secret: file.client_secret };
+    return {
+      grant_type: "refresh_token",
+      refresh_token: file.refresh_token,
+      client_id: file.client_id,
+      client_secret: file.client_secret,
+    };
   }
   const assertion = await signServiceAccountJwt(file, tokenUrl(file, opts.env), (opts.now ?? Date.now)());
   return { grant_type: JWT_BEARER_GRANT, assertion };
@@ -88,10 +98,19 @@ export function createAdcSource(opts: AdcOptions): CredentialSource {
   async function exchange(): Promise<Credentials> {
     const path = adcPath(opts.env);
     const text = path ? await readText(path) : undefined;
-    if (!path || text === undefined) throw new AuthError(`Vertex AI needs Google Application Default Credentials: ${MISSING_HINT}${path ? ` (no file at ${path})` : ""}`);
+    if (!path || text === undefined)
+      throw new AuthError(
+        `Vertex AI needs Google Application Default Credentials: ${MISSING_HINT}${path ? ` (no file at ${path})` : ""}`,
+      );
     const file = parseAdcFile(path, text);
-    const data = await postToken(tokenUrl(file, opts.env), { form: await grantFor(file, opts) }, opts.fetch, "Google ADC token exchange");
-    if (typeof data.access_token !== "string" || data.access_token === "") throw new AuthError("Google ADC token exchange returned no access_token", 502);
+    const data = await postToken(
+      tokenUrl(file, opts.env),
+      { form: await grantFor(file, opts) },
+      opts.fetch,
+      "Google ADC token exchange",
+    );
+    if (typeof data.access_token !== "string" || data.access_token === "")
+      throw new AuthError("Google ADC token exchange returned no access_token", 502);
     const lifetime = typeof data.expires_in === "number" ? data.expires_in : 3600;
     const creds: Credentials = { accessToken: data.access_token };
     if (file.type === "authorized_user" && file.quota_project_id) creds.projectId = file.quota_project_id;

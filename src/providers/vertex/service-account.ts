@@ -23,7 +23,12 @@ export async function importPrivateKey(pem: string): Promise<CryptoKey> {
  * The signed JWT a service account trades for an access token (RFC 7523): issued by the
  * account, for the token endpoint, valid one hour, asking for `scope`.
  */
-export async function signServiceAccountJwt(key: ServiceAccountKey, audience: string, nowMs: number, scope = CLOUD_PLATFORM_SCOPE): Promise<string> {
+export async function signServiceAccountJwt(
+  key: ServiceAccountKey,
+  audience: string,
+  nowMs: number,
+  scope = CLOUD_PLATFORM_SCOPE,
+): Promise<string> {
   const iat = Math.floor(nowMs / 1000);
   const header = { alg: "RS256", typ: "JWT", ...(key.private_key_id ? { kid: key.private_key_id } : {}) };
   const claims = { iss: key.client_email, scope, aud: audience, iat, exp: iat + 3600 };

@@ -33,12 +33,20 @@ interface Ctx {
 /** "set", or the running value itself, keeps the file's text (a `$VAR` stays a reference). */
 function secret(posted: unknown, raw: unknown, running: unknown, at: string, ctx: Ctx): unknown {
   if (posted !== "set" && (running === undefined || posted !== running)) return posted;
-  if (raw === undefined) ctx.problems.push(`${at}: "set" keeps the current value, but there is none; send the key or a $VARIABLE`);
+  if (raw === undefined)
+    ctx.problems.push(`${at}: "set" keeps the current value, but there is none; send the key or a $VARIABLE`);
   return raw;
 }
 
 /** One table: posted keys over the file's, with the rules above. `secrets` names the keys holding secrets. */
-function mergeTable(raw: unknown, posted: Doc, effective: unknown, at: string, ctx: Ctx, secrets: (key: string) => boolean): Doc {
+function mergeTable(
+  raw: unknown,
+  posted: Doc,
+  effective: unknown,
+  at: string,
+  ctx: Ctx,
+  secrets: (key: string) => boolean,
+): Doc {
   const base = isPlainObject(raw) ? raw : {};
   const eff = isPlainObject(effective) ? effective : {};
   const out: Doc = { ...base };
@@ -46,7 +54,8 @@ function mergeTable(raw: unknown, posted: Doc, effective: unknown, at: string, c
     const path = `${at}.${key}`;
     if (value === null) delete out[key];
     else if (secrets(key)) out[key] = secret(value, base[key], eff[key], path, ctx);
-    else if (isPlainObject(value)) out[key] = mergeTable(base[key], value, eff[key], path, ctx, () => key === "headers");
+    else if (isPlainObject(value))
+      out[key] = mergeTable(base[key], value, eff[key], path, ctx, () => key === "headers");
     else if (deepEqual(value, eff[key])) out[key] = base[key];
     else out[key] = value;
     if (out[key] === undefined) delete out[key];
@@ -69,11 +78,17 @@ function previous(list: unknown[], posted: unknown[], index: number): unknown {
   const byName = list.find((e) => nameOf(e) !== undefined && nameOf(e) === name);
   if (byName) return byName;
   const same = list[index];
-  const renamed = same !== undefined && !posted.some((p) => nameOf(p) === nameOf(same)) && typeOf(same) === typeOf(posted[index]);
+  const renamed =
+    same !== undefined && !posted.some((p) => nameOf(p) === nameOf(same)) && typeOf(same) === typeOf(posted[index]);
   return renamed ? same : undefined;
 }
 
-function mergeList(section: "providers" | "models", posted: unknown, source: MergeSource, ctx: Ctx): unknown[] | undefined {
+function mergeList(
+  section: "providers" | "models",
+  posted: unknown,
+  source: MergeSource,
+  ctx: Ctx,
+): unknown[] | undefined {
   if (!Array.isArray(posted)) {
     ctx.problems.push(`${section}: expected an array`);
     return undefined;
@@ -100,14 +115,28 @@ function mergeSection(section: string, posted: unknown, source: MergeSource, ctx
     ctx.problems.push(`${section}: expected an object`);
     return source.raw[section];
   }
-  const cleaned = section === "router" ? Object.fromEntries(Object.entries(posted).map(([k, v]) => [k, v === "" ? null : v])) : posted;
+  const cleaned =
+    section === "router"
+      ? Object.fromEntries(Object.entries(posted).map(([k, v]) => [k, v === "" ? null : v]))
+      : posted;
   const effective = source.effective[section as "server" | "router"];
-  return mergeTable(source.raw[section], cleaned, effective, section, ctx, (key) => section === "server" && SECRET_KEYS.has(key));
+  return mergeTable(
+    source.raw[section],
+    cleaned,
+    effective,
+    section,
+    ctx,
+    (key) => section === "server" && SECRET_KEYS.has(key),
+  );
 }
 
 export function mergeConfigBody(body: unknown, source: MergeSource): Merged {
   const ctx: Ctx = { problems: [] };
-  if (!isPlainObject(body)) return { doc: source.raw, problems: ["the body must be a JSON object with server, router, providers and/or models"] };
+  if (!isPlainObject(body))
+    return {
+      doc: source.raw,
+      problems: ["the body must be a JSON object with server, router, providers and/or models"],
+    };
   const doc: Doc = { ...source.raw };
   for (const [section, posted] of Object.entries(body)) {
     if (SECTIONS.includes(section) && posted !== null) doc[section] = mergeSection(section, posted, source, ctx);
@@ -118,5 +147,9 @@ export function mergeConfigBody(body: unknown, source: MergeSource): Merged {
 function stripNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.filter((v) => v !== null).map(stripNulls);
   if (!isPlainObject(value)) return value;
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => [k, stripNulls(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== null && v !== undefined)
+      .map(([k, v]) => [k, stripNulls(v)]),
+  );
 }

@@ -44,7 +44,8 @@ export async function etagOf(text: string): Promise<string> {
 
 export function configFilePath(holder: DepsHolder): string {
   const path = holder.configPath ?? holder.current().config.path;
-  if (!path) throw new CcmuxError("ccmux does not know which config file to write (no --config path)", 409, "conflict_error");
+  if (!path)
+    throw new CcmuxError("ccmux does not know which config file to write (no --config path)", 409, "conflict_error");
   return path;
 }
 
@@ -68,7 +69,11 @@ function parseForEdit(file: ConfigFile): Doc {
     return parse(file.text) as Doc;
   } catch (err) {
     const where = err instanceof TomlError ? `:${err.line}:${err.column}` : "";
-    throw new CcmuxError(`${file.path}${where} does not parse as TOML; fix the file before saving through the admin API`, 409, "conflict_error");
+    throw new CcmuxError(
+      `${file.path}${where} does not parse as TOML; fix the file before saving through the admin API`,
+      409,
+      "conflict_error",
+    );
   }
 }
 
@@ -88,10 +93,18 @@ async function writeWithBackup(file: ConfigFile, text: string): Promise<void> {
 }
 
 /** Merge, validate with the loader's own checks, rewrite keeping comments, back up, write atomically, reload. */
-export async function saveConfig(holder: DepsHolder, body: unknown, opts: { env: Env; ifMatch?: string }): Promise<SaveOutcome> {
+export async function saveConfig(
+  holder: DepsHolder,
+  body: unknown,
+  opts: { env: Env; ifMatch?: string },
+): Promise<SaveOutcome> {
   const file = await readConfigFile(configFilePath(holder));
   if (opts.ifMatch && opts.ifMatch !== file.etag) {
-    throw new CcmuxError("The config file changed since you read it (If-Match does not match); reload and try again", 412, "invalid_request_error");
+    throw new CcmuxError(
+      "The config file changed since you read it (If-Match does not match); reload and try again",
+      412,
+      "invalid_request_error",
+    );
   }
   const unknown = withoutUnknownKeys(body).findings.map((f) => f.message);
   if (unknown.length > 0) throw new ConfigProblemsError(unknown);
@@ -102,7 +115,11 @@ export async function saveConfig(holder: DepsHolder, body: unknown, opts: { env:
   parseConfig(text, { path: file.path, env: opts.env });
   await writeWithBackup(file, text);
   const outcome: SaveOutcome = {
-    path: file.path, warnings: warnings.map((w) => redact(w)), reloaded: false, etag: await etagOf(text), commentsKept: !regenerated,
+    path: file.path,
+    warnings: warnings.map((w) => redact(w)),
+    reloaded: false,
+    etag: await etagOf(text),
+    commentsKept: !regenerated,
   };
   if (!holder.reload) return outcome;
   try {

@@ -10,7 +10,8 @@ import { isPlainObject, type Doc } from "./toml-values.ts";
 export type SecretView = string | null;
 
 /** Field names whose values are treated as secrets (narrower than SECRET_HEADER: `auth_type` is not one). */
-export const SENSITIVE_NAME = /authorization|cookie|secret|passw|credential|signature|token|session|apikey|(^|[-_])(api[-_]?)?key$/i;
+export const SENSITIVE_NAME =
+  /authorization|cookie|secret|passw|credential|signature|token|session|apikey|(^|[-_])(api[-_]?)?key$/i;
 
 /** Only keys the config file may hold are shown, so that what GET shows can be POSTed back as is. */
 const SERVER_KEYS = Object.keys(ServerSchema.entries);
@@ -51,7 +52,11 @@ function fileFields(obj: object, keys: string[], nulls = false): Doc {
 
 export function serverView(server: ServerConfig): Doc {
   const { api_key, api_key_ref, admin_token, admin_token_ref } = server;
-  return { ...fileFields(server, SERVER_KEYS), api_key: secretView(api_key, api_key_ref), admin_token: secretView(admin_token, admin_token_ref) };
+  return {
+    ...fileFields(server, SERVER_KEYS),
+    api_key: secretView(api_key, api_key_ref),
+    admin_token: secretView(admin_token, admin_token_ref),
+  };
 }
 
 export function routerView(router: Config["router"]): Doc {
@@ -65,11 +70,18 @@ function rawProvider(raw: Doc | undefined, name: string): Doc | undefined {
 
 export function providerView(p: ProviderConfig, raw?: Doc): Doc {
   const headersRaw = rawProvider(raw, p.name)?.headers;
-  return { ...fileFields(p, PROVIDER_KEYS), api_key: secretView(p.api_key, p.api_key_ref), headers: maskHeaders(p.headers, headersRaw) };
+  return {
+    ...fileFields(p, PROVIDER_KEYS),
+    api_key: secretView(p.api_key, p.api_key_ref),
+    headers: maskHeaders(p.headers, headersRaw),
+  };
 }
 
 export function modelView(m: ModelConfig): Doc {
-  return { name: m.name, mappings: m.mappings.map(({ priority, provider, actual_model }) => ({ priority, provider, actual_model })) };
+  return {
+    name: m.name,
+    mappings: m.mappings.map(({ priority, provider, actual_model }) => ({ priority, provider, actual_model })),
+  };
 }
 
 /** GET /api/config/json. `raw` is the file's unexpanded document, used to show header references. */

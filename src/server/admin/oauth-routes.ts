@@ -13,7 +13,8 @@ type Body = Record<string, unknown> | null | undefined;
 async function jsonBody(c: Context): Promise<Body> {
   requireJsonContentType(c.req.header("content-type"));
   const body = parseJsonBody(await c.req.text());
-  if (body === null || typeof body !== "object" || Array.isArray(body)) throw new RequestError("Request body must be a JSON object");
+  if (body === null || typeof body !== "object" || Array.isArray(body))
+    throw new RequestError("Request body must be a JSON object");
   return body as Body;
 }
 
@@ -31,7 +32,13 @@ export function mountOAuthAdmin(app: Hono, holder: DepsHolder): void {
     if (!deps.auth) throw new RequestError("OAuth is not available on this server", 404);
     let admin = admins.get(deps.auth);
     if (!admin) {
-      admin = createOAuthAdmin({ store: deps.auth.store, flows: deps.auth.flows, fetch: deps.fetch, log: deps.log, port: deps.bound?.port });
+      admin = createOAuthAdmin({
+        store: deps.auth.store,
+        flows: deps.auth.flows,
+        fetch: deps.fetch,
+        log: deps.log,
+        port: deps.bound?.port,
+      });
       admins.set(deps.auth, admin);
     }
     return admin;

@@ -42,10 +42,20 @@ async function postConfig(c: Context, holder: DepsHolder, queue: ReturnType<type
     try {
       const outcome = await saveConfig(holder, body, { env: runtime.envAll(), ifMatch: c.req.header("if-match") });
       c.header("etag", outcome.etag);
-      const applied = outcome.reloaded ? "and reloaded" : `; restart ccmux to apply it${outcome.reloadError ? ` (reload failed: ${outcome.reloadError})` : ""}`;
+      const applied = outcome.reloaded
+        ? "and reloaded"
+        : `; restart ccmux to apply it${outcome.reloadError ? ` (reload failed: ${outcome.reloadError})` : ""}`;
       const { path, reloaded, reloadError, commentsKept, warnings } = outcome;
       const message = `Configuration saved to ${path} ${applied}`;
-      return c.json({ status: "success", message, path, reloaded, reload_error: reloadError ?? null, comments_kept: commentsKept, warnings });
+      return c.json({
+        status: "success",
+        message,
+        path,
+        reloaded,
+        reload_error: reloadError ?? null,
+        comments_kept: commentsKept,
+        warnings,
+      });
     } catch (err) {
       if (!(err instanceof ConfigProblemsError)) throw err;
       return c.json({ ...anthropicErrorBody("invalid_request_error", err.message), problems: err.problems }, 400);
@@ -64,7 +74,9 @@ export function mountAdminApi(app: Hono, holder: DepsHolder): void {
   app.use("/api/*", guard);
   const queue = serialized<Response>();
   app.get("/api/config/json", (c) => getConfig(c, holder));
-  app.post("/api/config/json", bodyLimit({ maxSize: MAX_ADMIN_BODY, onError: tooLarge }), (c) => postConfig(c, holder, queue));
+  app.post("/api/config/json", bodyLimit({ maxSize: MAX_ADMIN_BODY, onError: tooLarge }), (c) =>
+    postConfig(c, holder, queue),
+  );
   app.get("/api/providers", async (c) => {
     const file = await currentFile(holder);
     const raw = file?.exists ? rawDocument(file.text) : undefined;

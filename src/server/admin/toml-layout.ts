@@ -159,7 +159,13 @@ export function scanLayout(text: string): Layout {
     const valueStart = eq + 1 + (lines[l]!.slice(eq + 1).length - lines[l]!.slice(eq + 1).trimStart().length);
     const end = scanValue(lines, l, valueStart);
     const prefix = lines[l]!.slice(0, valueStart);
-    layout.entries.push({ start: l, end: end.line, path: [...table, ...parseKey(lines[l]!.slice(0, eq))], prefix, trailer: lines[end.line]!.slice(end.col) });
+    layout.entries.push({
+      start: l,
+      end: end.line,
+      path: [...table, ...parseKey(lines[l]!.slice(0, eq))],
+      prefix,
+      trailer: lines[end.line]!.slice(end.col),
+    });
     l = end.line;
   }
   return layout;

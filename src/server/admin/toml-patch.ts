@@ -1,5 +1,14 @@
 import { parse, stringify } from "smol-toml";
-import { canonical, deepEqual, getPath, inlineValue, isPlainObject, leafPaths, renderKey, type Doc } from "./toml-values.ts";
+import {
+  canonical,
+  deepEqual,
+  getPath,
+  inlineValue,
+  isPlainObject,
+  leafPaths,
+  renderKey,
+  type Doc,
+} from "./toml-values.ts";
 import { samePath, scanLayout, startsWith, type Entry, type Header, type Layout, type Segment } from "./toml-layout.ts";
 
 /** Replace lines [start, end) with `lines`; start === end inserts. */
@@ -22,7 +31,8 @@ class Edits {
   }
   apply(lines: string[]): string[] {
     const out = [...lines];
-    for (const e of [...this.list].sort((a, b) => b.start - a.start || b.end - a.end)) out.splice(e.start, e.end - e.start, ...e.lines);
+    for (const e of [...this.list].sort((a, b) => b.start - a.start || b.end - a.end))
+      out.splice(e.start, e.end - e.start, ...e.lines);
     return out;
   }
 }
@@ -58,7 +68,8 @@ function keyLine(key: string, value: unknown): string {
 /** Writes the changed keys of one table (`server`, `router`) in place, keeping every comment. */
 function patchTable(layout: Layout, table: string, oldDoc: Doc, newDoc: Doc, edits: Edits): void {
   const paths = new Map<string, Segment[]>();
-  for (const p of [...leafPaths(oldDoc[table], [table]), ...leafPaths(newDoc[table], [table])]) paths.set(JSON.stringify(p), p);
+  for (const p of [...leafPaths(oldDoc[table], [table]), ...leafPaths(newDoc[table], [table])])
+    paths.set(JSON.stringify(p), p);
   const inlineOwners = new Set<number>();
   const missing = new Map<string, { path: Segment[]; lines: string[] }>();
   for (const path of paths.values()) {
@@ -73,7 +84,8 @@ function patchTable(layout: Layout, table: string, oldDoc: Doc, newDoc: Doc, edi
   }
   for (const owner of inlineOwners) replaceEntry(layout, owner, getPath(newDoc, layout.entries[owner]!.path), edits);
   for (const h of layout.headers) {
-    if (startsWith(h.path, [table]) && !h.array && getPath(newDoc, h.path) === undefined) edits.replace(h.line, h.line + 1, []);
+    if (startsWith(h.path, [table]) && !h.array && getPath(newDoc, h.path) === undefined)
+      edits.replace(h.line, h.line + 1, []);
   }
   insertMissingTables(layout, table, [...missing.values()], edits);
 }
@@ -92,17 +104,29 @@ function replaceEntry(layout: Layout, index: number, value: unknown, edits: Edit
   edits.replace(e.start, e.end + 1, value === undefined ? [] : [head + alignTrailer(layout, e, head)]);
 }
 
-function addKey(layout: Layout, path: Segment[], value: unknown, missing: Map<string, { path: Segment[]; lines: string[] }>, edits: Edits): void {
+function addKey(
+  layout: Layout,
+  path: Segment[],
+  value: unknown,
+  missing: Map<string, { path: Segment[]; lines: string[] }>,
+  edits: Edits,
+): void {
   const parent = path.slice(0, -1);
   const header = layout.headers.find((h) => samePath(h.path, parent));
   if (header) {
-    edits.insert(contentEnd(layout, header, (p) => samePath(p, parent)), [keyLine(String(path.at(-1)), value)]);
+    edits.insert(
+      contentEnd(layout, header, (p) => samePath(p, parent)),
+      [keyLine(String(path.at(-1)), value)],
+    );
     return;
   }
   const sibling = layout.entries.find((e) => samePath(e.path.slice(0, -1), parent));
   if (sibling) {
     const table = [...layout.headers].reverse().find((h) => h.line < sibling.start)?.path ?? [];
-    const dotted = path.slice(table.length).map((s) => renderKey(String(s))).join(".");
+    const dotted = path
+      .slice(table.length)
+      .map((s) => renderKey(String(s)))
+      .join(".");
     edits.insert(sibling.end + 1, [`${dotted} = ${inlineValue(value)}`]);
     return;
   }
@@ -113,9 +137,16 @@ function addKey(layout: Layout, path: Segment[], value: unknown, missing: Map<st
 }
 
 /** New `[server.timeouts]`-style sections go after their closest existing ancestor section. */
-function insertMissingTables(layout: Layout, table: string, groups: { path: Segment[]; lines: string[] }[], edits: Edits): void {
+function insertMissingTables(
+  layout: Layout,
+  table: string,
+  groups: { path: Segment[]; lines: string[] }[],
+  edits: Edits,
+): void {
   for (const group of groups.sort((a, b) => a.path.length - b.path.length)) {
-    const ancestor = [...layout.headers].reverse().find((h) => !h.array && startsWith(group.path, h.path) && startsWith(h.path, [table]));
+    const ancestor = [...layout.headers]
+      .reverse()
+      .find((h) => !h.array && startsWith(group.path, h.path) && startsWith(h.path, [table]));
     const at = ancestor ? contentEnd(layout, ancestor, (p) => startsWith(p, ancestor.path)) : firstArrayLead(layout);
     const header = `[${group.path.map((s) => renderKey(String(s))).join(".")}]`;
     edits.insert(at, ["", header, ...group.lines]);
@@ -134,12 +165,19 @@ function arrayBlocks(layout: Layout, name: string): Block[] {
     .filter((h) => h.array && h.path.length === 2 && h.path[0] === name)
     .map((h) => {
       const index = h.path[1] as number;
-      return { index, lead: leadStart(layout.lines, h.line), header: h.line, end: contentEnd(layout, h, (p) => startsWith(p, [name, index])) };
+      return {
+        index,
+        lead: leadStart(layout.lines, h.line),
+        header: h.line,
+        end: contentEnd(layout, h, (p) => startsWith(p, [name, index])),
+      };
     });
 }
 
 function renderElement(name: string, element: unknown): string[] {
-  return stringify({ [name]: [element] }).trimEnd().split("\n");
+  return stringify({ [name]: [element] })
+    .trimEnd()
+    .split("\n");
 }
 
 function nameOf(value: unknown): unknown {
@@ -156,7 +194,9 @@ function patchArray(layout: Layout, name: string, oldDoc: Doc, newDoc: Doc, edit
   const blocks = arrayBlocks(layout, name);
   const unused = new Set(blocks);
   const pieces = after.map((element) => {
-    const match = [...unused].find((b) => nameOf(before[b.index]) !== undefined && nameOf(before[b.index]) === nameOf(element));
+    const match = [...unused].find(
+      (b) => nameOf(before[b.index]) !== undefined && nameOf(before[b.index]) === nameOf(element),
+    );
     if (!match) return renderElement(name, element);
     unused.delete(match);
     if (deepEqual(before[match.index], element)) return layout.lines.slice(match.lead, match.end);

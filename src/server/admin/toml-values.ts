@@ -17,7 +17,8 @@ export function canonical(value: unknown): string {
     const out: Doc = {};
     for (const key of Object.keys(v).sort()) {
       const child = walk(v[key]);
-      const empty = (Array.isArray(child) && child.length === 0) || (isPlainObject(child) && Object.keys(child).length === 0);
+      const empty =
+        (Array.isArray(child) && child.length === 0) || (isPlainObject(child) && Object.keys(child).length === 0);
       if (child !== undefined && !empty) out[key] = child;
     }
     return out;

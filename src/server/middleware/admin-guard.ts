@@ -60,7 +60,8 @@ function checkHost(c: Context, deps: AppDeps): Set<string> {
 
 function checkSameOrigin(c: Context, allowed: Set<string>): void {
   const site = c.req.header("sec-fetch-site")?.toLowerCase();
-  if (site && site !== "same-origin" && site !== "none") refuse(`Cross-site requests are refused (Sec-Fetch-Site: ${site})`);
+  if (site && site !== "same-origin" && site !== "none")
+    refuse(`Cross-site requests are refused (Sec-Fetch-Site: ${site})`);
   const origin = c.req.header("origin");
   if (origin === undefined) return;
   const m = /^http:\/\/([^/]+)$/i.exec(origin.trim());

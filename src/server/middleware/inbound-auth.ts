@@ -8,7 +8,6 @@ function bearer(header: string | undefined): string | undefined {
   return m?.[1]?.trim();
 }
 
-
 /** When `server.api_key` is set, every proxy request must carry it as x-api-key or Bearer. */
 export function inboundAuth(holder: DepsHolder): MiddlewareHandler {
   return async (c, next) => {
@@ -16,7 +15,11 @@ export function inboundAuth(holder: DepsHolder): MiddlewareHandler {
     if (expected) {
       const given = c.req.header("x-api-key") ?? bearer(c.req.header("authorization"));
       if (!given || !safeEqual(given, expected)) {
-        throw new AuthError(given ? "Invalid API key for this ccmux server" : "This ccmux server requires an API key (x-api-key or Authorization: Bearer)");
+        throw new AuthError(
+          given
+            ? "Invalid API key for this ccmux server"
+            : "This ccmux server requires an API key (x-api-key or Authorization: Bearer)",
+        );
       }
     }
     await next();

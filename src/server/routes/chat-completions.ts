@@ -11,7 +11,14 @@ import { parseJsonBody, requireJsonContentType } from "../parse-body.ts";
 import { proxyAnthropic } from "../proxy-request.ts";
 import type { DepsHolder } from "../deps.ts";
 
-const PASSED_HEADERS = ["x-ccmux-route", "x-ccmux-provider", "x-ccmux-model", "server-timing", "retry-after", "request-id"];
+const PASSED_HEADERS = [
+  "x-ccmux-route",
+  "x-ccmux-provider",
+  "x-ccmux-model",
+  "server-timing",
+  "retry-after",
+  "request-id",
+];
 
 function passHeaders(from: Headers, extra: Record<string, string>): Headers {
   const headers = new Headers(extra);
@@ -61,10 +68,19 @@ export function chatCompletionsHandler(holder: DepsHolder) {
     const res = await proxyAnthropic(c, deps, req, { length: text.length }, started);
     const created = Math.floor(Date.now() / 1000);
     if (req.stream && res.body && isEventStream(res)) {
-      const translator = anthropicToOpenAIStreamTranslator({ model: clientModel, created, includeUsage: wantsUsage(body) });
-      return new Response(translateToOpenAISse(res.body, translator), { status: 200, headers: passHeaders(res.headers, sseHeaders()) });
+      const translator = anthropicToOpenAIStreamTranslator({
+        model: clientModel,
+        created,
+        includeUsage: wantsUsage(body),
+      });
+      return new Response(translateToOpenAISse(res.body, translator), {
+        status: 200,
+        headers: passHeaders(res.headers, sseHeaders()),
+      });
     }
     const message = await messageOf(res);
-    return Response.json(toOpenAIResponse(message, { model: clientModel, created }), { headers: passHeaders(res.headers, {}) });
+    return Response.json(toOpenAIResponse(message, { model: clientModel, created }), {
+      headers: passHeaders(res.headers, {}),
+    });
   };
 }

@@ -6,7 +6,12 @@ import { ClientAbort, RequestError, UpstreamError } from "../../util/errors.ts";
 import { CountTokensRequestSchema, parseJsonBody, requireJsonContentType, validateBody } from "../parse-body.ts";
 import type { AppDeps, DepsHolder } from "../deps.ts";
 
-async function countWithProviders(req: MessagesRequest, deps: AppDeps, c: Context, bodyLength: number): Promise<{ tokens: number; provider?: string }> {
+async function countWithProviders(
+  req: MessagesRequest,
+  deps: AppDeps,
+  c: Context,
+  bodyLength: number,
+): Promise<{ tokens: number; provider?: string }> {
   const resolution = resolveRoute(req, deps.router, { bodyLength, xProvider: c.req.header("x-provider") });
   for (const candidate of resolution.candidates) {
     const adapter = deps.adapters.get(candidate.provider);

@@ -19,7 +19,12 @@ export function assembleFromStream(events: Iterable<StreamEvent>): MessageRespon
         blocks[event.index as number] = { ...(event.content_block as ContentBlock) };
         break;
       case "content_block_delta":
-        applyDelta(blocks[event.index as number], event.delta as Record<string, unknown>, partialJson, event.index as number);
+        applyDelta(
+          blocks[event.index as number],
+          event.delta as Record<string, unknown>,
+          partialJson,
+          event.index as number,
+        );
         break;
       case "content_block_stop":
         finishToolInput(blocks[event.index as number], partialJson, event.index as number);
@@ -41,7 +46,12 @@ export function assembleFromStream(events: Iterable<StreamEvent>): MessageRespon
   return message;
 }
 
-function applyDelta(block: ContentBlock | undefined, delta: Record<string, unknown>, partialJson: Map<number, string>, index: number): void {
+function applyDelta(
+  block: ContentBlock | undefined,
+  delta: Record<string, unknown>,
+  partialJson: Map<number, string>,
+  index: number,
+): void {
   if (!block || !delta) return;
   const b = block as Record<string, unknown>;
   switch (delta.type) {
@@ -71,7 +81,9 @@ function finishToolInput(block: ContentBlock | undefined, partialJson: Map<numbe
   try {
     (block as Record<string, unknown>).input = JSON.parse(json);
   } catch {
-    throw new TranslateError(`The upstream streamed invalid JSON input for tool ${String(block.name)}: ${json.slice(0, 200)}`);
+    throw new TranslateError(
+      `The upstream streamed invalid JSON input for tool ${String(block.name)}: ${json.slice(0, 200)}`,
+    );
   }
 }
 
@@ -93,7 +105,10 @@ function applyMessageDelta(message: MessageResponse, event: StreamEvent): void {
 /** An Anthropic `error` event's payload → UpstreamError with the matching status. */
 export function errorFromEvent(error: unknown): UpstreamError {
   const e = (error ?? {}) as { type?: unknown; message?: unknown };
-  const type = (typeof e.type === "string" && statusForErrorType(e.type) !== undefined ? e.type : "api_error") as AnthropicErrorType;
-  const message = typeof e.message === "string" && e.message !== "" ? e.message : "The upstream stream reported an error";
+  const type = (
+    typeof e.type === "string" && statusForErrorType(e.type) !== undefined ? e.type : "api_error"
+  ) as AnthropicErrorType;
+  const message =
+    typeof e.message === "string" && e.message !== "" ? e.message : "The upstream stream reported an error";
   return new UpstreamError({ status: statusForErrorType(type) ?? 500, type, message });
 }

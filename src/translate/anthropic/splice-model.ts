@@ -4,7 +4,8 @@ const KEY = '"model"';
 function stringEnd(text: string, open: number): number {
   for (let i = open + 1; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 92) i++; // backslash: skip the escaped character
+    if (c === 92)
+      i++; // backslash: skip the escaped character
     else if (c === 34) return i + 1;
   }
   return -1;

@@ -4,7 +4,11 @@ import type { ContentBlock, MessagesRequest } from "./types.ts";
 export const CCMUX_SIGNATURE_PREFIX = "ccmux-";
 
 function isForeignThinking(block: ContentBlock): boolean {
-  return block.type === "thinking" && typeof block.signature === "string" && block.signature.startsWith(CCMUX_SIGNATURE_PREFIX);
+  return (
+    block.type === "thinking" &&
+    typeof block.signature === "string" &&
+    block.signature.startsWith(CCMUX_SIGNATURE_PREFIX)
+  );
 }
 
 /**

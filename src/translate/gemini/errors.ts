@@ -20,7 +20,8 @@ const BY_RPC_STATUS: Record<string, [number, AnthropicErrorType]> = {
   DEADLINE_EXCEEDED: [504, "timeout_error"],
 };
 
-const CONTEXT_OVERFLOW = /exceeds the maximum number of tokens|input token count|context (?:length|window)|too many tokens/i;
+const CONTEXT_OVERFLOW =
+  /exceeds the maximum number of tokens|input token count|context (?:length|window)|too many tokens/i;
 const DURATION_PART = /(\d+(?:\.\d+)?)(ms|h|m|s)/g;
 const UNIT_SECONDS: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 0.001 };
 
@@ -100,10 +101,14 @@ export function retryDelayOf(details: GoogleErrorDetail[] | undefined): number |
   return undefined;
 }
 
-function classify(error: GoogleError, httpStatus: number): { status: number; type: AnthropicErrorType; message: string } {
+function classify(
+  error: GoogleError,
+  httpStatus: number,
+): { status: number; type: AnthropicErrorType; message: string } {
   const code = typeof error.code === "number" && error.code >= 400 && error.code <= 599 ? error.code : httpStatus;
   const [status, type] = BY_RPC_STATUS[error.status ?? ""] ?? [code, errorTypeForStatus(code)];
-  const raw = typeof error.message === "string" && error.message !== "" ? error.message : `Gemini returned HTTP ${code}`;
+  const raw =
+    typeof error.message === "string" && error.message !== "" ? error.message : `Gemini returned HTTP ${code}`;
   if (status === 400 && CONTEXT_OVERFLOW.test(raw)) {
     return { status: 400, type: "invalid_request_error", message: promptTooLongMessage(raw) };
   }

@@ -13,7 +13,12 @@ export interface ContentsOptions {
 /** URIs the Gemini API can read through `fileData`; other URLs become a text note (it cannot fetch them). */
 const FILE_URI = /^(gs:\/\/|https:\/\/generativelanguage\.googleapis\.com\/)/;
 const MIME_BY_EXTENSION: Record<string, string> = {
-  png: "image/png", jpg: "image/jpeg", jpeg: "image/jpeg", gif: "image/gif", webp: "image/webp", pdf: "application/pdf",
+  png: "image/png",
+  jpg: "image/jpeg",
+  jpeg: "image/jpeg",
+  gif: "image/gif",
+  webp: "image/webp",
+  pdf: "application/pdf",
 };
 
 /** Anthropic messages → Gemini contents: roles user/model, same-role turns merged, tool names tracked by id. */
@@ -21,7 +26,8 @@ export function toContents(messages: Message[], opts: ContentsOptions): Content[
   const toolNames = new Map<string, string>();
   const contents: Content[] = [];
   for (const message of messages) {
-    const blocks = typeof message.content === "string" ? [{ type: "text", text: message.content }] : message.content ?? [];
+    const blocks =
+      typeof message.content === "string" ? [{ type: "text", text: message.content }] : (message.content ?? []);
     const content: Content =
       message.role === "assistant"
         ? { role: "model", parts: modelParts(blocks, toolNames, opts) }
@@ -38,7 +44,8 @@ function modelParts(blocks: ContentBlock[], toolNames: Map<string, string>, opts
   const callSignatures = new Map<string, string>();
   for (const block of blocks) {
     const parked = block.type === "thinking" ? unparkSignature(block.signature) : undefined;
-    if (parked?.kind === "call" && signatureUsable(parked, opts.signatureScope)) callSignatures.set(parked.toolUseId, parked.signature);
+    if (parked?.kind === "call" && signatureUsable(parked, opts.signatureScope))
+      callSignatures.set(parked.toolUseId, parked.signature);
   }
   const parts: Part[] = [];
   for (const block of blocks) {
@@ -49,11 +56,14 @@ function modelParts(blocks: ContentBlock[], toolNames: Map<string, string>, opts
       toolNames.set(id, name);
       const args = isRecord(input) ? input : {};
       const signature = callSignatures.get(id);
-      parts.push(signature ? { functionCall: { name, args }, thoughtSignature: signature } : { functionCall: { name, args } });
+      parts.push(
+        signature ? { functionCall: { name, args }, thoughtSignature: signature } : { functionCall: { name, args } },
+      );
     }
   }
   const firstCall = parts.find((p) => p.functionCall);
-  if (opts.fallbackSignature && firstCall && !firstCall.thoughtSignature) firstCall.thoughtSignature = SKIP_SIGNATURE_VALIDATOR;
+  if (opts.fallbackSignature && firstCall && !firstCall.thoughtSignature)
+    firstCall.thoughtSignature = SKIP_SIGNATURE_VALIDATOR;
   return parts;
 }
 
@@ -66,7 +76,8 @@ function replayThinking(block: ContentBlock, parts: Part[], scope: string | unde
     parts.push({ text, thought: true, thoughtSignature: parked.signature });
   } else if (parked.kind === "text") {
     const last = parts.at(-1);
-    if (last && typeof last.text === "string" && !last.thought && !last.thoughtSignature) last.thoughtSignature = parked.signature;
+    if (last && typeof last.text === "string" && !last.thought && !last.thoughtSignature)
+      last.thoughtSignature = parked.signature;
   }
 }
 
@@ -91,9 +102,11 @@ function userParts(blocks: ContentBlock[], toolNames: Map<string, string>): Part
 function toolResultParts(block: ToolResultBlock, toolNames: Map<string, string>): Part[] {
   const name = toolNames.get(block.tool_use_id);
   if (name === undefined) {
-    throw new RequestError(`tool_result references tool_use_id "${block.tool_use_id}", which no earlier assistant turn contains`);
+    throw new RequestError(
+      `tool_result references tool_use_id "${block.tool_use_id}", which no earlier assistant turn contains`,
+    );
   }
-  const inner = typeof block.content === "string" ? [{ type: "text", text: block.content }] : block.content ?? [];
+  const inner = typeof block.content === "string" ? [{ type: "text", text: block.content }] : (block.content ?? []);
   const texts: string[] = [];
   const extra: Part[] = [];
   for (const part of inner.flatMap(blockParts)) {
@@ -124,13 +137,17 @@ function blockParts(block: ContentBlock): Part[] {
 function documentParts(block: ContentBlock): Part[] {
   const source = block.source as Record<string, unknown> | undefined;
   if (source?.type === "text" && typeof source.data === "string") return [{ text: source.data }];
-  if (source?.type === "content" && Array.isArray(source.content)) return (source.content as ContentBlock[]).flatMap(blockParts);
+  if (source?.type === "content" && Array.isArray(source.content))
+    return (source.content as ContentBlock[]).flatMap(blockParts);
   return source ? [sourcePart(source as ImageSource, "document")] : [];
 }
 
 function searchResultParts(block: ContentBlock): Part[] {
   const inner = Array.isArray(block.content) ? (block.content as ContentBlock[]) : [];
-  const body = inner.flatMap(blockParts).map((p) => p.text ?? "").join("\n");
+  const body = inner
+    .flatMap(blockParts)
+    .map((p) => p.text ?? "")
+    .join("\n");
   return [{ text: `${String(block.title ?? "")} (${String(block.source ?? "")})\n${body}` }];
 }
 

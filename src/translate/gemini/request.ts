@@ -1,4 +1,10 @@
-import type { MessagesRequest, TextBlock, ThinkingConfig as AnthropicThinking, Tool, ToolChoice } from "../anthropic/types.ts";
+import type {
+  MessagesRequest,
+  TextBlock,
+  ThinkingConfig as AnthropicThinking,
+  Tool,
+  ToolChoice,
+} from "../anthropic/types.ts";
 import { cleanSchemaForGemini } from "../shared/json-schema.ts";
 import { toContents } from "./request-contents.ts";
 import type {
@@ -77,7 +83,7 @@ function canDisableThinking(model: string): boolean {
 }
 
 function systemInstruction(system: MessagesRequest["system"]): GenerateContentRequest["systemInstruction"] {
-  const blocks: TextBlock[] = typeof system === "string" ? [{ type: "text", text: system }] : system ?? [];
+  const blocks: TextBlock[] = typeof system === "string" ? [{ type: "text", text: system }] : (system ?? []);
   const parts: Part[] = blocks
     .filter((b) => typeof b.text === "string" && b.text.trim() !== "" && !b.text.startsWith(BILLING_HEADER))
     .map((b) => ({ text: b.text }));
@@ -90,8 +96,10 @@ function toTools(tools: Tool[] | undefined): GeminiTool[] {
   for (const tool of tools ?? []) {
     const type = tool.type ?? "custom";
     if (type === "custom") declarations.push(toDeclaration(tool));
-    else if (type.startsWith("web_search") && !builtIns.some((t) => "googleSearch" in t)) builtIns.push({ googleSearch: {} });
-    else if (type.startsWith("web_fetch") && !builtIns.some((t) => "urlContext" in t)) builtIns.push({ urlContext: {} });
+    else if (type.startsWith("web_search") && !builtIns.some((t) => "googleSearch" in t))
+      builtIns.push({ googleSearch: {} });
+    else if (type.startsWith("web_fetch") && !builtIns.some((t) => "urlContext" in t))
+      builtIns.push({ urlContext: {} });
   }
   return declarations.length > 0 ? [{ functionDeclarations: declarations }, ...builtIns] : builtIns;
 }
@@ -147,9 +155,10 @@ function toThinkingConfig(thinking: AnthropicThinking | undefined, model: string
   if (!thinking) return undefined;
   if (thinking.type === "disabled") return canDisableThinking(model) ? { thinkingBudget: 0 } : undefined;
   if (thinking.type !== "enabled" && thinking.type !== "adaptive") return undefined;
-  const budget = thinking.type === "enabled" && typeof thinking.budget_tokens === "number"
-    ? Math.min(Math.max(0, Math.floor(thinking.budget_tokens)), MAX_THINKING_BUDGET)
-    : -1;
+  const budget =
+    thinking.type === "enabled" && typeof thinking.budget_tokens === "number"
+      ? Math.min(Math.max(0, Math.floor(thinking.budget_tokens)), MAX_THINKING_BUDGET)
+      : -1;
   return { includeThoughts: thinking.display !== "omitted", thinkingBudget: budget };
 }
 

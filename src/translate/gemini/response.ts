@@ -17,7 +17,13 @@ export interface GeminiResponseOptions {
 }
 
 const REFUSAL_REASONS: ReadonlySet<string> = new Set([
-  "SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT",
+  "SAFETY",
+  "RECITATION",
+  "BLOCKLIST",
+  "PROHIBITED_CONTENT",
+  "SPII",
+  "IMAGE_SAFETY",
+  "IMAGE_PROHIBITED_CONTENT",
 ]);
 
 /** Code Assist wraps each response as `{response:{…}, traceId}`; anything else is returned as is. */
@@ -31,16 +37,24 @@ export function unwrapCodeAssist(body: unknown): GenerateContentResponse {
 
 /** A generateContent response (or its Code Assist wrapper) → Anthropic Message. Throws typed errors. */
 export function fromGeminiResponse(body: unknown, opts: GeminiResponseOptions): MessageResponse {
-  if (typeof body !== "object" || body === null) throw new TranslateError("Gemini returned a response that is not a JSON object");
+  if (typeof body !== "object" || body === null)
+    throw new TranslateError("Gemini returned a response that is not a JSON object");
   const res = unwrapCodeAssist(body);
   if (res.error) throw googleErrorToUpstream(502, res);
   const candidate = res.candidates?.[0];
   const blockReason = res.promptFeedback?.blockReason;
   if (!candidate && !blockReason) throw new TranslateError("Gemini returned no candidates");
   if (candidate?.finishReason === "MALFORMED_FUNCTION_CALL") throw malformedFunctionCall(candidate);
-  const content = candidate ? partsToBlocks(candidate.content?.parts ?? [], opts) : [{ type: "text", text: blockedNote(blockReason!) }];
+  const content = candidate
+    ? partsToBlocks(candidate.content?.parts ?? [], opts)
+    : [{ type: "text", text: blockedNote(blockReason!) }];
   const sawToolUse = content.some((b) => b.type === "tool_use");
-  return anthropicMessage(opts, content, candidate ? finishToStopReason(candidate.finishReason, sawToolUse) : "refusal", geminiUsage(res.usageMetadata));
+  return anthropicMessage(
+    opts,
+    content,
+    candidate ? finishToStopReason(candidate.finishReason, sawToolUse) : "refusal",
+    geminiUsage(res.usageMetadata),
+  );
 }
 
 /**
@@ -69,7 +83,12 @@ export function geminiUsage(meta: UsageMetadata | undefined): Usage {
 
 export function malformedFunctionCall(candidate: Candidate): UpstreamError {
   const detail = typeof candidate.finishMessage === "string" ? `: ${candidate.finishMessage}` : "";
-  return new UpstreamError({ status: 502, type: "api_error", message: `Gemini produced a malformed function call${detail}`, retryable: true });
+  return new UpstreamError({
+    status: 502,
+    type: "api_error",
+    message: `Gemini produced a malformed function call${detail}`,
+    retryable: true,
+  });
 }
 
 export function blockedNote(reason: string): string {
@@ -81,7 +100,8 @@ function partsToBlocks(parts: Part[], opts: GeminiResponseOptions): ContentBlock
   const blocks: ContentBlock[] = [];
   const scope = opts.signatureScope ?? "";
   for (const part of parts) {
-    const signature = typeof part.thoughtSignature === "string" && part.thoughtSignature !== "" ? part.thoughtSignature : undefined;
+    const signature =
+      typeof part.thoughtSignature === "string" && part.thoughtSignature !== "" ? part.thoughtSignature : undefined;
     if (part.functionCall) {
       const id = toolUseId(opts.idFactory);
       if (signature) blocks.push(parkedBlock(parkSignature({ kind: "call", scope, toolUseId: id, signature })));

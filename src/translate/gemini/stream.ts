@@ -5,7 +5,13 @@ import { CcmuxError } from "../../util/errors.ts";
 import { messageId, toolUseId } from "../shared/ids.ts";
 import { PLACEHOLDER_SIGNATURE } from "../shared/thinking-signature.ts";
 import { googleErrorEvent } from "./errors.ts";
-import { blockedNote, finishToStopReason, geminiUsage, unwrapCodeAssist, type GeminiResponseOptions } from "./response.ts";
+import {
+  blockedNote,
+  finishToStopReason,
+  geminiUsage,
+  unwrapCodeAssist,
+  type GeminiResponseOptions,
+} from "./response.ts";
 import { parkSignature, type ParkedKind } from "./signature.ts";
 import type { GenerateContentResponse, Part, UsageMetadata } from "./types.ts";
 
@@ -80,7 +86,8 @@ function finish(state: GeminiStreamState): StreamEvent[] {
 }
 
 function partEvents(state: GeminiStreamState, part: Part): StreamEvent[] {
-  const signature = typeof part.thoughtSignature === "string" && part.thoughtSignature !== "" ? part.thoughtSignature : undefined;
+  const signature =
+    typeof part.thoughtSignature === "string" && part.thoughtSignature !== "" ? part.thoughtSignature : undefined;
   if (part.functionCall) {
     const id = toolUseId(state.opts.idFactory);
     const events = closeOpen(state);
@@ -94,11 +101,13 @@ function partEvents(state: GeminiStreamState, part: Part): StreamEvent[] {
   const events: StreamEvent[] = [];
   if (part.text !== "") {
     events.push(...ensureOpen(state, type));
-    const delta = type === "thinking" ? { type: "thinking_delta", thinking: part.text } : { type: "text_delta", text: part.text };
+    const delta =
+      type === "thinking" ? { type: "thinking_delta", thinking: part.text } : { type: "text_delta", text: part.text };
     events.push({ type: "content_block_delta", index: state.open!.index, delta });
   }
   if (!signature) return events;
-  if (type === "thinking" && state.open?.type === "thinking") return [...events, ...closeOpen(state, park(state, "thought", signature))];
+  if (type === "thinking" && state.open?.type === "thinking")
+    return [...events, ...closeOpen(state, park(state, "thought", signature))];
   if (type === "thinking") return [...events, ...closeOpen(state), ...parkedEvents(state, "thought", signature)];
   return [...events, ...closeOpen(state), ...parkedEvents(state, "text", signature)];
 }
@@ -132,12 +141,21 @@ function parkedEvents(state: GeminiStreamState, kind: ParkedKind, signature: str
   const index = state.nextIndex++;
   return [
     { type: "content_block_start", index, content_block: { type: "thinking", thinking: "", signature: "" } },
-    { type: "content_block_delta", index, delta: { type: "signature_delta", signature: park(state, kind, signature, id) } },
+    {
+      type: "content_block_delta",
+      index,
+      delta: { type: "signature_delta", signature: park(state, kind, signature, id) },
+    },
     { type: "content_block_stop", index },
   ];
 }
 
-function toolUseEvents(state: GeminiStreamState, id: string, name: string, args: Record<string, unknown>): StreamEvent[] {
+function toolUseEvents(
+  state: GeminiStreamState,
+  id: string,
+  name: string,
+  args: Record<string, unknown>,
+): StreamEvent[] {
   const index = state.nextIndex++;
   return [
     { type: "content_block_start", index, content_block: { type: "tool_use", id, name, input: {} } },
@@ -147,7 +165,11 @@ function toolUseEvents(state: GeminiStreamState, id: string, name: string, args:
 }
 
 function textEvents(state: GeminiStreamState, text: string): StreamEvent[] {
-  return [...ensureOpen(state, "text"), { type: "content_block_delta", index: state.open!.index, delta: { type: "text_delta", text } }, ...closeOpen(state)];
+  return [
+    ...ensureOpen(state, "text"),
+    { type: "content_block_delta", index: state.open!.index, delta: { type: "text_delta", text } },
+    ...closeOpen(state),
+  ];
 }
 
 function messageStart(state: GeminiStreamState): StreamEvent {

@@ -21,9 +21,16 @@ export function chatErrorObjectToUpstream(
   provider?: string,
   extra: { retryAfter?: number; headers?: Record<string, string> } = {},
 ): UpstreamError {
-  const message = typeof error.message === "string" && error.message !== "" ? error.message : `upstream error (HTTP ${status})`;
+  const message =
+    typeof error.message === "string" && error.message !== "" ? error.message : `upstream error (HTTP ${status})`;
   if (isContextLengthError(error.code, message)) {
-    return new UpstreamError({ status: 400, type: "invalid_request_error", message: promptTooLongMessage(message), provider, ...extra });
+    return new UpstreamError({
+      status: 400,
+      type: "invalid_request_error",
+      message: promptTooLongMessage(message),
+      provider,
+      ...extra,
+    });
   }
   const code = typeof error.code === "number" && error.code >= 400 && error.code <= 599 ? error.code : status;
   return new UpstreamError({ status: code, type: chatErrorType(code), message, provider, ...extra });

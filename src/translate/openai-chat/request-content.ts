@@ -44,7 +44,9 @@ export function imagePart(block: ImageBlock, where: string): ChatImagePart {
     return { type: "image_url", image_url: { url: `data:${media};base64,${src.data}` } };
   }
   if (src.type === "url" && typeof src.url === "string") return { type: "image_url", image_url: { url: src.url } };
-  throw new RequestError(`${where}: image source type "${String(src.type)}" is not supported by OpenAI-compatible providers`);
+  throw new RequestError(
+    `${where}: image source type "${String(src.type)}" is not supported by OpenAI-compatible providers`,
+  );
 }
 
 /** Parts → message content: a plain string when there is no image (the most widely accepted shape). */

@@ -1,4 +1,11 @@
-import type { ContentBlock, ImageBlock, Message, MessagesRequest, ToolResultBlock, ToolUseBlock } from "../anthropic/types.ts";
+import type {
+  ContentBlock,
+  ImageBlock,
+  Message,
+  MessagesRequest,
+  ToolResultBlock,
+  ToolUseBlock,
+} from "../anthropic/types.ts";
 import { RequestError } from "../../util/errors.ts";
 import { blocksOf, blockText, imagePart, joinTexts, partsToContent, toolResultContent } from "./request-content.ts";
 import type { ChatAssistantMessage, ChatContentPart, ChatMessage, ChatToolCall, ChatToolMessage } from "./types.ts";
@@ -78,7 +85,11 @@ function addAssistant(b: Builder, blocks: ContentBlock[]): void {
 
 function toolCall(b: Builder, block: ToolUseBlock): ChatToolCall {
   b.toolIds.add(block.id);
-  return { id: block.id, type: "function", function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) } };
+  return {
+    id: block.id,
+    type: "function",
+    function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) },
+  };
 }
 
 function addUser(b: Builder, blocks: ContentBlock[], where: string): void {
@@ -90,7 +101,8 @@ function addUser(b: Builder, blocks: ContentBlock[], where: string): void {
     if (block.type === "tool_result") {
       const result = toolResult(b, block as ToolResultBlock, at);
       tools.push(result.message);
-      if (result.images.length > 0) toolImages.push({ type: "text", text: `Image output of tool call ${block.tool_use_id}:` }, ...result.images);
+      if (result.images.length > 0)
+        toolImages.push({ type: "text", text: `Image output of tool call ${block.tool_use_id}:` }, ...result.images);
     } else if (block.type === "image") {
       if (!b.opts.supportsImages) throw noImages(b.opts.model, at);
       parts.push(imagePart(block as ImageBlock, at));

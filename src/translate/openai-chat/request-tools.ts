@@ -29,7 +29,8 @@ export function toChatTools(
         `Route web search to an Anthropic model: set [router] websearch = "<a model served by an Anthropic provider>".`,
     );
   }
-  if (server.length > 0) log?.(`dropping server tools the upstream cannot run: ${server.map((t) => t.type).join(", ")}`);
+  if (server.length > 0)
+    log?.(`dropping server tools the upstream cannot run: ${server.map((t) => t.type).join(", ")}`);
   if (custom.length === 0) return {};
   const out: ChatToolsResult = { tools: custom.map(toChatTool) };
   if (choice) {
@@ -40,7 +41,8 @@ export function toChatTools(
 }
 
 function toChatTool(tool: Tool): ChatTool {
-  if (typeof tool.name !== "string" || tool.name === "") throw new RequestError("tools: every tool needs a non-empty name");
+  if (typeof tool.name !== "string" || tool.name === "")
+    throw new RequestError("tools: every tool needs a non-empty name");
   const { $schema: _ignored, ...schema } = (tool.input_schema ?? {}) as Record<string, unknown>;
   const parameters = Object.keys(schema).length > 0 ? schema : { type: "object", properties: {} };
   const fn: ChatTool["function"] = { name: tool.name, parameters };
@@ -55,7 +57,8 @@ function toChatToolChoice(choice: ToolChoice): ChatToolChoice {
     case "none":
       return "none";
     case "tool":
-      if (!("name" in choice) || typeof choice.name !== "string") throw new RequestError('tool_choice: type "tool" needs a name');
+      if (!("name" in choice) || typeof choice.name !== "string")
+        throw new RequestError('tool_choice: type "tool" needs a name');
       return { type: "function", function: { name: choice.name } };
     default:
       return "auto";

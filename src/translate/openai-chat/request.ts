@@ -46,7 +46,11 @@ export function toChatRequest(req: MessagesRequest, opts: ChatRequestOptions): C
     replayReasoning: opts.providerType === "deepseek" || opts.providerType === "moonshot",
     log: opts.log,
   });
-  const out: ChatCompletionRequest = { model: opts.model, messages, ...toChatTools(req.tools, req.tool_choice, opts.log) };
+  const out: ChatCompletionRequest = {
+    model: opts.model,
+    messages,
+    ...toChatTools(req.tools, req.tool_choice, opts.log),
+  };
   if (typeof req.max_tokens === "number") {
     if (reasoningModel) out.max_completion_tokens = req.max_tokens;
     else out.max_tokens = req.max_tokens;
@@ -71,7 +75,12 @@ export function isOpenAIReasoningModel(model: string, providerType: string): boo
   return /^o[134](-|$)/.test(base) || base.startsWith("gpt-5");
 }
 
-function applyReasoning(out: ChatCompletionRequest, req: MessagesRequest, providerType: string, reasoningModel: boolean): void {
+function applyReasoning(
+  out: ChatCompletionRequest,
+  req: MessagesRequest,
+  providerType: string,
+  reasoningModel: boolean,
+): void {
   const effort = reasoningEffort(req);
   if (!effort) return;
   if (reasoningModel) out.reasoning_effort = effort;
@@ -93,6 +102,7 @@ export function reasoningEffort(req: MessagesRequest): ReasoningEffort | undefin
 
 function responseFormat(outputConfig: unknown): ChatCompletionRequest["response_format"] {
   const format = (outputConfig as { format?: { type?: unknown; schema?: unknown } } | undefined)?.format;
-  if (!format || format.type !== "json_schema" || typeof format.schema !== "object" || format.schema === null) return undefined;
+  if (!format || format.type !== "json_schema" || typeof format.schema !== "object" || format.schema === null)
+    return undefined;
   return { type: "json_schema", json_schema: { name: "output", schema: format.schema } };
 }

@@ -22,7 +22,8 @@ interface RawToolCall {
 
 /** A non-streaming chat.completion → Anthropic Message. Throws TranslateError / UpstreamError, never crashes. */
 export function fromChatResponse(body: unknown, opts: ChatResponseOptions): MessageResponse {
-  if (body === null || typeof body !== "object") throw new TranslateError("upstream returned a response that is not a JSON object");
+  if (body === null || typeof body !== "object")
+    throw new TranslateError("upstream returned a response that is not a JSON object");
   const error = (body as { error?: unknown }).error !== undefined ? errorObjectOf(body) : undefined;
   if (error) throw chatErrorObjectToUpstream(error, 502);
   const choices = (body as { choices?: unknown }).choices;
@@ -54,19 +55,25 @@ function contentText(content: unknown): string {
   if (typeof content === "string") return content;
   if (!Array.isArray(content)) return "";
   return content
-    .map((p) => (p && typeof p === "object" && typeof (p as { text?: unknown }).text === "string" ? (p as { text: string }).text : ""))
+    .map((p) =>
+      p && typeof p === "object" && typeof (p as { text?: unknown }).text === "string"
+        ? (p as { text: string }).text
+        : "",
+    )
     .join("");
 }
 
 function rawToolCalls(message: ChatOutputFields): RawToolCall[] {
   if (Array.isArray(message.tool_calls)) return message.tool_calls as RawToolCall[];
-  if (message.function_call && typeof message.function_call === "object") return [{ function: message.function_call as RawToolCall["function"] }];
+  if (message.function_call && typeof message.function_call === "object")
+    return [{ function: message.function_call as RawToolCall["function"] }];
   return [];
 }
 
 function toolUseBlock(call: RawToolCall, idFactory?: IdFactory): ContentBlock {
   const name = call.function?.name;
-  if (typeof name !== "string" || name === "") throw new TranslateError("upstream returned a tool call without a function name");
+  if (typeof name !== "string" || name === "")
+    throw new TranslateError("upstream returned a tool call without a function name");
   const id = typeof call.id === "string" && call.id !== "" ? call.id : toolUseId(idFactory);
   return { type: "tool_use", id, name, input: parseToolArguments(call.function?.arguments, name) };
 }
@@ -79,11 +86,15 @@ export function parseToolArguments(args: unknown, name: string): Record<string, 
   try {
     parsed = JSON.parse(String(args));
   } catch {
-    throw new TranslateError(`upstream returned invalid JSON arguments for tool "${name}": ${String(args).slice(0, 200)}`);
+    throw new TranslateError(
+      `upstream returned invalid JSON arguments for tool "${name}": ${String(args).slice(0, 200)}`,
+    );
   }
   if (parsed === null) return {};
   if (typeof parsed !== "object" || Array.isArray(parsed)) {
-    throw new TranslateError(`upstream returned arguments for tool "${name}" that are not a JSON object: ${String(args).slice(0, 200)}`);
+    throw new TranslateError(
+      `upstream returned arguments for tool "${name}" that are not a JSON object: ${String(args).slice(0, 200)}`,
+    );
   }
   return parsed as Record<string, unknown>;
 }

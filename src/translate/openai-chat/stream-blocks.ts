@@ -139,7 +139,11 @@ function startBlock(st: BlockState, seg: Segment): Record<string, unknown> {
 
 function stop(seg: Segment, out: StreamEvent[]): void {
   if (seg.kind === "thinking") {
-    out.push({ type: "content_block_delta", index: seg.index, delta: { type: "signature_delta", signature: PLACEHOLDER_SIGNATURE } });
+    out.push({
+      type: "content_block_delta",
+      index: seg.index,
+      delta: { type: "signature_delta", signature: PLACEHOLDER_SIGNATURE },
+    });
   }
   out.push({ type: "content_block_stop", index: seg.index });
   seg.open = false;

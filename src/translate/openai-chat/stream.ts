@@ -37,7 +37,13 @@ interface RawToolDelta {
 /** Chat Completions SSE chunks → Anthropic stream events. message_delta waits for [DONE] so trailing usage is included. */
 export function chatStreamTranslator(opts: ChatStreamOptions): StreamTranslator<ChatStreamState> {
   return {
-    init: () => ({ blocks: initBlocks(opts.idFactory), started: false, sawToolCalls: false, done: false, toolCount: 0 }),
+    init: () => ({
+      blocks: initBlocks(opts.idFactory),
+      started: false,
+      sawToolCalls: false,
+      done: false,
+      toolCount: 0,
+    }),
     step: (state, msg) => step(state, msg, opts),
     finish: (state) => end(state),
     fail: (state, err) => failWith(state, errorTypeOf(err), `upstream stream failed: ${errorMessage(err)}`),
@@ -55,7 +61,8 @@ function step(state: ChatStreamState, msg: SseMessage, opts: ChatStreamOptions):
   } catch {
     return failWith(state, "api_error", `upstream sent a malformed stream chunk: ${data.slice(0, 200)}`);
   }
-  if (chunk === null || typeof chunk !== "object") return failWith(state, "api_error", "upstream sent a stream chunk that is not an object");
+  if (chunk === null || typeof chunk !== "object")
+    return failWith(state, "api_error", "upstream sent a stream chunk that is not an object");
   if (chunk.error !== undefined && chunk.error !== null) {
     const err = chatErrorObjectToUpstream(errorObjectOf(chunk) ?? {}, 500);
     return failWith(state, err.type, err.message);
@@ -74,8 +81,10 @@ function applyChoice(state: ChatStreamState, choice: Record<string, unknown>, ou
   const reasoning = str(delta.reasoning_content) || str(delta.reasoning);
   addText(state.blocks, "thinking", reasoning, out);
   addText(state.blocks, "text", str(delta.content) || str(delta.refusal), out);
-  if (Array.isArray(delta.tool_calls)) for (const call of delta.tool_calls as RawToolDelta[]) addToolDelta(state, call, out);
-  else if (delta.function_call && typeof delta.function_call === "object") addToolDelta(state, { index: "fc", function: delta.function_call as RawToolDelta["function"] }, out);
+  if (Array.isArray(delta.tool_calls))
+    for (const call of delta.tool_calls as RawToolDelta[]) addToolDelta(state, call, out);
+  else if (delta.function_call && typeof delta.function_call === "object")
+    addToolDelta(state, { index: "fc", function: delta.function_call as RawToolDelta["function"] }, out);
   if (typeof choice.finish_reason !== "string" || choice.finish_reason === "") return;
   state.finishReason = choice.finish_reason;
   const problem = finishBlocks(state.blocks, out);
@@ -102,18 +111,32 @@ function toolKey(state: ChatStreamState, call: RawToolDelta, name: string): stri
 function messageStart(state: ChatStreamState, opts: ChatStreamOptions): StreamEvent {
   state.started = true;
   const usage = { ...chatUsageToAnthropic(state.usage), output_tokens: 0 };
-  const message = { id: messageId(opts.idFactory), type: "message", role: "assistant", model: opts.model, content: [], stop_reason: null, stop_sequence: null, usage };
+  const message = {
+    id: messageId(opts.idFactory),
+    type: "message",
+    role: "assistant",
+    model: opts.model,
+    content: [],
+    stop_reason: null,
+    stop_sequence: null,
+    usage,
+  };
   return { type: "message_start", message };
 }
 
 /** [DONE] or end of body: the deferred message_delta + message_stop, or an error when no finish came. */
 function end(state: ChatStreamState): StreamEvent[] {
   if (state.done) return [];
-  if (state.finishReason === undefined) return failWith(state, "api_error", "upstream stream ended without a finish_reason");
+  if (state.finishReason === undefined)
+    return failWith(state, "api_error", "upstream stream ended without a finish_reason");
   state.done = true;
   const stopReason = chatFinishToStopReason(state.finishReason, state.sawToolCalls);
   return [
-    { type: "message_delta", delta: { stop_reason: stopReason, stop_sequence: null }, usage: chatUsageToAnthropic(state.usage) },
+    {
+      type: "message_delta",
+      delta: { stop_reason: stopReason, stop_sequence: null },
+      usage: chatUsageToAnthropic(state.usage),
+    },
     { type: "message_stop" },
   ];
 }

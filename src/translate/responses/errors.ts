@@ -1,37 +1,53 @@
 import { type AnthropicErrorType, statusForErrorType, UpstreamError } from "../../util/errors.ts";
-import { chatErrorType, errorObjectOf, isContextLengthError, parseRetryAfter, promptTooLongMessage } from "../openai-chat/errors.ts";
+import {
+  chatErrorType,
+  errorObjectOf,
+  isContextLengthError,
+  parseRetryAfter,
+  promptTooLongMessage,
+} from "../openai-chat/errors.ts";
 import type { ResponsesError } from "./types.ts";
 
 /** Responses/Codex error codes (or types) → Anthropic error types; unknown codes fall back to the HTTP status. */
-const TYPE_BY_CODE = new Map<string, AnthropicErrorType>(Object.entries({
-  rate_limit_exceeded: "rate_limit_error",
-  usage_limit_reached: "rate_limit_error",
-  insufficient_quota: "billing_error",
-  usage_not_included: "permission_error",
-  context_length_exceeded: "invalid_request_error",
-  invalid_prompt: "invalid_request_error",
-  invalid_request_error: "invalid_request_error",
-  invalid_api_key: "authentication_error",
-  authentication_error: "authentication_error",
-  model_not_found: "not_found_error",
-  server_error: "api_error",
-  internal_error: "api_error",
-  server_is_overloaded: "overloaded_error",
-  overloaded: "overloaded_error",
-  slow_down: "overloaded_error",
-}) as [string, AnthropicErrorType][]);
+const TYPE_BY_CODE = new Map<string, AnthropicErrorType>(
+  Object.entries({
+    rate_limit_exceeded: "rate_limit_error",
+    usage_limit_reached: "rate_limit_error",
+    insufficient_quota: "billing_error",
+    usage_not_included: "permission_error",
+    context_length_exceeded: "invalid_request_error",
+    invalid_prompt: "invalid_request_error",
+    invalid_request_error: "invalid_request_error",
+    invalid_api_key: "authentication_error",
+    authentication_error: "authentication_error",
+    model_not_found: "not_found_error",
+    server_error: "api_error",
+    internal_error: "api_error",
+    server_is_overloaded: "overloaded_error",
+    overloaded: "overloaded_error",
+    slow_down: "overloaded_error",
+  }) as [string, AnthropicErrorType][],
+);
 
 /** Codes meaning "this account can't serve now": worth failing over even when the status says otherwise. */
 const FAILOVER_CODES = new Set(["usage_limit_reached", "insufficient_quota", "usage_not_included"]);
 
 /** A known code outranks the fallback type; context overflows get the wording Claude Code compacts on. */
-export function classifyError(code: unknown, message: string, fallback: AnthropicErrorType): { type: AnthropicErrorType; message: string } {
-  if (isContextLengthError(code, message)) return { type: "invalid_request_error", message: promptTooLongMessage(message) };
+export function classifyError(
+  code: unknown,
+  message: string,
+  fallback: AnthropicErrorType,
+): { type: AnthropicErrorType; message: string } {
+  if (isContextLengthError(code, message))
+    return { type: "invalid_request_error", message: promptTooLongMessage(message) };
   return { type: (typeof code === "string" && TYPE_BY_CODE.get(code)) || fallback, message };
 }
 
 /** An Anthropic `error` stream event for a `response.failed` error or an `error` event. */
-export function errorEventFor(err: ResponsesError | null | undefined, fallbackMessage: string): { type: "error"; error: { type: AnthropicErrorType; message: string } } {
+export function errorEventFor(
+  err: ResponsesError | null | undefined,
+  fallbackMessage: string,
+): { type: "error"; error: { type: AnthropicErrorType; message: string } } {
   const message = typeof err?.message === "string" && err.message !== "" ? err.message : fallbackMessage;
   return { type: "error", error: classifyError(err?.code ?? err?.type, message, "api_error") };
 }
@@ -40,7 +56,12 @@ export function errorEventFor(err: ResponsesError | null | undefined, fallbackMe
 export function responseFailureError(err: ResponsesError | null | undefined): UpstreamError {
   const { error } = errorEventFor(err, "The Responses upstream reported a failed response");
   const status = statusForErrorType(error.type) ?? 500;
-  return new UpstreamError({ status, type: error.type, message: error.message, retryAfter: retryAfterFromMessage(error.message) });
+  return new UpstreamError({
+    status,
+    type: error.type,
+    message: error.message,
+    retryAfter: retryAfterFromMessage(error.message),
+  });
 }
 
 export interface HttpErrorOptions {
@@ -88,7 +109,12 @@ function parseErrorBody(text: string): { error?: ErrorBodyError; detail?: string
   };
 }
 
-function retryAfterSeconds(headers: Headers | undefined, error: ErrorBodyError | undefined, message: string, now: () => number): number | undefined {
+function retryAfterSeconds(
+  headers: Headers | undefined,
+  error: ErrorBodyError | undefined,
+  message: string,
+  now: () => number,
+): number | undefined {
   const fromHeaders = headers ? parseRetryAfter(headers) : undefined;
   if (fromHeaders !== undefined) return fromHeaders;
   if (typeof error?.resets_in_seconds === "number") return Math.max(0, Math.ceil(error.resets_in_seconds));

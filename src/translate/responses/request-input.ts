@@ -1,7 +1,14 @@
 import type { ContentBlock, ImageSource, Message, ToolResultBlock, ToolUseBlock } from "../anthropic/types.ts";
 import { RequestError } from "../../util/errors.ts";
 import { decodeReasoningSignature, toolUseIdToCallId } from "./opaque-state.ts";
-import type { FunctionCallItem, FunctionCallOutputItem, InputContent, InputItem, OutputText, ReasoningItem } from "./types.ts";
+import type {
+  FunctionCallItem,
+  FunctionCallOutputItem,
+  InputContent,
+  InputItem,
+  OutputText,
+  ReasoningItem,
+} from "./types.ts";
 
 /** Anthropic messages → Responses input items, in order. */
 export function toInputItems(messages: Message[]): InputItem[] {
@@ -28,7 +35,11 @@ function pushMessage(items: InputItem[], role: "user" | "developer", content: In
 }
 
 function textParts(blocks: ContentBlock[]): InputContent[] {
-  return blocks.flatMap((b) => (b.type === "text" && typeof b.text === "string" && b.text !== "" ? [{ type: "input_text" as const, text: b.text }] : []));
+  return blocks.flatMap((b) =>
+    b.type === "text" && typeof b.text === "string" && b.text !== ""
+      ? [{ type: "input_text" as const, text: b.text }]
+      : [],
+  );
 }
 
 /**
@@ -43,7 +54,8 @@ function userItems(blocks: ContentBlock[]): InputItem[] {
     if (block.type === "tool_result") {
       const { item, images } = toolResultItem(block as ToolResultBlock);
       items.push(item);
-      if (images.length > 0) toolImages.push({ type: "input_text", text: `Image output of tool call ${item.call_id}:` }, ...images);
+      if (images.length > 0)
+        toolImages.push({ type: "input_text", text: `Image output of tool call ${item.call_id}:` }, ...images);
     } else {
       parts.push(...userParts(block));
     }
@@ -53,7 +65,8 @@ function userItems(blocks: ContentBlock[]): InputItem[] {
 }
 
 function toolResultItem(block: ToolResultBlock): { item: FunctionCallOutputItem; images: InputContent[] } {
-  if (typeof block.tool_use_id !== "string" || block.tool_use_id === "") throw new RequestError("tool_result: tool_use_id is required");
+  if (typeof block.tool_use_id !== "string" || block.tool_use_id === "")
+    throw new RequestError("tool_result: tool_use_id is required");
   const texts: string[] = [];
   const images: InputContent[] = [];
   for (const part of blocksOf(block.content ?? "")) {
@@ -84,7 +97,8 @@ function userParts(block: ContentBlock): InputContent[] {
 }
 
 function imageUrl(source: ImageSource | undefined): string | undefined {
-  if (source?.type === "base64" && typeof source.data === "string") return `data:${source.media_type};base64,${source.data}`;
+  if (source?.type === "base64" && typeof source.data === "string")
+    return `data:${source.media_type};base64,${source.data}`;
   if (source?.type === "url" && typeof source.url === "string") return source.url;
   return undefined;
 }
@@ -136,12 +150,18 @@ function assistantItems(blocks: ContentBlock[]): InputItem[] {
 function reasoningItem(thinking: unknown, signature: unknown): ReasoningItem | undefined {
   const encrypted = decodeReasoningSignature(signature);
   if (encrypted === undefined) return undefined;
-  const summary = typeof thinking === "string" && thinking !== "" ? [{ type: "summary_text" as const, text: thinking }] : [];
+  const summary =
+    typeof thinking === "string" && thinking !== "" ? [{ type: "summary_text" as const, text: thinking }] : [];
   return { type: "reasoning", summary, encrypted_content: encrypted };
 }
 
 function functionCallItem(block: ToolUseBlock): FunctionCallItem {
   if (typeof block.id !== "string" || block.id === "") throw new RequestError("tool_use: id is required");
   if (typeof block.name !== "string" || block.name === "") throw new RequestError("tool_use: name is required");
-  return { type: "function_call", call_id: toolUseIdToCallId(block.id), name: block.name, arguments: JSON.stringify(block.input ?? {}) };
+  return {
+    type: "function_call",
+    call_id: toolUseIdToCallId(block.id),
+    name: block.name,
+    arguments: JSON.stringify(block.input ?? {}),
+  };
 }

@@ -48,7 +48,10 @@ export function systemText(system: MessagesRequest["system"]): string {
   if (typeof system === "string") return system.startsWith(BILLING_HEADER) ? "" : system;
   if (!Array.isArray(system)) return "";
   return system
-    .filter((b: TextBlock) => b?.type === "text" && typeof b.text === "string" && b.text !== "" && !b.text.startsWith(BILLING_HEADER))
+    .filter(
+      (b: TextBlock) =>
+        b?.type === "text" && typeof b.text === "string" && b.text !== "" && !b.text.startsWith(BILLING_HEADER),
+    )
     .map((b) => b.text)
     .join("\n");
 }
@@ -61,7 +64,10 @@ export function toResponsesTools(tools: Tool[] | undefined, choice: ToolChoice |
   if (!chat.tools) return {};
   const out: ToolFields = {
     tools: chat.tools.map((t): FunctionTool => ({ type: "function", ...t.function, strict: false })),
-    tool_choice: typeof chat.tool_choice === "object" ? { type: "function", name: chat.tool_choice.function.name } : (chat.tool_choice ?? "auto"),
+    tool_choice:
+      typeof chat.tool_choice === "object"
+        ? { type: "function", name: chat.tool_choice.function.name }
+        : (chat.tool_choice ?? "auto"),
   };
   if (chat.parallel_tool_calls === false) out.parallel_tool_calls = false;
   return out;
@@ -73,7 +79,13 @@ export function isReasoningModel(model: string): boolean {
 }
 
 /** xhigh/max are clamped: several Responses models reject "xhigh", and a rejected request is worse than less effort. */
-const EFFORT_BY_LEVEL: Record<string, ReasoningEffort> = { low: "low", medium: "medium", high: "high", xhigh: "high", max: "high" };
+const EFFORT_BY_LEVEL: Record<string, ReasoningEffort> = {
+  low: "low",
+  medium: "medium",
+  high: "high",
+  xhigh: "high",
+  max: "high",
+};
 
 /** thinking + output_config.effort → reasoning.effort; undefined when thinking is off or absent. */
 export function reasoningEffort(req: MessagesRequest): ReasoningEffort | undefined {

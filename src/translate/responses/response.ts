@@ -15,7 +15,8 @@ export interface FromResponsesOptions {
 /** A completed Responses `response` object → an Anthropic message. A failed one throws UpstreamError. */
 export function fromResponsesResponse(body: unknown, opts: FromResponsesOptions): MessageResponse {
   const response = asResponseObject(body);
-  if (response.status === "failed" || (response.error !== null && response.error !== undefined)) throw responseFailureError(response.error);
+  if (response.status === "failed" || (response.error !== null && response.error !== undefined))
+    throw responseFailureError(response.error);
   const content: ContentBlock[] = [];
   let sawToolCall = false;
   for (const item of response.output ?? []) {
@@ -24,7 +25,12 @@ export function fromResponsesResponse(body: unknown, opts: FromResponsesOptions)
     if (block.type === "tool_use") sawToolCall = true;
     content.push(block);
   }
-  return anthropicMessage(opts, content, responsesStopReason(response, sawToolCall), responsesUsageToAnthropic(response.usage));
+  return anthropicMessage(
+    opts,
+    content,
+    responsesStopReason(response, sawToolCall),
+    responsesUsageToAnthropic(response.usage),
+  );
 }
 
 function asResponseObject(body: unknown): ResponseObject {
@@ -75,7 +81,9 @@ export function reasoningText(item: OutputItem): string {
 /** output_text (and refusal) parts of a message item, concatenated. */
 export function messageText(item: OutputItem): string {
   return arrayOf(item.content)
-    .map((p) => (isObject(p) ? (typeof p.text === "string" ? p.text : typeof p.refusal === "string" ? p.refusal : "") : ""))
+    .map((p) =>
+      isObject(p) ? (typeof p.text === "string" ? p.text : typeof p.refusal === "string" ? p.refusal : "") : "",
+    )
     .join("");
 }
 
@@ -84,7 +92,9 @@ export function parseArguments(args: unknown, name: unknown): unknown {
   try {
     return JSON.parse(args);
   } catch {
-    throw new TranslateError(`The Responses upstream sent invalid JSON arguments for tool ${String(name)}: ${args.slice(0, 200)}`);
+    throw new TranslateError(
+      `The Responses upstream sent invalid JSON arguments for tool ${String(name)}: ${args.slice(0, 200)}`,
+    );
   }
 }
 

@@ -6,7 +6,13 @@ import type { SseMessage } from "../../stream/sse.ts";
 import { CcmuxError } from "../../util/errors.ts";
 import { errorEventFor } from "./errors.ts";
 import { encodeReasoningSignature } from "./opaque-state.ts";
-import { messageText, reasoningText, responsesStopReason, responsesUsageToAnthropic, toolUseIdFor } from "./response.ts";
+import {
+  messageText,
+  reasoningText,
+  responsesStopReason,
+  responsesUsageToAnthropic,
+  toolUseIdFor,
+} from "./response.ts";
 import type { OutputItem, ResponseObject, ResponsesError } from "./types.ts";
 
 export interface ResponsesStreamOptions {
@@ -54,12 +60,16 @@ export function responsesStreamTranslator(opts: ResponsesStreamOptions): StreamT
         try {
           handle(ctx, state, typeof data.type === "string" ? data.type : (msg.event ?? ""), data);
         } catch (err) {
-          terminate(ctx, state, { type: "error", error: { type: "api_error", message: `Failed to translate the Responses stream: ${String(err)}` } });
+          terminate(ctx, state, {
+            type: "error",
+            error: { type: "api_error", message: `Failed to translate the Responses stream: ${String(err)}` },
+          });
         }
       }),
     finish: (state) =>
       run((ctx) => {
-        if (!state.ended) terminate(ctx, state, errorEventFor(undefined, "The Responses stream closed before response.completed"));
+        if (!state.ended)
+          terminate(ctx, state, errorEventFor(undefined, "The Responses stream closed before response.completed"));
       }),
     fail: (state, err) =>
       run((ctx) => {
@@ -109,9 +119,23 @@ function handle(ctx: Ctx, state: ResponsesStreamState, type: string, data: Data)
     case "response.incomplete":
       return complete(ctx, state, data.response as ResponseObject | undefined);
     case "response.failed":
-      return terminate(ctx, state, errorEventFor((data.response as ResponseObject | undefined)?.error, "The Responses upstream failed the response"));
+      return terminate(
+        ctx,
+        state,
+        errorEventFor(
+          (data.response as ResponseObject | undefined)?.error,
+          "The Responses upstream failed the response",
+        ),
+      );
     case "error":
-      return terminate(ctx, state, errorEventFor((data.error as ResponsesError | undefined) ?? (data as ResponsesError), "The Responses upstream sent an error"));
+      return terminate(
+        ctx,
+        state,
+        errorEventFor(
+          (data.error as ResponsesError | undefined) ?? (data as ResponsesError),
+          "The Responses upstream sent an error",
+        ),
+      );
   }
 }
 
@@ -119,7 +143,16 @@ function ensureStarted(ctx: Ctx, state: ResponsesStreamState): void {
   if (state.started) return;
   state.started = true;
   const usage = { input_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 0 };
-  const message = { id: messageId(ctx.opts.idFactory), type: "message", role: "assistant", model: ctx.opts.model, content: [], stop_reason: null, stop_sequence: null, usage };
+  const message = {
+    id: messageId(ctx.opts.idFactory),
+    type: "message",
+    role: "assistant",
+    model: ctx.opts.model,
+    content: [],
+    stop_reason: null,
+    stop_sequence: null,
+    usage,
+  };
   ctx.out.push({ type: "message_start", message });
 }
 
@@ -153,7 +186,13 @@ function itemFor(state: ResponsesStreamState, index: number, kind: BlockKind): I
 }
 
 /** Summary parts of one reasoning item share one thinking block, separated by a blank line. */
-function thinkingDelta(ctx: Ctx, state: ResponsesStreamState, index: number, delta: string, summaryIndex: number): void {
+function thinkingDelta(
+  ctx: Ctx,
+  state: ResponsesStreamState,
+  index: number,
+  delta: string,
+  summaryIndex: number,
+): void {
   const st = itemFor(state, index, "thinking");
   const separator = st.streamed && summaryIndex !== st.summaryIndex ? "\n\n" : "";
   st.summaryIndex = summaryIndex;
@@ -192,7 +231,8 @@ function openBlock(ctx: Ctx, state: ResponsesStreamState, st: ItemState): void {
 function closeBlock(ctx: Ctx, state: ResponsesStreamState, st: ItemState, signature = PLACEHOLDER_SIGNATURE): void {
   if (!st.open) return;
   const index = state.nextIndex - 1;
-  if (st.kind === "thinking") ctx.out.push({ type: "content_block_delta", index, delta: { type: "signature_delta", signature } });
+  if (st.kind === "thinking")
+    ctx.out.push({ type: "content_block_delta", index, delta: { type: "signature_delta", signature } });
   ctx.out.push({ type: "content_block_stop", index });
   st.open = false;
   state.current = undefined;
@@ -211,12 +251,24 @@ function finishItem(ctx: Ctx, state: ResponsesStreamState, index: number, item: 
     const text = current.streamed ? "" : kind === "thinking" ? reasoningText(item) : messageText(item);
     if (text === "" && !(kind === "thinking" && encrypted)) return;
     openBlock(ctx, state, current);
-    if (text !== "") emitDelta(ctx, state, current, kind === "thinking" ? { type: "thinking_delta", thinking: text } : { type: "text_delta", text });
+    if (text !== "")
+      emitDelta(
+        ctx,
+        state,
+        current,
+        kind === "thinking" ? { type: "thinking_delta", thinking: text } : { type: "text_delta", text },
+      );
   }
   closeBlock(ctx, state, current, encodeReasoningSignature(encrypted));
 }
 
-function finishToolUse(ctx: Ctx, state: ResponsesStreamState, st: ItemState | undefined, index: number, item: OutputItem): void {
+function finishToolUse(
+  ctx: Ctx,
+  state: ResponsesStreamState,
+  st: ItemState | undefined,
+  index: number,
+  item: OutputItem,
+): void {
   let current = st;
   if (!current) {
     current = newItem(state, index, "tool_use");
@@ -225,7 +277,8 @@ function finishToolUse(ctx: Ctx, state: ResponsesStreamState, st: ItemState | un
   }
   if (!current.open) return;
   const args = typeof item.arguments === "string" ? item.arguments : "";
-  if (!current.streamed && args !== "") emitDelta(ctx, state, current, { type: "input_json_delta", partial_json: args });
+  if (!current.streamed && args !== "")
+    emitDelta(ctx, state, current, { type: "input_json_delta", partial_json: args });
   closeBlock(ctx, state, current);
   state.sawToolCall = true;
 }
@@ -235,7 +288,11 @@ function complete(ctx: Ctx, state: ResponsesStreamState, response: ResponseObjec
   if (state.current) closeBlock(ctx, state, state.current);
   const sawToolCall = state.sawToolCall || (response?.output ?? []).some((i) => i?.type === "function_call");
   const stop_reason = responsesStopReason(response, sawToolCall);
-  ctx.out.push({ type: "message_delta", delta: { stop_reason, stop_sequence: null }, usage: responsesUsageToAnthropic(response?.usage) });
+  ctx.out.push({
+    type: "message_delta",
+    delta: { stop_reason, stop_sequence: null },
+    usage: responsesUsageToAnthropic(response?.usage),
+  });
   ctx.out.push({ type: "message_stop" });
   state.ended = true;
 }

@@ -5,12 +5,39 @@ type Schema = Record<string, unknown>;
  * that one has caused 400s on some Google backends, so it is moved into the description.
  */
 export const GEMINI_SCHEMA_KEYS: ReadonlySet<string> = new Set([
-  "type", "format", "title", "description", "nullable", "enum", "items", "minItems", "maxItems",
-  "properties", "required", "minProperties", "maxProperties", "minLength", "maxLength", "pattern",
-  "minimum", "maximum", "anyOf", "propertyOrdering", "example",
+  "type",
+  "format",
+  "title",
+  "description",
+  "nullable",
+  "enum",
+  "items",
+  "minItems",
+  "maxItems",
+  "properties",
+  "required",
+  "minProperties",
+  "maxProperties",
+  "minLength",
+  "maxLength",
+  "pattern",
+  "minimum",
+  "maximum",
+  "anyOf",
+  "propertyOrdering",
+  "example",
 ]);
 
-const NUMERIC_KEYS = ["minItems", "maxItems", "minProperties", "maxProperties", "minLength", "maxLength", "minimum", "maximum"];
+const NUMERIC_KEYS = [
+  "minItems",
+  "maxItems",
+  "minProperties",
+  "maxProperties",
+  "minLength",
+  "maxLength",
+  "minimum",
+  "maximum",
+];
 const FORMATS_BY_TYPE: Record<string, string[]> = {
   string: ["enum", "date-time"],
   number: ["float", "double"],

@@ -8,5 +8,14 @@ export function anthropicMessage(
   stopReason: StopReason,
   usage: Usage,
 ): MessageResponse {
-  return { id: messageId(opts.idFactory), type: "message", role: "assistant", model: opts.model, content, stop_reason: stopReason, stop_sequence: null, usage };
+  return {
+    id: messageId(opts.idFactory),
+    type: "message",
+    role: "assistant",
+    model: opts.model,
+    content,
+    stop_reason: stopReason,
+    stop_sequence: null,
+    usage,
+  };
 }

@@ -10,7 +10,11 @@ export function openAIErrorBody(status: number, message: string, type?: string):
 }
 
 /** Any error → status, OpenAI-shaped body and headers to relay (retry-after), via the one Anthropic mapping. */
-export function toOpenAIError(err: unknown): { status: number; body: OpenAIErrorBody; headers: Record<string, string> } {
+export function toOpenAIError(err: unknown): {
+  status: number;
+  body: OpenAIErrorBody;
+  headers: Record<string, string>;
+} {
   const { status, body, headers } = toAnthropicError(err);
   return { status, body: openAIErrorBody(status, body.error.message, body.error.type), headers };
 }

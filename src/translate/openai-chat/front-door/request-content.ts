@@ -5,8 +5,11 @@ import { RequestError } from "../../../util/errors.ts";
 export function contentBlocks(content: unknown, where: string): ContentBlock[] {
   if (content === null || content === undefined) return [];
   if (typeof content === "string") return content === "" ? [] : [{ type: "text", text: content }];
-  if (!Array.isArray(content)) throw new RequestError(`${where}.content must be a string, null or an array of content parts`);
-  return content.map((part, i) => partBlock(part, `${where}.content[${i}]`)).filter((b) => !(b.type === "text" && b.text === ""));
+  if (!Array.isArray(content))
+    throw new RequestError(`${where}.content must be a string, null or an array of content parts`);
+  return content
+    .map((part, i) => partBlock(part, `${where}.content[${i}]`))
+    .filter((b) => !(b.type === "text" && b.text === ""));
 }
 
 function partBlock(part: unknown, where: string): ContentBlock {
@@ -14,7 +17,9 @@ function partBlock(part: unknown, where: string): ContentBlock {
   if (p.type === "text" && typeof p.text === "string") return { type: "text", text: p.text };
   if (p.type === "refusal" && typeof p.refusal === "string") return { type: "text", text: p.refusal };
   if (p.type === "image_url") return imageBlock(p.image_url, where);
-  throw new RequestError(`${where}: content part type ${JSON.stringify(p.type)} is not supported (use text or image_url)`);
+  throw new RequestError(
+    `${where}: content part type ${JSON.stringify(p.type)} is not supported (use text or image_url)`,
+  );
 }
 
 const DATA_URL = /^data:([^;,]+)((?:;[^;,]*)*),(.*)$/s;
@@ -22,10 +27,12 @@ const DATA_URL = /^data:([^;,]+)((?:;[^;,]*)*),(.*)$/s;
 /** image_url → Anthropic image: a base64 data URL becomes a base64 source, http(s) a url source. */
 export function imageBlock(imageUrl: unknown, where: string): ImageBlock {
   const url = typeof imageUrl === "string" ? imageUrl : (imageUrl as { url?: unknown } | undefined)?.url;
-  if (typeof url !== "string" || url === "") throw new RequestError(`${where}: image_url.url must be a non-empty string`);
+  if (typeof url !== "string" || url === "")
+    throw new RequestError(`${where}: image_url.url must be a non-empty string`);
   const data = DATA_URL.exec(url);
   if (data) {
-    if (!data[2]!.split(";").includes("base64")) throw new RequestError(`${where}: image data URLs must be base64-encoded`);
+    if (!data[2]!.split(";").includes("base64"))
+      throw new RequestError(`${where}: image data URLs must be base64-encoded`);
     return { type: "image", source: { type: "base64", media_type: data[1]!, data: data[3]! } };
   }
   if (/^https?:\/\//i.test(url)) return { type: "image", source: { type: "url", url } };
@@ -53,7 +60,8 @@ export function toolUseBlock(call: unknown, where: string): ToolUseBlock {
   const c = (call ?? {}) as RawToolCall;
   if (typeof c.id !== "string" || c.id === "") throw new RequestError(`${where}.id must be a non-empty string`);
   const name = c.function?.name;
-  if (typeof name !== "string" || name === "") throw new RequestError(`${where}.function.name must be a non-empty string`);
+  if (typeof name !== "string" || name === "")
+    throw new RequestError(`${where}.function.name must be a non-empty string`);
   return { type: "tool_use", id: c.id, name, input: parseArguments(c.function?.arguments, where) };
 }
 

@@ -41,7 +41,9 @@ function addMessage(acc: Acc, raw: unknown, where: string): void {
     case "tool":
       return append(acc, "user", [toolResult(acc, msg, where)]);
     default:
-      throw new RequestError(`${where}.role ${JSON.stringify(msg.role)} is not supported (use system, developer, user, assistant or tool)`);
+      throw new RequestError(
+        `${where}.role ${JSON.stringify(msg.role)} is not supported (use system, developer, user, assistant or tool)`,
+      );
   }
 }
 
@@ -60,7 +62,10 @@ function assistantBlocks(acc: Acc, msg: { content?: unknown; tool_calls?: unknow
 function toolResult(acc: Acc, msg: { tool_call_id?: unknown; content?: unknown }, where: string): ContentBlock {
   const id = msg.tool_call_id;
   if (typeof id !== "string" || id === "") throw new RequestError(`${where}.tool_call_id must be a non-empty string`);
-  if (!acc.toolIds.has(id)) throw new RequestError(`${where}.tool_call_id ${JSON.stringify(id)} does not match any earlier assistant tool call`);
+  if (!acc.toolIds.has(id))
+    throw new RequestError(
+      `${where}.tool_call_id ${JSON.stringify(id)} does not match any earlier assistant tool call`,
+    );
   return { type: "tool_result", tool_use_id: id, content: contentText(msg.content, where) };
 }
 

@@ -9,7 +9,8 @@ type Body = Record<string, unknown>;
 
 /** An OpenAI Chat Completions request (the front door) → the canonical Anthropic request. */
 export function fromOpenAIRequest(body: unknown): MessagesRequest {
-  if (body === null || typeof body !== "object" || Array.isArray(body)) throw new RequestError("request body must be a JSON object");
+  if (body === null || typeof body !== "object" || Array.isArray(body))
+    throw new RequestError("request body must be a JSON object");
   const b = body as Body;
   if (typeof b.model !== "string" || b.model === "") throw new RequestError("model must be a non-empty string");
   if (b.n !== undefined && b.n !== null && b.n !== 1) throw new RequestError("n other than 1 is not supported");
@@ -53,11 +54,19 @@ function convertTools(raw: unknown): Tool[] | undefined {
   if (!Array.isArray(raw)) throw new RequestError("tools must be an array");
   if (raw.length === 0) return undefined;
   return raw.map((tool, i) => {
-    const t = (tool ?? {}) as { type?: unknown; function?: { name?: unknown; description?: unknown; parameters?: unknown } };
-    if (t.type !== "function" || !t.function) throw new RequestError(`tools[${i}] must be {type:"function", function:{…}}`);
+    const t = (tool ?? {}) as {
+      type?: unknown;
+      function?: { name?: unknown; description?: unknown; parameters?: unknown };
+    };
+    if (t.type !== "function" || !t.function)
+      throw new RequestError(`tools[${i}] must be {type:"function", function:{…}}`);
     const { name, description, parameters } = t.function;
-    if (typeof name !== "string" || name === "") throw new RequestError(`tools[${i}].function.name must be a non-empty string`);
-    const out: Tool = { name, input_schema: (parameters as Record<string, unknown>) ?? { type: "object", properties: {} } };
+    if (typeof name !== "string" || name === "")
+      throw new RequestError(`tools[${i}].function.name must be a non-empty string`);
+    const out: Tool = {
+      name,
+      input_schema: (parameters as Record<string, unknown>) ?? { type: "object", properties: {} },
+    };
     if (typeof description === "string") out.description = description;
     return out;
   });
@@ -70,9 +79,11 @@ function convertToolChoice(raw: unknown, parallel: unknown): ToolChoice | undefi
   else if (raw === "required") choice = { type: "any" };
   else if (raw && typeof raw === "object") {
     const name = (raw as { function?: { name?: unknown } }).function?.name;
-    if (typeof name !== "string" || name === "") throw new RequestError("tool_choice.function.name must be a non-empty string");
+    if (typeof name !== "string" || name === "")
+      throw new RequestError("tool_choice.function.name must be a non-empty string");
     choice = { type: "tool", name };
-  } else if (raw !== undefined && raw !== null) throw new RequestError('tool_choice must be "auto", "none", "required" or {type:"function",function:{name}}');
+  } else if (raw !== undefined && raw !== null)
+    throw new RequestError('tool_choice must be "auto", "none", "required" or {type:"function",function:{name}}');
   if (parallel === false) choice = { ...(choice ?? { type: "auto" }), disable_parallel_tool_use: true } as ToolChoice;
   return choice;
 }
@@ -80,7 +91,8 @@ function convertToolChoice(raw: unknown, parallel: unknown): ToolChoice | undefi
 function convertStop(raw: unknown): string[] | undefined {
   if (raw === undefined || raw === null) return undefined;
   const list = typeof raw === "string" ? [raw] : raw;
-  if (!Array.isArray(list) || !list.every((s) => typeof s === "string")) throw new RequestError("stop must be a string or an array of strings");
+  if (!Array.isArray(list) || !list.every((s) => typeof s === "string"))
+    throw new RequestError("stop must be a string or an array of strings");
   const nonEmpty = list.filter((s) => s !== "");
   return nonEmpty.length > 0 ? nonEmpty : undefined;
 }
@@ -89,7 +101,8 @@ function convertStop(raw: unknown): string[] | undefined {
 function applyThinking(req: MessagesRequest, effort: unknown): void {
   if (effort === undefined || effort === null || effort === "none" || effort === "minimal") return;
   const wanted = typeof effort === "string" ? THINKING_BUDGET[effort] : undefined;
-  if (wanted === undefined) throw new RequestError('reasoning_effort must be one of "none", "minimal", "low", "medium", "high", "xhigh"');
+  if (wanted === undefined)
+    throw new RequestError('reasoning_effort must be one of "none", "minimal", "low", "medium", "high", "xhigh"');
   const budget = Math.min(wanted, (req.max_tokens ?? DEFAULT_MAX_TOKENS) - 1);
   if (budget < 1024) return;
   req.thinking = { type: "enabled", budget_tokens: budget };

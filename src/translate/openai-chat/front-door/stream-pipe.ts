@@ -5,13 +5,19 @@ import type { OpenAIChunkTranslator } from "./stream.ts";
 const encoder = new TextEncoder();
 
 /** Anthropic SSE bytes → OpenAI SSE bytes through an OpenAIChunkTranslator. Cancel propagates upstream. */
-export function translateToOpenAISse<S>(body: ReadableStream<Uint8Array>, translator: OpenAIChunkTranslator<S>): ReadableStream<Uint8Array> {
+export function translateToOpenAISse<S>(
+  body: ReadableStream<Uint8Array>,
+  translator: OpenAIChunkTranslator<S>,
+): ReadableStream<Uint8Array> {
   const state = translator.init();
   return pumpSse<string>(body, {
     step: (msg) => translator.step(state, parseEvent(msg.data)),
     finish: () => translator.finish(state),
     fail: (err) => [
-      ...translator.step(state, { type: "error", error: { type: "api_error", message: `upstream stream failed: ${String(err)}` } }),
+      ...translator.step(state, {
+        type: "error",
+        error: { type: "api_error", message: `upstream stream failed: ${String(err)}` },
+      }),
       ...translator.finish(state),
     ],
     encode: (lines) => encoder.encode(lines.join("")),
@@ -25,5 +31,8 @@ function parseEvent(data: string): StreamEvent {
   } catch {
     // fall through to the error event below
   }
-  return { type: "error", error: { type: "api_error", message: `upstream sent a malformed stream event: ${data.slice(0, 200)}` } };
+  return {
+    type: "error",
+    error: { type: "api_error", message: `upstream sent a malformed stream event: ${data.slice(0, 200)}` },
+  };
 }

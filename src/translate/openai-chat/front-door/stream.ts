@@ -64,8 +64,14 @@ function step(state: OpenAIStreamState, event: StreamEvent, opts: OpenAIStreamOp
   }
 }
 
-function blockStart(state: OpenAIStreamState, opts: OpenAIStreamOptions, index: number, block: Record<string, any>): string[] {
-  if (block.type === "text" && typeof block.text === "string" && block.text !== "") return [chunk(state, opts, { content: block.text })];
+function blockStart(
+  state: OpenAIStreamState,
+  opts: OpenAIStreamOptions,
+  index: number,
+  block: Record<string, any>,
+): string[] {
+  if (block.type === "text" && typeof block.text === "string" && block.text !== "")
+    return [chunk(state, opts, { content: block.text })];
   if (block.type !== "tool_use") return [];
   const toolIndex = state.tools.size;
   state.tools.set(index, toolIndex);
@@ -73,9 +79,15 @@ function blockStart(state: OpenAIStreamState, opts: OpenAIStreamOptions, index: 
   return [chunk(state, opts, { tool_calls: [call] })];
 }
 
-function blockDelta(state: OpenAIStreamState, opts: OpenAIStreamOptions, index: number, delta: Record<string, any>): string[] {
+function blockDelta(
+  state: OpenAIStreamState,
+  opts: OpenAIStreamOptions,
+  index: number,
+  delta: Record<string, any>,
+): string[] {
   if (delta.type === "text_delta" && delta.text) return [chunk(state, opts, { content: delta.text })];
-  if (delta.type === "thinking_delta" && delta.thinking) return [chunk(state, opts, { reasoning_content: delta.thinking })];
+  if (delta.type === "thinking_delta" && delta.thinking)
+    return [chunk(state, opts, { reasoning_content: delta.thinking })];
   const toolIndex = state.tools.get(index);
   if (delta.type === "input_json_delta" && delta.partial_json && toolIndex !== undefined) {
     return [chunk(state, opts, { tool_calls: [{ index: toolIndex, function: { arguments: delta.partial_json } }] })];
@@ -86,7 +98,8 @@ function blockDelta(state: OpenAIStreamState, opts: OpenAIStreamOptions, index: 
 function stopLines(state: OpenAIStreamState, opts: OpenAIStreamOptions): string[] {
   state.done = true;
   const lines = [chunk(state, opts, {}, stopReasonToChatFinish(state.stopReason))];
-  if (opts.includeUsage !== false) lines.push(line({ ...envelope(state, opts), choices: [], usage: openAIUsage(state.usage) }));
+  if (opts.includeUsage !== false)
+    lines.push(line({ ...envelope(state, opts), choices: [], usage: openAIUsage(state.usage) }));
   lines.push(DONE_LINE);
   return lines;
 }
@@ -99,7 +112,12 @@ function errorLines(state: OpenAIStreamState, type: string, message: string): st
 /** Anthropic usage counts are cumulative; a 0/null in message_delta means "unchanged". */
 function mergeUsage(state: OpenAIStreamState, usage: Record<string, unknown> | undefined): void {
   if (!usage) return;
-  for (const key of ["input_tokens", "output_tokens", "cache_read_input_tokens", "cache_creation_input_tokens"] as const) {
+  for (const key of [
+    "input_tokens",
+    "output_tokens",
+    "cache_read_input_tokens",
+    "cache_creation_input_tokens",
+  ] as const) {
     const value = usage[key];
     if (typeof value === "number" && value > 0) state.usage[key] = value;
   }
@@ -109,7 +127,12 @@ function envelope(state: OpenAIStreamState, opts: OpenAIStreamOptions) {
   return { id: state.id, object: "chat.completion.chunk", created: opts.created, model: opts.model };
 }
 
-function chunk(state: OpenAIStreamState, opts: OpenAIStreamOptions, delta: Record<string, unknown>, finish: string | null = null): string {
+function chunk(
+  state: OpenAIStreamState,
+  opts: OpenAIStreamOptions,
+  delta: Record<string, unknown>,
+  finish: string | null = null,
+): string {
   return line({ ...envelope(state, opts), choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] });
 }
 
