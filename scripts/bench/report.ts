@@ -158,7 +158,7 @@ export function toMarkdown(r: Report): string {
     );
     if (r.startup)
       parts.push(
-        "#### Start-up (median of " + r.startup.runs + " runs)",
+        `#### Start-up (median of ${r.startup.runs} runs)`,
         table(
           ["Command", "ms"],
           [

@@ -4,6 +4,7 @@ import type { Runtime, RunningServer, ServeOptions } from "./types.ts";
 import { nodeFileOps } from "./node-common.ts";
 import { nodeProcessOps } from "./node-process.ts";
 
+// biome-ignore lint/suspicious/noExplicitAny: Deno's global has no types under Bun's tsconfig
 declare const Deno: any;
 
 async function serve(opts: ServeOptions): Promise<RunningServer> {
@@ -11,7 +12,12 @@ async function serve(opts: ServeOptions): Promise<RunningServer> {
   const ready = new Promise<{ hostname: string; port: number }>((r) => (listening = r));
   const controller = new AbortController();
   const server = Deno.serve(
-    { hostname: opts.hostname, port: opts.port, signal: controller.signal, onListen: (a: any) => listening(a) },
+    {
+      hostname: opts.hostname,
+      port: opts.port,
+      signal: controller.signal,
+      onListen: (a: { hostname: string; port: number }) => listening(a),
+    },
     opts.fetch,
   );
   const addr = await ready;

@@ -62,7 +62,7 @@ type Accepts = (value: unknown) => boolean;
 const never: Accepts = () => false;
 const always: Accepts = () => true;
 const isArray = (v: unknown) => Array.isArray(v);
-const isPlainObject = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
+const _isPlainObject = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
 const isString = (v: unknown) => typeof v === "string";
 const isNumber = (v: unknown) => typeof v === "number";
 const isNullish = (v: unknown) => v === null || v === undefined;
@@ -213,7 +213,7 @@ function nest(depth: number, leaf = "1"): string {
 }
 
 function nestObject(depth: number): string {
-  return '{"a":'.repeat(depth) + "1" + "}".repeat(depth);
+  return `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`;
 }
 
 export function shapeCases(): Case[] {

@@ -238,7 +238,7 @@ export function pathCases(): Case[] {
   });
   return [
     get("/v1/models with junk query", "/v1/models?limit=-1&after_id=%00%ff&before_id[]=x", "pass"),
-    get("/health with junk query", "/health?%ff=%fe&a=" + "b".repeat(4000), "pass"),
+    get("/health with junk query", `/health?%ff=%fe&a=${"b".repeat(4000)}`, "pass"),
     get("an unknown /v1 route", "/v1/complete", "4xx", 404),
     get("upper-case path", "/V1/MESSAGES", "4xx", 404),
     get("an encoded NUL", "/v1/models%00", "4xx", 404),

@@ -131,7 +131,7 @@ export function startFakeOAuth(options: FakeOAuthOptions): FakeOAuth {
     return tokenResponse();
   }
 
-  async function token(req: Request, rec: RecordedRequest): Promise<Response> {
+  async function token(_req: Request, rec: RecordedRequest): Promise<Response> {
     if (options.tokenDelayMs) await new Promise((r) => setTimeout(r, options.tokenDelayMs));
     const want = options.format === "json" ? "application/json" : "application/x-www-form-urlencoded";
     if (!rec.contentType.includes(want)) return json(415, { error: "unsupported_media_type", expected: want });

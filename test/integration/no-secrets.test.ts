@@ -10,7 +10,7 @@ import { status, startFakeUpstream, type FakeUpstream, type RecordedRequest } fr
 import { startInProcess, type InProcessServer } from "../helpers/in-process.ts";
 
 // Built at run time so that no key-shaped literal sits in the source.
-const tail = (seed: string) => (seed.repeat(12) + "Zx9").slice(0, 40);
+const tail = (seed: string) => `${seed.repeat(12)}Zx9`.slice(0, 40);
 const SECRETS = {
   upKey: ["sk", "ant", "api03", tail("Up7q")].join("-"),
   litKey: ["sk", "proj", tail("Li3t")].join("-"),

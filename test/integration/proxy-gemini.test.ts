@@ -183,22 +183,20 @@ for (const kind of KINDS) {
     test("tool round trip: tool results go back as functionResponse under the called function's name", async () => {
       kind.up().reply(sse(functionCallStream(kind.codeAssist)));
       const first = await client.messages.stream(firstTurn(kind.model)).finalMessage();
-      kind
-        .up()
-        .reply(
-          sse(
-            geminiSse(
-              [
-                {
-                  candidates: [
-                    { content: { role: "model", parts: [{ text: "ES2019 is for Node 12." }] }, finishReason: "STOP" },
-                  ],
-                },
-              ],
-              kind.codeAssist,
-            ),
+      kind.up().reply(
+        sse(
+          geminiSse(
+            [
+              {
+                candidates: [
+                  { content: { role: "model", parts: [{ text: "ES2019 is for Node 12." }] }, finishReason: "STOP" },
+                ],
+              },
+            ],
+            kind.codeAssist,
           ),
-        );
+        ),
+      );
       const second = await client.messages.stream(toolRoundTrip(firstTurn(kind.model), first)).finalMessage();
       expect(second.content).toMatchObject([{ type: "text", text: "ES2019 is for Node 12." }]);
 

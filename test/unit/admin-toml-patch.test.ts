@@ -225,7 +225,10 @@ describe("unusual layouts still produce the right document", () => {
 
   test("a random walk of edits over the template always round-trips", () => {
     let seed = 7;
-    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
     let text = CONFIG_TEMPLATE;
     for (let i = 0; i < 60; i++) {
       text = edit(text, (d) => {

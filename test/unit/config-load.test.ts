@@ -269,7 +269,7 @@ describe("loadConfigFile", () => {
     writeFileSync(file, CCM_CONFIG);
     const loaded = await loadConfigFile(file, env);
     expect(loaded?.config.path).toBe(file);
-    expect(loaded?.config.providers[0]!.api_key).toBe("zai-secret");
+    expect(loaded!.config.providers[0]!.api_key).toBe("zai-secret");
   });
 
   test("errors name the real file", async () => {

@@ -15,7 +15,7 @@ function keysOf(schema: Schema, path = "$"): [string, string][] {
         found.push(...keysOf(sub, `${path}.properties.${name}`));
     else if (key === "items") found.push(...keysOf(value, `${path}.items`));
     else if (key === "anyOf")
-      (value as Schema[]).forEach((sub, i) => found.push(...keysOf(sub, `${path}.anyOf[${i}]`)));
+      for (const [i, sub] of (value as Schema[]).entries()) found.push(...keysOf(sub, `${path}.anyOf[${i}]`));
   }
   return found;
 }

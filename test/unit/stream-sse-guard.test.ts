@@ -59,7 +59,7 @@ describe("guardSseStream", () => {
   });
 
   test("a last event without its blank line is completed, and counts", async () => {
-    const text = START + 'event: message_stop\ndata: {"type":"message_stop"}\n';
+    const text = `${START}event: message_stop\ndata: {"type":"message_stop"}\n`;
     const events = parseAnthropicEvents(
       (await chunksOf(guardSseStream(streamOf([enc.encode(text)]), { pingIntervalMs: 0 }))).join(""),
     );
@@ -71,7 +71,7 @@ describe("guardSseStream", () => {
     const seen: unknown[] = [];
     const out = guardSseStream(src.stream, { pingIntervalMs: 0, onUpstreamError: (e) => void seen.push(e) });
     const reader = out.getReader();
-    src.push(START + 'event: content_block_start\ndata: {"type":"content_bl');
+    src.push(`${START}event: content_block_start\ndata: {"type":"content_bl`);
     let text = dec.decode((await reader.read()).value);
     src.fail(new Error("socket closed"));
     for (let r = await reader.read(); !r.done; r = await reader.read()) text += dec.decode(r.value);
@@ -92,7 +92,7 @@ describe("guardSseStream", () => {
   test("a long silence after the first event is filled with pings at event boundaries", async () => {
     const src = manualSource();
     const reader = guardSseStream(src.stream, { pingIntervalMs: 20 }).getReader();
-    src.push(START + "event: content_block_start\ndata: {");
+    src.push(`${START}event: content_block_start\ndata: {`);
     expect(dec.decode((await reader.read()).value)).toBe(START);
     const ping = dec.decode((await reader.read()).value);
     expect(ping).toBe('event: ping\ndata: {"type":"ping"}\n\n');

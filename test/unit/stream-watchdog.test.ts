@@ -36,7 +36,13 @@ describe("watchBody", () => {
   test("a silent upstream errors the body with onStall's error and is cancelled", async () => {
     const src = manualSource();
     let stalls = 0;
-    const out = watchBody(src.stream, { idleMs: 50, onStall: () => (stalls++, new Error("stalled for 50 ms")) });
+    const out = watchBody(src.stream, {
+      idleMs: 50,
+      onStall: () => {
+        stalls++;
+        return new Error("stalled for 50 ms");
+      },
+    });
     src.push("first");
     const reader = out.getReader();
     expect(new TextDecoder().decode((await reader.read()).value)).toBe("first");
@@ -85,7 +91,13 @@ describe("watchBody", () => {
   test("cancelling the watched body cancels the upstream and never fires later", async () => {
     const src = manualSource();
     let stalls = 0;
-    const out = watchBody(src.stream, { idleMs: 20, onStall: () => (stalls++, new Error("stall")) });
+    const out = watchBody(src.stream, {
+      idleMs: 20,
+      onStall: () => {
+        stalls++;
+        return new Error("stall");
+      },
+    });
     const reader = out.getReader();
     const pending = reader.read();
     await reader.cancel("client went away");

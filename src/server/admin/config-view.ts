@@ -20,7 +20,7 @@ const PROVIDER_KEYS = Object.keys(ProviderSchema.entries);
 
 /** "$VAR" when the file references a variable, "set" when there is a literal value, else null. */
 export function secretView(value: string | undefined, ref: string | undefined): SecretView {
-  if (ref !== undefined && ref.includes("$")) return ref;
+  if (ref?.includes("$")) return ref;
   return value ? "set" : null;
 }
 

@@ -203,7 +203,7 @@ function patchArray(layout: Layout, name: string, oldDoc: Doc, newDoc: Doc, edit
     return [...layout.lines.slice(match.lead, match.header), ...renderElement(name, element)];
   });
   const text = pieces.flatMap((p, i) => (i === 0 ? p : ["", ...p]));
-  blocks.forEach((b, i) => edits.replace(b.lead, b.end, i === 0 ? text : []));
+  for (const [i, b] of blocks.entries()) edits.replace(b.lead, b.end, i === 0 ? text : []);
   if (blocks.length === 0 && text.length) edits.insert(insertionPoint(layout, name), ["", ...text]);
 }
 

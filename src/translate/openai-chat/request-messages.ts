@@ -36,7 +36,7 @@ export function toChatMessages(req: MessagesRequest, opts: ChatMessagesOptions):
   const b: Builder = { out: [], toolInsertAt: 0, toolIds: new Set(), opts };
   const system = systemText(req.system);
   if (system !== "") b.out.push({ role: "system", content: system });
-  req.messages.forEach((msg, i) => addMessage(b, msg, `messages[${i}]`));
+  for (const [i, msg] of req.messages.entries()) addMessage(b, msg, `messages[${i}]`);
   return b.out;
 }
 

@@ -102,7 +102,6 @@ export function reasoningEffort(req: MessagesRequest): ReasoningEffort | undefin
 
 function responseFormat(outputConfig: unknown): ChatCompletionRequest["response_format"] {
   const format = (outputConfig as { format?: { type?: unknown; schema?: unknown } } | undefined)?.format;
-  if (!format || format.type !== "json_schema" || typeof format.schema !== "object" || format.schema === null)
-    return undefined;
+  if (format?.type !== "json_schema" || typeof format.schema !== "object" || format.schema === null) return undefined;
   return { type: "json_schema", json_schema: { name: "output", schema: format.schema } };
 }

@@ -19,7 +19,7 @@ interface Acc extends ConvertedMessages {
 export function convertMessages(raw: unknown): ConvertedMessages {
   if (!Array.isArray(raw) || raw.length === 0) throw new RequestError("messages must be a non-empty array");
   const acc: Acc = { system: [], messages: [], toolIds: new Set() };
-  raw.forEach((msg, i) => addMessage(acc, msg, `messages[${i}]`));
+  for (const [i, msg] of raw.entries()) addMessage(acc, msg, `messages[${i}]`);
   if (acc.messages.length === 0) throw new RequestError("messages must contain at least one user or assistant message");
   return { system: acc.system, messages: acc.messages };
 }

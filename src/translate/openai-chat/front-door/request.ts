@@ -112,6 +112,6 @@ function applyThinking(req: MessagesRequest, effort: unknown): void {
 
 function outputFormat(raw: unknown): Record<string, unknown> | undefined {
   const f = raw as { type?: unknown; json_schema?: { schema?: unknown } } | undefined;
-  if (!f || f.type !== "json_schema" || !f.json_schema || typeof f.json_schema.schema !== "object") return undefined;
+  if (f?.type !== "json_schema" || !f.json_schema || typeof f.json_schema.schema !== "object") return undefined;
   return { type: "json_schema", schema: f.json_schema.schema };
 }

@@ -41,6 +41,7 @@ export function anthropicToOpenAIStreamTranslator(opts: OpenAIStreamOptions): Op
 }
 
 function step(state: OpenAIStreamState, event: StreamEvent, opts: OpenAIStreamOptions): string[] {
+  // biome-ignore lint/suspicious/noExplicitAny: read loosely until the typed Anthropic event union replaces StreamEvent
   const e = event as Record<string, any>;
   switch (e.type) {
     case "message_start":
@@ -68,6 +69,7 @@ function blockStart(
   state: OpenAIStreamState,
   opts: OpenAIStreamOptions,
   index: number,
+  // biome-ignore lint/suspicious/noExplicitAny: read loosely until the typed Anthropic event union replaces StreamEvent
   block: Record<string, any>,
 ): string[] {
   if (block.type === "text" && typeof block.text === "string" && block.text !== "")
@@ -83,6 +85,7 @@ function blockDelta(
   state: OpenAIStreamState,
   opts: OpenAIStreamOptions,
   index: number,
+  // biome-ignore lint/suspicious/noExplicitAny: read loosely until the typed Anthropic event union replaces StreamEvent
   delta: Record<string, any>,
 ): string[] {
   if (delta.type === "text_delta" && delta.text) return [chunk(state, opts, { content: delta.text })];
