@@ -19,7 +19,7 @@ log_level = "info"            # silent | error | warn | info | debug | trace
 
 [server.timeouts]
 connect_timeout_ms = 10000    # opening the connection to a provider
-api_timeout_ms = 600000       # waiting for the first byte of the provider's answer
+api_timeout_ms = 600000       # waiting for the answer's headers; again for a whole (non-streamed) body
 idle_timeout_ms = 120000      # longest silence allowed inside a stream
 ping_interval_ms = 15000      # keep-alive ping after this much stream silence (0 = off)
 

@@ -97,8 +97,8 @@ function watchedStream(
 }
 
 /**
- * Any other body (a whole JSON answer, an error) is read at once, within `api_timeout_ms`: every
- * adapter needs all of it anyway, and reading it natively spares a JS stream per chunk.
+ * Any other body (a whole JSON answer, an error) is read at once, within a second `api_timeout_ms`
+ * counted from the headers: every adapter needs all of it anyway, and reading it natively spares a JS stream per chunk.
  */
 async function wholeBody(res: Response, ctx: SendContext, provider: string, abort: AbortController): Promise<Response> {
   const ms = ctx.timeouts.api_timeout_ms;
