@@ -1,4 +1,4 @@
-import type { FetchFn } from "../providers/types.ts";
+import type { FetchFn } from "../contracts/adapter.ts";
 import { RequestError } from "../util/errors.ts";
 import type { Logger } from "../util/log.ts";
 import { handleCallback } from "./callback.ts";

@@ -1,4 +1,4 @@
-import type { MessagesRequest, TextBlock } from "../translate/anthropic/types.ts";
+import type { MessagesRequest, TextBlock } from "../contracts/anthropic.ts";
 
 export const OAUTH_BETA = "oauth-2025-04-20";
 export const CLAUDE_CODE_IDENTITY = "You are Claude Code, Anthropic's official CLI for Claude.";

@@ -1,4 +1,4 @@
-import type { FetchFn } from "../providers/types.ts";
+import type { FetchFn } from "../contracts/adapter.ts";
 import type { LineReader, Runtime } from "../runtime/index.ts";
 import { AuthError } from "../util/errors.ts";
 import type { Logger } from "../util/log.ts";

@@ -1,5 +1,5 @@
 import type { ProviderConfig } from "../config/types.ts";
-import type { CredentialSource, Credentials, FetchFn } from "../providers/types.ts";
+import type { CredentialSource, Credentials, FetchFn } from "../contracts/adapter.ts";
 import { AuthError } from "../util/errors.ts";
 import type { Logger } from "../util/log.ts";
 import { tokenKind, type FlowRegistry } from "./flows/index.ts";

@@ -1,4 +1,4 @@
-import type { FetchFn } from "../providers/types.ts";
+import type { FetchFn } from "../contracts/adapter.ts";
 
 export const OAUTH_KINDS = ["anthropic", "anthropic-console", "openai", "google"] as const;
 export type OAuthKind = (typeof OAUTH_KINDS)[number];

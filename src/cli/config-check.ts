@@ -1,6 +1,6 @@
 import { defineCommand } from "citty";
 import { resolve } from "node:path";
-import { checkConfigFile } from "../config/check.ts";
+import { checkConfigFile } from "./config-check-file.ts";
 import { configPath } from "../config/paths.ts";
 import { formatProblem } from "../config/problems.ts";
 import { runtime } from "../runtime/index.ts";

@@ -2,7 +2,7 @@ import { defineCommand } from "citty";
 import { runtime } from "../runtime/index.ts";
 import { createLogger, type Logger } from "../util/log.ts";
 import { VERSION } from "../version.ts";
-import { startServer } from "../server/start.ts";
+import { startServer } from "../edge/start.ts";
 import { loadOrCreateConfig } from "../config/bootstrap.ts";
 
 export const serveArgs = {

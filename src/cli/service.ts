@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import { checkConfigFile } from "../config/check.ts";
+import { checkConfigFile } from "./config-check-file.ts";
 import { formatProblem } from "../config/problems.ts";
 import { probeHealth } from "../lifecycle/health.ts";
 import {

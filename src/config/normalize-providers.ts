@@ -1,4 +1,4 @@
-import { providerKind, type ProviderKind } from "../providers/catalog.ts";
+import { providerKind, type ProviderKind } from "../catalog/providers.ts";
 import { pathToString, type PathSegment } from "./key-locations.ts";
 import type { Finding } from "./problems.ts";
 import type { ProviderDocument } from "./schema.ts";

@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { PROVIDER_TYPES } from "../providers/catalog.ts";
+import { PROVIDER_TYPES } from "../catalog/providers.ts";
 import { showValue } from "./problems.ts";
 
 /** The spellings accepted for `auth_type`; "api_key" is an alias of "apikey" (claude-code-mux's own template wrote it). */

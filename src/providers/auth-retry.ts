@@ -1,5 +1,5 @@
 import { UpstreamError } from "../util/errors.ts";
-import type { Credentials, SendContext } from "./types.ts";
+import type { Credentials, SendContext } from "../contracts/adapter.ts";
 
 /**
  * One attempt with the current credentials; when the upstream answers 401 and the source can

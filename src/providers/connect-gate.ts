@@ -1,6 +1,6 @@
 import { connect as netConnect } from "node:net";
 import { UpstreamError } from "../util/errors.ts";
-import type { FetchFn } from "./types.ts";
+import type { FetchFn } from "../contracts/adapter.ts";
 
 /** Opens a TCP connection to host:port and closes it again; rejects on failure. */
 export type Connector = (host: string, port: number, signal: AbortSignal) => Promise<void>;

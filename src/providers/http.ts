@@ -1,6 +1,6 @@
 import { watchBody } from "../stream/watchdog.ts";
 import { ClientAbort, UpstreamError } from "../util/errors.ts";
-import type { SendContext } from "./types.ts";
+import type { SendContext } from "../contracts/adapter.ts";
 
 const HOP_BY_HOP = new Set([
   "connection",

@@ -2,11 +2,11 @@ import type { Config, ProviderConfig } from "../config/types.ts";
 import { ConfigError } from "../util/errors.ts";
 import { createAnthropicAdapter } from "./anthropic/adapter.ts";
 import { createOpenAIChatAdapter } from "./openai-chat/adapter.ts";
-import { providerKind, type Dialect } from "./catalog.ts";
+import { providerKind, type Dialect } from "../catalog/providers.ts";
 import { createGeminiAdapter } from "./gemini/adapter.ts";
 import { createResponsesAdapter } from "./responses/adapter.ts";
 import { createVertexAdapter } from "./vertex/adapter.ts";
-import type { AdapterFactory, AdapterOptions, ProviderAdapter } from "./types.ts";
+import type { AdapterFactory, AdapterOptions, ProviderAdapter } from "../contracts/adapter.ts";
 
 const FACTORIES: Partial<Record<Dialect, AdapterFactory>> = {
   anthropic: (config) => createAnthropicAdapter(config),

@@ -1,4 +1,4 @@
-import type { MessagesRequest } from "../translate/anthropic/types.ts";
+import type { MessagesRequest } from "../contracts/anthropic.ts";
 
 /** Claude Code's conversation id: `session_id` inside the JSON `metadata.user_id`, else its session header. */
 export function claudeCodeSessionId(req: MessagesRequest, inbound: Headers): string | undefined {

@@ -1,4 +1,4 @@
-import { translateHoldingStart } from "../stream/hold-start.ts";
+import { translateHoldingStart } from "./hold-start.ts";
 import type { StreamTranslator } from "../stream/pipeline.ts";
 import { sseHeaders } from "../stream/sse.ts";
 import { TranslateError } from "../util/errors.ts";

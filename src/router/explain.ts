@@ -1,5 +1,5 @@
 import type { Config } from "../config/types.ts";
-import type { MessagesRequest, Tool } from "../translate/anthropic/types.ts";
+import type { MessagesRequest, Tool } from "../contracts/anthropic.ts";
 import { compileRouter } from "./compile.ts";
 import { resolveRoute, type RouteName } from "./resolve.ts";
 

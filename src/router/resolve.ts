@@ -1,5 +1,5 @@
 import type { ModelMapping } from "../config/types.ts";
-import type { MessagesRequest } from "../translate/anthropic/types.ts";
+import type { MessagesRequest } from "../contracts/anthropic.ts";
 import { RequestError } from "../util/errors.ts";
 import { CATCH_ALL_MODEL, KEEP_MODEL, type CompiledRouter } from "./compile.ts";
 import {

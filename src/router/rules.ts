@@ -1,4 +1,4 @@
-import type { ContentBlock, Message, MessagesRequest, TextBlock } from "../translate/anthropic/types.ts";
+import type { ContentBlock, Message, MessagesRequest, TextBlock } from "../contracts/anthropic.ts";
 
 export const SUBAGENT_OPEN = "<CCM-SUBAGENT-MODEL>";
 const SUBAGENT_TAG = /<CCM-SUBAGENT-MODEL>(.*?)<\/CCM-SUBAGENT-MODEL>/g;

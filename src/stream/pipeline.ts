@@ -1,4 +1,4 @@
-import type { StreamEvent } from "../translate/anthropic/types.ts";
+import type { StreamEvent } from "../contracts/anthropic.ts";
 import { decodeSse, encodeEvents, type SseMessage } from "./sse.ts";
 
 /**

@@ -1,5 +1,5 @@
 import { EventSourceParserStream, type EventSourceMessage } from "eventsource-parser/stream";
-import type { StreamEvent } from "../translate/anthropic/types.ts";
+import type { StreamEvent } from "../contracts/anthropic.ts";
 
 const encoder = new TextEncoder();
 

@@ -1,4 +1,4 @@
-import type { ContentBlock, Message, MessagesRequest, Tool } from "../translate/anthropic/types.ts";
+import type { ContentBlock, Message, MessagesRequest, Tool } from "../contracts/anthropic.ts";
 
 /** Anthropic bills an image at up to ~1,600 tokens; the size isn't known without decoding it. */
 const IMAGE_TOKENS = 1600;

@@ -2,9 +2,9 @@ import { loadConfigFile } from "../../src/config/load.ts";
 import type { Env } from "../../src/config/paths.ts";
 import type { Config, ModelConfig, ProviderConfig } from "../../src/config/types.ts";
 import { runtime } from "../../src/runtime/index.ts";
-import { createApp } from "../../src/server/app.ts";
-import { buildDeps, type BuildDepsOptions } from "../../src/server/build-deps.ts";
-import type { AppDeps, DepsHolder } from "../../src/server/deps.ts";
+import { createApp } from "../../src/edge/app.ts";
+import { buildDeps, type BuildDepsOptions } from "../../src/proxy/build-deps.ts";
+import type { AppDeps, DepsHolder } from "../../src/proxy/deps.ts";
 import { createLogger } from "../../src/util/log.ts";
 
 export function provider(name: string, base_url: string, extra: Partial<ProviderConfig> = {}): ProviderConfig {

@@ -1,6 +1,6 @@
 // Shared bits for the tests that drive translating upstreams (Codex/Responses, Gemini, Code Assist, Vertex).
 import { Buffer } from "node:buffer";
-import type { CredentialSource, Credentials } from "../../src/providers/types.ts";
+import type { CredentialSource, Credentials } from "../../src/contracts/adapter.ts";
 import { parseSse } from "./sse.ts";
 
 /** What the Anthropic backup provider answers in failover tests. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createApp } from "../../src/server/app.ts";
-import { allowedHosts, normalizeHost } from "../../src/server/middleware/admin-guard.ts";
-import { buildDeps } from "../../src/server/build-deps.ts";
+import { createApp } from "../../src/edge/app.ts";
+import { allowedHosts, normalizeHost } from "../../src/edge/middleware/admin-guard.ts";
+import { buildDeps } from "../../src/proxy/build-deps.ts";
 import { silentLogger } from "../../src/util/log.ts";
 import { json, startFakeUpstream, type FakeUpstream } from "../helpers/fake-upstream.ts";
 import { model, provider, startInProcess, testConfig, type InProcessServer } from "../helpers/in-process.ts";

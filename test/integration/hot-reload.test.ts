@@ -6,10 +6,10 @@ import { parseConfig } from "../../src/config/load.ts";
 import { createConnectGate } from "../../src/providers/connect-gate.ts";
 import { createProviderHealth } from "../../src/providers/health.ts";
 import { runtime, type RunningServer } from "../../src/runtime/index.ts";
-import { createApp } from "../../src/server/app.ts";
-import { buildDeps } from "../../src/server/build-deps.ts";
-import type { AppDeps, DepsHolder } from "../../src/server/deps.ts";
-import { watchConfig, type Reloader } from "../../src/server/reload.ts";
+import { createApp } from "../../src/edge/app.ts";
+import { buildDeps } from "../../src/proxy/build-deps.ts";
+import type { AppDeps, DepsHolder } from "../../src/proxy/deps.ts";
+import { watchConfig, type Reloader } from "../../src/proxy/reload.ts";
 import { createLogger } from "../../src/util/log.ts";
 import { json, startFakeUpstream, status, type FakeUpstream } from "../helpers/fake-upstream.ts";
 

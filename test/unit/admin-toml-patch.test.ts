@@ -1,9 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { parse } from "smol-toml";
 import { CONFIG_TEMPLATE } from "../../src/config/template.ts";
-import { scanLayout } from "../../src/server/admin/toml-layout.ts";
-import { rewriteToml } from "../../src/server/admin/toml-patch.ts";
-import { canonical, type Doc } from "../../src/server/admin/toml-values.ts";
+import { scanLayout } from "../../src/config-edit/toml-layout.ts";
+import { rewriteToml } from "../../src/config-edit/toml-patch.ts";
+import { canonical, type Doc } from "../../src/config-edit/toml-values.ts";
 
 const FILE = `# My ccmux config — keep this header.
 # Second line of the header.

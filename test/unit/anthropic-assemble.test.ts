@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { assembleFromStream } from "../../src/translate/anthropic/assemble.ts";
-import type { StreamEvent } from "../../src/translate/anthropic/types.ts";
+import type { StreamEvent } from "../../src/contracts/anthropic.ts";
 import { TranslateError, UpstreamError } from "../../src/util/errors.ts";
 import { parseAnthropicEvents, readFixture } from "../helpers/sse.ts";
 

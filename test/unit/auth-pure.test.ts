@@ -9,7 +9,7 @@ import { parsePasted } from "../../src/auth/login.ts";
 import { createPkce, createState } from "../../src/auth/pkce.ts";
 import { safeEqual } from "../../src/util/safe-equal.ts";
 import { expiryMs } from "../../src/auth/refresh.ts";
-import type { MessagesRequest } from "../../src/translate/anthropic/types.ts";
+import type { MessagesRequest } from "../../src/contracts/anthropic.ts";
 
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString("base64url");
 

@@ -6,7 +6,7 @@ import { oauthCredentialSource, oauthSourceFactory } from "../../src/auth/refres
 import { createTokenStore } from "../../src/auth/store.ts";
 import type { StoredToken } from "../../src/auth/types.ts";
 import type { ProviderConfig } from "../../src/config/types.ts";
-import type { FetchFn } from "../../src/providers/types.ts";
+import type { FetchFn } from "../../src/contracts/adapter.ts";
 import { runtime } from "../../src/runtime/index.ts";
 import { AuthError } from "../../src/util/errors.ts";
 import { startFakeOAuth, type FakeOAuth, type FakeOAuthOptions } from "../helpers/fake-oauth.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { cleanSchemaForGemini, GEMINI_SCHEMA_KEYS } from "../../src/translate/shared/json-schema.ts";
-import type { MessagesRequest } from "../../src/translate/anthropic/types.ts";
+import type { MessagesRequest } from "../../src/contracts/anthropic.ts";
 import { readFixtureJson } from "../helpers/sse.ts";
 
 type Schema = Record<string, any>;

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { toCodeAssistRequest, toGeminiRequest } from "../../src/translate/gemini/request.ts";
 import { parkSignature, SKIP_SIGNATURE_VALIDATOR } from "../../src/translate/gemini/signature.ts";
-import type { ContentBlock, Message, MessagesRequest } from "../../src/translate/anthropic/types.ts";
+import type { ContentBlock, Message, MessagesRequest } from "../../src/contracts/anthropic.ts";
 import { RequestError } from "../../src/util/errors.ts";
 import { readFixtureJson } from "../helpers/sse.ts";
 

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { fromGeminiResponse, unwrapCodeAssist } from "../../src/translate/gemini/response.ts";
 import { toGeminiRequest } from "../../src/translate/gemini/request.ts";
 import { unparkSignature } from "../../src/translate/gemini/signature.ts";
-import type { MessagesRequest } from "../../src/translate/anthropic/types.ts";
+import type { MessagesRequest } from "../../src/contracts/anthropic.ts";
 import { TranslateError, UpstreamError } from "../../src/util/errors.ts";
 import { readFixtureJson } from "../helpers/sse.ts";
 

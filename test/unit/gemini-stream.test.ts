@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { translateSseStream } from "../../src/stream/pipeline.ts";
 import { assembleFromStream } from "../../src/translate/anthropic/assemble.ts";
-import type { ContentBlock } from "../../src/translate/anthropic/types.ts";
+import type { ContentBlock } from "../../src/contracts/anthropic.ts";
 import { toGeminiRequest } from "../../src/translate/gemini/request.ts";
 import { geminiStreamTranslator, type GeminiStreamOptions } from "../../src/translate/gemini/stream.ts";
 import { unparkSignature } from "../../src/translate/gemini/signature.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import type { MessagesRequest, Tool } from "../../src/translate/anthropic/types.ts";
+import type { MessagesRequest, Tool } from "../../src/contracts/anthropic.ts";
 import {
   isOpenAIReasoningModel,
   toChatRequest,

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import OpenAI from "openai";
 import { translateSseStream } from "../../src/stream/pipeline.ts";
-import type { MessageResponse } from "../../src/translate/anthropic/types.ts";
+import type { MessageResponse } from "../../src/contracts/anthropic.ts";
 import { openAIErrorBody, toOpenAIError } from "../../src/translate/openai-chat/front-door/errors.ts";
 import { fromOpenAIRequest } from "../../src/translate/openai-chat/front-door/request.ts";
 import { toOpenAIResponse } from "../../src/translate/openai-chat/front-door/response.ts";

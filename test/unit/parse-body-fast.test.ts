@@ -1,10 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import * as v from "valibot";
-import {
-  isWellFormedMessagesRequest,
-  MessagesRequestSchema,
-  parseMessagesRequest,
-} from "../../src/server/parse-body.ts";
+import { isWellFormedMessagesRequest, MessagesRequestSchema, parseMessagesRequest } from "../../src/edge/parse-body.ts";
 import { readFixture } from "../helpers/sse.ts";
 
 type Obj = Record<string, unknown>;

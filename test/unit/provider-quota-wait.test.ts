@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { withQuotaWait } from "../../src/providers/gemini/quota-wait.ts";
-import type { SendContext } from "../../src/providers/types.ts";
+import type { SendContext } from "../../src/contracts/adapter.ts";
 import { ClientAbort, UpstreamError } from "../../src/util/errors.ts";
 import { createLogger } from "../../src/util/log.ts";
 

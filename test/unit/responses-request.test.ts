@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import type { MessagesRequest } from "../../src/translate/anthropic/types.ts";
+import type { MessagesRequest } from "../../src/contracts/anthropic.ts";
 import {
   callIdToToolUseId,
   REASONING_SIGNATURE_PREFIX,

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import type { MessagesRequest } from "../../src/translate/anthropic/types.ts";
+import type { MessagesRequest } from "../../src/contracts/anthropic.ts";
 import { REASONING_SIGNATURE_PREFIX } from "../../src/translate/responses/opaque-state.ts";
 import { toResponsesRequest } from "../../src/translate/responses/request.ts";
 import { fromResponsesResponse } from "../../src/translate/responses/response.ts";

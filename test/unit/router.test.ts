@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import type { Config } from "../../src/config/types.ts";
 import { compileRouter } from "../../src/router/compile.ts";
 import { resolveRoute } from "../../src/router/resolve.ts";
-import type { MessagesRequest } from "../../src/translate/anthropic/types.ts";
+import type { MessagesRequest } from "../../src/contracts/anthropic.ts";
 import { RequestError } from "../../src/util/errors.ts";
 import { readFixtureJson } from "../helpers/sse.ts";
 

@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { stripForeignThinking } from "../../src/translate/anthropic/strip-foreign-thinking.ts";
-import type { MessagesRequest } from "../../src/translate/anthropic/types.ts";
+import type { MessagesRequest } from "../../src/contracts/anthropic.ts";
 
 test("thinking signed by ccmux for another upstream is dropped before forwarding to Anthropic", () => {
   const req: MessagesRequest = {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { createUsageWatcher, usageOf, type UsageCounts } from "../../src/server/usage-tap.ts";
+import { createUsageWatcher, usageOf, type UsageCounts } from "../../src/proxy/usage-tap.ts";
 import { guardSseStream } from "../../src/stream/sse-guard.ts";
 import { readFixture, splitAtRandom, streamOf } from "../helpers/sse.ts";
 

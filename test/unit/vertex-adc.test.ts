@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { adcPath, createAdcSource } from "../../src/providers/vertex/adc.ts";
+import { adcPath, createAdcSource } from "../../src/auth/adc.ts";
 import { createVertexAdapter, isClaudeModel, vertexBaseUrl } from "../../src/providers/vertex/adapter.ts";
-import type { SendContext } from "../../src/providers/types.ts";
+import type { SendContext } from "../../src/contracts/adapter.ts";
 import { createLogger } from "../../src/util/log.ts";
 import type { ProviderConfig } from "../../src/config/types.ts";
 import { AuthError } from "../../src/util/errors.ts";

@@ -1,4 +1,4 @@
-import type { FetchFn } from "../../providers/types.ts";
+import type { FetchFn } from "../../contracts/adapter.ts";
 import { AuthError } from "../../util/errors.ts";
 import type { ExchangeInput, OAuthFlow, TokenGrant } from "../types.ts";
 import { anthropicFlowParts } from "./anthropic.ts";

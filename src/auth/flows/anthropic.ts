@@ -1,4 +1,4 @@
-import type { FetchFn } from "../../providers/types.ts";
+import type { FetchFn } from "../../contracts/adapter.ts";
 import type { ExchangeInput, OAuthFlow, Pkce, StoredToken, TokenGrant } from "../types.ts";
 import {
   codeGrant,

@@ -1,4 +1,4 @@
-import type { FetchFn } from "../../providers/types.ts";
+import type { FetchFn } from "../../contracts/adapter.ts";
 import { AuthError } from "../../util/errors.ts";
 import { redact } from "../../util/log.ts";
 import { jwtExpiryMs } from "../jwt.ts";

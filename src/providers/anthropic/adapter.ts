@@ -1,13 +1,13 @@
 import type { ProviderConfig } from "../../config/types.ts";
-import type { MessagesRequest } from "../../translate/anthropic/types.ts";
+import type { MessagesRequest } from "../../contracts/anthropic.ts";
 import { stripForeignThinking } from "../../translate/anthropic/strip-foreign-thinking.ts";
 import { spliceModel } from "../../translate/anthropic/splice-model.ts";
 import { shapeClaudeOAuthRequest } from "../../auth/claude-shaping.ts";
 import { UpstreamError } from "../../util/errors.ts";
-import { providerKind } from "../catalog.ts";
+import { providerKind } from "../../catalog/providers.ts";
 import { withAuthRetry } from "../auth-retry.ts";
 import { isEventStream, joinUrl, relayHeaders, upstreamFetch } from "../http.ts";
-import type { Credentials, ProviderAdapter, SendContext } from "../types.ts";
+import type { Credentials, ProviderAdapter, SendContext } from "../../contracts/adapter.ts";
 import { anthropicErrorToUpstream } from "./errors.ts";
 
 export const DEFAULT_ANTHROPIC_VERSION = "2023-06-01";

@@ -1,9 +1,9 @@
 import type { ProviderConfig } from "../../config/types.ts";
 import { toCodeAssistRequest, toGeminiRequest } from "../../translate/gemini/request.ts";
 import { AuthError } from "../../util/errors.ts";
-import { providerKind } from "../catalog.ts";
+import { providerKind } from "../../catalog/providers.ts";
 import { joinUrl } from "../http.ts";
-import type { AdapterOptions, ProviderAdapter } from "../types.ts";
+import type { AdapterOptions, ProviderAdapter } from "../../contracts/adapter.ts";
 import { createGeminiSender, googleHeaders, type GeminiEndpoint } from "./sender.ts";
 
 export const GEMINI_API_BASE_URL = "https://generativelanguage.googleapis.com/v1beta";

@@ -1,5 +1,5 @@
 import { ClientAbort, UpstreamError } from "../../util/errors.ts";
-import type { SendContext } from "../types.ts";
+import type { SendContext } from "../../contracts/adapter.ts";
 
 export interface QuotaWaitLimits {
   /** Longest RetryInfo delay worth waiting out; a longer one fails over at once. */

@@ -1,5 +1,5 @@
 import type { ProviderConfig } from "../../config/types.ts";
-import type { MessagesRequest } from "../../translate/anthropic/types.ts";
+import type { MessagesRequest } from "../../contracts/anthropic.ts";
 import { googleErrorToUpstream } from "../../translate/gemini/errors.ts";
 import { fromGeminiResponse } from "../../translate/gemini/response.ts";
 import { geminiStreamTranslator } from "../../translate/gemini/stream.ts";
@@ -7,7 +7,7 @@ import { withAuthRetry } from "../auth-retry.ts";
 import { upstreamFetch, type ErrorMapper } from "../http.ts";
 import { jsonResponse, readJsonBody, translatedSseResponse } from "../upstream-answer.ts";
 import { conversationId } from "../session-id.ts";
-import type { Credentials, SendContext } from "../types.ts";
+import type { Credentials, SendContext } from "../../contracts/adapter.ts";
 import { withQuotaWait } from "./quota-wait.ts";
 
 /** What one Gemini-protocol upstream call needs, for the endpoint to turn into URL, headers and body. */

@@ -1,13 +1,13 @@
 import type { ProviderConfig } from "../../config/types.ts";
-import type { MessagesRequest } from "../../translate/anthropic/types.ts";
+import type { MessagesRequest } from "../../contracts/anthropic.ts";
 import { chatErrorToUpstream } from "../../translate/openai-chat/errors.ts";
 import { toChatRequest } from "../../translate/openai-chat/request.ts";
 import { fromChatResponse } from "../../translate/openai-chat/response.ts";
 import { chatStreamTranslator } from "../../translate/openai-chat/stream.ts";
-import { providerKind } from "../catalog.ts";
+import { providerKind } from "../../catalog/providers.ts";
 import { joinUrl, upstreamFetch } from "../http.ts";
 import { jsonResponse, readJsonBody, translatedSseResponse } from "../upstream-answer.ts";
-import type { Credentials, ProviderAdapter, SendContext } from "../types.ts";
+import type { Credentials, ProviderAdapter, SendContext } from "../../contracts/adapter.ts";
 import { supportsImages } from "./capabilities.ts";
 
 function buildHeaders(config: ProviderConfig, creds: Credentials, stream: boolean): Headers {

@@ -1,19 +1,19 @@
 import type { ProviderConfig } from "../../config/types.ts";
 import { chatgptAccountId } from "../../auth/jwt.ts";
-import { collectTranslated } from "../../stream/hold-start.ts";
+import { collectTranslated } from "../hold-start.ts";
 import { assembleFromStream } from "../../translate/anthropic/assemble.ts";
-import type { MessagesRequest } from "../../translate/anthropic/types.ts";
+import type { MessagesRequest } from "../../contracts/anthropic.ts";
 import { responsesHttpError } from "../../translate/responses/errors.ts";
 import { toResponsesRequest } from "../../translate/responses/request.ts";
 import { fromResponsesResponse } from "../../translate/responses/response.ts";
 import { responsesStreamTranslator } from "../../translate/responses/stream.ts";
 import { UpstreamError } from "../../util/errors.ts";
 import { withAuthRetry } from "../auth-retry.ts";
-import { providerKind } from "../catalog.ts";
+import { providerKind } from "../../catalog/providers.ts";
 import { joinUrl, streamBody, upstreamFetch, type ErrorMapper } from "../http.ts";
 import { jsonResponse, readJsonBody, translatedSseResponse } from "../upstream-answer.ts";
 import { conversationId } from "../session-id.ts";
-import type { AdapterOptions, Credentials, ProviderAdapter, SendContext } from "../types.ts";
+import type { AdapterOptions, Credentials, ProviderAdapter, SendContext } from "../../contracts/adapter.ts";
 
 export const CODEX_BASE_URL = "https://chatgpt.com/backend-api/codex";
 export const CODEX_ORIGINATOR = "codex_cli_rs";

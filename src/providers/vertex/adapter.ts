@@ -4,7 +4,7 @@ import { AuthError, ConfigError } from "../../util/errors.ts";
 import { createAnthropicAdapter, type AnthropicAuthorizer } from "../anthropic/adapter.ts";
 import { generateMethod } from "../gemini/adapter.ts";
 import { createGeminiSender, googleHeaders, type GeminiEndpoint } from "../gemini/sender.ts";
-import type { Credentials, ProviderAdapter } from "../types.ts";
+import type { Credentials, ProviderAdapter } from "../../contracts/adapter.ts";
 
 export const VERTEX_ANTHROPIC_VERSION = "vertex-2023-10-16";
 

@@ -1,5 +1,5 @@
 import { type AnthropicErrorType, statusForErrorType, TranslateError, UpstreamError } from "../../util/errors.ts";
-import type { ContentBlock, MessageResponse, StreamEvent, Usage } from "./types.ts";
+import type { ContentBlock, MessageResponse, StreamEvent, Usage } from "../../contracts/anthropic.ts";
 
 /**
  * Builds the non-streaming message from Anthropic stream events, for upstreams that only stream.

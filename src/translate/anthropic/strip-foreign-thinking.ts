@@ -1,4 +1,4 @@
-import type { ContentBlock, MessagesRequest } from "./types.ts";
+import type { ContentBlock, MessagesRequest } from "../../contracts/anthropic.ts";
 
 /** Every signature ccmux mints for a non-Anthropic upstream's reasoning starts with this. */
 export const CCMUX_SIGNATURE_PREFIX = "ccmux-";

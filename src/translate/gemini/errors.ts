@@ -1,4 +1,4 @@
-import type { StreamEvent } from "../anthropic/types.ts";
+import type { StreamEvent } from "../../contracts/anthropic.ts";
 import { errorTypeForStatus, UpstreamError, type AnthropicErrorType } from "../../util/errors.ts";
 import { parseRetryAfter, promptTooLongMessage } from "../openai-chat/errors.ts";
 import type { GoogleError, GoogleErrorDetail } from "./types.ts";

@@ -1,4 +1,4 @@
-import type { ContentBlock, ImageSource, Message, ToolResultBlock, ToolUseBlock } from "../anthropic/types.ts";
+import type { ContentBlock, ImageSource, Message, ToolResultBlock, ToolUseBlock } from "../../contracts/anthropic.ts";
 import { RequestError } from "../../util/errors.ts";
 import { SKIP_SIGNATURE_VALIDATOR, signatureUsable, unparkSignature } from "./signature.ts";
 import type { Content, Part } from "./types.ts";

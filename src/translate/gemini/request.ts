@@ -4,7 +4,7 @@ import type {
   ThinkingConfig as AnthropicThinking,
   Tool,
   ToolChoice,
-} from "../anthropic/types.ts";
+} from "../../contracts/anthropic.ts";
 import { cleanSchemaForGemini } from "../shared/json-schema.ts";
 import { toContents } from "./request-contents.ts";
 import type {

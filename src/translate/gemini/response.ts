@@ -1,4 +1,4 @@
-import type { ContentBlock, MessageResponse, StopReason, Usage } from "../anthropic/types.ts";
+import type { ContentBlock, MessageResponse, StopReason, Usage } from "../../contracts/anthropic.ts";
 import { TranslateError, UpstreamError } from "../../util/errors.ts";
 import { toolUseId, type IdFactory } from "../shared/ids.ts";
 import { anthropicMessage } from "../shared/message.ts";

@@ -1,4 +1,4 @@
-import type { StreamEvent } from "../anthropic/types.ts";
+import type { StreamEvent } from "../../contracts/anthropic.ts";
 import type { StreamTranslator } from "../../stream/pipeline.ts";
 import type { SseMessage } from "../../stream/sse.ts";
 import { CcmuxError } from "../../util/errors.ts";

@@ -1,4 +1,4 @@
-import type { ContentBlock, ImageBlock, ToolResultBlock } from "../anthropic/types.ts";
+import type { ContentBlock, ImageBlock, ToolResultBlock } from "../../contracts/anthropic.ts";
 import { RequestError } from "../../util/errors.ts";
 import type { ChatContentPart, ChatImagePart } from "./types.ts";
 

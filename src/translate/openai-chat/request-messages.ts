@@ -5,7 +5,7 @@ import type {
   MessagesRequest,
   ToolResultBlock,
   ToolUseBlock,
-} from "../anthropic/types.ts";
+} from "../../contracts/anthropic.ts";
 import { RequestError } from "../../util/errors.ts";
 import { blocksOf, blockText, imagePart, joinTexts, partsToContent, toolResultContent } from "./request-content.ts";
 import type { ChatAssistantMessage, ChatContentPart, ChatMessage, ChatToolCall, ChatToolMessage } from "./types.ts";

@@ -1,4 +1,4 @@
-import type { Tool, ToolChoice } from "../anthropic/types.ts";
+import type { Tool, ToolChoice } from "../../contracts/anthropic.ts";
 import { RequestError } from "../../util/errors.ts";
 import type { ChatTool, ChatToolChoice } from "./types.ts";
 

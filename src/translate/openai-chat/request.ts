@@ -1,4 +1,4 @@
-import type { MessagesRequest } from "../anthropic/types.ts";
+import type { MessagesRequest } from "../../contracts/anthropic.ts";
 import { RequestError } from "../../util/errors.ts";
 import { toChatMessages } from "./request-messages.ts";
 import { toChatTools } from "./request-tools.ts";

@@ -1,4 +1,4 @@
-import type { ContentBlock, MessageResponse } from "../anthropic/types.ts";
+import type { ContentBlock, MessageResponse } from "../../contracts/anthropic.ts";
 import { TranslateError } from "../../util/errors.ts";
 import { toolUseId, type IdFactory } from "../shared/ids.ts";
 import { anthropicMessage } from "../shared/message.ts";

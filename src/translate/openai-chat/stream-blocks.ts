@@ -1,4 +1,4 @@
-import type { StreamEvent } from "../anthropic/types.ts";
+import type { StreamEvent } from "../../contracts/anthropic.ts";
 import { toolUseId, type IdFactory } from "../shared/ids.ts";
 import { PLACEHOLDER_SIGNATURE } from "../shared/thinking-signature.ts";
 

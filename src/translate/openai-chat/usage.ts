@@ -1,4 +1,4 @@
-import type { Usage } from "../anthropic/types.ts";
+import type { Usage } from "../../contracts/anthropic.ts";
 import type { ChatUsage } from "./types.ts";
 
 const num = (v: unknown): number => (typeof v === "number" && Number.isFinite(v) && v > 0 ? v : 0);

@@ -1,4 +1,4 @@
-import type { MessagesRequest, TextBlock, Tool, ToolChoice } from "../anthropic/types.ts";
+import type { MessagesRequest, TextBlock, Tool, ToolChoice } from "../../contracts/anthropic.ts";
 import { toChatTools } from "../openai-chat/request-tools.ts";
 import { CODEX_INSTRUCTIONS } from "./codex-instructions.ts";
 import { developerMessage, toInputItems } from "./request-input.ts";

@@ -1,4 +1,4 @@
-import type { ContentBlock, MessageResponse, StopReason, Usage } from "../anthropic/types.ts";
+import type { ContentBlock, MessageResponse, StopReason, Usage } from "../../contracts/anthropic.ts";
 import { type IdFactory, toolUseId } from "../shared/ids.ts";
 import { anthropicMessage } from "../shared/message.ts";
 import { TranslateError } from "../../util/errors.ts";

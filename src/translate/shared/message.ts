@@ -1,4 +1,4 @@
-import type { ContentBlock, MessageResponse, StopReason, Usage } from "../anthropic/types.ts";
+import type { ContentBlock, MessageResponse, StopReason, Usage } from "../../contracts/anthropic.ts";
 import { messageId, type IdFactory } from "./ids.ts";
 
 /** A complete non-streaming Anthropic Message, as every translating dialect builds it. */

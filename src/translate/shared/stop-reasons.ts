@@ -1,4 +1,4 @@
-import type { StopReason } from "../anthropic/types.ts";
+import type { StopReason } from "../../contracts/anthropic.ts";
 
 export type ChatFinishReason = "stop" | "length" | "tool_calls" | "content_filter";
 

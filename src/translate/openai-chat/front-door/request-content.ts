@@ -1,4 +1,4 @@
-import type { ContentBlock, ImageBlock, ToolUseBlock } from "../../anthropic/types.ts";
+import type { ContentBlock, ImageBlock, ToolUseBlock } from "../../../contracts/anthropic.ts";
 import { RequestError } from "../../../util/errors.ts";
 
 /** An OpenAI message `content` (string, null or parts) → Anthropic blocks. Text and images only. */

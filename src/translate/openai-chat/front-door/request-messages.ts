@@ -1,4 +1,4 @@
-import type { ContentBlock, Message, TextBlock } from "../../anthropic/types.ts";
+import type { ContentBlock, Message, TextBlock } from "../../../contracts/anthropic.ts";
 import { RequestError } from "../../../util/errors.ts";
 import { contentBlocks, contentText, toolUseBlock } from "./request-content.ts";
 

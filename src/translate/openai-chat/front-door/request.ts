@@ -1,4 +1,4 @@
-import type { MessagesRequest, Tool, ToolChoice } from "../../anthropic/types.ts";
+import type { MessagesRequest, Tool, ToolChoice } from "../../../contracts/anthropic.ts";
 import { RequestError } from "../../../util/errors.ts";
 import { convertMessages } from "./request-messages.ts";
 

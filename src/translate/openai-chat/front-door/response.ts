@@ -1,4 +1,4 @@
-import type { ContentBlock, MessageResponse, Usage } from "../../anthropic/types.ts";
+import type { ContentBlock, MessageResponse, Usage } from "../../../contracts/anthropic.ts";
 import { stopReasonToChatFinish } from "../../shared/stop-reasons.ts";
 
 export interface OpenAIResponseOptions {

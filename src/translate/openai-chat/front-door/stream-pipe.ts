@@ -1,4 +1,4 @@
-import type { StreamEvent } from "../../anthropic/types.ts";
+import type { StreamEvent } from "../../../contracts/anthropic.ts";
 import { pumpSse } from "../../../stream/pipeline.ts";
 import type { OpenAIChunkTranslator } from "./stream.ts";
 

@@ -1,4 +1,4 @@
-import type { StreamEvent, Usage } from "../../anthropic/types.ts";
+import type { StreamEvent, Usage } from "../../../contracts/anthropic.ts";
 import { stopReasonToChatFinish } from "../../shared/stop-reasons.ts";
 import { chatCompletionId, openAIUsage } from "./response.ts";
 

@@ -1,0 +1,95 @@
+import { ProviderSchema, RouterSchema, ServerSchema } from "../config/schema.ts";
+import type { Config, ModelConfig, ProviderConfig, ServerConfig } from "../config/types.ts";
+import { SECRET_HEADER } from "../proxy/secret-scrub.ts";
+import { isPlainObject, type Doc } from "./toml-values.ts";
+
+/**
+ * What the admin API shows of the running config. A secret is never shown: only its `$VAR`
+ * reference as written in the file, or "set", or null when there is none.
+ */
+export type SecretView = string | null;
+
+/** Field names whose values are treated as secrets (narrower than SECRET_HEADER: `auth_type` is not one). */
+export const SENSITIVE_NAME =
+  /authorization|cookie|secret|passw|credential|signature|token|session|apikey|(^|[-_])(api[-_]?)?key$/i;
+
+/** Only keys the config file may hold are shown, so that what GET shows can be POSTed back as is. */
+const SERVER_KEYS = Object.keys(ServerSchema.entries);
+const ROUTER_KEYS = Object.keys(RouterSchema.entries);
+const PROVIDER_KEYS = Object.keys(ProviderSchema.entries);
+
+/** "$VAR" when the file references a variable, "set" when there is a literal value, else null. */
+export function secretView(value: string | undefined, ref: string | undefined): SecretView {
+  if (ref?.includes("$")) return ref;
+  return value ? "set" : null;
+}
+
+/**
+ * Header values: the file's text when it references variables, the value when it is written
+ * literally under a harmless name, else "set" (an expanded variable may be a secret).
+ */
+export function maskHeaders(headers: Record<string, string>, raw: unknown): Record<string, string> {
+  const rawHeaders = isPlainObject(raw) ? raw : {};
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    const text = rawHeaders[name];
+    if (typeof text === "string" && text !== value && text.includes("$")) out[name] = text;
+    else out[name] = text === value && !SECRET_HEADER.test(name) ? value : "set";
+  }
+  return out;
+}
+
+/** The file's keys of `obj` (absent ones as null when `nulls`), strings under sensitive-looking names as "set". */
+function fileFields(obj: object, keys: string[], nulls = false): Doc {
+  const out: Doc = {};
+  for (const key of keys) {
+    const value = (obj as Doc)[key];
+    if (value === undefined && !nulls) continue;
+    out[key] = typeof value === "string" && SENSITIVE_NAME.test(key) ? "set" : (value ?? null);
+  }
+  return out;
+}
+
+export function serverView(server: ServerConfig): Doc {
+  const { api_key, api_key_ref, admin_token, admin_token_ref } = server;
+  return {
+    ...fileFields(server, SERVER_KEYS),
+    api_key: secretView(api_key, api_key_ref),
+    admin_token: secretView(admin_token, admin_token_ref),
+  };
+}
+
+export function routerView(router: Config["router"]): Doc {
+  return fileFields(router, ROUTER_KEYS, true);
+}
+
+function rawProvider(raw: Doc | undefined, name: string): Doc | undefined {
+  const list = Array.isArray(raw?.providers) ? raw.providers : [];
+  return list.find((p): p is Doc => isPlainObject(p) && p.name === name);
+}
+
+export function providerView(p: ProviderConfig, raw?: Doc): Doc {
+  const headersRaw = rawProvider(raw, p.name)?.headers;
+  return {
+    ...fileFields(p, PROVIDER_KEYS),
+    api_key: secretView(p.api_key, p.api_key_ref),
+    headers: maskHeaders(p.headers, headersRaw),
+  };
+}
+
+export function modelView(m: ModelConfig): Doc {
+  return {
+    name: m.name,
+    mappings: m.mappings.map(({ priority, provider, actual_model }) => ({ priority, provider, actual_model })),
+  };
+}
+
+/** GET /api/config/json. `raw` is the file's unexpanded document, used to show header references. */
+export function configView(config: Config, raw?: Doc): Doc {
+  return {
+    server: serverView(config.server),
+    router: routerView(config.router),
+    providers: config.providers.map((p) => providerView(p, raw)),
+    models: config.models.map(modelView),
+  };
+}

@@ -1,0 +1,55 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { ClientAbort, RequestError, anthropicErrorResponse, toAnthropicError } from "../util/errors.ts";
+import { maskKnownSecrets } from "../util/log.ts";
+import { mountAdminApi } from "./admin/routes.ts";
+import { mountOAuthAdmin } from "./admin/oauth-routes.ts";
+import type { DepsHolder } from "../proxy/deps.ts";
+import { knownSecrets, scrubError } from "../proxy/secret-scrub.ts";
+import { browserGuard } from "./middleware/admin-guard.ts";
+import { inboundAuth } from "./middleware/inbound-auth.ts";
+import { mountInfoRoutes, mountModelsRoute } from "./routes/info.ts";
+import { messagesHandler } from "./routes/messages.ts";
+import { mountStatusRoute } from "./routes/status.ts";
+import { countTokensHandler } from "./routes/count-tokens.ts";
+import { chatCompletionsHandler, openAIErrorResponse } from "./routes/chat-completions.ts";
+
+export const MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+const tooLarge = () => {
+  throw new RequestError(`Request body exceeds the ${MAX_BODY_BYTES / 1024 / 1024} MB limit`, 413, "request_too_large");
+};
+
+const OPENAI_ROUTE = "/v1/chat/completions";
+
+/** Errors leave in Anthropic's envelope, or in OpenAI's on the OpenAI front door. */
+function errorResponse(path: string, err: unknown): Response {
+  return path === OPENAI_ROUTE ? openAIErrorResponse(err) : anthropicErrorResponse(err);
+}
+
+/** The Hono app. Every error, on every route, leaves in the client's own API shape. */
+export function createApp(holder: DepsHolder): Hono {
+  const app = new Hono();
+  maskKnownSecrets(holder.current().log, () => knownSecrets(holder.current()));
+  app.onError((err, c) => {
+    if (err instanceof ClientAbort) return new Response(null, { status: 499 });
+    scrubError(err, holder.current());
+    const { status } = toAnthropicError(err);
+    if (status >= 500) holder.current().log.error(`${c.req.method} ${c.req.path}: ${err.message}`);
+    else holder.current().log.info(`${c.req.method} ${c.req.path} → ${status}: ${err.message}`);
+    return errorResponse(c.req.path, err);
+  });
+  app.notFound((c) => errorResponse(c.req.path, new RequestError(`No route for ${c.req.method} ${c.req.path}`, 404)));
+  mountAdminApi(app, holder);
+  mountOAuthAdmin(app, holder);
+  mountInfoRoutes(app, holder);
+  mountStatusRoute(app, holder);
+  const proxy = new Hono();
+  proxy.use(browserGuard(holder), inboundAuth(holder), bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge }));
+  proxy.post("/messages", messagesHandler(holder));
+  proxy.post("/messages/count_tokens", countTokensHandler(holder));
+  proxy.post("/chat/completions", chatCompletionsHandler(holder));
+  mountModelsRoute(proxy, holder);
+  app.route("/v1", proxy);
+  return app;
+}

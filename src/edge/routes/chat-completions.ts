@@ -1,0 +1,86 @@
+import type { Context } from "hono";
+import type { MessageResponse } from "../../contracts/anthropic.ts";
+import { toOpenAIError } from "../../translate/openai-chat/front-door/errors.ts";
+import { fromOpenAIRequest } from "../../translate/openai-chat/front-door/request.ts";
+import { toOpenAIResponse } from "../../translate/openai-chat/front-door/response.ts";
+import { translateToOpenAISse } from "../../translate/openai-chat/front-door/stream-pipe.ts";
+import { anthropicToOpenAIStreamTranslator } from "../../translate/openai-chat/front-door/stream.ts";
+import { sseHeaders } from "../../stream/sse.ts";
+import { TranslateError } from "../../util/errors.ts";
+import { parseJsonBody, requireJsonContentType } from "../parse-body.ts";
+import { proxyAnthropic } from "../../proxy/proxy-request.ts";
+import type { DepsHolder } from "../../proxy/deps.ts";
+
+const PASSED_HEADERS = [
+  "x-ccmux-route",
+  "x-ccmux-provider",
+  "x-ccmux-model",
+  "server-timing",
+  "retry-after",
+  "request-id",
+];
+
+function passHeaders(from: Headers, extra: Record<string, string>): Headers {
+  const headers = new Headers(extra);
+  for (const name of PASSED_HEADERS) {
+    const v = from.get(name);
+    if (v !== null) headers.set(name, v);
+  }
+  return headers;
+}
+
+/** OpenAI sends the final usage chunk only when the client asked with stream_options.include_usage. */
+function wantsUsage(body: unknown): boolean {
+  const options = (body as { stream_options?: { include_usage?: unknown } }).stream_options;
+  return options?.include_usage === true;
+}
+
+function isEventStream(res: Response): boolean {
+  return /^text\/event-stream/i.test(res.headers.get("content-type") ?? "");
+}
+
+async function messageOf(res: Response): Promise<MessageResponse> {
+  try {
+    return (await res.json()) as MessageResponse;
+  } catch {
+    throw new TranslateError("the upstream's answer is not a JSON message", 502);
+  }
+}
+
+export function openAIErrorResponse(err: unknown): Response {
+  const { status, body, headers } = toOpenAIError(err);
+  return Response.json(body, { status, headers });
+}
+
+/**
+ * POST /v1/chat/completions: the OpenAI front door. The request is translated to Anthropic at the
+ * edge, routed like /v1/messages, and the answer translated back (JSON or SSE chunks).
+ */
+export function chatCompletionsHandler(holder: DepsHolder) {
+  return async (c: Context) => {
+    const deps = holder.current();
+    const started = performance.now();
+    requireJsonContentType(c.req.header("content-type"));
+    const text = await c.req.text();
+    const body = parseJsonBody(text);
+    const req = fromOpenAIRequest(body);
+    const clientModel = req.model;
+    const res = await proxyAnthropic(c, deps, req, { length: text.length }, started);
+    const created = Math.floor(Date.now() / 1000);
+    if (req.stream && res.body && isEventStream(res)) {
+      const translator = anthropicToOpenAIStreamTranslator({
+        model: clientModel,
+        created,
+        includeUsage: wantsUsage(body),
+      });
+      return new Response(translateToOpenAISse(res.body, translator), {
+        status: 200,
+        headers: passHeaders(res.headers, sseHeaders()),
+      });
+    }
+    const message = await messageOf(res);
+    return Response.json(toOpenAIResponse(message, { model: clientModel, created }), {
+      headers: passHeaders(res.headers, {}),
+    });
+  };
+}

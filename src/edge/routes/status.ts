@@ -1,0 +1,32 @@
+import type { Hono } from "hono";
+import { runtime } from "../../runtime/index.ts";
+import { healthKey } from "../../providers/health.ts";
+import type { AppDeps, DepsHolder } from "../../proxy/deps.ts";
+
+const ROUTE_SLOTS = ["default", "background", "think", "websearch", "long_context", "image"] as const;
+
+/** Server, routing and per-provider health, for `ccmux status` and the web UI. Never a secret. */
+export function statusReport(deps: AppDeps) {
+  const { config } = deps;
+  const routes = Object.fromEntries(ROUTE_SLOTS.map((slot) => [slot, config.router[slot] ?? null]));
+  const providers = config.providers.map((p) => ({
+    name: p.name,
+    provider_type: p.provider_type,
+    enabled: p.enabled,
+    ...deps.health.snapshot(healthKey(p.name)),
+  }));
+  return {
+    status: "ok",
+    version: deps.version,
+    runtime: runtime.name,
+    uptime_s: Math.round((Date.now() - deps.startedAt) / 1000),
+    config_path: config.path ?? null,
+    routes,
+    providers,
+  };
+}
+
+/** GET /api/status. The admin guard in front of /api/* decides who may read it. */
+export function mountStatusRoute(app: Hono, holder: DepsHolder): void {
+  app.get("/api/status", (c) => c.json(statusReport(holder.current())));
+}

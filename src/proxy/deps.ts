@@ -1,0 +1,41 @@
+import type { Config } from "../config/types.ts";
+import type { FetchFn, ProviderAdapter, CredentialSource } from "../contracts/adapter.ts";
+import type { ConnectGate } from "../providers/connect-gate.ts";
+import type { ProviderHealth } from "../providers/health.ts";
+import type { Logger } from "../util/log.ts";
+import type { CompiledRouter } from "../router/compile.ts";
+import type { AuthContext } from "../auth/context.ts";
+
+/** Resolves the credential source for a provider (API key, pass-through, OAuth token store, ADC). */
+export type CredentialResolver = (provider: ProviderAdapter, inbound: Headers) => CredentialSource;
+
+/**
+ * Everything a request handler needs, built once per config load by `serve` (or by a test).
+ * Hot reload swaps the whole object; in-flight requests keep the one they started with.
+ */
+export interface AppDeps {
+  config: Config;
+  router: CompiledRouter;
+  adapters: Map<string, ProviderAdapter>;
+  credentials: CredentialResolver;
+  /** Upstream fetch, with the connect timeout enforced by `connectGate`. */
+  fetch: FetchFn;
+  /** Cooldown state per provider (account); shared by every deps of one server. */
+  health: ProviderHealth;
+  connectGate: ConnectGate;
+  log: Logger;
+  version: string;
+  startedAt: number;
+  /** Token store and OAuth flows (absent in tests that don't need them). */
+  auth?: AuthContext;
+  /** Where the server is bound; admin routes only answer for this host. */
+  bound?: { host: string; port: number };
+}
+
+export interface DepsHolder {
+  current(): AppDeps;
+  /** The config file: hot reload reads it, the admin API writes it (even while the embedded default runs). */
+  configPath?: string;
+  /** Loads the config file again and swaps `current()`; absent where nothing can reload. */
+  reload?: () => Promise<void>;
+}
