@@ -25,15 +25,6 @@ export function relayHeaders(upstream: Headers): Headers {
   return out;
 }
 
-export function retryAfterSeconds(headers: Headers): number | undefined {
-  const raw = headers.get("retry-after");
-  if (!raw) return undefined;
-  const secs = Number(raw);
-  if (Number.isFinite(secs)) return Math.max(0, secs);
-  const date = Date.parse(raw);
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
-}
-
 /** Maps a non-2xx upstream response to an UpstreamError; one per dialect. */
 export type ErrorMapper = (status: number, bodyText: string, headers: Headers, provider: string) => UpstreamError;
 

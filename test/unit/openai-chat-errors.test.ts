@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { chatErrorToUpstream, promptTooLongMessage } from "../../src/translate/openai-chat/errors.ts";
+import { chatErrorToUpstream } from "../../src/translate/openai-chat/errors.ts";
+import { promptTooLongMessage } from "../../src/translate/shared/prompt-too-long.ts";
 import { toAnthropicError } from "../../src/util/errors.ts";
 import { readFixture } from "../helpers/sse.ts";
 

@@ -1,5 +1,5 @@
 import { statusForErrorType, UpstreamError, type AnthropicErrorType } from "../../util/errors.ts";
-import { retryAfterSeconds } from "../http.ts";
+import { retryAfterSeconds } from "../../translate/shared/retry-after.ts";
 
 const RELAYED = ["retry-after", "retry-after-ms", "x-should-retry", "request-id"];
 

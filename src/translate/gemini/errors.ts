@@ -1,6 +1,7 @@
 import type { StreamEvent } from "../../contracts/anthropic.ts";
 import { errorTypeForStatus, UpstreamError, type AnthropicErrorType } from "../../util/errors.ts";
-import { parseRetryAfter, promptTooLongMessage } from "../openai-chat/errors.ts";
+import { promptTooLongMessage } from "../shared/prompt-too-long.ts";
+import { retryAfterSeconds } from "../shared/retry-after.ts";
 import type { GoogleError, GoogleErrorDetail } from "./types.ts";
 
 /** google.rpc.Code names → HTTP status and Anthropic error type (protocol.md §5.4). */
@@ -68,7 +69,7 @@ export function googleErrorToUpstream(httpStatus: number, body: unknown, opts: G
   const error = googleErrorOf(body);
   const fallback = typeof body === "string" ? body.trim().slice(0, 500) : "";
   const { status, type, message } = classify(error ?? { message: fallback }, httpStatus);
-  const retryAfter = retryDelayOf(error?.details) ?? (opts.headers ? parseRetryAfter(opts.headers) : undefined);
+  const retryAfter = retryDelayOf(error?.details) ?? (opts.headers ? retryAfterSeconds(opts.headers) : undefined);
   return new UpstreamError({
     status,
     type,

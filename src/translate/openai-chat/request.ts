@@ -1,7 +1,7 @@
 import type { MessagesRequest } from "../../contracts/anthropic.ts";
 import { RequestError } from "../../util/errors.ts";
 import { toChatMessages } from "./request-messages.ts";
-import { toChatTools } from "./request-tools.ts";
+import { toChatTools } from "../shared/tools.ts";
 import type { ChatCompletionRequest, ReasoningEffort } from "./types.ts";
 
 export interface ChatRequestOptions {

@@ -4,7 +4,8 @@ import { toolUseId, type IdFactory } from "../shared/ids.ts";
 import { anthropicMessage } from "../shared/message.ts";
 import { chatFinishToStopReason } from "../shared/stop-reasons.ts";
 import { PLACEHOLDER_SIGNATURE } from "../shared/thinking-signature.ts";
-import { chatErrorObjectToUpstream, errorObjectOf } from "./errors.ts";
+import { errorObjectOf } from "../shared/openai-error.ts";
+import { chatErrorObjectToUpstream } from "./errors.ts";
 import type { ChatOutputFields, ChatUsage } from "./types.ts";
 import { chatUsageToAnthropic } from "./usage.ts";
 

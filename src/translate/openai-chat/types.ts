@@ -1,3 +1,4 @@
+import type { ChatTool, ChatToolChoice } from "../shared/tools.ts";
 /** OpenAI Chat Completions wire types, as far as ccmux reads or writes them. */
 
 export interface ChatTextPart {
@@ -44,13 +45,6 @@ export interface ChatToolMessage {
 
 export type ChatMessage = ChatSystemMessage | ChatUserMessage | ChatAssistantMessage | ChatToolMessage;
 
-export interface ChatTool {
-  type: "function";
-  function: { name: string; description?: string; parameters: Record<string, unknown> };
-}
-
-export type ChatToolChoice = "auto" | "none" | "required" | { type: "function"; function: { name: string } };
-
 export type ReasoningEffort = "low" | "medium" | "high";
 
 export interface ChatCompletionRequest {
@@ -81,15 +75,6 @@ export interface ChatUsage {
   /** DeepSeek's own cache counters. */
   prompt_cache_hit_tokens?: number;
   prompt_cache_miss_tokens?: number;
-}
-
-/** An OpenAI-style error object, also sent inside stream chunks by OpenRouter. */
-export interface ChatErrorObject {
-  message?: string;
-  type?: string;
-  code?: string | number | null;
-  param?: string | null;
-  [k: string]: unknown;
 }
 
 /** What ccmux reads from a response `message` or a stream `delta` (unvalidated upstream data). */

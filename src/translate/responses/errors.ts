@@ -1,11 +1,7 @@
 import { type AnthropicErrorType, statusForErrorType, UpstreamError } from "../../util/errors.ts";
-import {
-  chatErrorType,
-  errorObjectOf,
-  isContextLengthError,
-  parseRetryAfter,
-  promptTooLongMessage,
-} from "../openai-chat/errors.ts";
+import { errorObjectOf, openaiErrorType } from "../shared/openai-error.ts";
+import { isContextLengthError, promptTooLongMessage } from "../shared/prompt-too-long.ts";
+import { retryAfterFromMessage, retryAfterSeconds } from "../shared/retry-after.ts";
 import type { ResponsesError } from "./types.ts";
 
 /** Responses/Codex error codes (or types) → Anthropic error types; unknown codes fall back to the HTTP status. */
@@ -75,10 +71,10 @@ export function responsesHttpError(status: number, bodyText: string, opts: HttpE
   const { error, detail } = parseErrorBody(bodyText);
   const code = error?.code ?? error?.type;
   const rawMessage = error?.message ?? detail ?? (bodyText.trim().slice(0, 500) || `HTTP ${status}`);
-  const { type, message } = classifyError(code, rawMessage, chatErrorType(status));
+  const { type, message } = classifyError(code, rawMessage, openaiErrorType(status));
   // When the code re-classified the error the status follows (Codex sends usage_limit_reached as a 404 at times).
-  const finalStatus = type === chatErrorType(status) ? status : (statusForErrorType(type) ?? status);
-  const retryAfter = retryAfterSeconds(opts.headers, error, message, opts.now ?? Date.now);
+  const finalStatus = type === openaiErrorType(status) ? status : (statusForErrorType(type) ?? status);
+  const retryAfter = retryAfterOf(opts.headers, error, message, opts.now ?? Date.now);
   const resets = code === "usage_limit_reached" && retryAfter !== undefined ? ` (resets in ${retryAfter} s)` : "";
   return new UpstreamError({
     status: finalStatus,
@@ -109,23 +105,15 @@ function parseErrorBody(text: string): { error?: ErrorBodyError; detail?: string
   };
 }
 
-function retryAfterSeconds(
+function retryAfterOf(
   headers: Headers | undefined,
   error: ErrorBodyError | undefined,
   message: string,
   now: () => number,
 ): number | undefined {
-  const fromHeaders = headers ? parseRetryAfter(headers) : undefined;
+  const fromHeaders = headers ? retryAfterSeconds(headers, now) : undefined;
   if (fromHeaders !== undefined) return fromHeaders;
   if (typeof error?.resets_in_seconds === "number") return Math.max(0, Math.ceil(error.resets_in_seconds));
   if (typeof error?.resets_at === "number") return Math.max(0, Math.ceil(error.resets_at - now() / 1000));
   return retryAfterFromMessage(message);
-}
-
-/** "Please try again in 11.054s" / "in 250ms" → whole seconds. */
-export function retryAfterFromMessage(message: string): number | undefined {
-  const m = /try again in (\d+(?:\.\d+)?)\s*(ms|s)\b/i.exec(message);
-  if (!m) return undefined;
-  const value = Number(m[1]);
-  return Math.ceil(m[2]!.toLowerCase() === "ms" ? value / 1000 : value);
 }

@@ -1,5 +1,5 @@
 import type { MessagesRequest, TextBlock, Tool, ToolChoice } from "../../contracts/anthropic.ts";
-import { toChatTools } from "../openai-chat/request-tools.ts";
+import { toChatTools } from "../shared/tools.ts";
 import { CODEX_INSTRUCTIONS } from "./codex-instructions.ts";
 import { developerMessage, toInputItems } from "./request-input.ts";
 import type { FunctionTool, InputItem, ReasoningEffort, ResponsesRequest } from "./types.ts";

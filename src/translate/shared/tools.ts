@@ -1,11 +1,18 @@
 import type { Tool, ToolChoice } from "../../contracts/anthropic.ts";
 import { RequestError } from "../../util/errors.ts";
-import type { ChatTool, ChatToolChoice } from "./types.ts";
 
 /** A tool with a `type` other than "custom" is run by Anthropic's servers (web_search_…, code_execution_…). */
 export function isServerTool(tool: Tool): boolean {
   return typeof tool.type === "string" && tool.type !== "custom";
 }
+
+/** A Chat Completions function tool (the Responses API flattens the same fields). */
+export interface ChatTool {
+  type: "function";
+  function: { name: string; description?: string; parameters: Record<string, unknown> };
+}
+
+export type ChatToolChoice = "auto" | "none" | "required" | { type: "function"; function: { name: string } };
 
 export interface ChatToolsResult {
   tools?: ChatTool[];
