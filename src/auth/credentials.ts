@@ -1,5 +1,5 @@
 import type { Env } from "../config/paths.ts";
-import type { ProviderConfig } from "../config/types.ts";
+import type { AccountConfig, ProviderConfig } from "../config/types.ts";
 import { AuthError } from "../util/errors.ts";
 import type { CredentialSource, FetchFn, ProviderAdapter } from "../contracts/adapter.ts";
 import { createAdcSource } from "./adc.ts";
@@ -36,7 +36,15 @@ function staticSource(
   }
 }
 
-/** One credential source per provider, built once per config load and reused by every request. */
+/** The provider's config as one account of its pool sees it: that account's token id or key. */
+export function accountView(config: ProviderConfig, account: AccountConfig): ProviderConfig {
+  return { ...config, api_key: account.api_key, oauth_provider: account.oauth_provider };
+}
+
+/**
+ * One credential source per provider, and per account of a pool, built once per config load and
+ * reused by every request.
+ */
 export function createCredentialResolver(
   adapters: Map<string, ProviderAdapter>,
   dynamic?: DynamicSourceFactory,
@@ -46,6 +54,11 @@ export function createCredentialResolver(
   let adc: CredentialSource | undefined;
   const sharedAdc = () =>
     (adc ??= createAdcSource(environment ?? { env: {}, fetch: (input, init) => fetch(input, init) }));
-  for (const adapter of adapters.values()) sources.set(adapter.name, staticSource(adapter.config, dynamic, sharedAdc));
-  return (adapter: ProviderAdapter): CredentialSource => sources.get(adapter.name) ?? NONE;
+  for (const { name, config } of adapters.values()) {
+    sources.set(name, staticSource(config, dynamic, sharedAdc));
+    for (const account of config.accounts ?? [])
+      sources.set(`${name}#${account.name}`, staticSource(accountView(config, account), dynamic, sharedAdc));
+  }
+  return (adapter: ProviderAdapter, _inbound?: Headers, account?: string): CredentialSource =>
+    sources.get(account ? `${adapter.name}#${account}` : adapter.name) ?? NONE;
 }

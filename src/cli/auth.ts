@@ -75,6 +75,8 @@ function configSnippet(token: StoredToken, kind: OAuthKind): string[] {
     `  provider_type = "${PROVIDER_TYPE[kind]}"`,
     '  auth_type = "oauth"',
     `  oauth_provider = "${token.provider_id}"`,
+    "Or add it to a provider's pool of accounts (see README, Account pools):",
+    `  accounts = [{ oauth_provider = "<first id>" }, { oauth_provider = "${token.provider_id}" }]`,
   ];
 }
 

@@ -1,9 +1,12 @@
+import { join } from "node:path";
 import { parse } from "smol-toml";
+import { openTokenStore, TOKEN_FILE_NAME } from "../auth/store.ts";
 import { buildAdapters } from "../providers/registry.ts";
 import { runtime } from "../runtime/index.ts";
 import { locateKeys } from "../config/key-locations.ts";
 import { ConfigFileError, loadConfigFile, type ConfigProblem } from "../config/load.ts";
-import type { Env } from "../config/paths.ts";
+import { dataDir, type Env } from "../config/paths.ts";
+import type { Config } from "../config/types.ts";
 import { formatWarnings } from "../config/problems.ts";
 import { withoutUnknownKeys } from "../config/validate.ts";
 
@@ -43,6 +46,8 @@ export async function checkConfigFile(path: string, env: Env): Promise<CheckRepo
   } catch (err) {
     return { ok: false, ...base, warnings, errors: [{ message: err instanceof Error ? err.message : String(err) }] };
   }
+  const missing = await missingAccountTokens(config, env);
+  if (missing.length) return { ok: false, ...base, warnings, errors: missing };
   return { ok: true, ...base, warnings, providers: config.providers.length, models: config.models.length };
 }
 
@@ -55,4 +60,26 @@ async function unknownKeyWarnings(path: string): Promise<string[]> {
   } catch {
     return [];
   }
+}
+
+/** Pool accounts whose token id is not in the token store: `serve` would fail every request to them. */
+async function missingAccountTokens(config: Config, env: Env): Promise<ConfigProblem[]> {
+  const wanted = config.providers.flatMap((p, i) =>
+    p.enabled
+      ? (p.accounts ?? []).flatMap((a, j) => (a.enabled && a.oauth_provider ? [{ p, i, j, id: a.oauth_provider }] : []))
+      : [],
+  );
+  if (wanted.length === 0) return [];
+  let store: Awaited<ReturnType<typeof openTokenStore>>;
+  try {
+    store = await openTokenStore({ path: join(dataDir(env), TOKEN_FILE_NAME), runtime });
+  } catch (err) {
+    return [{ message: err instanceof Error ? err.message : String(err) }];
+  }
+  return wanted
+    .filter((w) => !store.get(w.id))
+    .map((w) => ({
+      keyPath: `providers[${w.i}].accounts[${w.j}].oauth_provider`,
+      message: `no token "${w.id}" in ${store.path} (run \`ccmux auth login <kind> --id ${w.id}\`)`,
+    }));
 }

@@ -4,6 +4,7 @@ import { fetchStatus, probeHealth, type Health } from "../lifecycle/health.ts";
 import { pidFilePath, readPidFile } from "../lifecycle/pid-file.ts";
 import { resolveTargetLoosely } from "../lifecycle/target.ts";
 import { runtime } from "../runtime/index.ts";
+import { accountLines } from "./status-accounts.ts";
 import { configArg, jsonArg, paint, printJson, say } from "../util/cli.ts";
 
 const ROUTE_SLOTS = ["default", "background", "think", "websearch", "long_context", "image"] as const;
@@ -44,11 +45,11 @@ function providerLines(providers: unknown): string[] {
   const entries = Array.isArray(providers)
     ? providers.map((p) => [String((p as Record<string, unknown>)?.name ?? "?"), p] as const)
     : Object.entries(providers);
-  return entries.map(([name, info]) => {
+  return entries.flatMap(([name, info]) => {
     const fields = Object.entries((info ?? {}) as Record<string, unknown>).filter(
       ([k, v]) => k !== "name" && scalar(v),
     );
-    return `  ${name}: ${fields.map(([k, v]) => `${k}=${v}`).join(" ") || "ok"}`;
+    return [`  ${name}: ${fields.map(([k, v]) => `${k}=${v}`).join(" ") || "ok"}`, ...accountLines(info)];
   });
 }
 

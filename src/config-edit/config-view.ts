@@ -68,12 +68,22 @@ function rawProvider(raw: Doc | undefined, name: string): Doc | undefined {
   return list.find((p): p is Doc => isPlainObject(p) && p.name === name);
 }
 
+/** A pool's accounts and settings; an account's key shows as its `$VAR` or "set", never the key. */
+function poolView(p: ProviderConfig): Doc {
+  if (!p.accounts) return {};
+  const accounts = p.accounts.map(({ api_key, api_key_ref, ...rest }) =>
+    api_key === undefined ? rest : { ...rest, api_key: secretView(api_key, api_key_ref) },
+  );
+  return { ...p.pool, accounts };
+}
+
 export function providerView(p: ProviderConfig, raw?: Doc): Doc {
   const headersRaw = rawProvider(raw, p.name)?.headers;
   return {
     ...fileFields(p, PROVIDER_KEYS),
     api_key: secretView(p.api_key, p.api_key_ref),
     headers: maskHeaders(p.headers, headersRaw),
+    ...poolView(p),
   };
 }
 

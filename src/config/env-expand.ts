@@ -71,9 +71,10 @@ function expandValue(value: unknown, path: PathSegment[], ctx: WalkContext, leni
   return out;
 }
 
-/** `providers[i]` with `enabled = false`: its unset variables are not errors. */
+/** `providers[i]` or `providers[i].accounts[j]` with `enabled = false`: its unset variables are not errors. */
 function isDisabledProvider(path: PathSegment[], value: unknown): boolean {
-  return path.length === 2 && path[0] === "providers" && isTable(value) && value.enabled === false;
+  const provider = path.length === 2 || (path.length === 4 && path[2] === "accounts");
+  return provider && path[0] === "providers" && isTable(value) && value.enabled === false;
 }
 
 function expandLeaf(raw: string, path: PathSegment[], ctx: WalkContext, lenient: boolean): string {

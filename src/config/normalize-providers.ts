@@ -1,5 +1,6 @@
 import { providerKind, type ProviderKind } from "../catalog/providers.ts";
 import { pathToString, type PathSegment } from "./key-locations.ts";
+import { normalizePool } from "./normalize-accounts.ts";
 import type { Finding } from "./problems.ts";
 import type { ProviderDocument } from "./schema.ts";
 import type { AuthType, ProviderConfig } from "./types.ts";
@@ -59,7 +60,7 @@ function checkBaseUrl(p: ProviderConfig, kind: ProviderKind, path: PathSegment[]
 }
 
 function checkAuth(p: ProviderConfig, kind: ProviderKind, path: PathSegment[], sink: Sink): void {
-  if (p.auth_type === "apikey" && p.api_key === undefined && !kind.keyless) {
+  if (p.auth_type === "apikey" && p.api_key === undefined && !kind.keyless && !p.accounts) {
     const message = `provider ${p.name} needs api_key (or auth_type = "oauth"/"passthrough")`;
     sink.errors.push({ path: [...path, "api_key"], message });
   }
@@ -83,14 +84,15 @@ function normalizeProvider(
   sink: Sink,
 ): ProviderConfig {
   const path: PathSegment[] = ["providers", index];
-  const authType = resolveAuthType(doc, path, sink);
+  const pool = normalizePool(doc, path, refs, sink);
+  const authType = pool?.auth_type ?? resolveAuthType(doc, path, sink);
   const provider: ProviderConfig = definedOnly({
     name: doc.name,
     provider_type: doc.provider_type,
     auth_type: authType,
     api_key: blank(doc.api_key),
     api_key_ref: refs.get(pathToString([...path, "api_key"])),
-    oauth_provider: blank(doc.oauth_provider) ?? (authType === "oauth" ? doc.name : undefined),
+    oauth_provider: blank(doc.oauth_provider) ?? (authType === "oauth" && !pool ? doc.name : undefined),
     project_id: blank(doc.project_id),
     location: blank(doc.location),
     base_url: blank(doc.base_url),
@@ -98,6 +100,8 @@ function normalizeProvider(
     models: doc.models,
     text_only_models: doc.text_only_models,
     enabled: doc.enabled,
+    accounts: pool?.accounts,
+    pool: pool?.pool,
   });
   const kind = providerKind(doc.provider_type);
   if (provider.enabled && kind) {

@@ -66,6 +66,23 @@ export const RouterSchema = v.object({
   background_regex: v.optional(v.string()),
 });
 
+export const POOL_STRATEGIES = ["fill-first", "round-robin", "least-used"] as const;
+
+/** One subscription or key of a provider's pool: an OAuth token id or an api_key. */
+export const AccountSchema = v.object({
+  name: v.optional(v.string()),
+  oauth_provider: v.optional(v.string()),
+  api_key: v.optional(v.string()),
+  weight: v.optional(integer(1, 1000), 1),
+  enabled: v.optional(v.boolean(), true),
+});
+
+const fraction = v.pipe(
+  v.number(),
+  v.minValue(0, (issue) => `expected 0..1, got ${showValue(issue.input)}`),
+  v.maxValue(1, (issue) => `expected 0..1, got ${showValue(issue.input)}`),
+);
+
 export const ProviderSchema = v.object({
   name: nonEmptyString,
   provider_type: oneOf(PROVIDER_TYPES),
@@ -79,6 +96,12 @@ export const ProviderSchema = v.object({
   models: v.optional(v.array(v.string()), []),
   text_only_models: v.optional(v.array(v.string())),
   enabled: v.optional(v.boolean(), true),
+  accounts: v.optional(v.array(AccountSchema)),
+  strategy: v.optional(oneOf(POOL_STRATEGIES)),
+  /** A session's pinned account sheds it once its tightest window is this full. */
+  shed_utilization: v.optional(fraction),
+  session_ttl_s: v.optional(integer(1)),
+  wait_for_reset_max_s: v.optional(integer(0, 3600)),
 });
 
 export const MappingSchema = v.object({
@@ -102,4 +125,5 @@ export const ConfigDocumentSchema = v.object({
 
 export type ConfigDocument = v.InferOutput<typeof ConfigDocumentSchema>;
 export type ProviderDocument = v.InferOutput<typeof ProviderSchema>;
+export type AccountDocument = v.InferOutput<typeof AccountSchema>;
 export type ModelDocument = v.InferOutput<typeof ModelSchema>;

@@ -49,6 +49,30 @@ export interface RouterConfig {
   background_regex?: string;
 }
 
+export type PoolStrategy = "fill-first" | "round-robin" | "least-used";
+
+/** One account of a provider's pool. `name` is unique in the pool and is what logs, status and usage show. */
+export interface AccountConfig {
+  name: string;
+  /** Token store id, for a subscription account. */
+  oauth_provider?: string;
+  api_key?: string;
+  /** The raw value from the file, e.g. "$KEY_2", kept for display. */
+  api_key_ref?: string;
+  weight: number;
+  enabled: boolean;
+}
+
+/** How a provider with `accounts` picks one; defaults filled in by normalization. */
+export interface PoolConfig {
+  strategy: PoolStrategy;
+  /** A pinned session leaves its account once that account's tightest window is at least this full (0..1). */
+  shed_utilization: number;
+  session_ttl_s: number;
+  /** Hold a request for at most this long when every account is limited; 0 answers at once. */
+  wait_for_reset_max_s: number;
+}
+
 export interface ProviderConfig {
   name: string;
   provider_type: string;
@@ -66,6 +90,9 @@ export interface ProviderConfig {
   /** Upstream model ids that take no images (OpenAI-compatible dialects); images to them are a 400. */
   text_only_models?: string[];
   enabled: boolean;
+  /** A pool of accounts; absent means the provider's own credentials, as before pools existed. */
+  accounts?: AccountConfig[];
+  pool?: PoolConfig;
 }
 
 export interface ModelMapping {

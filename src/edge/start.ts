@@ -8,6 +8,7 @@ import type { AppDeps, DepsHolder } from "../proxy/deps.ts";
 import { watchConfig, type ServerOverrides } from "../proxy/reload.ts";
 import { createConnectGate } from "../providers/connect-gate.ts";
 import { createProviderHealth } from "../providers/health.ts";
+import { createAccountPools } from "../pool/pools.ts";
 
 export interface StartOptions {
   config: Config;
@@ -57,6 +58,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     env,
     startedAt: Date.now(),
     health: createProviderHealth(opts.config.server.health),
+    pools: createAccountPools(),
     connectGate: createConnectGate({ env }),
   };
   let deps = buildDeps(opts.config, shared);

@@ -4,6 +4,7 @@ import { createConnectGate, type ConnectGate } from "../providers/connect-gate.t
 import { createCredentialResolver, type DynamicSourceFactory } from "../auth/credentials.ts";
 import { createProviderHealth, type ProviderHealth } from "../providers/health.ts";
 import { buildAdapters } from "../providers/registry.ts";
+import { createAccountPools, type AccountPools } from "../pool/pools.ts";
 import type { FetchFn } from "../contracts/adapter.ts";
 import { compileRouter } from "../router/compile.ts";
 import type { Logger } from "../util/log.ts";
@@ -24,6 +25,7 @@ export interface BuildDepsOptions {
   startedAt?: number;
   /** Per-server state that outlives a config reload; fresh ones are made when absent. */
   health?: ProviderHealth;
+  pools?: AccountPools;
   connectGate?: ConnectGate;
 }
 
@@ -34,6 +36,8 @@ export function buildDeps(config: Config, opts: BuildDepsOptions): AppDeps {
   const upstreamFetch: FetchFn = opts.fetch ?? ((input, init) => fetch(input, init));
   const health = opts.health ?? createProviderHealth(config.server.health);
   health.sync(config.providers, config.server.health);
+  const pools = opts.pools ?? createAccountPools();
+  pools.sync(config.providers);
   const connectGate = opts.connectGate ?? createConnectGate({ env });
   const dynamic = (config: ProviderConfig) => opts.auth?.credentials(config) ?? opts.dynamicCredentials?.(config);
   return {
@@ -44,6 +48,7 @@ export function buildDeps(config: Config, opts: BuildDepsOptions): AppDeps {
     auth: opts.auth,
     fetch: connectGate.wrap(upstreamFetch, config.server.timeouts.connect_timeout_ms),
     health,
+    pools,
     connectGate,
     log: opts.log,
     version: opts.version,

@@ -2,12 +2,13 @@ import type { Config } from "../config/types.ts";
 import type { FetchFn, ProviderAdapter, CredentialSource } from "../contracts/adapter.ts";
 import type { ConnectGate } from "../providers/connect-gate.ts";
 import type { ProviderHealth } from "../providers/health.ts";
+import type { AccountPools } from "../pool/pools.ts";
 import type { Logger } from "../util/log.ts";
 import type { CompiledRouter } from "../router/compile.ts";
 import type { AuthContext } from "../auth/context.ts";
 
 /** Resolves the credential source for a provider (API key, pass-through, OAuth token store, ADC). */
-export type CredentialResolver = (provider: ProviderAdapter, inbound: Headers) => CredentialSource;
+export type CredentialResolver = (provider: ProviderAdapter, inbound: Headers, account?: string) => CredentialSource;
 
 /**
  * Everything a request handler needs, built once per config load by `serve` (or by a test).
@@ -22,6 +23,8 @@ export interface AppDeps {
   fetch: FetchFn;
   /** Cooldown state per provider (account); shared by every deps of one server. */
   health: ProviderHealth;
+  /** Account pools' quota, counters and session bindings; shared like `health`. */
+  pools: AccountPools;
   connectGate: ConnectGate;
   log: Logger;
   version: string;

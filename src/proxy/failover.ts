@@ -4,9 +4,14 @@ import type { FetchFn, ProviderAdapter, SendContext } from "../contracts/adapter
 import { healthKey } from "../providers/health.ts";
 import { CcmuxError, ClientAbort, RequestError, UpstreamError, toAnthropicError } from "../util/errors.ts";
 import type { AppDeps } from "./deps.ts";
+import { observingFetch, quotaOf, type SeenAnswer } from "../pool/observe-fetch.ts";
+import { poolExhaustedError, type ParkedAccount } from "../pool/exhausted.ts";
+import { tryPool } from "./pool-failover.ts";
 
 export interface Attempt {
   provider: string;
+  /** The pool account tried, by name. */
+  account?: string;
   model: string;
   outcome: string;
   /** Not tried because the provider is cooling down. */
@@ -18,6 +23,8 @@ export interface ForwardResult {
   candidate: Candidate;
   adapter: ProviderAdapter;
   attempts: Attempt[];
+  /** The pool account that answered, by name. */
+  account?: string;
 }
 
 export interface ForwardOptions {
@@ -41,13 +48,18 @@ function timedFetch(deps: AppDeps, timing?: { upstreamMs: number }): SendContext
   };
 }
 
+const isRateLimited = (err: unknown) => err instanceof UpstreamError && (err.status === 429 || err.status === 529);
+
 /** The client's own mistake, or an upstream 4xx that another provider would repeat. */
 function isFinal(err: unknown): boolean {
   return err instanceof RequestError || (err instanceof UpstreamError && !err.retryable);
 }
 
+const attemptName = (a: { provider: string; account?: string }) =>
+  a.account ? `${a.provider}/${a.account}` : a.provider;
+
 function summarize(attempts: Attempt[]): string {
-  const list = (xs: Attempt[]) => xs.map((a) => `${a.provider} (${a.outcome})`).join(", ");
+  const list = (xs: Attempt[]) => xs.map((a) => `${attemptName(a)} (${a.outcome})`).join(", ");
   const tried = attempts.filter((a) => !a.skipped);
   const skipped = attempts.filter((a) => a.skipped);
   return `${list(tried) || "none"}${skipped.length ? `; skipped: ${list(skipped)}` : ""}`;
@@ -73,53 +85,77 @@ function allFailed(attempts: Attempt[], last: unknown, model: string): UpstreamE
   });
 }
 
-interface Run {
+export interface Run {
   req: MessagesRequest;
   deps: AppDeps;
   opts: ForwardOptions;
   fetch: FetchFn;
   attempts: Attempt[];
-  cooling: { candidate: Candidate; adapter: ProviderAdapter; until: number }[];
+  cooling: { candidate: Candidate; adapter: ProviderAdapter; until: number; account?: string }[];
+  /** Pool accounts skipped or stopped because their quota is spent. */
+  parked: ParkedAccount[];
   last?: unknown;
 }
 
-/** Sends to one candidate and records the verdict in its health; undefined means "try the next". */
-async function tryCandidate(
+/** A pool account's answer: its quota headers update the account; a spent one is parked until its reset. */
+async function observeAccount(run: Run, key: string, seen: SeenAnswer, probe: boolean): Promise<boolean> {
+  const { pools } = run.deps;
+  pools.observe(key, await quotaOf(seen, pools.now()));
+  const until = pools.parkedUntil(key);
+  if (until === 0) return false;
+  run.parked.push({ key, until });
+  run.deps.health.released(key);
+  if (probe) run.deps.log.info(`${key}: probe after its quota reset was refused; parked again`);
+  return true;
+}
+
+/** Sends to one candidate (one account of a pool) and records the verdict in its health; undefined means "try the next". */
+export async function tryCandidate(
   run: Run,
   candidate: Candidate,
   adapter: ProviderAdapter,
   probe: boolean,
+  account?: string,
 ): Promise<ForwardResult | undefined> {
   const { deps, opts } = run;
-  const key = healthKey(candidate.provider);
+  const key = healthKey(candidate.provider, account);
+  const seen: SeenAnswer = {};
   const ctx: SendContext = {
     signal: opts.signal,
-    fetch: run.fetch,
+    fetch: account ? observingFetch(run.fetch, seen) : run.fetch,
     inbound: opts.inbound,
     model: candidate.model,
     timeouts: deps.config.server.timeouts,
     log: deps.log,
-    credentials: deps.credentials(adapter, opts.inbound),
+    credentials: deps.credentials(adapter, opts.inbound, account),
     rawBody: opts.rawBody,
   };
   try {
     const response = await adapter.send(run.req, ctx);
+    if (account) await observeAccount(run, key, seen, false);
     deps.health.succeeded(key);
-    return { response, candidate, adapter, attempts: run.attempts };
+    return { response, candidate, adapter, attempts: run.attempts, account };
   } catch (err) {
+    const parked = account !== undefined && !opts.signal.aborted && (await observeAccount(run, key, seen, probe));
     // An upstream that answers with a client error is up; anything else may count against it.
-    if (err instanceof UpstreamError && !err.retryable) deps.health.succeeded(key);
+    if (parked) deps.health.released(key);
+    else if (err instanceof UpstreamError && !err.retryable) deps.health.succeeded(key);
     else deps.health.failed(key, err, probe);
+    if (account && !parked) deps.pools.release(key);
     if (err instanceof ClientAbort || opts.signal.aborted) throw new ClientAbort();
     const { status, body } = toAnthropicError(err);
     run.attempts.push({
       provider: candidate.provider,
+      account,
       model: candidate.model,
       outcome: `${status} ${body.error.message}`,
     });
     run.last = err;
     if (isFinal(err)) throw err;
-    deps.log.warn(`${candidate.provider} failed (${status}): ${body.error.message}; trying the next provider`);
+    const next = account ? "trying the next account" : "trying the next provider";
+    deps.log.warn(
+      `${attemptName({ provider: candidate.provider, account })} failed (${status}): ${body.error.message}; ${next}`,
+    );
     return undefined;
   }
 }
@@ -128,11 +164,12 @@ async function tryCandidate(
 async function tryEarliestCooling(run: Run, model: string): Promise<ForwardResult | undefined> {
   if (run.cooling.length === 0 || run.last !== undefined) return undefined;
   const first = run.cooling.reduce((a, b) => (b.until < a.until ? b : a));
-  run.attempts = run.attempts.filter((a) => !(a.skipped && a.provider === first.candidate.provider));
+  const name = attemptName({ provider: first.candidate.provider, account: first.account });
+  run.attempts = run.attempts.filter((a) => !(a.skipped && attemptName(a) === name));
   run.deps.log.warn(
-    `every provider for model "${model}" is cooling down; trying ${first.candidate.provider} anyway (its cooldown ends first)`,
+    `every provider for model "${model}" is cooling down; trying ${name} anyway (its cooldown ends first)`,
   );
-  return tryCandidate(run, first.candidate, first.adapter, true);
+  return tryCandidate(run, first.candidate, first.adapter, true, first.account);
 }
 
 /**
@@ -147,7 +184,7 @@ export async function forwardWithFailover(
   deps: AppDeps,
   opts: ForwardOptions,
 ): Promise<ForwardResult> {
-  const run: Run = { req, deps, opts, fetch: timedFetch(deps, opts.timing), attempts: [], cooling: [] };
+  const run: Run = { req, deps, opts, fetch: timedFetch(deps, opts.timing), attempts: [], cooling: [], parked: [] };
   for (const candidate of resolution.candidates) {
     const adapter = deps.adapters.get(candidate.provider);
     if (!adapter) {
@@ -156,6 +193,11 @@ export async function forwardWithFailover(
         model: candidate.model,
         outcome: "not configured or disabled",
       });
+      continue;
+    }
+    if (adapter.config.accounts) {
+      const pooled = await tryPool(run, candidate, adapter, tryCandidate);
+      if (pooled) return pooled;
       continue;
     }
     const admission = deps.health.admit(healthKey(candidate.provider));
@@ -175,5 +217,7 @@ export async function forwardWithFailover(
   }
   const forced = await tryEarliestCooling(run, resolution.model);
   if (forced) return forced;
+  if (run.parked.length > 0 && (run.last === undefined || isRateLimited(run.last)))
+    throw poolExhaustedError(run.parked, deps.pools.now());
   throw allFailed(run.attempts, run.last, resolution.model);
 }

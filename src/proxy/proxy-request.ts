@@ -6,11 +6,14 @@ import { forwardWithFailover, type ForwardResult } from "./failover.ts";
 import { relayBody } from "./relay-body.ts";
 import { isEventStream } from "../providers/http.ts";
 import { CcmuxError } from "../util/errors.ts";
+import { healthKey } from "../providers/health.ts";
 import { createUsageWatcher, usageOf, type UsageCounts } from "./usage-tap.ts";
 
 export interface RequestRecord {
   route: string;
   provider: string;
+  /** The pool account that answered, by name (never its key). */
+  account?: string;
   model: string;
   status: number;
   started: number;
@@ -25,7 +28,10 @@ function formatUsage(u: UsageCounts): string {
 export function logRequest(deps: AppDeps, rec: RequestRecord, usage: UsageCounts, outcome: string): void {
   const ms = Math.round(performance.now() - rec.started);
   const tail = outcome === "ok" ? "" : ` [${outcome}]`;
-  deps.log.info(`${rec.route} → ${rec.provider}/${rec.model} ${rec.status} ${ms}ms ${formatUsage(usage)}${tail}`);
+  const via = rec.account ? `${rec.provider}[${rec.account}]` : rec.provider;
+  if (rec.account)
+    deps.pools.counted(healthKey(rec.provider, rec.account), { input: usage.input, output: usage.output });
+  deps.log.info(`${rec.route} → ${via}/${rec.model} ${rec.status} ${ms}ms ${formatUsage(usage)}${tail}`);
 }
 
 export function routingHeaders(resolution: Resolution, result: ForwardResult): Record<string, string> {
@@ -33,6 +39,7 @@ export function routingHeaders(resolution: Resolution, result: ForwardResult): R
     "x-ccmux-route": resolution.route,
     "x-ccmux-provider": result.candidate.provider,
     "x-ccmux-model": result.candidate.model,
+    ...(result.account ? { "x-ccmux-account": result.account } : {}),
   };
 }
 
@@ -74,7 +81,14 @@ export async function proxyAnthropic(
   for (const [k, v] of Object.entries(routingHeaders(resolution, result))) headers.set(k, v);
   headers.set("server-timing", serverTiming(started, timing.upstreamMs));
   const { provider, model } = result.candidate;
-  const rec: RequestRecord = { route: resolution.route, provider, model, status: result.response.status, started };
+  const rec: RequestRecord = {
+    route: resolution.route,
+    provider,
+    account: result.account,
+    model,
+    status: result.response.status,
+    started,
+  };
   if (!isEventStream(result.response.headers)) {
     // A whole JSON answer: read it once (adapters already hold it in memory) instead of streaming it through JS.
     const bytes = new Uint8Array(await result.response.arrayBuffer());

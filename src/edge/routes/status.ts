@@ -1,6 +1,7 @@
 import type { Hono } from "hono";
 import { runtime } from "../../runtime/index.ts";
 import { healthKey } from "../../providers/health.ts";
+import { accountStatuses } from "../../pool/account-status.ts";
 import type { AppDeps, DepsHolder } from "../../proxy/deps.ts";
 
 const ROUTE_SLOTS = ["default", "background", "think", "websearch", "long_context", "image"] as const;
@@ -14,6 +15,9 @@ export function statusReport(deps: AppDeps) {
     provider_type: p.provider_type,
     enabled: p.enabled,
     ...deps.health.snapshot(healthKey(p.name)),
+    ...(p.accounts && p.pool
+      ? { strategy: p.pool.strategy, accounts: accountStatuses(p, deps.pools, deps.health) }
+      : {}),
   }));
   return {
     status: "ok",
