@@ -3,18 +3,10 @@ import type { PoolConfig, ProviderConfig } from "../../src/config/types.ts";
 import { createAccountPools } from "../../src/pool/pools.ts";
 import { json, startFakeUpstream, status, type FakeUpstream, type Reply } from "../helpers/fake-upstream.ts";
 import { model, provider, startInProcess, testConfig, type InProcessServer } from "../helpers/in-process.ts";
+import { BACKUP_MESSAGE } from "../helpers/translated-upstreams.ts";
 import { ANTHROPIC_LIMIT_BODY, anthropicUnified } from "../helpers/rate-limit-headers.ts";
 
-const OK = {
-  id: "msg_pool",
-  type: "message",
-  role: "assistant",
-  model: "m",
-  content: [{ type: "text", text: "ok" }],
-  stop_reason: "end_turn",
-  stop_sequence: null,
-  usage: { input_tokens: 3, output_tokens: 2 },
-};
+const OK = BACKUP_MESSAGE;
 
 /** The clock ccmux's pools read; tests move it instead of waiting. */
 let clock = Date.UTC(2026, 11, 5, 12, 0, 0);
