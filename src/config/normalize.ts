@@ -123,5 +123,7 @@ export function normalizeDocument(doc: ConfigDocument, refs: Map<string, string>
   );
   const router = normalizeRouter(doc.router, sink);
   checkRouter(router, models, providers, sink);
-  return { server: normalizeServer(doc.server, refs, sink), router, providers, models };
+  const config: Config = { server: normalizeServer(doc.server, refs, sink), router, providers, models };
+  if (doc.context_windows) config.context_windows = doc.context_windows;
+  return config;
 }

@@ -121,6 +121,8 @@ export const ConfigDocumentSchema = v.object({
   router: RouterSchema,
   providers: v.optional(v.array(ProviderSchema), []),
   models: v.optional(v.array(ModelSchema), []),
+  /** Upstream model id → context window in tokens; overrides the shipped table. */
+  context_windows: v.optional(v.record(v.string(), integer(1))),
 });
 
 export type ConfigDocument = v.InferOutput<typeof ConfigDocumentSchema>;

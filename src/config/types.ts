@@ -116,6 +116,8 @@ export interface Config {
   router: RouterConfig;
   providers: ProviderConfig[];
   models: ModelConfig[];
+  /** Upstream model id → context window in tokens, over the shipped table (catalog/context-windows.ts). */
+  context_windows?: Record<string, number>;
   /** Where it was loaded from; undefined for the embedded default. */
   path?: string;
 }

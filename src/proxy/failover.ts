@@ -7,6 +7,7 @@ import type { AppDeps } from "./deps.ts";
 import { observingFetch, quotaOf, type SeenAnswer } from "../pool/observe-fetch.ts";
 import { poolExhaustedError, type ParkedAccount } from "../pool/exhausted.ts";
 import { tryPool } from "./pool-failover.ts";
+import { compactionError, isPromptTooLong, longContextRetry } from "./context-fallback.ts";
 
 export interface Attempt {
   provider: string;
@@ -25,6 +26,8 @@ export interface ForwardResult {
   attempts: Attempt[];
   /** The pool account that answered, by name. */
   account?: string;
+  /** Set when the request was re-routed (a too-long prompt retried on long_context). */
+  resolution?: Resolution;
 }
 
 export interface ForwardOptions {
@@ -178,7 +181,7 @@ async function tryEarliestCooling(run: Run, model: string): Promise<ForwardResul
  * back to the client as is. Only called before the first byte reaches the client, so failover
  * never splices two answers.
  */
-export async function forwardWithFailover(
+async function forwardCandidates(
   req: MessagesRequest,
   resolution: Resolution,
   deps: AppDeps,
@@ -220,4 +223,30 @@ export async function forwardWithFailover(
   if (run.parked.length > 0 && (run.last === undefined || isRateLimited(run.last)))
     throw poolExhaustedError(run.parked, deps.pools.now());
   throw allFailed(run.attempts, run.last, resolution.model);
+}
+
+/**
+ * Forwards with failover. A "prompt is too long" answer never fails over to another mapping
+ * (which may have a smaller window): it is retried once on the router's `long_context` model when
+ * that model's window holds the prompt, else it comes back in Anthropic's exact wording so
+ * Claude Code compacts the conversation.
+ */
+export async function forwardWithFailover(
+  req: MessagesRequest,
+  resolution: Resolution,
+  deps: AppDeps,
+  opts: ForwardOptions,
+): Promise<ForwardResult> {
+  try {
+    return await forwardCandidates(req, resolution, deps, opts);
+  } catch (err) {
+    if (!isPromptTooLong(err)) throw err;
+    const larger = longContextRetry(err, req, resolution, deps);
+    if (!larger) throw compactionError(err);
+    deps.log.info(larger.reason);
+    const result = await forwardCandidates(req, larger, deps, opts).catch((again: unknown) => {
+      throw isPromptTooLong(again) ? compactionError(again) : again;
+    });
+    return { ...result, resolution: larger };
+  }
 }

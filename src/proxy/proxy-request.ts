@@ -36,7 +36,7 @@ export function logRequest(deps: AppDeps, rec: RequestRecord, usage: UsageCounts
 
 export function routingHeaders(resolution: Resolution, result: ForwardResult): Record<string, string> {
   return {
-    "x-ccmux-route": resolution.route,
+    "x-ccmux-route": (result.resolution ?? resolution).route,
     "x-ccmux-provider": result.candidate.provider,
     "x-ccmux-model": result.candidate.model,
     ...(result.account ? { "x-ccmux-account": result.account } : {}),
@@ -82,7 +82,7 @@ export async function proxyAnthropic(
   headers.set("server-timing", serverTiming(started, timing.upstreamMs));
   const { provider, model } = result.candidate;
   const rec: RequestRecord = {
-    route: resolution.route,
+    route: (result.resolution ?? resolution).route,
     provider,
     account: result.account,
     model,

@@ -124,3 +124,8 @@ export function resolveRoute(
   const candidates = toCandidates(mappings, requested, opts.xProvider ?? null, decision.model);
   return { ...decision, rewritten: decision.rewritten ?? false, candidates, estimatedTokens: tokens };
 }
+
+/** The candidates of one virtual model, as a route to it would have them (the long-context retry uses it). */
+export function candidatesOf(router: CompiledRouter, model: string, requested: string): Candidate[] {
+  return toCandidates(mappingsFor(router, model), requested, null, model);
+}
