@@ -84,6 +84,9 @@ export function providerView(p: ProviderConfig, raw?: Doc): Doc {
     api_key: secretView(p.api_key, p.api_key_ref),
     headers: maskHeaders(p.headers, headersRaw),
     ...poolView(p),
+    ...(p.error_rules
+      ? { error_rules: p.error_rules.map(({ action, cooldown_ms: _, ...r }) => (r.cooldown ? r : { ...r, action })) }
+      : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 import { providerKind, type ProviderKind } from "../catalog/providers.ts";
 import { pathToString, type PathSegment } from "./key-locations.ts";
 import { normalizePool } from "./normalize-accounts.ts";
+import { normalizeErrorRules } from "./normalize-error-rules.ts";
 import type { Finding } from "./problems.ts";
 import type { ProviderDocument } from "./schema.ts";
 import type { AuthType, ProviderConfig } from "./types.ts";
@@ -102,6 +103,7 @@ function normalizeProvider(
     enabled: doc.enabled,
     accounts: pool?.accounts,
     pool: pool?.pool,
+    error_rules: normalizeErrorRules(doc.error_rules, path, sink),
   });
   const kind = providerKind(doc.provider_type);
   if (provider.enabled && kind) {

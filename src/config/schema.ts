@@ -83,6 +83,18 @@ const fraction = v.pipe(
   v.maxValue(1, (issue) => `expected 0..1, got ${showValue(issue.input)}`),
 );
 
+export const ERROR_ACTIONS = ["stop", "next_account", "next_provider"] as const;
+
+/** `[[providers.error_rules]]`: which upstream errors do what; the first match wins. */
+export const ErrorRuleSchema = v.object({
+  status: v.optional(integer(100, 599)),
+  body: v.optional(v.string()),
+  regex: v.optional(v.string()),
+  action: v.optional(oneOf(ERROR_ACTIONS)),
+  /** Parks the account (or provider) for this long, e.g. "90s", "10m", "2h", then tries the next. */
+  cooldown: v.optional(v.string()),
+});
+
 export const ProviderSchema = v.object({
   name: nonEmptyString,
   provider_type: oneOf(PROVIDER_TYPES),
@@ -102,6 +114,7 @@ export const ProviderSchema = v.object({
   shed_utilization: v.optional(fraction),
   session_ttl_s: v.optional(integer(1)),
   wait_for_reset_max_s: v.optional(integer(0, 3600)),
+  error_rules: v.optional(v.array(ErrorRuleSchema)),
 });
 
 export const MappingSchema = v.object({
@@ -127,5 +140,6 @@ export const ConfigDocumentSchema = v.object({
 
 export type ConfigDocument = v.InferOutput<typeof ConfigDocumentSchema>;
 export type ProviderDocument = v.InferOutput<typeof ProviderSchema>;
+export type ErrorRuleDocument = v.InferOutput<typeof ErrorRuleSchema>;
 export type AccountDocument = v.InferOutput<typeof AccountSchema>;
 export type ModelDocument = v.InferOutput<typeof ModelSchema>;

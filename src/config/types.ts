@@ -73,6 +73,19 @@ export interface PoolConfig {
   wait_for_reset_max_s: number;
 }
 
+/** One `[[providers.error_rules]]` entry, validated: a status and/or a body test, and one verdict. */
+export interface ErrorRule {
+  status?: number;
+  /** Case-insensitive substring of the upstream's error message. */
+  body?: string;
+  /** Rust-style regex (`(?i)` allowed) over the same message. */
+  regex?: string;
+  action: "stop" | "next_account" | "next_provider" | "cooldown";
+  /** As written, e.g. "10m"; `cooldown_ms` is its value. */
+  cooldown?: string;
+  cooldown_ms?: number;
+}
+
 export interface ProviderConfig {
   name: string;
   provider_type: string;
@@ -93,6 +106,7 @@ export interface ProviderConfig {
   /** A pool of accounts; absent means the provider's own credentials, as before pools existed. */
   accounts?: AccountConfig[];
   pool?: PoolConfig;
+  error_rules?: ErrorRule[];
 }
 
 export interface ModelMapping {

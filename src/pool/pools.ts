@@ -54,6 +54,13 @@ export class AccountPools {
     observeQuota(this.state(key), reading, this.now());
   }
 
+  /** Parks an account (or provider) for `ms` on ccmux's own say (an error rule); returns until when. */
+  park(key: string, ms: number, cause: string): number {
+    const s = this.state(key);
+    Object.assign(s, { limited_until: this.now() + ms, cause, probing: false });
+    return s.limited_until;
+  }
+
   /** A probe ended without a verdict (the client left, or the upstream failed in a way health handles). */
   release(key: string): void {
     const s = this.states.get(key);

@@ -6,7 +6,9 @@ import { CcmuxError, ClientAbort, RequestError, UpstreamError, toAnthropicError 
 import type { AppDeps } from "./deps.ts";
 import { observingFetch, quotaOf, type SeenAnswer } from "../pool/observe-fetch.ts";
 import { poolExhaustedError, type ParkedAccount } from "../pool/exhausted.ts";
-import { tryPool } from "./pool-failover.ts";
+import { admit, tryPool } from "./pool-failover.ts";
+import { settleHealth } from "./settle-health.ts";
+import { matchErrorRule } from "../pool/error-rules.ts";
 import { compactionError, isPromptTooLong, longContextRetry } from "./context-fallback.ts";
 
 export interface Attempt {
@@ -97,6 +99,8 @@ export interface Run {
   cooling: { candidate: Candidate; adapter: ProviderAdapter; until: number; account?: string }[];
   /** Pool accounts skipped or stopped because their quota is spent. */
   parked: ParkedAccount[];
+  /** An error rule said `next_provider`: the rest of this pool is not tried. */
+  leavePool?: boolean;
   last?: unknown;
 }
 
@@ -140,22 +144,20 @@ export async function tryCandidate(
     return { response, candidate, adapter, attempts: run.attempts, account };
   } catch (err) {
     const parked = account !== undefined && !opts.signal.aborted && (await observeAccount(run, key, seen, probe));
-    // An upstream that answers with a client error is up; anything else may count against it.
-    if (parked) deps.health.released(key);
-    else if (err instanceof UpstreamError && !err.retryable) deps.health.succeeded(key);
-    else deps.health.failed(key, err, probe);
-    if (account && !parked) deps.pools.release(key);
+    const rule = matchErrorRule(adapter.config.error_rules, err);
+    settleHealth(run, key, err, { probe, parked, account, rule });
     if (err instanceof ClientAbort || opts.signal.aborted) throw new ClientAbort();
     const { status, body } = toAnthropicError(err);
     run.attempts.push({
       provider: candidate.provider,
       account,
       model: candidate.model,
-      outcome: `${status} ${body.error.message}`,
+      outcome: `${status} ${body.error.message}${rule ? ` [error rule: ${rule.action}]` : ""}`,
     });
     run.last = err;
-    if (isFinal(err)) throw err;
-    const next = account ? "trying the next account" : "trying the next provider";
+    if (rule ? rule.action === "stop" : isFinal(err)) throw err;
+    if (rule?.action === "next_provider") run.leavePool = true;
+    const next = account && !run.leavePool ? "trying the next account" : "trying the next provider";
     deps.log.warn(
       `${attemptName({ provider: candidate.provider, account })} failed (${status}): ${body.error.message}; ${next}`,
     );
@@ -203,19 +205,9 @@ async function forwardCandidates(
       if (pooled) return pooled;
       continue;
     }
-    const admission = deps.health.admit(healthKey(candidate.provider));
-    if (!admission.ok) {
-      deps.log.info(`skipping ${candidate.provider}: ${admission.reason}`);
-      run.attempts.push({
-        provider: candidate.provider,
-        model: candidate.model,
-        outcome: admission.reason,
-        skipped: true,
-      });
-      run.cooling.push({ candidate, adapter, until: admission.until });
-      continue;
-    }
-    const result = await tryCandidate(run, candidate, adapter, admission.probe);
+    const admitted = admit(run, candidate, adapter);
+    if (!admitted) continue;
+    const result = await tryCandidate(run, candidate, adapter, admitted === "probe");
     if (result) return result;
   }
   const forced = await tryEarliestCooling(run, resolution.model);

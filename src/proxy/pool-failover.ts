@@ -27,31 +27,29 @@ function members(run: Run, adapter: ProviderAdapter): PoolMember[] {
     });
 }
 
-function skip(run: Run, candidate: Candidate, m: PoolMember, reason: string): void {
-  run.deps.log.info(`skipping ${m.key}: ${reason}`);
-  run.attempts.push({
-    provider: candidate.provider,
-    account: m.account.name,
-    model: candidate.model,
-    outcome: reason,
-    skipped: true,
-  });
+function skip(run: Run, candidate: Candidate, account: string | undefined, key: string, reason: string): void {
+  run.deps.log.info(`skipping ${key.replace("#", "/")}: ${reason}`);
+  run.attempts.push({ provider: candidate.provider, account, model: candidate.model, outcome: reason, skipped: true });
 }
 
-/** Takes an account's quota slot, then its health slot; false (and noted) when either refuses. */
-function admit(run: Run, candidate: Candidate, adapter: ProviderAdapter, m: PoolMember): boolean | "probe" {
+/**
+ * Takes a provider's (or pool account's) park slot, then its health slot; false (and noted in
+ * the run) when either refuses, "probe" when this request is the one probe after a park or a cooldown.
+ */
+export function admit(run: Run, candidate: Candidate, adapter: ProviderAdapter, account?: string): boolean | "probe" {
   const { pools, health } = run.deps;
-  const quota = pools.admit(m.key);
+  const key = healthKey(adapter.name, account);
+  const quota = pools.admit(key);
   if (!quota.ok) {
-    run.parked.push({ key: m.key, until: quota.until });
-    skip(run, candidate, m, quota.reason);
+    run.parked.push({ key, until: quota.until });
+    skip(run, candidate, account, key, quota.reason);
     return false;
   }
-  const admission = health.admit(m.key);
+  const admission = health.admit(key);
   if (!admission.ok) {
-    if (quota.probe) pools.release(m.key);
-    run.cooling.push({ candidate, adapter, until: admission.until, account: m.account.name });
-    skip(run, candidate, m, admission.reason);
+    if (quota.probe) pools.release(key);
+    run.cooling.push({ candidate, adapter, until: admission.until, account });
+    skip(run, candidate, account, key, admission.reason);
     return false;
   }
   return quota.probe || admission.probe ? "probe" : true;
@@ -70,6 +68,7 @@ export async function tryPool(
 ): Promise<ForwardResult | undefined> {
   const { pools, log } = run.deps;
   const pool = adapter.config.pool ?? DEFAULT_POOL;
+  run.leavePool = false;
   const session = sessionKey(run.req, run.opts.inbound);
   const pinned = pools.affinity.get(adapter.name, session, pools.now());
   const ordered = preferPinned(
@@ -78,7 +77,8 @@ export async function tryPool(
     pool.shed_utilization,
   );
   for (const m of ordered) {
-    const admitted = admit(run, candidate, adapter, m);
+    if (run.leavePool) break;
+    const admitted = admit(run, candidate, adapter, m.account.name);
     if (!admitted) continue;
     const result = await attempt(run, candidate, adapter, admitted === "probe", m.account.name);
     if (!result) continue;
