@@ -124,7 +124,7 @@ describe("toChatRequest: tool_result placement", () => {
     },
   ];
 
-  test("tool messages come right after the assistant turn and before the same turn's user text", () => {
+  test("tool messages come right after the assistant turn, in call order, before the same turn's user text", () => {
     const out = toChatRequest(
       base({
         messages: [
@@ -150,8 +150,8 @@ describe("toChatRequest: tool_result placement", () => {
           { id: "t2", type: "function", function: { name: "Read", arguments: "{}" } },
         ],
       },
-      { role: "tool", tool_call_id: "t2", content: "two" },
       { role: "tool", tool_call_id: "t1", content: "Error: one" },
+      { role: "tool", tool_call_id: "t2", content: "two" },
       { role: "user", content: "also look at this" },
     ]);
   });

@@ -1,5 +1,7 @@
 import type { ContentBlock, ImageSource, Message, ToolResultBlock, ToolUseBlock } from "../../contracts/anthropic.ts";
 import { RequestError } from "../../util/errors.ts";
+import { callOrderOf, inCallOrder } from "../shared/call-order.ts";
+import { geminiCallIdOf } from "./call-id.ts";
 import { SKIP_SIGNATURE_VALIDATOR, signatureUsable, unparkSignature } from "./signature.ts";
 import type { Content, Part } from "./types.ts";
 
@@ -21,9 +23,15 @@ const MIME_BY_EXTENSION: Record<string, string> = {
   pdf: "application/pdf",
 };
 
+/** The calls made so far: every tool_use id's name, and the order of the latest model turn's calls. */
+interface Calls {
+  names: Map<string, string>;
+  order: Map<string, number>;
+}
+
 /** Anthropic messages → Gemini contents: roles user/model, same-role turns merged, tool names tracked by id. */
 export function toContents(messages: Message[], opts: ContentsOptions): Content[] {
-  const toolNames = new Map<string, string>();
+  const toolNames: Calls = { names: new Map(), order: new Map() };
   const contents: Content[] = [];
   for (const message of messages) {
     const blocks =
@@ -40,7 +48,7 @@ export function toContents(messages: Message[], opts: ContentsOptions): Content[
   return contents;
 }
 
-function modelParts(blocks: ContentBlock[], toolNames: Map<string, string>, opts: ContentsOptions): Part[] {
+function modelParts(blocks: ContentBlock[], calls: Calls, opts: ContentsOptions): Part[] {
   const callSignatures = new Map<string, string>();
   for (const block of blocks) {
     const parked = block.type === "thinking" ? unparkSignature(block.signature) : undefined;
@@ -48,19 +56,20 @@ function modelParts(blocks: ContentBlock[], toolNames: Map<string, string>, opts
       callSignatures.set(parked.toolUseId, parked.signature);
   }
   const parts: Part[] = [];
+  const ids: string[] = [];
   for (const block of blocks) {
     if (block.type === "text" && typeof block.text === "string" && block.text !== "") parts.push({ text: block.text });
     else if (block.type === "thinking") replayThinking(block, parts, opts.signatureScope);
     else if (block.type === "tool_use") {
       const { id, name, input } = block as ToolUseBlock;
-      toolNames.set(id, name);
-      const args = isRecord(input) ? input : {};
+      calls.names.set(id, name);
+      ids.push(id);
       const signature = callSignatures.get(id);
-      parts.push(
-        signature ? { functionCall: { name, args }, thoughtSignature: signature } : { functionCall: { name, args } },
-      );
+      const functionCall = withCallId({ name, args: isRecord(input) ? input : {} }, id);
+      parts.push(signature ? { functionCall, thoughtSignature: signature } : { functionCall });
     }
   }
+  if (ids.length > 0) calls.order = callOrderOf(ids);
   const firstCall = parts.find((p) => p.functionCall);
   if (opts.fallbackSignature && firstCall && !firstCall.thoughtSignature)
     firstCall.thoughtSignature = SKIP_SIGNATURE_VALIDATOR;
@@ -89,18 +98,24 @@ function systemParts(blocks: ContentBlock[]): Part[] {
   return text === "" ? [] : [{ text: `<system>\n${text}\n</system>` }];
 }
 
-function userParts(blocks: ContentBlock[], toolNames: Map<string, string>): Part[] {
-  const parts: Part[] = [];
-  for (const block of blocks) {
-    if (block.type === "tool_result") parts.push(...toolResultParts(block as ToolResultBlock, toolNames));
-    else parts.push(...blockParts(block));
-  }
+/** Gemini's `id` on a call or response, when Gemini minted the tool_use id (absent otherwise). */
+function withCallId<T extends { name: string }>(call: T, toolUseId: string): T & { id?: string } {
+  const id = geminiCallIdOf(toolUseId);
+  return id === undefined ? call : { ...call, id };
+}
+
+/** Tool results first, in the order of the model's calls (Gemini pairs them by position), then the rest. */
+function userParts(blocks: ContentBlock[], calls: Calls): Part[] {
+  const results = blocks.filter((b): b is ToolResultBlock => b.type === "tool_result");
+  const ordered = inCallOrder(results, (b) => b.tool_use_id, calls.order);
+  const parts = ordered.flatMap((b) => toolResultParts(b, calls));
+  for (const block of blocks) if (block.type !== "tool_result") parts.push(...blockParts(block));
   return parts;
 }
 
 /** functionResponse first, then any images or documents the result carried (Gemini takes them as parts). */
-function toolResultParts(block: ToolResultBlock, toolNames: Map<string, string>): Part[] {
-  const name = toolNames.get(block.tool_use_id);
+function toolResultParts(block: ToolResultBlock, calls: Calls): Part[] {
+  const name = calls.names.get(block.tool_use_id);
   if (name === undefined) {
     throw new RequestError(
       `tool_result references tool_use_id "${block.tool_use_id}", which no earlier assistant turn contains`,
@@ -115,7 +130,7 @@ function toolResultParts(block: ToolResultBlock, toolNames: Map<string, string>)
   }
   const output = texts.join("\n");
   const response = block.is_error ? { error: output } : { output };
-  return [{ functionResponse: { name, response } }, ...extra];
+  return [{ functionResponse: withCallId({ name, response }, block.tool_use_id) }, ...extra];
 }
 
 /** One user-side content block → parts. Blocks Gemini has no counterpart for are left out. */

@@ -1,6 +1,7 @@
 import type { ContentBlock, MessageResponse, StopReason, Usage } from "../../contracts/anthropic.ts";
 import { TranslateError, UpstreamError } from "../../util/errors.ts";
-import { toolUseId, type IdFactory } from "../shared/ids.ts";
+import type { IdFactory } from "../shared/ids.ts";
+import { geminiCallToolUseId } from "./call-id.ts";
 import { anthropicMessage } from "../shared/message.ts";
 import { PLACEHOLDER_SIGNATURE } from "../shared/thinking-signature.ts";
 import { googleErrorToUpstream } from "./errors.ts";
@@ -103,7 +104,7 @@ function partsToBlocks(parts: Part[], opts: GeminiResponseOptions): ContentBlock
     const signature =
       typeof part.thoughtSignature === "string" && part.thoughtSignature !== "" ? part.thoughtSignature : undefined;
     if (part.functionCall) {
-      const id = toolUseId(opts.idFactory);
+      const id = geminiCallToolUseId(part.functionCall.id, opts.idFactory);
       if (signature) blocks.push(parkedBlock(parkSignature({ kind: "call", scope, toolUseId: id, signature })));
       blocks.push({ type: "tool_use", id, name: part.functionCall.name, input: part.functionCall.args ?? {} });
     } else if (typeof part.text === "string" && part.thought) {

@@ -2,7 +2,8 @@ import type { StreamEvent } from "../../contracts/anthropic.ts";
 import type { StreamTranslator } from "../../stream/pipeline.ts";
 import type { SseMessage } from "../../stream/sse.ts";
 import { CcmuxError } from "../../util/errors.ts";
-import { messageId, toolUseId } from "../shared/ids.ts";
+import { messageId } from "../shared/ids.ts";
+import { geminiCallToolUseId } from "./call-id.ts";
 import { PLACEHOLDER_SIGNATURE } from "../shared/thinking-signature.ts";
 import { googleErrorEvent } from "./errors.ts";
 import {
@@ -89,7 +90,7 @@ function partEvents(state: GeminiStreamState, part: Part): StreamEvent[] {
   const signature =
     typeof part.thoughtSignature === "string" && part.thoughtSignature !== "" ? part.thoughtSignature : undefined;
   if (part.functionCall) {
-    const id = toolUseId(state.opts.idFactory);
+    const id = geminiCallToolUseId(part.functionCall.id, state.opts.idFactory);
     const events = closeOpen(state);
     if (signature) events.push(...parkedEvents(state, "call", signature, id));
     events.push(...toolUseEvents(state, id, part.functionCall.name, part.functionCall.args ?? {}));

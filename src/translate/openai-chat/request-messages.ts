@@ -7,6 +7,7 @@ import type {
   ToolUseBlock,
 } from "../../contracts/anthropic.ts";
 import { RequestError } from "../../util/errors.ts";
+import { callOrderOf, inCallOrder } from "../shared/call-order.ts";
 import { blocksOf, blockText, imagePart, joinTexts, partsToContent, toolResultContent } from "./request-content.ts";
 import type { ChatAssistantMessage, ChatContentPart, ChatMessage, ChatToolCall, ChatToolMessage } from "./types.ts";
 
@@ -26,6 +27,8 @@ interface Builder {
   /** Where the tool messages answering the latest assistant turn go: right after that turn. */
   toolInsertAt: number;
   toolIds: Set<string>;
+  /** The latest assistant turn's calls, in order: tool messages go back in that order. */
+  callOrder: Map<string, number>;
   opts: ChatMessagesOptions;
 }
 
@@ -33,7 +36,7 @@ export function toChatMessages(req: MessagesRequest, opts: ChatMessagesOptions):
   if (!Array.isArray(req.messages) || req.messages.length === 0) {
     throw new RequestError("messages: at least one message is required");
   }
-  const b: Builder = { out: [], toolInsertAt: 0, toolIds: new Set(), opts };
+  const b: Builder = { out: [], toolInsertAt: 0, toolIds: new Set(), callOrder: new Map(), opts };
   const system = systemText(req.system);
   if (system !== "") b.out.push({ role: "system", content: system });
   for (const [i, msg] of req.messages.entries()) addMessage(b, msg, `messages[${i}]`);
@@ -76,7 +79,10 @@ function addAssistant(b: Builder, blocks: ContentBlock[]): void {
   const text = texts.join("\n");
   if (text === "" && toolCalls.length === 0) return;
   const msg: ChatAssistantMessage = { role: "assistant", content: text === "" ? null : text };
-  if (toolCalls.length > 0) msg.tool_calls = toolCalls;
+  if (toolCalls.length > 0) {
+    msg.tool_calls = toolCalls;
+    b.callOrder = callOrderOf(toolCalls.map((c) => c.id));
+  }
   const thought = reasoning.join("");
   if (b.opts.replayReasoning && thought !== "") msg.reasoning_content = thought;
   b.out.push(msg);
@@ -112,7 +118,7 @@ function addUser(b: Builder, blocks: ContentBlock[], where: string): void {
       else b.opts.log?.(`${at}: dropping a "${block.type}" block the upstream cannot take`);
     }
   });
-  b.out.splice(b.toolInsertAt, 0, ...tools);
+  b.out.splice(b.toolInsertAt, 0, ...inCallOrder(tools, (t) => t.tool_call_id, b.callOrder));
   b.toolInsertAt += tools.length;
   const all = [...toolImages, ...parts];
   if (all.length > 0) b.out.push({ role: "user", content: partsToContent(all) });

@@ -1,5 +1,6 @@
 import type { ContentBlock, ImageSource, Message, ToolResultBlock, ToolUseBlock } from "../../contracts/anthropic.ts";
 import { RequestError } from "../../util/errors.ts";
+import { callOrderOf, inCallOrder } from "../shared/call-order.ts";
 import { decodeReasoningSignature, toolUseIdToCallId } from "./opaque-state.ts";
 import type {
   FunctionCallItem,
@@ -13,10 +14,15 @@ import type {
 /** Anthropic messages → Responses input items, in order. */
 export function toInputItems(messages: Message[]): InputItem[] {
   const items: InputItem[] = [];
+  let callOrder = new Map<string, number>();
   for (const message of messages) {
-    if (message.role === "assistant") items.push(...assistantItems(blocksOf(message.content)));
-    else if (message.role === "system") pushMessage(items, "developer", textParts(blocksOf(message.content)));
-    else items.push(...userItems(blocksOf(message.content)));
+    if (message.role === "assistant") {
+      const blocks = blocksOf(message.content);
+      const ids = blocks.flatMap((b) => (b.type === "tool_use" ? [(b as ToolUseBlock).id] : []));
+      if (ids.length > 0) callOrder = callOrderOf(ids);
+      items.push(...assistantItems(blocks));
+    } else if (message.role === "system") pushMessage(items, "developer", textParts(blocksOf(message.content)));
+    else items.push(...userItems(blocksOf(message.content), callOrder));
   }
   return items;
 }
@@ -46,20 +52,18 @@ function textParts(blocks: ContentBlock[]): InputContent[] {
  * tool_result blocks become function_call_output items; their images can't ride in a string
  * output, so they follow in one user message, ahead of the turn's own content.
  */
-function userItems(blocks: ContentBlock[]): InputItem[] {
+function userItems(blocks: ContentBlock[], callOrder: ReadonlyMap<string, number>): InputItem[] {
   const items: InputItem[] = [];
   const toolImages: InputContent[] = [];
   const parts: InputContent[] = [];
-  for (const block of blocks) {
-    if (block.type === "tool_result") {
-      const { item, images } = toolResultItem(block as ToolResultBlock);
-      items.push(item);
-      if (images.length > 0)
-        toolImages.push({ type: "input_text", text: `Image output of tool call ${item.call_id}:` }, ...images);
-    } else {
-      parts.push(...userParts(block));
-    }
+  const results = blocks.filter((b): b is ToolResultBlock => b.type === "tool_result");
+  for (const block of inCallOrder(results, (b) => b.tool_use_id, callOrder)) {
+    const { item, images } = toolResultItem(block);
+    items.push(item);
+    if (images.length > 0)
+      toolImages.push({ type: "input_text", text: `Image output of tool call ${item.call_id}:` }, ...images);
   }
+  for (const block of blocks) if (block.type !== "tool_result") parts.push(...userParts(block));
   pushMessage(items, "user", [...toolImages, ...parts]);
   return items;
 }
