@@ -28,6 +28,8 @@ function print(e: Explanation, source: string): void {
   say(`request:  model "${e.requested_model}", ~${e.estimated_tokens} input tokens`);
   say(`route:    ${e.route} → model "${e.virtual_model}"`);
   say(`because:  ${e.reason}`);
+  say("rules, in order:");
+  for (const check of e.checks) say(`  ${check.matched ? "✓" : "·"} ${check.route.padEnd(12)} ${check.why}`);
   say("providers, in failover order:");
   e.chain.forEach((c, i) => {
     const kind = c.provider_type ? ` (${c.provider_type})` : "";
@@ -48,6 +50,7 @@ export const routeCommand = defineCommand({
       description: "The model the client asks for (default: the file's, else claude-sonnet-4-6)",
     },
     thinking: { type: "boolean", description: 'Enable extended thinking (thinking.type = "enabled")' },
+    effort: { type: "string", description: "output_config.effort, as Claude Code sends it: low|medium|high|xhigh|max" },
     tools: { type: "string", description: "Comma-separated tool names; web_search adds the web search tool" },
     provider: { type: "string", description: "As the X-Provider header: restrict the chain to this provider" },
     ...configArg,
@@ -61,7 +64,7 @@ export const routeCommand = defineCommand({
         ?.split(",")
         .map((t) => t.trim())
         .filter(Boolean);
-      const req = probeRequest({ base, model: args.model, thinking: args.thinking, tools });
+      const req = probeRequest({ base, model: args.model, thinking: args.thinking, effort: args.effort, tools });
       const explanation = explainRoute(config, req, { xProvider: args.provider });
       if (args.json) printJson({ config: path, ...explanation });
       else print(explanation, path);

@@ -108,6 +108,8 @@ function normalizeRouter(doc: ConfigDocument["router"], sink: Sink): RouterConfi
     image: blank(doc.image),
     auto_map_regex: blank(doc.auto_map_regex),
     background_regex: blank(doc.background_regex),
+    think_efforts: doc.think_efforts,
+    order: doc.order,
   });
 }
 

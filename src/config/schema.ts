@@ -64,6 +64,8 @@ export const RouterSchema = v.object({
   image: v.optional(v.string()),
   auto_map_regex: v.optional(v.string()),
   background_regex: v.optional(v.string()),
+  think_efforts: v.optional(v.array(v.string())),
+  order: v.optional(oneOf(["claude-code", "claude-code-mux"] as const)),
 });
 
 export const POOL_STRATEGIES = ["fill-first", "round-robin", "least-used"] as const;

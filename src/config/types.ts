@@ -47,6 +47,10 @@ export interface RouterConfig {
   image?: string;
   auto_map_regex?: string;
   background_regex?: string;
+  /** Effort levels that take the think route (default xhigh, max). */
+  think_efforts?: string[];
+  /** "claude-code" (default: background before think, effort counts) or "claude-code-mux". */
+  order?: RouteOrder;
 }
 
 export type PoolStrategy = "fill-first" | "round-robin" | "least-used";
@@ -85,6 +89,7 @@ export interface ErrorRule {
   cooldown?: string;
   cooldown_ms?: number;
 }
+export type RouteOrder = "claude-code" | "claude-code-mux";
 
 export interface ProviderConfig {
   name: string;

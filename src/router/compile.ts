@@ -1,4 +1,4 @@
-import type { Config, ModelMapping, RouterConfig } from "../config/types.ts";
+import type { Config, ModelMapping, RouteOrder, RouterConfig } from "../config/types.ts";
 import { compileRegex } from "../config/regex.ts";
 
 export const CATCH_ALL_MODEL = "*";
@@ -11,6 +11,10 @@ export interface CompiledRouter {
   autoMap: RegExp;
   background: RegExp;
   longContextThreshold: number;
+  /** Rule order: today's (background before think) or claude-code-mux's. */
+  order: RouteOrder;
+  /** Effort levels (`output_config.effort`) that take the think route. */
+  thinkEfforts: ReadonlySet<string>;
   /** Model name → mappings sorted by ascending priority (stable). */
   models: Map<string, ModelMapping[]>;
   modelNames: string[];
@@ -18,6 +22,8 @@ export interface CompiledRouter {
 
 export const DEFAULT_AUTO_MAP = "^claude-";
 export const DEFAULT_BACKGROUND = "(?i)claude.*haiku";
+/** Claude Code 2.1.332 runs `ultrathink` turns at xhigh; max is the top level. See docs/claude-code-wire.md. */
+export const DEFAULT_THINK_EFFORTS = ["xhigh", "max"];
 
 export function compileRouter(config: Config): CompiledRouter {
   const models = new Map<string, ModelMapping[]>();
@@ -31,6 +37,8 @@ export function compileRouter(config: Config): CompiledRouter {
     autoMap: compileRegex(slots.auto_map_regex || DEFAULT_AUTO_MAP),
     background: compileRegex(slots.background_regex || DEFAULT_BACKGROUND),
     longContextThreshold: slots.long_context_threshold,
+    order: slots.order ?? "claude-code",
+    thinkEfforts: new Set(slots.think_efforts ?? DEFAULT_THINK_EFFORTS),
     models,
     modelNames: config.models.map((m) => m.name),
   };

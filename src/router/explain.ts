@@ -1,6 +1,7 @@
 import type { Config } from "../config/types.ts";
 import type { MessagesRequest, Tool } from "../contracts/anthropic.ts";
 import { compileRouter } from "./compile.ts";
+import type { RuleCheck } from "./decide.ts";
 import { resolveRoute, type RouteName } from "./resolve.ts";
 
 export interface ProbeOptions {
@@ -8,6 +9,8 @@ export interface ProbeOptions {
   base?: Record<string, unknown>;
   model?: string;
   thinking?: boolean;
+  /** `output_config.effort`, as Claude Code 2.1.x sends it (low, medium, high, xhigh, max). */
+  effort?: string;
   /** Tool names; "web_search" becomes Anthropic's web search server tool. */
   tools?: string[];
 }
@@ -25,6 +28,7 @@ export function probeRequest(opts: ProbeOptions): MessagesRequest {
   if (opts.model) req.model = opts.model;
   if (typeof req.model !== "string" || req.model === "") req.model = DEFAULT_PROBE_MODEL;
   if (opts.thinking) req.thinking = { type: "enabled", budget_tokens: 1024 } as MessagesRequest["thinking"];
+  if (opts.effort) req.output_config = { ...(req.output_config as object | undefined), effort: opts.effort };
   if (opts.tools?.length) req.tools = [...(req.tools ?? []), ...opts.tools.map(probeTool)];
   return req;
 }
@@ -43,15 +47,18 @@ export interface Explanation {
   route: RouteName;
   virtual_model: string;
   reason: string;
+  /** Every rule tried, in order, up to the one that decided. */
+  checks: RuleCheck[];
   estimated_tokens: number;
   chain: ChainEntry[];
 }
 
-/** The routing decision for `req` under `config`, without sending anything. */
+/** The routing decision for `req` under `config`, without sending anything: `ccmux route` and the web UI both ask here. */
 export function explainRoute(config: Config, req: MessagesRequest, opts: { xProvider?: string } = {}): Explanation {
   const requested = req.model;
   const bodyLength = JSON.stringify(req).length;
-  const resolution = resolveRoute(req, compileRouter(config), { bodyLength, xProvider: opts.xProvider });
+  const checks: RuleCheck[] = [];
+  const resolution = resolveRoute(req, compileRouter(config), { bodyLength, xProvider: opts.xProvider, checks });
   const chain = resolution.candidates.map((c): ChainEntry => {
     const provider = config.providers.find((p) => p.name === c.provider);
     if (!provider) return { ...c, usable: false, note: "not configured" };
@@ -63,6 +70,7 @@ export function explainRoute(config: Config, req: MessagesRequest, opts: { xProv
     route: resolution.route,
     virtual_model: resolution.model,
     reason: resolution.reason,
+    checks,
     estimated_tokens: resolution.estimatedTokens,
     chain,
   };

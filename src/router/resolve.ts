@@ -2,13 +2,8 @@ import type { ModelMapping } from "../config/types.ts";
 import type { MessagesRequest } from "../contracts/anthropic.ts";
 import { RequestError } from "../util/errors.ts";
 import { CATCH_ALL_MODEL, KEEP_MODEL, type CompiledRouter } from "./compile.ts";
-import {
-  estimateInputTokens,
-  extractSubagentModel,
-  hasWebSearchTool,
-  isThinkingEnabled,
-  latestUserTurnHasImage,
-} from "./rules.ts";
+import { decide, type RuleCheck } from "./decide.ts";
+import { estimateInputTokens } from "./rules.ts";
 
 export type RouteName = "default" | "background" | "think" | "websearch" | "subagent" | "long-context" | "image";
 
@@ -27,60 +22,6 @@ export interface Resolution {
   /** The router changed the request (stripped subagent tags), so its original bytes are stale. */
   rewritten: boolean;
   estimatedTokens: number;
-}
-
-interface Decision {
-  route: RouteName;
-  model: string;
-  reason: string;
-  rewritten?: boolean;
-}
-
-/**
- * claude-code-mux's order (auto-map → websearch → subagent → think → background → default)
- * with long-context and image inserted after subagent: a request that only fits a large
- * or a vision model must go there whatever else it asks for.
- */
-function decide(req: MessagesRequest, router: CompiledRouter, tokens: number): Decision {
-  const original = req.model;
-  const slots = router.slots;
-  const mapped = router.autoMap.test(original) ? slots.default : original;
-  if (slots.websearch && hasWebSearchTool(req)) {
-    return { route: "websearch", model: slots.websearch, reason: "a web_search server tool is present" };
-  }
-  const tag = extractSubagentModel(req);
-  if (tag.model)
-    return {
-      route: "subagent",
-      model: tag.model,
-      reason: "system prompt carries a CCM-SUBAGENT-MODEL tag",
-      rewritten: true,
-    };
-  return { ...decideUntagged(req, router, tokens, mapped), rewritten: tag.stripped };
-}
-
-function decideUntagged(req: MessagesRequest, router: CompiledRouter, tokens: number, mapped: string): Decision {
-  const original = req.model;
-  const slots = router.slots;
-  if (slots.long_context && tokens > router.longContextThreshold) {
-    return {
-      route: "long-context",
-      model: slots.long_context,
-      reason: `estimated ${tokens} input tokens > long_context_threshold ${router.longContextThreshold}`,
-    };
-  }
-  if (slots.image && latestUserTurnHasImage(req.messages)) {
-    return { route: "image", model: slots.image, reason: "the latest user turn carries an image" };
-  }
-  if (slots.think && isThinkingEnabled(req)) {
-    return { route: "think", model: slots.think, reason: 'thinking.type is "enabled"' };
-  }
-  if (slots.background && router.background.test(original)) {
-    return { route: "background", model: slots.background, reason: `model "${original}" matches background_regex` };
-  }
-  const reason =
-    mapped === original ? `model "${original}" used as given` : `model "${original}" auto-mapped to router.default`;
-  return { route: "default", model: mapped, reason };
 }
 
 function mappingsFor(router: CompiledRouter, model: string): ModelMapping[] {
@@ -115,10 +56,10 @@ function toCandidates(
 export function resolveRoute(
   req: MessagesRequest,
   router: CompiledRouter,
-  opts: { bodyLength: number; xProvider?: string | null },
+  opts: { bodyLength: number; xProvider?: string | null; checks?: RuleCheck[] },
 ): Resolution {
   const tokens = estimateInputTokens(req, opts.bodyLength);
-  const decision = decide(req, router, tokens);
+  const decision = decide(req, router, tokens, opts.checks);
   const mappings = mappingsFor(router, decision.model);
   const requested = decision.route === "default" ? decision.model : req.model;
   const candidates = toCandidates(mappings, requested, opts.xProvider ?? null, decision.model);

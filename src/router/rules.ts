@@ -12,8 +12,12 @@ export function hasWebSearchTool(req: MessagesRequest): boolean {
   return false;
 }
 
-export function isThinkingEnabled(req: MessagesRequest): boolean {
-  return req.thinking?.type === "enabled";
+/** `output_config.effort` (Claude Code 2.1.x sends it beside `thinking: {type: "adaptive"}`). */
+export function requestedEffort(req: MessagesRequest): string | undefined {
+  const config = req.output_config;
+  if (typeof config !== "object" || config === null) return undefined;
+  const effort = (config as { effort?: unknown }).effort;
+  return typeof effort === "string" ? effort : undefined;
 }
 
 function takeTag(text: string): { model?: string; text: string } {

@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { spawnCcmux } from "../helpers/spawn.ts";
+import { readFixtureJson } from "../helpers/sse.ts";
 
 let n = 0;
 function configFile(text: string): string {
@@ -152,6 +153,48 @@ describe("ccmux route", () => {
     expect(out.stdout).toContain('route:    think → model "opus"');
     expect(out.stdout).toContain('because:  thinking.type is "enabled"');
     expect(out.stdout).toContain("1. a (anthropic) → claude-opus-4-7");
+  });
+
+  test("what Claude Code 2.1.112-2.1.332 send: haiku with a thinking budget is background, effort max is think", async () => {
+    const recorded = readFixtureJson<{ requests: { version: string; kind: string; body: object }[] }>(
+      "claude-code/routing-requests.json",
+    ).requests;
+    const expected: Record<string, string> = {
+      ordinary: "default",
+      haiku: "background",
+      "effort-high": "default",
+      "effort-max": "think",
+    };
+    for (const { version, kind, body } of recorded) {
+      const file = join(process.env.CCMUX_TEST_ROOT!, `route-${version}-${kind}.json`);
+      writeFileSync(file, JSON.stringify(body));
+      const r = await route(file);
+      expect({ version, kind, route: r.route }).toEqual({ version, kind, route: expected[kind]! });
+    }
+    const haiku = recorded.find((r) => r.version === "2.1.197" && r.kind === "haiku")!;
+    const file = join(process.env.CCMUX_TEST_ROOT!, "route-haiku.json");
+    writeFileSync(file, JSON.stringify(haiku.body));
+    const legacy = configFile(ROUTED.replace("[router]\n", '[router]\norder = "claude-code-mux"\n'));
+    const old = await spawnCcmux(["route", "--json", "--config", legacy, file]);
+    expect(JSON.parse(old.stdout).route).toBe("think");
+    const text = await spawnCcmux(["route", file, "--config", config]);
+    expect(text.stdout).toContain('route:    background → model "haiku"');
+    expect(text.stdout).toMatch(/· websearch +no web_search server tool/);
+    expect(text.stdout).toMatch(/✓ background +model "claude-haiku-4-5-20251001" matches background_regex/);
+    expect(text.stdout).not.toContain(" think ");
+  });
+
+  test("--effort: xhigh takes the think route and says so", async () => {
+    const r = await route("--effort", "xhigh");
+    expect(r).toMatchObject({ route: "think", reason: 'output_config.effort is "xhigh" (in think_efforts)' });
+    expect(r.checks.map((c: { route: string }) => c.route)).toEqual([
+      "websearch",
+      "subagent",
+      "long-context",
+      "image",
+      "background",
+      "think",
+    ]);
   });
 
   test("an unknown model exits 1 listing the configured ones; nothing was sent anywhere", async () => {

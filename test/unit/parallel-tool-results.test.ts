@@ -1,7 +1,7 @@
 // Claude Code sends parallel tool results in the order the tools finish; every translating upstream
 // gets them back in the order of the model's calls, and Gemini gets its own call ids back.
 import { describe, expect, test } from "bun:test";
-import type { Message, MessagesRequest } from "../../src/translate/anthropic/types.ts";
+import type { Message, MessagesRequest } from "../../src/contracts/anthropic.ts";
 import { toGeminiRequest } from "../../src/translate/gemini/request.ts";
 import { fromGeminiResponse } from "../../src/translate/gemini/response.ts";
 import { toChatRequest } from "../../src/translate/openai-chat/request.ts";

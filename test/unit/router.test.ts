@@ -6,6 +6,9 @@ import type { MessagesRequest } from "../../src/contracts/anthropic.ts";
 import { RequestError } from "../../src/util/errors.ts";
 import { readFixtureJson } from "../helpers/sse.ts";
 
+/** What Claude Code 2.1.112 and 2.1.197 send with `--model haiku` (docs/claude-code-wire.md). */
+const CC_HAIKU_THINKING = { type: "enabled", budget_tokens: 31999 };
+
 const NAMES = ["main", "bg", "thinker", "search", "big", "vision", "sub-model"];
 
 function config(router: Partial<Config["router"]> = {}): Config {
@@ -118,8 +121,21 @@ describe("router", () => {
     expect(route({ model: "claude-haiku-4-5-20251001" }).res.model).toBe("bg");
   });
 
-  test("think beats background", () => {
-    expect(route({ model: "claude-haiku-4-5", thinking: { type: "enabled" } }).res.route).toBe("think");
+  test("background beats think: Claude Code 2.1.112-2.1.197 send haiku calls with a 31999 thinking budget", () => {
+    const haiku = { model: "claude-haiku-4-5-20251001", max_tokens: 32000, thinking: CC_HAIKU_THINKING };
+    expect(route(haiku).res.route).toBe("background");
+    expect(route(haiku, config({ order: "claude-code-mux" })).res.route).toBe("think");
+    expect(route({ ...haiku, model: "claude-opus-4-8" }).res.route).toBe("think");
+  });
+
+  test("effort: Claude Code's defaults (medium on 2.1.332, high before) stay default; xhigh and max think", () => {
+    const turn = (effort: string) => ({ thinking: { type: "adaptive" }, output_config: { effort } });
+    expect(route(turn("medium")).res.route).toBe("default");
+    expect(route(turn("high")).res.route).toBe("default");
+    expect(route(turn("xhigh")).res).toMatchObject({ route: "think", reason: expect.stringContaining('"xhigh"') });
+    expect(route(turn("max")).res.route).toBe("think");
+    expect(route(turn("high"), config({ think_efforts: ["high"] })).res.route).toBe("think");
+    expect(route(turn("max"), config({ order: "claude-code-mux" })).res.route).toBe("default");
   });
 
   test("long context above the threshold, image in the latest user turn", () => {
