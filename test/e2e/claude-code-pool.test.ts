@@ -7,9 +7,9 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { sse, startFakeUpstream, status, type FakeUpstream, type RecordedRequest } from "../helpers/fake-upstream.ts";
 import { ANTHROPIC_LIMIT_BODY, anthropicUnified } from "../helpers/rate-limit-headers.ts";
-import { REPO_ROOT, startCcmuxServer, type CcmuxServer } from "../helpers/spawn.ts";
+import { runClaude } from "../helpers/claude-cli.ts";
+import { startCcmuxServer, type CcmuxServer } from "../helpers/spawn.ts";
 
-const CLI = join(REPO_ROOT, "node_modules/@anthropic-ai/claude-code/cli.js");
 const RESET = Math.floor(Date.now() / 1000) + 3 * 3600;
 
 let up: FakeUpstream;
@@ -102,32 +102,7 @@ afterAll(async () => {
 });
 
 test("claude -p runs its tool loop through a pool of two subscriptions; the first runs out halfway and the second finishes", async () => {
-  const work = join(process.env.CCMUX_TEST_ROOT!, "claude-pool-work");
-  mkdirSync(work, { recursive: true });
-  const proc = Bun.spawn(
-    ["node", CLI, "-p", "say hello with echo", "--allowedTools", "Bash", "--output-format", "json"],
-    {
-      cwd: work,
-      env: {
-        ...process.env,
-        ANTHROPIC_BASE_URL: server.url,
-        ANTHROPIC_API_KEY: "sk-test-not-real",
-        DISABLE_TELEMETRY: "1",
-        DISABLE_AUTOUPDATER: "1",
-        DISABLE_ERROR_REPORTING: "1",
-        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
-      },
-      stdout: "pipe",
-      stderr: "pipe",
-    },
-  );
-  const [out, err, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
-  expect(code, err).toBe(0);
-  const result = JSON.parse(out.trim().split("\n").at(-1)!);
+  const result = await runClaude(server.url, [], "claude-pool-work");
   expect(result.is_error).toBe(false);
   expect(result.num_turns).toBe(2);
   expect(result.result).toContain("DONE-POOL-2");

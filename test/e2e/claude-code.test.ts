@@ -2,12 +2,9 @@
 // OpenAI-compatible or a Gemini upstream: a Bash tool call and its result go round trip through the
 // translation, and Claude Code really runs the command.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import { sse, startFakeUpstream, type FakeUpstream, type RecordedRequest } from "../helpers/fake-upstream.ts";
-import { REPO_ROOT, startCcmuxServer, type CcmuxServer } from "../helpers/spawn.ts";
-
-const CLI = join(REPO_ROOT, "node_modules/@anthropic-ai/claude-code/cli.js");
+import { runClaude } from "../helpers/claude-cli.ts";
+import { startCcmuxServer, type CcmuxServer } from "../helpers/spawn.ts";
 
 let up: FakeUpstream;
 let server: CcmuxServer;
@@ -201,34 +198,7 @@ afterAll(async () => {
 });
 
 /** Runs `claude -p` against ccmux and returns its JSON result. */
-async function claude(extra: string[]): Promise<{ is_error: boolean; num_turns: number; result: string }> {
-  const work = join(process.env.CCMUX_TEST_ROOT!, "claude-work");
-  mkdirSync(work, { recursive: true });
-  const proc = Bun.spawn(
-    ["node", CLI, "-p", "say hello with echo", "--allowedTools", "Bash", "--output-format", "json", ...extra],
-    {
-      cwd: work,
-      env: {
-        ...process.env,
-        ANTHROPIC_BASE_URL: server.url,
-        ANTHROPIC_API_KEY: "sk-test-not-real",
-        DISABLE_TELEMETRY: "1",
-        DISABLE_AUTOUPDATER: "1",
-        DISABLE_ERROR_REPORTING: "1",
-        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
-      },
-      stdout: "pipe",
-      stderr: "pipe",
-    },
-  );
-  const [out, err, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
-  if (code !== 0) throw new Error(`claude exited ${code}: ${err}\n${out}`);
-  return JSON.parse(out.trim().split("\n").at(-1)!);
-}
+const claude = (extra: string[]) => runClaude(server.url, extra);
 
 test("claude -p runs a Bash tool round trip through ccmux to an OpenAI-compatible model", async () => {
   up.clear();
