@@ -8,6 +8,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import pkg from "../package.json" with { type: "json" };
 import { tarXz, writeChecksums, zipExe } from "./archive.ts";
+import { writeBundleModule } from "./build-ui.ts";
 
 const root = join(import.meta.dir, "..");
 
@@ -99,6 +100,7 @@ if (import.meta.main) {
   const argv = Bun.argv.slice(2);
   const outdir = flag(argv, "--outdir") ?? join(root, "dist");
   mkdirSync(outdir, { recursive: true });
+  await writeBundleModule(); // the admin page, embedded
   if (argv.includes("--all")) {
     await buildAll(outdir, !argv.includes("--no-archive"));
   } else {

@@ -4,6 +4,7 @@ import { runtime } from "../../runtime/index.ts";
 import { anthropicErrorBody, RequestError } from "../../util/errors.ts";
 import type { DepsHolder } from "../../proxy/deps.ts";
 import { adminGuard } from "../middleware/admin-guard.ts";
+import type { UiSessions } from "../ui/sessions.ts";
 import { parseJsonBody, requireJsonContentType } from "../parse-body.ts";
 import { configView, modelView, providerView } from "../../config-edit/config-view.ts";
 import {
@@ -74,10 +75,11 @@ async function postConfig(c: Context, holder: DepsHolder, queue: ReturnType<type
  * route, `GET /` included. Mount it before any other route so that later `/api/*` routes are
  * guarded too.
  */
-export function mountAdminApi(app: Hono, holder: DepsHolder): void {
-  const guard = adminGuard(holder);
+export function mountAdminApi(app: Hono, holder: DepsHolder, sessions: UiSessions): void {
+  const guard = adminGuard(holder, sessions);
   app.use("/", guard);
   app.use("/api/*", guard);
+  app.use("/ui/*", guard);
   const queue = serialized<Response>();
   app.get("/api/config/json", (c) => getConfig(c, holder));
   app.post("/api/config/json", bodyLimit({ maxSize: MAX_ADMIN_BODY, onError: tooLarge }), (c) =>

@@ -2,6 +2,12 @@ import type { Context, MiddlewareHandler } from "hono";
 import { AuthError, RequestError } from "../../util/errors.ts";
 import type { AppDeps, DepsHolder } from "../../proxy/deps.ts";
 import { safeEqual } from "../../util/safe-equal.ts";
+import { cookieSession, type UiSessions } from "../ui/sessions.ts";
+
+/** The admin page's policy: its own script and style only, no inline code, no other origin. */
+export const ADMIN_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+  "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 const LOOPBACK_NAMES = ["127.0.0.1", "localhost", "[::1]"];
 
@@ -28,6 +34,9 @@ const WILDCARDS = new Set(["0.0.0.0", "::", "[::]", ""]);
  * applies, the cross-site and token checks cannot (the login's random `state` protects them).
  */
 const CALLBACK_PATHS = new Set(["/api/oauth/callback"]);
+
+/** The one-time link `ccmux ui` opens: its code stands in for the admin token. */
+const LINK_PATH = "/ui/login";
 
 /** The address ccmux is bound to: set after bind; the configured one when the port is fixed. */
 function boundAddress(deps: AppDeps): { host: string; port: number } | undefined {
@@ -74,7 +83,7 @@ function givenToken(c: Context): string | undefined {
   return c.req.header("x-admin-token") ?? auth?.[1]?.trim();
 }
 
-function checkToken(c: Context, deps: AppDeps): void {
+function checkToken(c: Context, deps: AppDeps, sessions?: UiSessions): void {
   const expected = deps.config.server.admin_token;
   const bound = boundAddress(deps);
   const exposed = bound !== undefined && !isLoopbackHost(bound.host);
@@ -82,6 +91,8 @@ function checkToken(c: Context, deps: AppDeps): void {
     if (exposed) refuse("ccmux is bound to a non-loopback address: set server.admin_token to use the admin API");
     return;
   }
+  const session = cookieSession(c.req.header("cookie"));
+  if (session && sessions?.valid(session, expected)) return;
   const given = givenToken(c);
   if (!given) throw new AuthError("The admin API requires server.admin_token (Authorization: Bearer or x-admin-token)");
   if (!safeEqual(given, expected)) throw new AuthError("Invalid admin token");
@@ -91,9 +102,10 @@ function checkToken(c: Context, deps: AppDeps): void {
  * Guards the admin routes (`GET /`, `/api/*`): the Host header must name the bound loopback
  * address, cross-site and cross-origin requests are refused, CORS preflights get a 403, and
  * `server.admin_token` is required when set (and must be set on a non-loopback bind).
- * `HEAD /` stays open: it is Claude Code's preconnect probe and carries no data.
+ * `HEAD /` stays open: it is Claude Code's preconnect probe and carries no data. A browser
+ * proves the token with the session cookie a one-time `ccmux ui` link set.
  */
-export function adminGuard(holder: DepsHolder): MiddlewareHandler {
+export function adminGuard(holder: DepsHolder, sessions?: UiSessions): MiddlewareHandler {
   return async (c, next) => {
     if (c.req.method === "HEAD" && c.req.path === "/") return next();
     const deps = holder.current();
@@ -101,12 +113,13 @@ export function adminGuard(holder: DepsHolder): MiddlewareHandler {
     if (c.req.method === "GET" && CALLBACK_PATHS.has(c.req.path)) return next();
     if (c.req.method === "OPTIONS") refuse("CORS is not supported by the admin API");
     checkSameOrigin(c, allowed);
-    checkToken(c, deps);
+    if (!(c.req.method === "GET" && c.req.path === LINK_PATH)) checkToken(c, deps, sessions);
     await next();
     c.header("cache-control", "no-store");
     c.header("x-content-type-options", "nosniff");
     c.header("x-frame-options", "DENY");
-    c.header("content-security-policy", "default-src 'self'; frame-ancestors 'none'");
+    c.header("content-security-policy", ADMIN_CSP);
+    c.header("referrer-policy", "no-referrer");
   };
 }
 
