@@ -1,6 +1,9 @@
+import type { MessageResponse, MessagesRequest } from "../contracts/anthropic.ts";
 import { translateHoldingStart } from "./hold-start.ts";
 import type { StreamTranslator } from "../stream/pipeline.ts";
 import { sseHeaders } from "../stream/sse.ts";
+import { withStopSequences } from "../stream/stop-sequences.ts";
+import { cutAtStopSequence, usableStops } from "../translate/shared/stop-sequences.ts";
 import { TranslateError } from "../util/errors.ts";
 import { streamBody } from "./http.ts";
 
@@ -14,19 +17,26 @@ export async function readJsonBody(res: Response, provider: string): Promise<unk
   }
 }
 
+/** A translated whole answer, cut at the client's first stop string (upstreams that can't be asked to). */
+export function translatedJsonResponse(message: MessageResponse, req: MessagesRequest): Response {
+  return jsonResponse(cutAtStopSequence(message, usableStops(req.stop_sequences)));
+}
+
 export function jsonResponse(body: unknown): Response {
   return new Response(JSON.stringify(body), { status: 200, headers: { "content-type": "application/json" } });
 }
 
 /**
  * A translated streamed answer: the upstream's SSE through `translator`, held until the first content
- * so that an early failure still fails over, then relayed as Anthropic SSE.
+ * so that an early failure still fails over, then relayed as Anthropic SSE, cut at a stop string.
  */
 export async function translatedSseResponse<S>(
   res: Response,
   provider: string,
   translator: StreamTranslator<S>,
+  req: MessagesRequest,
 ): Promise<Response> {
-  const body = await translateHoldingStart(streamBody(res, provider), translator);
+  const stopping = withStopSequences(translator, usableStops(req.stop_sequences));
+  const body = await translateHoldingStart(streamBody(res, provider), stopping);
   return new Response(body, { status: 200, headers: sseHeaders() });
 }

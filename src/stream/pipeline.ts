@@ -11,6 +11,8 @@ export interface StreamTranslator<S> {
   step(state: S, msg: SseMessage): StreamEvent[];
   finish(state: S): StreamEvent[];
   fail(state: S, err: unknown): StreamEvent[];
+  /** The answer is complete before the upstream ended (cut at a stop string): stop reading, cancel it. */
+  isDone?(state: S): boolean;
 }
 
 export interface PipelineHooks {
@@ -27,6 +29,8 @@ export interface SsePump<O> {
   /** The upstream body broke. */
   fail(err: unknown): O[];
   encode(out: O[]): Uint8Array;
+  /** True once the output is complete: the pump ends and cancels the upstream. */
+  done?(): boolean;
   onOutput?(out: O): void;
   onEnd?(): void;
 }
@@ -62,6 +66,11 @@ export function pumpSse<O>(body: ReadableStream<Uint8Array>, pump: SsePump<O>): 
         }
         if (result.done) return end(controller, pump.finish());
         const out = pump.step(result.value);
+        if (pump.done?.()) {
+          end(controller, out);
+          reader.cancel().catch(() => {});
+          return;
+        }
         if (out.length > 0) return push(controller, out);
       }
     },
@@ -84,6 +93,7 @@ export function translateSseStream<S>(
     finish: () => translator.finish(state),
     fail: (err) => translator.fail(state, err),
     encode: encodeEvents,
+    done: translator.isDone && (() => translator.isDone!(state)),
     onOutput: hooks.onEvent,
     onEnd: hooks.onEnd,
   });

@@ -246,7 +246,7 @@ describe("toGeminiRequest", () => {
     ]);
   });
 
-  test("generationConfig: only given sampling knobs, stop sequences, thinking modes", () => {
+  test("generationConfig: only given sampling knobs (stop strings stay with ccmux), thinking modes", () => {
     const gen = (extra: Partial<MessagesRequest>, model = "gemini-2.5-pro") =>
       toGeminiRequest(base([{ role: "user", content: "q" }], extra), { model }).generationConfig;
     expect(gen({})).toEqual({ maxOutputTokens: 1024 });
@@ -255,7 +255,6 @@ describe("toGeminiRequest", () => {
       temperature: 0.2,
       topP: 0.9,
       topK: 5,
-      stopSequences: ["END"],
     });
     expect(gen({ thinking: { type: "disabled" } }, "gemini-2.5-flash")).toEqual({
       maxOutputTokens: 1024,

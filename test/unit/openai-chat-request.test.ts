@@ -244,7 +244,7 @@ describe("toChatRequest: fields", () => {
     ]);
   });
 
-  test("tool_choice, parallel calls, stop, temperature, top_p, max_tokens", () => {
+  test("tool_choice, parallel calls, temperature, top_p, max_tokens; stop strings stay with ccmux", () => {
     const tools: Tool[] = [{ name: "Read", input_schema: { type: "object", properties: {} } }];
     const pick = (tool_choice: MessagesRequest["tool_choice"]) => toChatRequest(base({ tools, tool_choice }), OPTS);
     expect(pick({ type: "auto" }).tool_choice).toBe("auto");
@@ -261,7 +261,6 @@ describe("toChatRequest: fields", () => {
       max_tokens: 1024,
       temperature: 0.2,
       top_p: 0.9,
-      stop: ["END"],
     });
   });
 

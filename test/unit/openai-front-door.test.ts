@@ -109,7 +109,7 @@ describe("fromOpenAIRequest", () => {
     });
   });
 
-  test("round trip through toChatRequest gives back the same conversation", () => {
+  test("round trip through toChatRequest gives back the same conversation (stop strings stay with ccmux)", () => {
     const chat = toChatRequest(fromOpenAIRequest(OPENAI_REQUEST), { model: "gpt-4.1", providerType: "openai" });
     const sent: unknown[] = OPENAI_REQUEST.messages;
     expect(chat.messages.slice(1) as unknown[]).toEqual([
@@ -126,10 +126,11 @@ describe("fromOpenAIRequest", () => {
       sent[6],
     ]);
     expect(chat.messages[0]).toEqual({ role: "system", content: "Be terse.\nUse tools." });
+    expect(fromOpenAIRequest(OPENAI_REQUEST).stop_sequences).toEqual(["END"]);
+    expect(chat.stop).toBeUndefined();
     expect(chat).toMatchObject({
       tool_choice: "required",
       parallel_tool_calls: false,
-      stop: ["END"],
       max_tokens: 500,
       temperature: 0.3,
       stream: true,

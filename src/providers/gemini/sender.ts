@@ -5,7 +5,7 @@ import { fromGeminiResponse } from "../../translate/gemini/response.ts";
 import { geminiStreamTranslator } from "../../translate/gemini/stream.ts";
 import { withAuthRetry } from "../auth-retry.ts";
 import { upstreamFetch, type ErrorMapper } from "../http.ts";
-import { jsonResponse, readJsonBody, translatedSseResponse } from "../upstream-answer.ts";
+import { readJsonBody, translatedJsonResponse, translatedSseResponse } from "../upstream-answer.ts";
 import { conversationId } from "../session-id.ts";
 import type { Credentials, SendContext } from "../../contracts/adapter.ts";
 import { withQuotaWait } from "./quota-wait.ts";
@@ -70,11 +70,12 @@ export function createGeminiSender(config: ProviderConfig, endpoint: GeminiEndpo
       }),
     );
     const opts = { model: req.model, signatureScope: base.signatureScope };
-    if (!stream) return jsonResponse(fromGeminiResponse(await readJsonBody(res, config.name), opts));
+    if (!stream) return translatedJsonResponse(fromGeminiResponse(await readJsonBody(res, config.name), opts), req);
     return translatedSseResponse(
       res,
       config.name,
       geminiStreamTranslator({ ...opts, codeAssist: endpoint.codeAssist }),
+      req,
     );
   };
 }

@@ -11,7 +11,7 @@ import { UpstreamError } from "../../util/errors.ts";
 import { withAuthRetry } from "../auth-retry.ts";
 import { providerKind } from "../../catalog/providers.ts";
 import { joinUrl, streamBody, upstreamFetch, type ErrorMapper } from "../http.ts";
-import { jsonResponse, readJsonBody, translatedSseResponse } from "../upstream-answer.ts";
+import { readJsonBody, translatedJsonResponse, translatedSseResponse } from "../upstream-answer.ts";
 import { conversationId } from "../session-id.ts";
 import type { AdapterOptions, Credentials, ProviderAdapter, SendContext } from "../../contracts/adapter.ts";
 
@@ -88,11 +88,12 @@ export function createResponsesAdapter(config: ProviderConfig, opts: AdapterOpti
       const res = await call(req, ctx);
       const translator = () => responsesStreamTranslator({ model: req.model });
       if (req.stream === true) {
-        return translatedSseResponse(res, config.name, translator());
+        return translatedSseResponse(res, config.name, translator(), req);
       }
-      if (codex)
-        return jsonResponse(assembleFromStream(await collectTranslated(streamBody(res, config.name), translator())));
-      return jsonResponse(fromResponsesResponse(await readJsonBody(res, config.name), { model: req.model }));
+      const message = codex
+        ? assembleFromStream(await collectTranslated(streamBody(res, config.name), translator()))
+        : fromResponsesResponse(await readJsonBody(res, config.name), { model: req.model });
+      return translatedJsonResponse(message, req);
     },
   };
 }

@@ -36,7 +36,6 @@ const BILLING_HEADER = "x-anthropic-billing-header:";
 /** Largest thinking budget any Gemini 2.5 model accepts. */
 const MAX_THINKING_BUDGET = 32768;
 /** Gemini allows at most five stop sequences. */
-const MAX_STOP_SEQUENCES = 5;
 
 /** Anthropic Messages request → Gemini generateContent body (API key and Vertex). */
 export function toGeminiRequest(req: MessagesRequest, opts: GeminiRequestOptions): GenerateContentRequest {
@@ -135,8 +134,7 @@ function toGenerationConfig(req: MessagesRequest, model: string): GenerationConf
   if (typeof req.temperature === "number") config.temperature = req.temperature;
   if (typeof req.top_p === "number") config.topP = req.top_p;
   if (typeof req.top_k === "number") config.topK = req.top_k;
-  const stops = (req.stop_sequences ?? []).filter((s) => typeof s === "string" && s !== "");
-  if (stops.length > 0) config.stopSequences = stops.slice(0, MAX_STOP_SEQUENCES);
+  // stop_sequences are not sent: Gemini answers STOP either way, so ccmux finds the match itself.
   const thinking = toThinkingConfig(req.thinking, model);
   if (thinking) config.thinkingConfig = thinking;
   const schema = jsonOutputSchema(req.output_config);

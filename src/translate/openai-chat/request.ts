@@ -57,7 +57,8 @@ export function toChatRequest(req: MessagesRequest, opts: ChatRequestOptions): C
   }
   if (!reasoningModel && typeof req.temperature === "number") out.temperature = req.temperature;
   if (!reasoningModel && typeof req.top_p === "number") out.top_p = req.top_p;
-  if (Array.isArray(req.stop_sequences) && req.stop_sequences.length > 0) out.stop = req.stop_sequences;
+  // stop_sequences are not sent: Chat Completions doesn't say which one matched (nor that one did), so
+  // ccmux finds the match in the output itself (withStopSequences / cutAtStopSequence).
   if (req.stream === true) {
     out.stream = true;
     out.stream_options = { include_usage: true };
