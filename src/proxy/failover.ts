@@ -21,8 +21,12 @@ export interface Attempt {
   skipped?: boolean;
 }
 
-export interface ForwardResult {
-  response: Response;
+/** What one candidate's adapter is asked to do: send the request, or count its tokens. */
+export type Operation<T> = (adapter: ProviderAdapter, ctx: SendContext) => Promise<T>;
+
+/** The answer (a Response for a send, a count for count_tokens) and who gave it. */
+export interface ForwardResult<T = Response> {
+  response: T;
   candidate: Candidate;
   adapter: ProviderAdapter;
   attempts: Attempt[];
@@ -70,11 +74,14 @@ function summarize(attempts: Attempt[]): string {
   return `${list(tried) || "none"}${skipped.length ? `; skipped: ${list(skipped)}` : ""}`;
 }
 
-function allFailed(attempts: Attempt[], last: unknown, model: string): UpstreamError {
+/** Every candidate failed (or was skipped) with errors another provider might not repeat. */
+export class FailoverExhausted extends UpstreamError {}
+
+function allFailed(attempts: Attempt[], last: unknown, model: string): FailoverExhausted {
   const tried = summarize(attempts);
   if (last instanceof CcmuxError) {
     const upstream = last instanceof UpstreamError ? last : undefined;
-    return new UpstreamError({
+    return new FailoverExhausted({
       status: last.status,
       type: last.type,
       message: `${last.message} (all providers for model "${model}" failed; tried: ${tried})`,
@@ -83,15 +90,16 @@ function allFailed(attempts: Attempt[], last: unknown, model: string): UpstreamE
       headers: upstream?.headers,
     });
   }
-  return new UpstreamError({
+  return new FailoverExhausted({
     status: 502,
     message: `No provider could serve model "${model}"; tried: ${tried}`,
     retryable: true,
   });
 }
 
-export interface Run {
+export interface Run<T = Response> {
   req: MessagesRequest;
+  operation: Operation<T>;
   deps: AppDeps;
   opts: ForwardOptions;
   fetch: FetchFn;
@@ -105,7 +113,7 @@ export interface Run {
 }
 
 /** A pool account's answer: its quota headers update the account; a spent one is parked until its reset. */
-async function observeAccount(run: Run, key: string, seen: SeenAnswer, probe: boolean): Promise<boolean> {
+async function observeAccount(run: Run<unknown>, key: string, seen: SeenAnswer, probe: boolean): Promise<boolean> {
   const { pools } = run.deps;
   pools.observe(key, await quotaOf(seen, pools.now()));
   const until = pools.parkedUntil(key);
@@ -117,13 +125,13 @@ async function observeAccount(run: Run, key: string, seen: SeenAnswer, probe: bo
 }
 
 /** Sends to one candidate (one account of a pool) and records the verdict in its health; undefined means "try the next". */
-export async function tryCandidate(
-  run: Run,
+export async function tryCandidate<T>(
+  run: Run<T>,
   candidate: Candidate,
   adapter: ProviderAdapter,
   probe: boolean,
   account?: string,
-): Promise<ForwardResult | undefined> {
+): Promise<ForwardResult<T> | undefined> {
   const { deps, opts } = run;
   const key = healthKey(candidate.provider, account);
   const seen: SeenAnswer = {};
@@ -138,7 +146,7 @@ export async function tryCandidate(
     rawBody: opts.rawBody,
   };
   try {
-    const response = await adapter.send(run.req, ctx);
+    const response = await run.operation(adapter, ctx);
     if (account) await observeAccount(run, key, seen, false);
     deps.health.succeeded(key);
     return { response, candidate, adapter, attempts: run.attempts, account };
@@ -166,7 +174,7 @@ export async function tryCandidate(
 }
 
 /** When every candidate is cooling down, the one whose cooldown ends first is tried anyway: a request is never refused untried. */
-async function tryEarliestCooling(run: Run, model: string): Promise<ForwardResult | undefined> {
+async function tryEarliestCooling<T>(run: Run<T>, model: string): Promise<ForwardResult<T> | undefined> {
   if (run.cooling.length === 0 || run.last !== undefined) return undefined;
   const first = run.cooling.reduce((a, b) => (b.until < a.until ? b : a));
   const name = attemptName({ provider: first.candidate.provider, account: first.account });
@@ -178,18 +186,21 @@ async function tryEarliestCooling(run: Run, model: string): Promise<ForwardResul
 }
 
 /**
- * Tries the resolution's candidates in order, skipping providers in cooldown. Moves on after
- * retryable failures (connection errors, timeouts, 408, 429, 5xx, 529); any other error goes
- * back to the client as is. Only called before the first byte reaches the client, so failover
- * never splices two answers.
+ * The one failover loop, for sends and token counts alike: runs `operation` on the resolution's
+ * candidates in order, skipping providers in cooldown and recording every verdict in their health.
+ * Moves on after retryable failures (connection errors, timeouts, 408, 429, 5xx, 529); any other
+ * error goes back to the client as is. Only called before the first byte reaches the client, so
+ * failover never splices two answers.
  */
-async function forwardCandidates(
+export async function failover<T>(
   req: MessagesRequest,
   resolution: Resolution,
   deps: AppDeps,
   opts: ForwardOptions,
-): Promise<ForwardResult> {
-  const run: Run = { req, deps, opts, fetch: timedFetch(deps, opts.timing), attempts: [], cooling: [], parked: [] };
+  operation: Operation<T>,
+): Promise<ForwardResult<T>> {
+  const fetch = timedFetch(deps, opts.timing);
+  const run: Run<T> = { req, operation, deps, opts, fetch, attempts: [], cooling: [], parked: [] };
   for (const candidate of resolution.candidates) {
     const adapter = deps.adapters.get(candidate.provider);
     if (!adapter) {
@@ -229,14 +240,15 @@ export async function forwardWithFailover(
   deps: AppDeps,
   opts: ForwardOptions,
 ): Promise<ForwardResult> {
+  const send = (adapter: ProviderAdapter, ctx: SendContext) => adapter.send(req, ctx);
   try {
-    return await forwardCandidates(req, resolution, deps, opts);
+    return await failover(req, resolution, deps, opts, send);
   } catch (err) {
     if (!isPromptTooLong(err)) throw err;
     const larger = longContextRetry(err, req, resolution, deps);
     if (!larger) throw compactionError(err);
     deps.log.info(larger.reason);
-    const result = await forwardCandidates(req, larger, deps, opts).catch((again: unknown) => {
+    const result = await failover(req, larger, deps, opts, send).catch((again: unknown) => {
       throw isPromptTooLong(again) ? compactionError(again) : again;
     });
     return { ...result, resolution: larger };

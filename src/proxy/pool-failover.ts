@@ -7,15 +7,15 @@ import { orderPool, preferPinned, type PoolMember } from "../pool/select.ts";
 import type { ForwardResult, Run } from "./failover.ts";
 
 /** failover's own attempt: one account of the pool, its health and quota recorded. */
-export type AccountAttempt = (
-  run: Run,
+export type AccountAttempt<T> = (
+  run: Run<T>,
   candidate: Candidate,
   adapter: ProviderAdapter,
   probe: boolean,
   account: string,
-) => Promise<ForwardResult | undefined>;
+) => Promise<ForwardResult<T> | undefined>;
 
-function members(run: Run, adapter: ProviderAdapter): PoolMember[] {
+function members(run: Run<unknown>, adapter: ProviderAdapter): PoolMember[] {
   const { pools, health } = run.deps;
   return (adapter.config.accounts ?? [])
     .filter((a) => a.enabled)
@@ -27,7 +27,7 @@ function members(run: Run, adapter: ProviderAdapter): PoolMember[] {
     });
 }
 
-function skip(run: Run, candidate: Candidate, account: string | undefined, key: string, reason: string): void {
+function skip(run: Run<unknown>, candidate: Candidate, account: string | undefined, key: string, reason: string): void {
   run.deps.log.info(`skipping ${key.replace("#", "/")}: ${reason}`);
   run.attempts.push({ provider: candidate.provider, account, model: candidate.model, outcome: reason, skipped: true });
 }
@@ -36,7 +36,12 @@ function skip(run: Run, candidate: Candidate, account: string | undefined, key: 
  * Takes a provider's (or pool account's) park slot, then its health slot; false (and noted in
  * the run) when either refuses, "probe" when this request is the one probe after a park or a cooldown.
  */
-export function admit(run: Run, candidate: Candidate, adapter: ProviderAdapter, account?: string): boolean | "probe" {
+export function admit(
+  run: Run<unknown>,
+  candidate: Candidate,
+  adapter: ProviderAdapter,
+  account?: string,
+): boolean | "probe" {
   const { pools, health } = run.deps;
   const key = healthKey(adapter.name, account);
   const quota = pools.admit(key);
@@ -60,12 +65,12 @@ export function admit(run: Run, candidate: Candidate, adapter: ProviderAdapter, 
  * own account first unless it is over the shedding threshold. A rate-limited or overloaded
  * account passes the request to the next; the session is bound to whichever answers.
  */
-export async function tryPool(
-  run: Run,
+export async function tryPool<T>(
+  run: Run<T>,
   candidate: Candidate,
   adapter: ProviderAdapter,
-  attempt: AccountAttempt,
-): Promise<ForwardResult | undefined> {
+  attempt: AccountAttempt<T>,
+): Promise<ForwardResult<T> | undefined> {
   const { pools, log } = run.deps;
   const pool = adapter.config.pool ?? DEFAULT_POOL;
   run.leavePool = false;

@@ -15,7 +15,7 @@ export interface FailureFacts {
  * `stop` rule says nothing against it; a `cooldown` rule parks it for the rule's duration; an
  * upstream client error means it is up; anything else counts as a failure.
  */
-export function settleHealth(run: Run, key: string, err: unknown, f: FailureFacts): void {
+export function settleHealth(run: Run<unknown>, key: string, err: unknown, f: FailureFacts): void {
   const { health, pools } = run.deps;
   if (f.rule?.action === "cooldown" && !f.parked) {
     const until = pools.park(

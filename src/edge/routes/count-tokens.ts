@@ -1,40 +1,47 @@
 import type { Context } from "hono";
+import type { MessagesRequest } from "../../contracts/anthropic.ts";
+import type { AppDeps, DepsHolder } from "../../proxy/deps.ts";
+import { FailoverExhausted, failover } from "../../proxy/failover.ts";
 import { resolveRoute } from "../../router/resolve.ts";
 import { countRequestTokens } from "../../tokens/count.ts";
-import type { MessagesRequest } from "../../contracts/anthropic.ts";
-import { ClientAbort, RequestError, UpstreamError } from "../../util/errors.ts";
 import { CountTokensRequestSchema, parseJsonBody, requireJsonContentType, validateBody } from "../parse-body.ts";
-import type { AppDeps, DepsHolder } from "../../proxy/deps.ts";
 
-async function countWithProviders(
-  req: MessagesRequest,
-  deps: AppDeps,
-  c: Context,
-  bodyLength: number,
-): Promise<{ tokens: number; provider?: string }> {
+interface Count {
+  tokens: number;
+  provider?: string;
+}
+
+/**
+ * The candidates that can count upstream, up to the first configured one that cannot: that one
+ * answers with the local estimate, as it would serve the request itself.
+ */
+function countingCandidates(req: MessagesRequest, deps: AppDeps, c: Context, bodyLength: number) {
   const resolution = resolveRoute(req, deps.router, { bodyLength, xProvider: c.req.header("x-provider") });
-  for (const candidate of resolution.candidates) {
-    const adapter = deps.adapters.get(candidate.provider);
-    if (!adapter) continue;
-    if (!adapter.countTokens) return { tokens: await countRequestTokens(req), provider: adapter.name };
-    try {
-      const tokens = await adapter.countTokens(req, {
-        signal: c.req.raw.signal,
-        fetch: deps.fetch,
-        inbound: c.req.raw.headers,
-        model: candidate.model,
-        timeouts: deps.config.server.timeouts,
-        log: deps.log,
-        credentials: deps.credentials(adapter, c.req.raw.headers),
-      });
-      return { tokens, provider: adapter.name };
-    } catch (err) {
-      if (err instanceof ClientAbort || err instanceof RequestError) throw err;
-      if (err instanceof UpstreamError && !err.retryable) throw err;
-      deps.log.warn(`count_tokens via ${adapter.name} failed: ${(err as Error).message}`);
-    }
+  const configured = resolution.candidates.filter((candidate) => deps.adapters.has(candidate.provider));
+  const stop = configured.findIndex((candidate) => !deps.adapters.get(candidate.provider)?.countTokens);
+  return {
+    resolution,
+    counting: stop < 0 ? configured : configured.slice(0, stop),
+    estimator: stop < 0 ? undefined : configured[stop]?.provider,
+  };
+}
+
+/** Upstream counts go through the one failover loop (cooldowns, health); when they all fail, the local estimate. */
+async function countWithProviders(req: MessagesRequest, deps: AppDeps, c: Context, bodyLength: number): Promise<Count> {
+  const { resolution, counting, estimator } = countingCandidates(req, deps, c, bodyLength);
+  const estimate = async (): Promise<Count> => ({ tokens: await countRequestTokens(req), provider: estimator });
+  if (counting.length === 0) return estimate();
+  const opts = { inbound: c.req.raw.headers, signal: c.req.raw.signal };
+  try {
+    const served = await failover(req, { ...resolution, candidates: counting }, deps, opts, (adapter, ctx) =>
+      adapter.countTokens ? adapter.countTokens(req, ctx) : countRequestTokens(req),
+    );
+    return { tokens: served.response, provider: served.adapter.name };
+  } catch (err) {
+    if (!(err instanceof FailoverExhausted)) throw err;
+    deps.log.warn(`count_tokens: no upstream could count (${err.message}); using the local estimate`);
+    return estimate();
   }
-  return { tokens: await countRequestTokens(req) };
 }
 
 /** POST /v1/messages/count_tokens: the upstream's count where it has one, else a local estimate. */
