@@ -20,14 +20,39 @@ export interface ShapedClaudeRequest {
   };
 }
 
-/** The client's betas plus the OAuth beta, deduplicated, in the client's order. */
+/** The parts of a provider's wire rules (providers/wire-shape.ts) the shaping reads. */
+export interface ClaudeWireRules {
+  forward: readonly string[];
+  markers: Readonly<Record<string, string>>;
+  leadingBetas: readonly string[];
+}
+
+const CLAUDE_CODE_BETA = "claude-code-20250219";
+
+function splitBetas(list: string | null): string[] {
+  return [...new Set((list ?? "").split(",").map((b) => b.trim()))].filter(Boolean);
+}
+
+/** The client's betas plus the required ones, deduplicated, in the client's order. */
 export function mergeBetas(inbound: string | null, ...required: string[]): string {
-  const seen = new Set<string>();
-  for (const beta of [...(inbound ?? "").split(","), ...required]) {
-    const b = beta.trim();
-    if (b) seen.add(b);
-  }
-  return [...seen].join(",");
+  return splitBetas([inbound ?? "", ...required].join(",")).join(",");
+}
+
+/**
+ * Claude Code's own order: the OAuth beta goes right after `claude-code-20250219` (or first, on
+ * haiku calls, which have no claude-code beta). Other clients' lists open with the leading set.
+ */
+export function orderClaudeBetas(inbound: string | null, claudeCode: boolean, leading: readonly string[]): string {
+  const betas = splitBetas(inbound).filter((b) => b !== OAUTH_BETA);
+  if (!claudeCode) return [...new Set([...leading, ...betas])].join(",");
+  const at = betas.indexOf(CLAUDE_CODE_BETA);
+  betas.splice(at + 1, 0, OAUTH_BETA);
+  return betas.join(",");
+}
+
+/** Claude Code (and the Agent SDK) say `claude-cli/<version> (external, …)`. */
+export function isClaudeCodeClient(inbound: Headers): boolean {
+  return (inbound.get("user-agent") ?? "").startsWith("claude-cli/");
 }
 
 function hasIdentity(blocks: TextBlock[]): boolean {
@@ -57,16 +82,26 @@ export function withIdentity(system: MessagesRequest["system"]): TextBlock[] {
 }
 
 /**
- * Shapes a request for a Claude Pro/Max subscription token: Bearer auth (no x-api-key), the OAuth
- * beta merged into the client's betas, and the Claude Code identity at the top of the system prompt.
- * Pure: the input body is not modified.
+ * Shapes a request for a Claude Pro/Max subscription token: Bearer auth (no x-api-key), Claude Code's
+ * beta order, the identity block at the top of the system prompt, and the identifying headers: relayed from Claude Code through the allow-list, or ccmux's
+ * marker set for any other client. Pure: the input body is not modified.
  */
 export function shapeClaudeOAuthRequest(
   body: MessagesRequest,
-  inboundBeta: string | null,
+  inbound: Headers,
+  rules: ClaudeWireRules,
   accessToken?: string,
 ): ShapedClaudeRequest {
-  const set: Record<string, string> = { "anthropic-beta": mergeBetas(inboundBeta, OAUTH_BETA) };
+  const claudeCode = isClaudeCodeClient(inbound);
+  const set: Record<string, string> = {
+    "anthropic-beta": orderClaudeBetas(inbound.get("anthropic-beta"), claudeCode, rules.leadingBetas),
+  };
+  if (claudeCode) {
+    for (const name of rules.forward) {
+      const value = inbound.get(name);
+      if (value) set[name] = value;
+    }
+  } else Object.assign(set, rules.markers);
   if (accessToken !== undefined) set.authorization = `Bearer ${accessToken}`;
   return {
     body: { ...body, system: withIdentity(body.system) },

@@ -104,6 +104,12 @@ export interface ProviderConfig {
   location?: string;
   base_url?: string;
   headers: Record<string, string>;
+  /** Header names never sent upstream, whatever would set them (forwarded from the client, or ccmux's own). */
+  drop_headers?: string[];
+  /** The only `anthropic-beta` values sent (Anthropic dialect); `["*"]` = all. Defaults per kind in wire-profiles.ts. */
+  allowed_betas?: string[];
+  /** Top-level request fields removed before sending (Anthropic dialect). Defaults per kind in wire-profiles.ts. */
+  drop_body_fields?: string[];
   models: string[];
   /** Upstream model ids that take no images (OpenAI-compatible dialects); images to them are a 400. */
   text_only_models?: string[];

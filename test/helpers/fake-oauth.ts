@@ -28,6 +28,8 @@ export interface RecordedRequest {
   contentType: string;
   body: Record<string, string | unknown>;
   authorization: string | null;
+  userAgent: string | null;
+  accept: string | null;
 }
 
 interface IssuedCode {
@@ -177,6 +179,8 @@ export function startFakeOAuth(options: FakeOAuthOptions): FakeOAuth {
       contentType,
       body,
       authorization: req.headers.get("authorization"),
+      userAgent: req.headers.get("user-agent"),
+      accept: req.headers.get("accept"),
     };
     fake.requests.push(rec);
     if (url.pathname.endsWith("/token")) return token(req, rec);

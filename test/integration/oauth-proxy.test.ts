@@ -89,7 +89,14 @@ describe("Claude Pro/Max through OAuth", () => {
     const sent = up.requests[0]!;
     expect(sent.headers.authorization).toBe("Bearer good-access");
     expect(sent.headers["x-api-key"]).toBeUndefined();
-    expect(sent.headers["anthropic-beta"]!.split(",")).toEqual(["interleaved-thinking-2025-05-14", "oauth-2025-04-20"]);
+    expect(sent.path).toBe("/v1/messages?beta=true");
+    expect(sent.headers["anthropic-beta"]!.split(",")).toEqual([
+      "claude-code-20250219",
+      "oauth-2025-04-20",
+      "interleaved-thinking-2025-05-14",
+    ]);
+    expect(sent.headers["user-agent"]).toMatch(/^claude-cli\/\d+\.\d+\.\d+ \(external, cli\)$/);
+    expect(sent.headers["x-app"]).toBe("cli");
     expect(sent.json().system).toEqual([
       { type: "text", text: IDENTITY },
       { type: "text", text: "Be brief." },

@@ -52,6 +52,9 @@ describe("oauth flows against the fake provider", () => {
     const grant = await flow.exchange(a, fetch);
     const req = f.requests.find((r) => r.body.grant_type === "authorization_code")!;
     expect(req.contentType).toContain("application/json");
+    // Claude Code's own client is axios: its user agent and Accept, never the runtime's default
+    expect(req.userAgent).toMatch(/^axios\/\d+\.\d+\.\d+$/);
+    expect(req.accept).toBe("application/json, text/plain, */*");
     expect(req.body).toMatchObject({
       code: a.code,
       state: a.state,
@@ -81,6 +84,8 @@ describe("oauth flows against the fake provider", () => {
     expect(grant.api_key).toMatch(/^fake-console-key-/);
     const call = f.requests.find((r) => r.path.endsWith("/create_api_key"))!;
     expect(call.authorization).toBe(`Bearer ${grant.access_token}`);
+    expect(call.userAgent).toMatch(/^axios\//);
+    expect(f.requests.every((r) => r.userAgent?.startsWith("axios/"))).toBe(true);
   });
 
   test("openai: form-encoded exchange and refresh, account id from the claims, loopback redirect", async () => {

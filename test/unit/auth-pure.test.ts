@@ -10,6 +10,8 @@ import { createPkce, createState } from "../../src/auth/pkce.ts";
 import { safeEqual } from "../../src/util/safe-equal.ts";
 import { expiryMs } from "../../src/auth/refresh.ts";
 import type { MessagesRequest } from "../../src/contracts/anthropic.ts";
+import { wireRules } from "../../src/providers/wire-shape.ts";
+import { provider } from "../helpers/in-process.ts";
 
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString("base64url");
 
@@ -69,27 +71,44 @@ describe("kinds", () => {
 describe("claude oauth shaping", () => {
   const req = (system?: MessagesRequest["system"]): MessagesRequest => ({ model: "m", messages: [], system });
 
-  test("bearer auth, no x-api-key, oauth beta merged in order without duplicates", () => {
-    const shaped = shapeClaudeOAuthRequest(
-      req("hi"),
-      "interleaved-thinking-2025-05-14, oauth-2025-04-20,foo,foo",
-      "tok",
-    );
+  const rules = wireRules("claude-oauth", provider("max", "http://127.0.0.1:1", { auth_type: "oauth" }));
+  const none = new Headers();
+  const claudeCode = (beta: string) =>
+    new Headers({ "user-agent": "claude-cli/2.1.112 (external, sdk-cli)", "anthropic-beta": beta });
+
+  test("bearer auth, no x-api-key; another client's betas open with Claude Code's, without duplicates", () => {
+    const inbound = new Headers({ "anthropic-beta": "interleaved-thinking-2025-05-14, oauth-2025-04-20,foo,foo" });
+    const shaped = shapeClaudeOAuthRequest(req("hi"), inbound, rules, "tok");
     expect(shaped.headers.set.authorization).toBe("Bearer tok");
     expect(shaped.headers.delete).toEqual(["x-api-key"]);
-    expect(shaped.headers.set["anthropic-beta"]).toBe("interleaved-thinking-2025-05-14,oauth-2025-04-20,foo");
+    expect(shaped.headers.set["anthropic-beta"]).toBe(
+      "claude-code-20250219,oauth-2025-04-20,interleaved-thinking-2025-05-14,foo",
+    );
     expect(mergeBetas(null, "oauth-2025-04-20")).toBe("oauth-2025-04-20");
+  });
+
+  test("Claude Code's beta list keeps its order with the oauth beta right after claude-code-20250219", () => {
+    const main = claudeCode("claude-code-20250219,interleaved-thinking-2025-05-14,effort-2025-11-24");
+    expect(shapeClaudeOAuthRequest(req(), main, rules).headers.set["anthropic-beta"]).toBe(
+      "claude-code-20250219,oauth-2025-04-20,interleaved-thinking-2025-05-14,effort-2025-11-24",
+    );
+    const haiku = claudeCode("interleaved-thinking-2025-05-14,oauth-2025-04-20");
+    expect(shapeClaudeOAuthRequest(req(), haiku, rules).headers.set["anthropic-beta"]).toBe(
+      "oauth-2025-04-20,interleaved-thinking-2025-05-14",
+    );
   });
 
   test("a string system becomes blocks with the identity first", () => {
     const body = req("Be brief.");
-    const shaped = shapeClaudeOAuthRequest(body, null);
+    const shaped = shapeClaudeOAuthRequest(body, none, rules);
     expect(shaped.body.system).toEqual([
       { type: "text", text: CLAUDE_CODE_IDENTITY },
       { type: "text", text: "Be brief." },
     ]);
     expect(body.system).toBe("Be brief."); // pure
-    expect(shapeClaudeOAuthRequest(req(), null).body.system).toEqual([{ type: "text", text: CLAUDE_CODE_IDENTITY }]);
+    expect(shapeClaudeOAuthRequest(req(), none, rules).body.system).toEqual([
+      { type: "text", text: CLAUDE_CODE_IDENTITY },
+    ]);
   });
 
   test("Claude Code's own identity (any of the three) after the billing line is kept as sent", () => {
@@ -100,9 +119,9 @@ describe("claude oauth shaping", () => {
       cache_control: { type: "ephemeral" as const },
     };
     const system = [billing, sdk, { type: "text" as const, text: "rest" }];
-    expect(shapeClaudeOAuthRequest(req(system), null).body.system).toEqual(system);
+    expect(shapeClaudeOAuthRequest(req(system), none, rules).body.system).toEqual(system);
     const other = [billing, { type: "text" as const, text: "Custom agent" }];
-    expect(shapeClaudeOAuthRequest(req(other), null).body.system).toEqual([
+    expect(shapeClaudeOAuthRequest(req(other), none, rules).body.system).toEqual([
       billing,
       { type: "text", text: CLAUDE_CODE_IDENTITY },
       other[1]!,

@@ -1,7 +1,7 @@
 import type { FetchFn } from "../../contracts/adapter.ts";
 import { AuthError } from "../../util/errors.ts";
 import type { ExchangeInput, OAuthFlow, TokenGrant } from "../types.ts";
-import { anthropicFlowParts } from "./anthropic.ts";
+import { ANTHROPIC_CLIENT_HEADERS, anthropicFlowParts } from "./anthropic.ts";
 import { envOverride, type FlowOptions } from "./common.ts";
 
 export const CONSOLE_AUTHORIZE_URL = "https://platform.claude.com/oauth/authorize";
@@ -12,11 +12,7 @@ async function createApiKey(url: string, accessToken: string, fetch: FetchFn): P
   try {
     res = await fetch(url, {
       method: "POST",
-      headers: {
-        authorization: `Bearer ${accessToken}`,
-        "content-type": "application/json",
-        accept: "application/json",
-      },
+      headers: { ...ANTHROPIC_CLIENT_HEADERS, authorization: `Bearer ${accessToken}` },
     });
   } catch (err) {
     throw new AuthError(`Creating an API key failed: ${(err as Error).message}`, 502);

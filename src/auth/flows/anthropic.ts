@@ -1,4 +1,5 @@
 import type { FetchFn } from "../../contracts/adapter.ts";
+import { WIRE_PROFILES } from "../../catalog/wire-profiles.ts";
 import type { ExchangeInput, OAuthFlow, Pkce, StoredToken, TokenGrant } from "../types.ts";
 import {
   codeGrant,
@@ -14,6 +15,8 @@ import {
  * Current Claude Code constants (protocol.md §2.10); claude-code-mux 0.6.3 still used the older
  * claude.ai / console.anthropic.com hosts, which now redirect. Scopes are Claude Code's full login set.
  */
+/** What Claude Code's own HTTP client (axios) sends to the token endpoint and create_api_key. */
+export const ANTHROPIC_CLIENT_HEADERS = WIRE_PROFILES["anthropic-token-endpoint"].markers.value;
 export const ANTHROPIC_CLIENT_ID = "9d1c250a-e61b-44d9-88ed-5944d1962f5e";
 export const ANTHROPIC_AUTHORIZE_URL = "https://claude.com/cai/oauth/authorize";
 export const ANTHROPIC_TOKEN_URL = "https://platform.claude.com/v1/oauth/token";
@@ -45,7 +48,7 @@ export function anthropicFlowParts(
       }),
     async exchangeTokens(input: ExchangeInput, fetch: FetchFn): Promise<TokenGrant> {
       const json = { ...codeGrant(input, ANTHROPIC_CLIENT_ID), state: input.state };
-      return grantFrom(await postToken(tokenUrl, { json }, fetch, "Token exchange"), now());
+      return grantFrom(await postToken(tokenUrl, { json }, fetch, "Token exchange", ANTHROPIC_CLIENT_HEADERS), now());
     },
     async refresh(token: StoredToken, fetch: FetchFn): Promise<TokenGrant> {
       const json = {
@@ -53,7 +56,11 @@ export function anthropicFlowParts(
         refresh_token: requireRefreshToken(token),
         client_id: ANTHROPIC_CLIENT_ID,
       };
-      return grantFrom(await postToken(tokenUrl, { json }, fetch, "Token refresh"), now(), token);
+      return grantFrom(
+        await postToken(tokenUrl, { json }, fetch, "Token refresh", ANTHROPIC_CLIENT_HEADERS),
+        now(),
+        token,
+      );
     },
   };
 }

@@ -29,12 +29,16 @@ async function errorDetail(res: Response): Promise<string> {
   return redact(text.slice(0, 300)).trim();
 }
 
-/** POSTs to a token endpoint and returns the parsed JSON; non-2xx becomes an AuthError with the (redacted) body. */
+/**
+ * POSTs to a token endpoint and returns the parsed JSON; non-2xx becomes an AuthError with the (redacted)
+ * body. `clientHeaders` are the native client's (wire-profiles.ts), set over the defaults.
+ */
 export async function postToken(
   url: string,
   body: TokenRequestBody,
   fetch: FetchFn,
   what: string,
+  clientHeaders: Readonly<Record<string, string>> = {},
 ): Promise<Record<string, unknown>> {
   const isJson = "json" in body;
   let res: Response;
@@ -44,6 +48,7 @@ export async function postToken(
       headers: {
         "content-type": isJson ? "application/json" : "application/x-www-form-urlencoded",
         accept: "application/json",
+        ...clientHeaders,
       },
       body: isJson ? JSON.stringify(body.json) : new URLSearchParams(body.form).toString(),
     });

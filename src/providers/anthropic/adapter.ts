@@ -1,5 +1,7 @@
 import type { ProviderConfig } from "../../config/types.ts";
-import type { MessagesRequest } from "../../contracts/anthropic.ts";
+import type { MessageResponse, MessagesRequest } from "../../contracts/anthropic.ts";
+import { renameTools, restoreToolNames, type ToolNameRestore } from "../../translate/anthropic/tool-names.ts";
+import { restoreToolNamesInSse } from "../tool-name-restore.ts";
 import { stripForeignThinking } from "../../translate/anthropic/strip-foreign-thinking.ts";
 import { spliceModel } from "../../translate/anthropic/splice-model.ts";
 import { shapeClaudeOAuthRequest } from "../../auth/claude-shaping.ts";
@@ -8,6 +10,7 @@ import { providerKind } from "../../catalog/providers.ts";
 import { withAuthRetry } from "../auth-retry.ts";
 import { isEventStream, joinUrl, relayHeaders, upstreamFetch } from "../http.ts";
 import type { Credentials, ProviderAdapter, SendContext } from "../../contracts/adapter.ts";
+import { allowedBetaList, finishHeaders, type WireRules, wireRules, withoutFields, withQuery } from "../wire-shape.ts";
 import { anthropicErrorToUpstream } from "./errors.ts";
 
 export const DEFAULT_ANTHROPIC_VERSION = "2023-06-01";
@@ -15,6 +18,8 @@ export const DEFAULT_ANTHROPIC_VERSION = "2023-06-01";
 export interface AnthropicCall {
   headers: Headers;
   body: MessagesRequest;
+  /** Upstream tool name → the client's, when the call renamed tools. */
+  restore: ToolNameRestore;
 }
 
 /** Adds the credential to an outgoing call; OAuth providers also reshape the body (Claude Pro/Max rules). */
@@ -23,18 +28,28 @@ export type AnthropicAuthorizer = (
   creds: Credentials,
   config: ProviderConfig,
   inbound: Headers,
+  rules: WireRules,
 ) => void;
 
-/** Claude Pro/Max tokens: Bearer, the oauth beta and the Claude Code identity block. */
-function authorizeClaudeOAuth(call: AnthropicCall, accessToken: string): void {
-  const shaped = shapeClaudeOAuthRequest(call.body, call.headers.get("anthropic-beta"), accessToken);
+/** Claude Pro/Max tokens: Bearer, Claude Code's betas, headers and identity block, accepted tool names. */
+function authorizeClaudeOAuth(call: AnthropicCall, accessToken: string, inbound: Headers, rules: WireRules): void {
+  const renamed = rules.renameTool ? renameTools(call.body, rules.renameTool) : undefined;
+  const shaped = shapeClaudeOAuthRequest(renamed?.body ?? call.body, inbound, rules, accessToken);
   call.body = shaped.body;
+  if (renamed) call.restore = renamed.restore;
   for (const name of shaped.headers.delete) call.headers.delete(name);
   for (const [name, value] of Object.entries(shaped.headers.set)) call.headers.set(name, value);
 }
 
-function authorizeDefault(call: AnthropicCall, creds: Credentials, config: ProviderConfig, inbound: Headers): void {
-  if (config.auth_type === "oauth" && creds.accessToken) return authorizeClaudeOAuth(call, creds.accessToken);
+function authorizeDefault(
+  call: AnthropicCall,
+  creds: Credentials,
+  config: ProviderConfig,
+  inbound: Headers,
+  rules: WireRules,
+): void {
+  if (config.auth_type === "oauth" && creds.accessToken)
+    return authorizeClaudeOAuth(call, creds.accessToken, inbound, rules);
   if (config.auth_type === "passthrough") {
     for (const name of ["x-api-key", "authorization"]) {
       const v = inbound.get(name);
@@ -46,14 +61,19 @@ function authorizeDefault(call: AnthropicCall, creds: Credentials, config: Provi
   else if (creds.apiKey) call.headers.set("x-api-key", creds.apiKey);
 }
 
-function baseHeaders(config: ProviderConfig, inbound: Headers, stream: boolean): Headers {
+function baseHeaders(config: ProviderConfig, inbound: Headers, stream: boolean, rules: WireRules): Headers {
   const headers = new Headers(config.headers);
   headers.set("content-type", "application/json");
   headers.set("accept", stream ? "text/event-stream" : "application/json");
   headers.set("anthropic-version", inbound.get("anthropic-version") || DEFAULT_ANTHROPIC_VERSION);
-  const beta = inbound.get("anthropic-beta");
+  const beta = allowedBetaList(inbound.get("anthropic-beta"), rules);
   if (beta) headers.set("anthropic-beta", beta);
   return headers;
+}
+
+/** Which table of wire-profiles.ts applies: Claude Pro/Max, a preset's, or the caller's (Vertex). */
+function wireKind(config: ProviderConfig, opts: AnthropicAdapterOptions): string {
+  return opts.wireKind ?? (config.auth_type === "oauth" ? "claude-oauth" : config.provider_type);
 }
 
 export interface AnthropicAdapterOptions {
@@ -64,6 +84,8 @@ export interface AnthropicAdapterOptions {
   messagesUrl?: (model: string, stream: boolean) => string;
   /** Last change to the body before it is sent (Vertex: `anthropic_version` instead of `model`). */
   finalizeBody?: (body: MessagesRequest) => Record<string, unknown>;
+  /** The wire-profiles.ts table to apply; by default chosen from the provider's type and auth. */
+  wireKind?: string;
 }
 
 /**
@@ -86,24 +108,49 @@ async function checkedJson(res: Response, provider: string): Promise<string> {
   }
 }
 
+interface Sent {
+  res: Response;
+  restore: ToolNameRestore;
+}
+
+const NO_RENAMES: ToolNameRestore = new Map();
+
+/** The answer as relayed: the upstream's bytes, with the client's tool names put back when they were renamed. */
+async function answerBody(
+  res: Response,
+  req: MessagesRequest,
+  provider: string,
+  restore: ToolNameRestore,
+): Promise<BodyInit | null> {
+  if (req.stream === true || isEventStream(res.headers))
+    return restore.size > 0 && res.body ? restoreToolNamesInSse(res.body, restore) : res.body;
+  const text = await checkedJson(res, provider);
+  if (restore.size === 0) return text;
+  return JSON.stringify(restoreToolNames(JSON.parse(text) as MessageResponse, restore));
+}
+
 /** Pass-through to an Anthropic-compatible API: the body is forwarded whole and the answer relayed as it comes. */
 export function createAnthropicAdapter(config: ProviderConfig, opts: AnthropicAdapterOptions = {}): ProviderAdapter {
   const base = config.base_url || providerKind(config.provider_type)?.baseUrl || "https://api.anthropic.com";
-  const messagesUrl = joinUrl(base, opts.path ?? "/v1/messages");
-  const countUrl = joinUrl(base, "/v1/messages/count_tokens");
+  const rules = wireRules(wireKind(config, opts), config);
+  const messagesUrl = withQuery(joinUrl(base, opts.path ?? "/v1/messages"), rules);
+  const countUrl = withQuery(joinUrl(base, "/v1/messages/count_tokens"), rules);
   const authorize = opts.authorize ?? authorizeDefault;
 
-  async function attempt(url: string, req: MessagesRequest, ctx: SendContext, creds: Credentials): Promise<Response> {
-    const stripped = stripForeignThinking(req);
+  async function attempt(url: string, req: MessagesRequest, ctx: SendContext, creds: Credentials): Promise<Sent> {
+    const stripped = withoutFields(stripForeignThinking(req), rules.dropBodyFields);
     const prepared = { ...stripped, model: ctx.model };
-    const call: AnthropicCall = { headers: baseHeaders(config, ctx.inbound, req.stream === true), body: prepared };
-    authorize(call, creds, config, ctx.inbound);
+    const headers = baseHeaders(config, ctx.inbound, req.stream === true, rules);
+    const call: AnthropicCall = { headers, body: prepared, restore: NO_RENAMES };
+    authorize(call, creds, config, ctx.inbound, rules);
+    finishHeaders(call.headers, rules);
     const unchanged = ctx.rawBody !== undefined && stripped === req && call.body === prepared && !opts.finalizeBody;
     const text =
       (unchanged && spliceModel(ctx.rawBody!, ctx.model)) ||
       JSON.stringify(opts.finalizeBody ? opts.finalizeBody(call.body) : call.body);
     const init = { method: "POST", headers: call.headers, body: text };
-    return upstreamFetch(url, init, ctx, config.name, anthropicErrorToUpstream);
+    const res = await upstreamFetch(url, init, ctx, config.name, anthropicErrorToUpstream);
+    return { res, restore: call.restore };
   }
 
   const post = (url: string, req: MessagesRequest, ctx: SendContext) =>
@@ -114,13 +161,16 @@ export function createAnthropicAdapter(config: ProviderConfig, opts: AnthropicAd
     kind: config.provider_type,
     config,
     async send(req, ctx) {
-      const res = await post(opts.messagesUrl?.(ctx.model, req.stream === true) ?? messagesUrl, req, ctx);
-      const body = req.stream === true || isEventStream(res.headers) ? res.body : await checkedJson(res, config.name);
-      return new Response(body, { status: res.status, headers: relayHeaders(res.headers) });
+      const url = opts.messagesUrl?.(ctx.model, req.stream === true) ?? messagesUrl;
+      const { res, restore } = await post(url, req, ctx);
+      return new Response(await answerBody(res, req, config.name, restore), {
+        status: res.status,
+        headers: relayHeaders(res.headers),
+      });
     },
     async countTokens(req, ctx) {
       const { stream: _s, max_tokens: _m, ...rest } = req;
-      const res = await post(countUrl, rest as MessagesRequest, ctx);
+      const { res } = await post(countUrl, rest as MessagesRequest, ctx);
       const body = (await res.json()) as { input_tokens?: unknown };
       if (typeof body.input_tokens !== "number")
         throw new UpstreamError({ status: 502, message: `${config.name}: count_tokens answer has no input_tokens` });

@@ -56,6 +56,7 @@ export function createVertexAdapter(config: ProviderConfig): ProviderAdapter {
   const gemini = createGeminiSender(config, geminiEndpoint(config, publishers));
   const claude = createAnthropicAdapter(config, {
     authorize: authorizeClaude,
+    wireKind: "vertex-claude",
     messagesUrl: (model, stream) =>
       `${publishers}/anthropic/models/${model}:${stream ? "streamRawPredict" : "rawPredict"}`,
     finalizeBody: ({ model: _model, ...body }) => ({ ...body, anthropic_version: VERTEX_ANTHROPIC_VERSION }),

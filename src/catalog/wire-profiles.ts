@@ -1,0 +1,213 @@
+/**
+ * What each upstream kind expects on the wire, as data: one table per kind, every fact with the date
+ * it was last checked and the reference it was checked against. A rule change upstream is an edit
+ * here (or, for a user, `headers` / `drop_headers` / `allowed_betas` / `drop_body_fields` in the
+ * provider's config), not new code. `test/fixtures/wire/` records what these tables produce.
+ */
+
+/** One fact: its value, when it was last checked (UTC date) and against what. */
+export interface WireFact<T> {
+  value: T;
+  checked: string;
+  ref: string;
+}
+
+export interface WireProfile {
+  /** Inbound header names relayed as the client sent them (lower case). */
+  forward?: WireFact<readonly string[]>;
+  /** Headers ccmux sets itself when the client is not the native one. */
+  markers?: WireFact<Readonly<Record<string, string>>>;
+  /** Betas that open the `anthropic-beta` list, in this order. */
+  leadingBetas?: WireFact<readonly string[]>;
+  /** The only betas the upstream accepts; absent = any. */
+  allowedBetas?: WireFact<readonly string[]>;
+  /** Top-level body fields the upstream rejects ("Extra inputs are not permitted"). */
+  dropBodyFields?: WireFact<readonly string[]>;
+  /** Query parameters on every model call. */
+  query?: WireFact<Readonly<Record<string, string>>>;
+  /** Tool names the upstream accepts as they are; others are renamed with `toolPrefix` and restored in the answer. */
+  nativeTools?: WireFact<readonly string[]>;
+  toolPrefix?: WireFact<string>;
+  /** Longest tool name / call id the upstream accepts; longer ones are shortened reversibly. */
+  maxToolName?: WireFact<number>;
+}
+
+const fact = <T>(value: T, checked: string, ref: string): WireFact<T> => ({ value, checked, ref });
+
+/** The Claude Code release whose wire shape ccmux imitates for non-Claude-Code clients. */
+export const CLAUDE_CODE_VERSION = "2.1.112";
+const CLAUDE_CODE_REF = "@anthropic-ai/claude-code 2.1.112 cli.js; shared/reference/protocol.md §2.3, §2.10";
+
+/** Claude Pro/Max subscription (OAuth) on api.anthropic.com. */
+const CLAUDE_OAUTH: WireProfile = {
+  forward: fact(
+    [
+      "user-agent",
+      "x-app",
+      "anthropic-dangerous-direct-browser-access",
+      "x-claude-code-session-id",
+      "x-client-app",
+      "x-stainless-lang",
+      "x-stainless-os",
+      "x-stainless-arch",
+      "x-stainless-runtime",
+      "x-stainless-runtime-version",
+      "x-stainless-package-version",
+      "x-stainless-retry-count",
+      "x-stainless-timeout",
+      "x-stainless-helper-method",
+    ],
+    "2026-12-05",
+    CLAUDE_CODE_REF,
+  ),
+  markers: fact(
+    {
+      "user-agent": `claude-cli/${CLAUDE_CODE_VERSION} (external, cli)`,
+      "x-app": "cli",
+      "anthropic-dangerous-direct-browser-access": "true",
+    },
+    "2026-12-05",
+    `${CLAUDE_CODE_REF}; anthropics/claude-code#45911 (400 "Third-party apps now draw from your extra usage")`,
+  ),
+  leadingBetas: fact(
+    ["claude-code-20250219", "oauth-2025-04-20", "interleaved-thinking-2025-05-14"],
+    "2026-12-05",
+    "Claude Code 2.1.112 beta builder: claude-code first, oauth right after it",
+  ),
+  query: fact({ beta: "true" }, "2026-12-05", "Claude Code 2.1.112: /v1/messages?beta=true, count_tokens?beta=true"),
+  nativeTools: fact(
+    [
+      "Agent",
+      "AskUserQuestion",
+      "Bash",
+      "BashOutput",
+      "Config",
+      "Edit",
+      "EnterPlanMode",
+      "EnterWorktree",
+      "ExitPlanMode",
+      "ExitWorktree",
+      "Glob",
+      "Grep",
+      "KillShell",
+      "LSP",
+      "ListMcpResourcesTool",
+      "Monitor",
+      "MultiEdit",
+      "NotebookEdit",
+      "PowerShell",
+      "PushNotification",
+      "Read",
+      "ReadMcpResourceTool",
+      "RemoteTrigger",
+      "ScheduleWakeup",
+      "SendMessage",
+      "Skill",
+      "SlashCommand",
+      "Task",
+      "TaskCreate",
+      "TaskGet",
+      "TaskList",
+      "TaskOutput",
+      "TaskStop",
+      "TaskUpdate",
+      "TeamCreate",
+      "TeamDelete",
+      "TodoWrite",
+      "ToolSearch",
+      "WebFetch",
+      "WebSearch",
+      "Write",
+    ],
+    "2026-12-05",
+    "tool name constants in Claude Code 2.1.112 cli.js (MCP tools are mcp__<server>__<tool>)",
+  ),
+  toolPrefix: fact(
+    "mcp__ccmux__",
+    "2026-12-05",
+    "subscriptions refuse tool names outside Claude Code's set; MCP-style names pass (opencode, CLIProxyAPI rename the same way)",
+  ),
+  maxToolName: fact(64, "2026-12-05", "Anthropic API: tools.N.custom.name at most 64 characters"),
+};
+
+/**
+ * Claude on Vertex AI (rawPredict). Vertex answers 400 "Unexpected value(s) … for the anthropic-beta
+ * header" to Claude Code's first-party betas and "Extra inputs are not permitted" to its newer fields.
+ */
+const VERTEX_CLAUDE: WireProfile = {
+  allowedBetas: fact(
+    [
+      "interleaved-thinking-2025-05-14",
+      "context-1m-2025-08-07",
+      "fine-grained-tool-streaming-2025-05-14",
+      "token-efficient-tools-2025-02-19",
+      "output-128k-2025-02-19",
+    ],
+    "2026-12-05",
+    "anthropics/claude-code#21625, #21767 (prompt-caching-scope rejected on Vertex); Claude Code sends no first-party betas when CLAUDE_CODE_USE_VERTEX",
+  ),
+  dropBodyFields: fact(
+    ["context_management", "output_config", "mcp_servers", "container", "service_tier"],
+    "2026-12-05",
+    "issue 13 (Vertex 400 'Extra inputs are not permitted'); Claude Code 2.1.112 body, protocol.md §2.5",
+  ),
+};
+
+/** Anthropic-compatible presets: they reject betas they do not know, and Claude Code's newer fields. */
+const COMPATIBLE_BETAS = ["interleaved-thinking-2025-05-14", "fine-grained-tool-streaming-2025-05-14"] as const;
+const compatible = (ref: string): WireProfile => ({
+  allowedBetas: fact(COMPATIBLE_BETAS, "2026-12-05", ref),
+  dropBodyFields: fact(["context_management", "mcp_servers", "container", "service_tier"], "2026-12-05", ref),
+});
+
+/** ChatGPT Plus/Pro through the Codex endpoint. */
+export const CODEX_VERSION = "0.63.0";
+const CODEX: WireProfile = {
+  markers: fact(
+    {
+      originator: "codex_cli_rs",
+      "user-agent": `codex_cli_rs/${CODEX_VERSION}`,
+      "openai-beta": "responses=experimental",
+    },
+    "2026-12-05",
+    "openai/codex codex-rs default_client (originator + '<originator>/<version> (<os>; <arch>) <terminal>'); protocol.md §4.1",
+  ),
+  maxToolName: fact(64, "2026-12-05", "Responses API 400: tools[].name and call_id longer than 64 characters"),
+};
+
+/** Gemini Code Assist (Login with Google). */
+export const GEMINI_CLI_VERSION = "0.18.0";
+const CODE_ASSIST: WireProfile = {
+  markers: fact(
+    { "user-agent": `GeminiCLI/${GEMINI_CLI_VERSION}/{model} ({platform}; {arch})` },
+    "2026-12-05",
+    "google-gemini/gemini-cli packages/core contentGenerator (GeminiCLI/<version>/<model> (<platform>; <arch>)); protocol.md §5.6",
+  ),
+};
+
+/** The Anthropic OAuth token endpoint and create_api_key: the native client uses axios. */
+const ANTHROPIC_TOKEN_ENDPOINT = {
+  markers: fact(
+    { "user-agent": "axios/1.13.6", accept: "application/json, text/plain, */*" },
+    "2026-12-05",
+    "Claude Code 2.1.112 cli.js bundles axios 1.13.6 (User-Agent axios/<v>, default Accept)",
+  ),
+} satisfies WireProfile;
+
+export const WIRE_PROFILES = {
+  "claude-oauth": CLAUDE_OAUTH,
+  "vertex-claude": VERTEX_CLAUDE,
+  "z.ai": compatible("docs.z.ai Claude-compatible endpoint; claude-code-router issue threads on z.ai 400s"),
+  minimax: compatible("platform.minimax.io Anthropic-compatible API: unsupported betas rejected"),
+  "kimi-coding": compatible("Kimi For Coding Anthropic endpoint: documented for Claude Code"),
+  zenmux: compatible("zenmux.ai Anthropic-compatible API"),
+  codex: CODEX,
+  "code-assist": CODE_ASSIST,
+  "anthropic-token-endpoint": ANTHROPIC_TOKEN_ENDPOINT,
+} satisfies Record<string, WireProfile>;
+
+export type WireKind = keyof typeof WIRE_PROFILES;
+
+export function wireProfile(kind: string): WireProfile | undefined {
+  return (WIRE_PROFILES as Record<string, WireProfile>)[kind];
+}
