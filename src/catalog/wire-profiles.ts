@@ -34,8 +34,11 @@ export interface WireProfile {
 
 const fact = <T>(value: T, checked: string, ref: string): WireFact<T> => ({ value, checked, ref });
 
-/** The Claude Code release whose wire shape ccmux imitates for non-Claude-Code clients. */
-export const CLAUDE_CODE_VERSION = "2.1.112";
+/**
+ * The Claude Code release named in the user agent ccmux sends for non-Claude-Code clients: the npm
+ * registry's latest on 2026-12-05. The header format is the one 2.1.112 and 2.1.197 send.
+ */
+export const CLAUDE_CODE_VERSION = "2.1.332";
 const CLAUDE_CODE_REF = "@anthropic-ai/claude-code 2.1.112 cli.js; shared/reference/protocol.md §2.3, §2.10";
 
 /** Claude Pro/Max subscription (OAuth) on api.anthropic.com. */
@@ -160,23 +163,23 @@ const compatible = (ref: string): WireProfile => ({
   dropBodyFields: fact(["context_management", "mcp_servers", "container", "service_tier"], "2026-12-05", ref),
 });
 
-/** ChatGPT Plus/Pro through the Codex endpoint. */
-export const CODEX_VERSION = "0.63.0";
+/** ChatGPT Plus/Pro through the Codex endpoint; version = @openai/codex latest on npm, 2026-12-05. */
+export const CODEX_VERSION = "0.171.0";
 const CODEX: WireProfile = {
   markers: fact(
     {
       originator: "codex_cli_rs",
-      "user-agent": `codex_cli_rs/${CODEX_VERSION}`,
+      "user-agent": `codex_cli_rs/${CODEX_VERSION} ({os} {osVersion}; {machine}) unknown`,
       "openai-beta": "responses=experimental",
     },
     "2026-12-05",
-    "openai/codex codex-rs default_client (originator + '<originator>/<version> (<os>; <arch>) <terminal>'); protocol.md §4.1",
+    "openai/codex codex-rs user_agent.rs: '<originator>/<version> (<os type> <os version>; <arch>) <terminal>'; protocol.md §4.1",
   ),
   maxToolName: fact(64, "2026-12-05", "Responses API 400: tools[].name and call_id longer than 64 characters"),
 };
 
-/** Gemini Code Assist (Login with Google). */
-export const GEMINI_CLI_VERSION = "0.18.0";
+/** Gemini Code Assist (Login with Google); version = @google/gemini-cli latest on npm, 2026-12-05. */
+export const GEMINI_CLI_VERSION = "0.61.0";
 const CODE_ASSIST: WireProfile = {
   markers: fact(
     { "user-agent": `GeminiCLI/${GEMINI_CLI_VERSION}/{model} ({platform}; {arch})` },

@@ -1,3 +1,4 @@
+import { machine, release, type } from "node:os";
 import type { ProviderConfig } from "../config/types.ts";
 import type { ToolRenamer } from "../translate/anthropic/tool-names.ts";
 import { fitName } from "../translate/shared/short-name.ts";
@@ -89,4 +90,20 @@ export function withQuery(url: string, rules: WireRules): string {
   const u = new URL(url);
   for (const [k, v] of entries) u.searchParams.set(k, v);
   return u.toString();
+}
+
+const OS_NAMES: Record<string, string> = { Darwin: "Mac OS", Windows_NT: "Windows" };
+
+/** This machine's names for the `{…}` slots of user-agent templates; `{model}` is filled per call. */
+export const HOST_SLOTS: Readonly<Record<string, string>> = {
+  os: OS_NAMES[type()] ?? type(),
+  osVersion: release(),
+  machine: machine(),
+  platform: process.platform,
+  arch: process.arch,
+};
+
+/** `template` with its `{name}` slots filled from `slots`, then from the host's. */
+export function fillSlots(template: string, slots: Readonly<Record<string, string>> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => slots[name] ?? HOST_SLOTS[name] ?? whole);
 }

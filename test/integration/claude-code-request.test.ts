@@ -219,15 +219,18 @@ describe("Claude Code's own request through each translating upstream", () => {
     expectGeminiBody(req!.json());
   });
 
-  test("Vertex AI, Claude model: the request and the stream pass through unchanged", async () => {
+  test("Vertex AI, Claude model: the stream passes through; only the betas and fields Vertex accepts are sent", async () => {
     ups.vertex!.reply(sse(readFixture("anthropic/stream-tool-use.sse")));
     const events = await sendAsClaudeCode("vertex-claude");
     expect(events.map((e) => e.data)).toEqual(
       parseAnthropicEvents(readFixture("anthropic/stream-tool-use.sse")).map((e) => e.data),
     );
     const [req] = ups.vertex!.requests.slice(-1);
-    const { model: _model, ...rest } = REQUEST;
+    const { model: _model, context_management: _cm, output_config: _oc, ...rest } = REQUEST as Record<string, unknown>;
+    expect(Object.keys(REQUEST)).toContain("context_management"); // Claude Code sends it; Vertex refuses it
     expect(req!.json()).toEqual({ ...rest, anthropic_version: "vertex-2023-10-16" });
+    // Claude Code's first-party betas (prompt-caching-scope, effort, context-management) are a 400 on Vertex
+    expect(req!.headers["anthropic-beta"]).toBe("interleaved-thinking-2025-05-14");
   });
 
   test("the SDK assembles each streamed answer into a tool_use turn", async () => {

@@ -140,6 +140,8 @@ describe("Codex (ChatGPT OAuth) through the Anthropic SDK", () => {
     expect(req!.headers["chatgpt-account-id"]).toBe("acct_from_claims");
     expect(req!.headers["openai-beta"]).toBe("responses=experimental");
     expect(req!.headers.originator).toBe("codex_cli_rs");
+    // Codex's own user agent shape: codex_cli_rs/<version> (<os> <os version>; <arch>) <terminal>
+    expect(req!.headers["user-agent"]).toMatch(/^codex_cli_rs\/\d+\.\d+\.\d+ \(\S.* \S+; \S+\) \S+$/);
     expect(req!.headers.session_id).toBe(SESSION);
     expect(req!.headers.accept).toBe("text/event-stream");
     const body = req!.json();
@@ -191,6 +193,55 @@ describe("Codex (ChatGPT OAuth) through the Anthropic SDK", () => {
     });
     expect(output).toEqual({ type: "function_call_output", call_id: CALL_ID, output: "README.md\nsrc" });
     expect(input.some((i) => i.type === "reasoning" && typeof i.encrypted_content === "string")).toBe(true);
+  });
+
+  test("tool names and call ids over 64 characters are shortened upstream and restored for the client", async () => {
+    const longName = `mcp__plugin_enterprise-knowledge-base__${"search_".repeat(6)}documents`;
+    const longId = `toolu_${"z".repeat(80)}`;
+    const upstreamName = (sent: string) =>
+      STREAM.replaceAll('"name":"shell"', `"name":"${sent}"`).replaceAll('"name":"shell"', `"name":"${sent}"`);
+    const turn = firstTurn("codex");
+    const tools = [{ ...SHELL_TOOL, name: longName }];
+    const history = [
+      ...turn.messages,
+      { role: "assistant" as const, content: [{ type: "tool_use" as const, id: longId, name: longName, input: {} }] },
+      { role: "user" as const, content: [{ type: "tool_result" as const, tool_use_id: longId, content: "ok" }] },
+    ];
+    codexUp.setDefault((req) => {
+      const sentName = req.json().tools[0].name as string;
+      return sse(upstreamName(sentName));
+    });
+    const final = await client.messages.stream({ ...turn, tools, messages: history }).finalMessage();
+    codexUp.setDefault(status(404));
+    const body = codexUp.requests[0]!.json();
+    const sentName = body.tools[0].name as string;
+    expect(longName.length).toBeGreaterThan(64);
+    expect(sentName.length).toBeLessThanOrEqual(64);
+    const input = body.input as any[];
+    const call = input.find((i) => i.type === "function_call");
+    const output = input.find((i) => i.type === "function_call_output");
+    expect(call.name).toBe(sentName);
+    expect(call.call_id.length).toBeLessThanOrEqual(64);
+    expect(output.call_id).toBe(call.call_id);
+    expect(final.content.find((b) => b.type === "tool_use")).toMatchObject({ name: longName });
+    const msg = await (async () => {
+      codexUp.reply((req) => sse(upstreamName(req.json().tools[0].name)));
+      return client.messages.create({ ...turn, tools, messages: history, stream: false });
+    })();
+    expect(msg.content.find((b) => b.type === "tool_use")).toMatchObject({ name: longName });
+  });
+
+  test("a model the ChatGPT plan excludes is a clear 400 naming it, with no failover", async () => {
+    const detail = "The 'gpt-5.1-codex' model is not supported when using Codex with a ChatGPT account.";
+    codexUp.reply(status(400, { detail }));
+    const err = await client.messages
+      .create({ ...firstTurn("codex-or-backup"), stream: false })
+      .catch((e: unknown) => e as InstanceType<typeof Anthropic.APIError>);
+    expect(err).toBeInstanceOf(Anthropic.BadRequestError);
+    expect((err as any).error.error.type).toBe("invalid_request_error");
+    expect((err as any).error.error.message).toContain('"gpt-5.1-codex"');
+    expect(codexUp.requests).toHaveLength(1);
+    expect(backupUp.requests).toHaveLength(0);
   });
 
   test("non-streaming client: the stream-only endpoint's answer is assembled into one message", async () => {

@@ -13,23 +13,31 @@ import { providerKind } from "../../catalog/providers.ts";
 import { joinUrl, streamBody, upstreamFetch, type ErrorMapper } from "../http.ts";
 import { readJsonBody, translatedJsonResponse, translatedSseResponse } from "../upstream-answer.ts";
 import { conversationId } from "../session-id.ts";
+import { renameTools, restoreToolNames, type ToolNameRestore } from "../../translate/anthropic/tool-names.ts";
+import { fitName } from "../../translate/shared/short-name.ts";
+import { restoringTranslator } from "../tool-name-restore.ts";
+import { fillSlots, finishHeaders, type WireRules, wireRules } from "../wire-shape.ts";
 import type { AdapterOptions, Credentials, ProviderAdapter, SendContext } from "../../contracts/adapter.ts";
 
 export const CODEX_BASE_URL = "https://chatgpt.com/backend-api/codex";
-export const CODEX_ORIGINATOR = "codex_cli_rs";
+/** Tool names longer than this are a 400 at the Responses API (and at the Codex endpoint). */
+const MAX_TOOL_NAME = 64;
 
-const mapError: ErrorMapper = (status, text, headers, provider) => {
-  const err = responsesHttpError(status, text, { headers });
-  return new UpstreamError({
-    status: err.status,
-    type: err.type,
-    message: err.message,
-    retryable: err.retryable,
-    retryAfter: err.retryAfter,
-    provider,
-    headers: err.headers,
-  });
-};
+/** The model name in the message when the plan excludes it, so the user sees which one to change. */
+const mapErrorFor =
+  (model: string): ErrorMapper =>
+  (status, text, headers, provider) => {
+    const err = responsesHttpError(status, text, { headers, model });
+    return new UpstreamError({
+      status: err.status,
+      type: err.type,
+      message: err.message,
+      retryable: err.retryable,
+      retryAfter: err.retryAfter,
+      provider,
+      headers: err.headers,
+    });
+  };
 
 /** ChatGPT OAuth (Codex endpoint) when auth_type is "oauth"; the public Responses API with a key otherwise. */
 function endpointUrl(config: ProviderConfig, opts: AdapterOptions, codex: boolean): string {
@@ -41,7 +49,7 @@ function endpointUrl(config: ProviderConfig, opts: AdapterOptions, codex: boolea
 function buildHeaders(
   config: ProviderConfig,
   creds: Credentials,
-  codex: boolean,
+  codex: WireRules | undefined,
   sessionId: string,
   stream: boolean,
 ): Headers {
@@ -53,10 +61,16 @@ function buildHeaders(
   if (!codex) return headers;
   const accountId = creds.accountId ?? chatgptAccountId(creds.accessToken);
   if (accountId) headers.set("chatgpt-account-id", accountId);
-  headers.set("OpenAI-Beta", "responses=experimental");
-  headers.set("originator", CODEX_ORIGINATOR);
+  for (const [name, value] of Object.entries(codex.markers)) headers.set(name, value);
   headers.set("session_id", sessionId);
-  return headers;
+  return finishHeaders(headers, codex);
+}
+
+/** The Codex wire rules with the user agent's host slots filled once. */
+function codexRules(config: ProviderConfig): WireRules {
+  const rules = wireRules("codex", config);
+  const markers = Object.fromEntries(Object.entries(rules.markers).map(([k, v]) => [k, fillSlots(v)]));
+  return { ...rules, markers };
 }
 
 /**
@@ -66,18 +80,21 @@ function buildHeaders(
 export function createResponsesAdapter(config: ProviderConfig, opts: AdapterOptions): ProviderAdapter {
   const codex = config.auth_type === "oauth";
   const url = endpointUrl(config, opts, codex);
+  const rules = codex ? codexRules(config) : undefined;
 
-  async function call(req: MessagesRequest, ctx: SendContext): Promise<Response> {
+  async function call(req: MessagesRequest, ctx: SendContext): Promise<{ res: Response; restore: ToolNameRestore }> {
     const sessionId = conversationId(req, ctx.inbound);
-    const body = toResponsesRequest(req, { model: ctx.model, codex, sessionId });
-    return withAuthRetry(ctx, config.name, (creds) => {
+    const renamed = renameTools(req, (name) => fitName(name, MAX_TOOL_NAME));
+    const body = toResponsesRequest(renamed.body, { model: ctx.model, codex, sessionId });
+    const res = await withAuthRetry(ctx, config.name, (creds) => {
       const init = {
         method: "POST",
-        headers: buildHeaders(config, creds, codex, sessionId, body.stream),
+        headers: buildHeaders(config, creds, rules, sessionId, body.stream),
         body: JSON.stringify(body),
       };
-      return upstreamFetch(url, init, ctx, config.name, mapError);
+      return upstreamFetch(url, init, ctx, config.name, mapErrorFor(ctx.model));
     });
+    return { res, restore: renamed.restore };
   }
 
   return {
@@ -85,15 +102,15 @@ export function createResponsesAdapter(config: ProviderConfig, opts: AdapterOpti
     kind: config.provider_type,
     config,
     async send(req, ctx) {
-      const res = await call(req, ctx);
-      const translator = () => responsesStreamTranslator({ model: req.model });
+      const { res, restore } = await call(req, ctx);
+      const translator = () => restoringTranslator(responsesStreamTranslator({ model: req.model }), restore);
       if (req.stream === true) {
         return translatedSseResponse(res, config.name, translator(), req);
       }
-      const message = codex
+      const answer = codex
         ? assembleFromStream(await collectTranslated(streamBody(res, config.name), translator()))
         : fromResponsesResponse(await readJsonBody(res, config.name), { model: req.model });
-      return translatedJsonResponse(message, req);
+      return translatedJsonResponse(restoreToolNames(answer, restore), req);
     },
   };
 }

@@ -64,6 +64,23 @@ export interface HttpErrorOptions {
   headers?: Headers;
   /** Milliseconds since the epoch; turns `resets_at` into a retry-after. */
   now?: () => number;
+  /** The upstream model asked for, named in the message when the account's plan excludes it. */
+  model?: string;
+}
+
+/** Codex's answer for a model a ChatGPT plan does not include (retired, or Pro-only on Plus). */
+const PLAN_EXCLUDED = /not supported when using Codex with a ChatGPT account/i;
+
+/** A clear, final invalid_request_error: another attempt at the same model cannot succeed. */
+function planExcludedError(status: number, message: string, model: string | undefined): UpstreamError | undefined {
+  if (!PLAN_EXCLUDED.test(message)) return undefined;
+  const name = model ? `The model "${model}"` : "This model";
+  return new UpstreamError({
+    status: status >= 400 && status < 500 ? status : 400,
+    type: "invalid_request_error",
+    message: `${name} is not available with this ChatGPT account through Codex (${message}). Map it to a model the plan includes; the README lists the current names.`,
+    retryable: false,
+  });
 }
 
 /** A non-2xx Responses/Codex HTTP reply (`{error:{message,type,code}}` or `{detail}`) → UpstreamError. */
@@ -71,6 +88,8 @@ export function responsesHttpError(status: number, bodyText: string, opts: HttpE
   const { error, detail } = parseErrorBody(bodyText);
   const code = error?.code ?? error?.type;
   const rawMessage = error?.message ?? detail ?? (bodyText.trim().slice(0, 500) || `HTTP ${status}`);
+  const excluded = planExcludedError(status, rawMessage, opts.model);
+  if (excluded) return excluded;
   const { type, message } = classifyError(code, rawMessage, openaiErrorType(status));
   // When the code re-classified the error the status follows (Codex sends usage_limit_reached as a 404 at times).
   const finalStatus = type === openaiErrorType(status) ? status : (statusForErrorType(type) ?? status);

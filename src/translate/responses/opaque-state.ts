@@ -1,5 +1,9 @@
 import { Buffer } from "node:buffer";
+import { fitName } from "../shared/short-name.ts";
 import { PLACEHOLDER_SIGNATURE } from "../shared/thinking-signature.ts";
+
+/** The Responses API refuses a `call_id` over 64 characters; longer ids are shortened, the same way every time. */
+const MAX_CALL_ID = 64;
 
 /**
  * Responses reasoning state rides in the thinking block's `signature`, which Claude Code echoes
@@ -31,6 +35,8 @@ export function callIdToToolUseId(callId: string): string {
 
 /** tool_use / tool_result id → the call_id the upstream minted (inverse of callIdToToolUseId). */
 export function toolUseIdToCallId(id: string): string {
-  if (!id.startsWith(WRAPPED_CALL_ID)) return id;
-  return Buffer.from(id.slice(WRAPPED_CALL_ID.length), "base64url").toString("utf8");
+  const callId = id.startsWith(WRAPPED_CALL_ID)
+    ? Buffer.from(id.slice(WRAPPED_CALL_ID.length), "base64url").toString("utf8")
+    : id;
+  return fitName(callId, MAX_CALL_ID);
 }
