@@ -51,8 +51,10 @@ describe("responsesHttpError", () => {
       status: 400,
       type: "invalid_request_error",
       retryable: false,
-      message: "The 'gpt-4o' model is not supported when using Codex with a ChatGPT account.",
     });
+    // the upstream's words are kept, inside a message that says what to change
+    expect(e.message).toContain("The 'gpt-4o' model is not supported when using Codex with a ChatGPT account.");
+    expect(e.message).toContain("README lists the current names");
     expect(err(502, "<html>bad gateway</html>")).toMatchObject({
       status: 502,
       type: "api_error",
