@@ -16,6 +16,8 @@ export async function bundleUi(): Promise<{ js: string; css: string }> {
     target: "browser",
     format: "esm",
     minify: true,
+    // The production JSX runtime (jsx), not the development one (jsxDEV with source positions).
+    define: { "process.env.NODE_ENV": JSON.stringify("production") },
   });
   if (!result.success) throw new Error(result.logs.map(String).join("\n"));
   const js = result.outputs.find((o) => o.kind === "entry-point");

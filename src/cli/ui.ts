@@ -31,7 +31,8 @@ async function opener(env: Env): Promise<string[] | undefined> {
 export const uiCommand = defineCommand({
   meta: {
     name: "ui",
-    description: "Open the admin page of the running ccmux in a browser (a one-time login link when admin_token is set)",
+    description:
+      "Open the admin page of the running ccmux in a browser (a one-time login link when admin_token is set)",
   },
   args: {
     ...configArg,
@@ -41,7 +42,9 @@ export const uiCommand = defineCommand({
     const env = runtime.envAll();
     const target = await resolveTargetLoosely(args.config, env);
     if (!(await probeHealth(target.url)))
-      die(`ccmux is not running on ${target.url}: start it with \`ccmux start\` (or \`ccmux serve\`), then run \`ccmux ui\``);
+      die(
+        `ccmux is not running on ${target.url}: start it with \`ccmux start\` (or \`ccmux serve\`), then run \`ccmux ui\``,
+      );
     const url = await pageUrl(target);
     const argv = args.open ? await opener(env) : undefined;
     if (argv) {

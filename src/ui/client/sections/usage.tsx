@@ -4,60 +4,56 @@ import { BarChart, compact, LineChart } from "../charts.tsx";
 import type { ConfigStore } from "../config-store.ts";
 import { ErrorText, Field } from "../widgets.tsx";
 
-/** One group of `GET /api/usage` (by model, provider, day or account). */
+/** One group of `GET /api/usage` (by model, provider, day or account), as the usage report sends it. */
 export interface UsageRow {
   key: string;
   requests: number;
   errors: number;
-  input: number;
-  output: number;
-  cacheRead: number;
-  cacheWrite: number;
-  p50: number | null;
-  p95: number | null;
-  cost: number | null;
-  subscription: boolean;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  costUsd: number | null;
+  subscriptionRequests: number;
+  unpriced: string[];
 }
 
-type Raw = Record<string, unknown>;
-
-const num = (r: Raw, ...names: string[]): number | null => {
-  for (const n of names) if (typeof r[n] === "number") return r[n] as number;
-  return null;
-};
-
-/** Accepts the usage API's rows under their snake_case or camelCase names. */
-export function usageRows(body: unknown): UsageRow[] {
-  const list = (Array.isArray(body) ? body : ((body as Raw)?.rows as unknown[])) ?? [];
-  return list.map((x) => {
-    const r = x as Raw;
-    const tokens = (r.tokens ?? {}) as Raw;
-    return {
-      key: String(r.key ?? r.model ?? r.provider ?? r.day ?? r.account ?? r.group ?? "?"),
-      requests: num(r, "requests") ?? 0,
-      errors: num(r, "errors") ?? 0,
-      input: num(r, "input_tokens", "inputTokens", "input") ?? num(tokens, "input") ?? 0,
-      output: num(r, "output_tokens", "outputTokens", "output") ?? num(tokens, "output") ?? 0,
-      cacheRead:
-        num(r, "cache_read_tokens", "cacheReadTokens", "cache_read") ?? num(tokens, "cacheRead", "cache_read") ?? 0,
-      cacheWrite:
-        num(r, "cache_write_tokens", "cacheWriteTokens", "cache_write") ??
-        num(tokens, "cacheWrite", "cache_write") ??
-        0,
-      p50: num(r, "p50_ms", "latency_p50_ms", "p50Ms", "p50"),
-      p95: num(r, "p95_ms", "latency_p95_ms", "p95Ms", "p95"),
-      cost: num(r, "cost_usd", "costUsd", "cost"),
-      subscription: r.subscription === true || r.cost === "subscription",
-    };
-  });
+interface UsageReport {
+  rows: UsageRow[];
+  total: UsageRow;
 }
 
 function cost(r: UsageRow): string {
-  if (r.cost !== null) return `$${r.cost.toFixed(r.cost < 1 ? 4 : 2)}`;
-  return r.subscription ? "subscription" : "–";
+  const parts: string[] = [];
+  if (r.costUsd !== null) parts.push(`$${r.costUsd.toFixed(r.costUsd < 1 ? 4 : 2)}`);
+  if (r.subscriptionRequests > 0) parts.push("subscription");
+  if (r.unpriced.length) parts.push("no price known");
+  return parts.join(" + ") || "–";
 }
 
-function Table({ rows, by }: { rows: UsageRow[]; by: string }) {
+function Row({ r, total }: { r: UsageRow; total?: boolean }) {
+  return (
+    <tr data-testid={total ? "usage-total" : "usage-row"} class={total ? "total" : ""}>
+      <td>{total ? "Total" : r.key}</td>
+      <td>{r.requests}</td>
+      <td>{r.errors}</td>
+      <td>{compact(r.inputTokens)}</td>
+      <td>{compact(r.outputTokens)}</td>
+      <td>
+        {compact(r.cacheReadTokens)} / {compact(r.cacheWriteTokens)}
+      </td>
+      <td>
+        {r.p50Ms ?? "–"} / {r.p95Ms ?? "–"} ms
+      </td>
+      <td>{cost(r)}</td>
+    </tr>
+  );
+}
+
+function Table({ report, by }: { report?: UsageReport; by: string }) {
+  const rows = report?.rows ?? [];
   return (
     <div class="table-wrap">
       <table data-testid={`usage-${by}`}>
@@ -75,21 +71,9 @@ function Table({ rows, by }: { rows: UsageRow[]; by: string }) {
         </thead>
         <tbody>
           {rows.map((r) => (
-            <tr data-testid="usage-row">
-              <td>{r.key}</td>
-              <td>{r.requests}</td>
-              <td>{r.errors}</td>
-              <td>{compact(r.input)}</td>
-              <td>{compact(r.output)}</td>
-              <td>
-                {compact(r.cacheRead)} / {compact(r.cacheWrite)}
-              </td>
-              <td>
-                {r.p50 ?? "–"} / {r.p95 ?? "–"} ms
-              </td>
-              <td>{cost(r)}</td>
-            </tr>
+            <Row r={r} />
           ))}
+          {report && rows.length > 1 ? <Row r={report.total} total /> : null}
         </tbody>
       </table>
       {rows.length ? null : <p class="muted">No requests recorded in this period.</p>}
@@ -98,18 +82,18 @@ function Table({ rows, by }: { rows: UsageRow[]; by: string }) {
 }
 
 function useUsage(since: string, by: string) {
-  const [rows, setRows] = useState<UsageRow[] | undefined>(undefined);
+  const [report, setReport] = useState<UsageReport | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
   useEffect(() => {
-    getJson(`/api/usage?since=${encodeURIComponent(since)}&by=${by}`).then(
+    getJson<UsageReport>(`/api/usage?since=${encodeURIComponent(since)}&by=${by}`).then(
       (b) => {
-        setRows(usageRows(b));
+        setReport(b);
         setError(undefined);
       },
       (e: Error) => setError(e.message),
     );
   }, [since, by]);
-  return { rows, error };
+  return { report, error };
 }
 
 export function Usage(_: { store: ConfigStore }) {
@@ -117,7 +101,7 @@ export function Usage(_: { store: ConfigStore }) {
   const [by, setBy] = useState("model");
   const days = useUsage(since, "day");
   const grouped = useUsage(since, by);
-  const daily = [...(days.rows ?? [])].sort((a, b) => a.key.localeCompare(b.key));
+  const daily = [...(days.report?.rows ?? [])].sort((a, b) => a.key.localeCompare(b.key));
   const labels = daily.map((d) => d.key.slice(5));
   return (
     <div class="grid">
@@ -147,9 +131,9 @@ export function Usage(_: { store: ConfigStore }) {
           title="Tokens per day"
           labels={labels}
           series={[
-            { name: "input", cls: "s1", values: daily.map((d) => d.input) },
-            { name: "output", cls: "s2", values: daily.map((d) => d.output) },
-            { name: "cache read", cls: "s3", values: daily.map((d) => d.cacheRead) },
+            { name: "input", cls: "s1", values: daily.map((d) => d.inputTokens) },
+            { name: "output", cls: "s2", values: daily.map((d) => d.outputTokens) },
+            { name: "cache read", cls: "s3", values: daily.map((d) => d.cacheReadTokens) },
           ]}
         />
       </section>
@@ -159,13 +143,13 @@ export function Usage(_: { store: ConfigStore }) {
           unit=" ms"
           labels={labels}
           series={[
-            { name: "p50", cls: "s1", values: daily.map((d) => d.p50 ?? 0) },
-            { name: "p95", cls: "s2", values: daily.map((d) => d.p95 ?? 0) },
+            { name: "p50", cls: "s1", values: daily.map((d) => d.p50Ms ?? 0) },
+            { name: "p95", cls: "s2", values: daily.map((d) => d.p95Ms ?? 0) },
           ]}
         />
       </section>
       <section class="card wide" aria-label={`Usage by ${by}`}>
-        <Table rows={grouped.rows ?? []} by={by} />
+        <Table report={grouped.report} by={by} />
       </section>
     </div>
   );
