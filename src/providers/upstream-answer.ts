@@ -2,7 +2,7 @@ import type { MessageResponse, MessagesRequest } from "../contracts/anthropic.ts
 import { translateHoldingStart } from "./hold-start.ts";
 import type { StreamTranslator } from "../stream/pipeline.ts";
 import { sseHeaders } from "../stream/sse.ts";
-import { withStopSequences } from "../stream/stop-sequences.ts";
+import { withStopSequences } from "../translate/anthropic/stop-sequences.ts";
 import { cutAtStopSequence, usableStops } from "../translate/shared/stop-sequences.ts";
 import { TranslateError } from "../util/errors.ts";
 import { streamBody } from "./http.ts";

@@ -44,6 +44,9 @@ export interface ResponsesStreamState {
 
 type Data = Record<string, unknown>;
 
+const FAILED = "The Responses upstream failed the response";
+const SENT_ERROR = "The Responses upstream sent an error";
+
 /** Responses SSE events → Anthropic stream events. Pure; never throws. */
 export function responsesStreamTranslator(opts: ResponsesStreamOptions): StreamTranslator<ResponsesStreamState> {
   const run = (fn: (ctx: Ctx) => void): StreamEvent[] => {
@@ -119,23 +122,9 @@ function handle(ctx: Ctx, state: ResponsesStreamState, type: string, data: Data)
     case "response.incomplete":
       return complete(ctx, state, data.response as ResponseObject | undefined);
     case "response.failed":
-      return terminate(
-        ctx,
-        state,
-        errorEventFor(
-          (data.response as ResponseObject | undefined)?.error,
-          "The Responses upstream failed the response",
-        ),
-      );
+      return terminate(ctx, state, errorEventFor((data.response as ResponseObject | undefined)?.error, FAILED));
     case "error":
-      return terminate(
-        ctx,
-        state,
-        errorEventFor(
-          (data.error as ResponsesError | undefined) ?? (data as ResponsesError),
-          "The Responses upstream sent an error",
-        ),
-      );
+      return terminate(ctx, state, errorEventFor((data.error ?? data) as ResponsesError | undefined, SENT_ERROR));
   }
 }
 

@@ -1,6 +1,6 @@
-import type { StreamEvent, Usage } from "../contracts/anthropic.ts";
-import { findStop, pendingStopLength } from "../translate/shared/stop-sequences.ts";
-import type { StreamTranslator } from "./pipeline.ts";
+import type { StreamEvent, Usage } from "../../contracts/anthropic.ts";
+import { findStop, pendingStopLength } from "../shared/stop-sequences.ts";
+import type { StreamTranslator } from "../../stream/pipeline.ts";
 
 interface StopState<S> {
   inner: S;
