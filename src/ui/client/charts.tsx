@@ -54,37 +54,20 @@ function Axes({ max, labels, unit }: { max: number; labels: string[]; unit: stri
   );
 }
 
-/** Stacked bars, one per label. */
-export function BarChart({
-  title,
-  labels,
-  series,
-  unit = "",
-}: {
+export interface ChartProps {
   title: string;
   labels: string[];
   series: Series[];
   unit?: string;
-}) {
-  const totals = labels.map((_, i) => series.reduce((s, x) => s + (x.values[i] ?? 0), 0));
-  const max = niceMax(Math.max(0, ...totals));
-  const plotH = H - PAD.t - PAD.b;
-  const bw = (W - PAD.l - PAD.r) / Math.max(1, labels.length);
+}
+
+/** The frame both charts share: the SVG with its axes, and a caption naming the series. */
+function Frame({ title, labels, series, unit = "", max, children }: ChartProps & { max: number; children: unknown }) {
   return (
     <figure class="chart">
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={title}>
         <Axes max={max} labels={labels} unit={unit} />
-        {labels.map((_, i) => {
-          let base = 0;
-          return series.map((s) => {
-            const v = s.values[i] ?? 0;
-            const h = (v / max) * plotH;
-            base += h;
-            return (
-              <rect class={s.cls} x={PAD.l + i * bw + bw * 0.15} width={bw * 0.7} y={PAD.t + plotH - base} height={h} />
-            );
-          });
-        })}
+        {children}
       </svg>
       <figcaption>
         {title}:{" "}
@@ -96,36 +79,41 @@ export function BarChart({
   );
 }
 
+/** Stacked bars, one per label. */
+export function BarChart(props: ChartProps) {
+  const { labels, series } = props;
+  const totals = labels.map((_, i) => series.reduce((s, x) => s + (x.values[i] ?? 0), 0));
+  const max = niceMax(Math.max(0, ...totals));
+  const plotH = H - PAD.t - PAD.b;
+  const bw = (W - PAD.l - PAD.r) / Math.max(1, labels.length);
+  return (
+    <Frame {...props} max={max}>
+      {labels.map((_, i) => {
+        let base = 0;
+        return series.map((s) => {
+          const h = ((s.values[i] ?? 0) / max) * plotH;
+          base += h;
+          return (
+            <rect class={s.cls} x={PAD.l + i * bw + bw * 0.15} width={bw * 0.7} y={PAD.t + plotH - base} height={h} />
+          );
+        });
+      })}
+    </Frame>
+  );
+}
+
 /** One polyline per series. */
-export function LineChart({
-  title,
-  labels,
-  series,
-  unit = "",
-}: {
-  title: string;
-  labels: string[];
-  series: Series[];
-  unit?: string;
-}) {
+export function LineChart(props: ChartProps) {
+  const { labels, series } = props;
   const max = niceMax(Math.max(0, ...series.flatMap((s) => s.values)));
   const plotH = H - PAD.t - PAD.b;
   const x = (i: number) => PAD.l + ((i + 0.5) * (W - PAD.l - PAD.r)) / Math.max(1, labels.length);
   const y = (v: number) => PAD.t + plotH - (v / max) * plotH;
   return (
-    <figure class="chart">
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={title}>
-        <Axes max={max} labels={labels} unit={unit} />
-        {series.map((s) => (
-          <polyline class={`line ${s.cls}`} points={s.values.map((v, i) => `${x(i)},${y(v)}`).join(" ")} />
-        ))}
-      </svg>
-      <figcaption>
-        {title}:{" "}
-        {series.map((s) => (
-          <span class={`key ${s.cls}`}>{s.name}</span>
-        ))}
-      </figcaption>
-    </figure>
+    <Frame {...props} max={max}>
+      {series.map((s) => (
+        <polyline class={`line ${s.cls}`} points={s.values.map((v, i) => `${x(i)},${y(v)}`).join(" ")} />
+      ))}
+    </Frame>
   );
 }

@@ -40,6 +40,19 @@ export function Field({ label, hint, children }: { label: string; hint?: string;
   );
 }
 
+/** `<option>`s for `values`, the current one selected. */
+export function Options({ values, current }: { values: string[]; current: string }) {
+  return (
+    <>
+      {values.map((v) => (
+        <option value={v} selected={v === current}>
+          {v}
+        </option>
+      ))}
+    </>
+  );
+}
+
 export function ErrorText({ error }: { error?: string }) {
   return error ? (
     <p class="notice notice-error" role="alert">

@@ -1,7 +1,7 @@
 import { useState } from "hono/jsx/dom";
 import type { ModelDoc } from "../api.ts";
 import type { ConfigStore } from "../config-store.ts";
-import { Field, SaveBar, useConfig } from "../widgets.tsx";
+import { Field, Options, SaveBar, useConfig } from "../widgets.tsx";
 
 const val = (e: Event) => (e.target as HTMLInputElement).value;
 
@@ -33,11 +33,7 @@ function AddFallback({ mi, store, providers }: { mi: number; store: ConfigStore;
     >
       <Field label="Provider">
         <select onChange={(e: Event) => setProvider(val(e))}>
-          {providers.map((p) => (
-            <option value={p} selected={p === provider}>
-              {p}
-            </option>
-          ))}
+          <Options values={providers} current={provider} />
         </select>
       </Field>
       <Field label="Upstream model">

@@ -2,7 +2,7 @@ import { useRef, useState } from "hono/jsx/dom";
 import { type ApiError, request } from "../api.ts";
 import type { ConfigStore } from "../config-store.ts";
 import { applyEvent, type Block, readSse, type StreamState } from "../stream-reader.ts";
-import { Badge, ErrorText, Field, useConfig } from "../widgets.tsx";
+import { Badge, ErrorText, Field, Options, useConfig } from "../widgets.tsx";
 
 const val = (e: Event) => (e.target as HTMLInputElement).value;
 
@@ -124,11 +124,7 @@ export function TestConsole({ store }: { store: ConfigStore }) {
           <Field label="Provider (optional)">
             <select name="test_provider" onChange={(e: Event) => setProvider(val(e))}>
               <option value="">Routed as usual</option>
-              {providers.map((p) => (
-                <option value={p} selected={p === provider}>
-                  {p}
-                </option>
-              ))}
+              <Options values={providers} current={provider} />
             </select>
           </Field>
           <Field label="Prompt">
