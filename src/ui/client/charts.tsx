@@ -112,7 +112,12 @@ export function LineChart(props: ChartProps) {
   return (
     <Frame {...props} max={max}>
       {series.map((s) => (
-        <polyline class={`line ${s.cls}`} points={s.values.map((v, i) => `${x(i)},${y(v)}`).join(" ")} />
+        <g class={`line ${s.cls}`}>
+          <polyline points={s.values.map((v, i) => `${x(i)},${y(v)}`).join(" ")} />
+          {s.values.map((v, i) => (
+            <circle cx={x(i)} cy={y(v)} r={3.5} />
+          ))}
+        </g>
       ))}
     </Frame>
   );

@@ -104,8 +104,8 @@ export function LiveLog(_: { store: ConfigStore }) {
                     {r.clientAbort ? "aborted" : r.errorType ? `${r.status} ${r.errorType}` : r.status}
                   </Badge>
                 </td>
-                <td>{r.latencyMs} ms</td>
-                <td>{r.ttftMs === undefined ? "" : `${r.ttftMs} ms`}</td>
+                <td>{Math.round(r.latencyMs)} ms</td>
+                <td>{r.ttftMs === undefined ? "" : `${Math.round(r.ttftMs)} ms`}</td>
                 <td>
                   {r.tokens.input} / {r.tokens.output}
                   {r.tokens.cacheRead ? ` (${r.tokens.cacheRead})` : ""}

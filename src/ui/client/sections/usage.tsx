@@ -25,6 +25,8 @@ interface UsageReport {
   total: UsageRow;
 }
 
+const ms = (v: number | null) => (v === null ? "–" : String(Math.round(v)));
+
 function cost(r: UsageRow): string {
   const parts: string[] = [];
   if (r.costUsd !== null) parts.push(`$${r.costUsd.toFixed(r.costUsd < 1 ? 4 : 2)}`);
@@ -45,7 +47,7 @@ function Row({ r, total }: { r: UsageRow; total?: boolean }) {
         {compact(r.cacheReadTokens)} / {compact(r.cacheWriteTokens)}
       </td>
       <td>
-        {r.p50Ms ?? "–"} / {r.p95Ms ?? "–"} ms
+        {ms(r.p50Ms)} / {ms(r.p95Ms)} ms
       </td>
       <td>{cost(r)}</td>
     </tr>
