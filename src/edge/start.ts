@@ -9,6 +9,8 @@ import { watchConfig, type ServerOverrides } from "../proxy/reload.ts";
 import { createConnectGate } from "../providers/connect-gate.ts";
 import { createProviderHealth } from "../providers/health.ts";
 import { createAccountPools } from "../pool/pools.ts";
+import { PoolStore } from "../pool/pool-store.ts";
+import { dataDir } from "../config/paths.ts";
 
 export interface StartOptions {
   config: Config;
@@ -51,6 +53,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const { server: srv } = opts.config;
   const env = runtime.envAll();
   const auth = createAuthContext({ env, runtime, log: opts.log, fetch: (i, init) => fetch(i, init) });
+  const pools = createAccountPools(Date.now, new PoolStore(dataDir(env), runtime));
+  await pools.load().catch((err: unknown) => opts.log.warn(`account pool state not restored: ${String(err)}`));
   const shared = {
     log: opts.log,
     version: opts.version,
@@ -58,7 +62,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     env,
     startedAt: Date.now(),
     health: createProviderHealth(opts.config.server.health),
-    pools: createAccountPools(),
+    pools,
     connectGate: createConnectGate({ env }),
   };
   let deps = buildDeps(opts.config, shared);
@@ -93,6 +97,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     reloader?.stop();
     opts.log.info("shutting down: no new connections, waiting for in-flight requests");
     await running.stop(opts.graceMs ?? 10_000);
+    await pools.flush().catch(() => undefined);
     runtime.exit(0);
   };
   runtime.onSignal("SIGINT", stop);

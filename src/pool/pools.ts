@@ -12,6 +12,9 @@ import {
 } from "./account-state.ts";
 import { SessionAffinity } from "./affinity.ts";
 import type { QuotaReading } from "./quota-reading.ts";
+import type { PoolSnapshot, PoolStore } from "./pool-store.ts";
+
+const SAVE_DELAY_MS = 1000;
 
 /**
  * Per-server account pool state: quota windows and parks, today's counters, round-robin scores
@@ -22,9 +25,67 @@ export class AccountPools {
   readonly affinity = new SessionAffinity();
   /** Smooth weighted round-robin scores by account key. */
   readonly scores = new Map<string, number>();
-  private readonly states = new Map<string, AccountState>();
+  private readonly states = new Map<string, AccountState & { updated_at?: number }>();
+  /** Probe locks this process holds in the store. */
+  private readonly claimed = new Set<string>();
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(readonly now: () => number = Date.now) {}
+  constructor(
+    readonly now: () => number = Date.now,
+    private readonly store?: PoolStore,
+  ) {}
+
+  /** Restores what a previous run (or another process) left in the store. */
+  async load(): Promise<void> {
+    if (!this.store) return;
+    const snap = await this.store.read();
+    for (const [key, s] of Object.entries(snap.accounts)) this.states.set(key, { ...s, probing: false });
+    this.affinity.restore(snap.sessions.filter(([, b]) => b.expires > this.now()));
+  }
+
+  snapshot(): PoolSnapshot {
+    return { accounts: Object.fromEntries(this.states), sessions: this.affinity.entries(this.now()) };
+  }
+
+  /** Writes the state now (at shutdown, and in tests); changes are otherwise saved within a second. */
+  async flush(): Promise<void> {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    await this.store?.write(this.snapshot());
+  }
+
+  private changed(key: string): void {
+    const s = this.states.get(key);
+    if (s) s.updated_at = Date.now();
+    if (!this.store || this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      this.store?.write(this.snapshot()).catch(() => undefined);
+    }, SAVE_DELAY_MS);
+    (this.saveTimer as { unref?: () => void }).unref?.();
+  }
+
+  /**
+   * Before this process probes an account whose park ended: adopt a newer park another process
+   * recorded, and take the cross-process probe lock. False means someone else has it covered.
+   */
+  async claimProbe(key: string): Promise<boolean> {
+    if (!this.store) return true;
+    const theirs = (await this.store.read()).accounts[key];
+    const mine = this.states.get(key);
+    if (theirs && theirs.limited_until > this.now() && (theirs.updated_at ?? 0) > (mine?.updated_at ?? 0)) {
+      this.states.set(key, { ...theirs, probing: false });
+      return false;
+    }
+    if (!(await this.store.claimProbe(key))) return false;
+    this.claimed.add(key);
+    return true;
+  }
+
+  private dropClaim(key: string): void {
+    if (!this.claimed.delete(key)) return;
+    this.store?.releaseProbe(key).catch(() => undefined);
+  }
 
   state(key: string): AccountState {
     let s = this.states.get(key);
@@ -52,12 +113,16 @@ export class AccountPools {
   /** An answer came back (any status): its quota headers update the account, a limited one parks it. */
   observe(key: string, reading: QuotaReading | undefined): void {
     observeQuota(this.state(key), reading, this.now());
+    this.dropClaim(key);
+    this.changed(key);
   }
 
   /** Parks an account (or provider) for `ms` on ccmux's own say (an error rule); returns until when. */
   park(key: string, ms: number, cause: string): number {
     const s = this.state(key);
     Object.assign(s, { limited_until: this.now() + ms, cause, probing: false });
+    this.dropClaim(key);
+    this.changed(key);
     return s.limited_until;
   }
 
@@ -65,10 +130,12 @@ export class AccountPools {
   release(key: string): void {
     const s = this.states.get(key);
     if (s) s.probing = false;
+    this.dropClaim(key);
   }
 
   counted(key: string, tokens?: { input?: number; output?: number }): void {
     countRequest(this.state(key), this.now(), tokens);
+    this.changed(key);
   }
 
   sync(providers: ProviderConfig[]): void {
@@ -89,6 +156,6 @@ export class AccountPools {
   }
 }
 
-export function createAccountPools(now?: () => number): AccountPools {
-  return new AccountPools(now);
+export function createAccountPools(now?: () => number, store?: PoolStore): AccountPools {
+  return new AccountPools(now, store);
 }

@@ -218,7 +218,7 @@ export async function failover<T>(
     }
     const admitted = admit(run, candidate, adapter);
     if (!admitted) continue;
-    const result = await tryCandidate(run, candidate, adapter, admitted === "probe");
+    const result = await tryCandidate(run, candidate, adapter, admitted !== true);
     if (result) return result;
   }
   const forced = await tryEarliestCooling(run, resolution.model);

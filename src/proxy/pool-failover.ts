@@ -41,7 +41,7 @@ export function admit(
   candidate: Candidate,
   adapter: ProviderAdapter,
   account?: string,
-): boolean | "probe" {
+): false | true | "probe" | "quota-probe" {
   const { pools, health } = run.deps;
   const key = healthKey(adapter.name, account);
   const quota = pools.admit(key);
@@ -57,7 +57,8 @@ export function admit(
     skip(run, candidate, account, key, admission.reason);
     return false;
   }
-  return quota.probe || admission.probe ? "probe" : true;
+  if (quota.probe) return "quota-probe";
+  return admission.probe ? "probe" : true;
 }
 
 /**
@@ -85,7 +86,13 @@ export async function tryPool<T>(
     if (run.leavePool) break;
     const admitted = admit(run, candidate, adapter, m.account.name);
     if (!admitted) continue;
-    const result = await attempt(run, candidate, adapter, admitted === "probe", m.account.name);
+    if (admitted === "quota-probe" && !(await pools.claimProbe(m.key))) {
+      pools.release(m.key);
+      run.deps.health.released(m.key);
+      skip(run, candidate, m.account.name, m.key, "another ccmux process is probing it, or parked it again");
+      continue;
+    }
+    const result = await attempt(run, candidate, adapter, admitted !== true, m.account.name);
     if (!result) continue;
     if (pinned && pinned !== m.account.name)
       log.info(`session moved from ${adapter.name}/${pinned} to ${m.key.replace("#", "/")}`);
