@@ -21,8 +21,8 @@ export interface LoginOptions {
   timeoutMs?: number;
   /** Try to open a browser (off for piped/non-interactive runs). */
   openBrowser?: boolean;
-  /** Where pasted codes come from; defaults to stdin. */
-  input?: LineReader;
+  /** Opens the reader pasted codes come from, once the instructions are out; defaults to stdin lines. */
+  openInput?: (deadline: number) => LineReader;
   /** Whether a person is typing (stdin is a TTY): a bad paste is reported and another one awaited. */
   interactive: boolean;
 }
@@ -120,8 +120,9 @@ export async function runLogin(opts: LoginOptions): Promise<StoredToken> {
   if (opts.openBrowser && !(await runtime.openBrowser(url).catch(() => false)))
     opts.out("(Could not open a browser; open the URL yourself.)");
   opts.out(instructions(flow, callback));
-  const input = opts.input ?? runtime.stdinLines();
-  const limit = timeout(opts.timeoutMs ?? LOGIN_TIMEOUT_MS);
+  const waitMs = opts.timeoutMs ?? LOGIN_TIMEOUT_MS;
+  const input = opts.openInput?.(Date.now() + waitMs) ?? runtime.stdinLines();
+  const limit = timeout(waitMs);
   let code: string;
   try {
     const pasted = readPasted(opts, input, state).then((p) => p.code);

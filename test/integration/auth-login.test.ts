@@ -146,7 +146,7 @@ describe("ccmux auth (as a process)", () => {
     expect(r.stderr).toContain("ccmux auth login anthropic --id x");
     expect(Date.now() - started).toBeLessThan(15_000);
     const picker = await spawnCcmux(["auth", "login"], { env: envFor(newHome()), timeoutMs: 20_000 });
-    expect(picker.exitCode).toBe(1);
+    expect(picker.exitCode).toBe(2); // a usage error: name the kind
     expect(picker.stderr).toContain("ccmux auth login anthropic");
   });
 

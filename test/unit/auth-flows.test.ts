@@ -148,3 +148,13 @@ describe("oauth flows against the fake provider", () => {
     expect(f.tokenCalls.refresh_token).toBe(1);
   });
 });
+
+describe("anthropic-console key creation failures", () => {
+  test("a 404 says what to do instead", async () => {
+    const { apiKeyFailure } = await import("../../src/auth/flows/anthropic-console.ts");
+    const message = apiKeyFailure(404);
+    expect(message).toStartWith("Creating an API key failed: 404");
+    expect(message).toContain("console.anthropic.com/settings/keys");
+    expect(message).toContain("ccmux auth login anthropic");
+  });
+});

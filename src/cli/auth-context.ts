@@ -1,0 +1,20 @@
+import { join } from "node:path";
+import { createFlowRegistry } from "../auth/flows/index.ts";
+import { createTokenStore, TOKEN_FILE_NAME } from "../auth/store.ts";
+import { dataDir } from "../config/paths.ts";
+import { runtime } from "../runtime/index.ts";
+import { createLogger } from "../util/log.ts";
+
+/** What every `ccmux auth` command works with: the env, a logger, the token store and the flows. */
+export function authContext() {
+  const env = runtime.envAll();
+  const log = createLogger({
+    level: env.CCMUX_LOG_LEVEL ?? "info",
+    plain: !runtime.isTTY("stdout") || Boolean(env.NO_COLOR),
+  });
+  const store = createTokenStore({ path: join(dataDir(env), TOKEN_FILE_NAME), runtime, log });
+  const flows = createFlowRegistry({ env, log });
+  return { env, log, store, flows, fetch: globalThis.fetch.bind(globalThis) };
+}
+
+export type AuthContext = ReturnType<typeof authContext>;
