@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import { clientEnv } from "../lifecycle/client-env.ts";
+import { clientEnv, passthroughNote } from "../lifecycle/client-env.ts";
 import { startBackground } from "../lifecycle/daemon.ts";
 import { probeHealth } from "../lifecycle/health.ts";
 import { resolveTarget } from "../lifecycle/target.ts";
@@ -37,6 +37,12 @@ export const codeCommand = defineCommand({
     const env = runtime.envAll();
     const { config, claude } = splitArgs(rawArgs);
     try {
+      const command = await claudeCommand(env, process.platform);
+      if (!command)
+        return die(
+          "ccmux: cannot find `claude` on PATH; install Claude Code (npm install -g @anthropic-ai/claude-code) or set CCMUX_CLAUDE_BIN. Nothing was started.",
+          127,
+        );
       const target = await resolveTarget(config, env);
       if (!(await probeHealth(target.url))) {
         const started = await startBackground(target, env);
@@ -45,13 +51,12 @@ export const codeCommand = defineCommand({
             `ccmux: started a background server (pid ${started.pid}) on ${target.url}; log: ${started.logFile}`,
           );
       }
-      const command = await claudeCommand(env, process.platform);
-      if (!command)
-        return die("ccmux: cannot find `claude` on PATH (install Claude Code, or set CCMUX_CLAUDE_BIN)", 127);
+      const note = passthroughNote(target, env);
+      if (note) console.error(`ccmux: ${note}`);
       const stopIgnoringInterrupts = runtime.onSignal("SIGINT", () => {});
       const result = await runtime.run([...command, ...claude], {
         stdio: "inherit",
-        env: { ...env, ...clientEnv(target) },
+        env: { ...env, ...clientEnv(target, env) },
       });
       stopIgnoringInterrupts();
       runtime.exit(result.code);

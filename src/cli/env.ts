@@ -23,7 +23,7 @@ export const envCommand = defineCommand({
     }
     if (target.problem)
       console.error(`warning: only [server] of ${target.configPath} could be read; run \`ccmux config check\``);
-    const vars = clientEnv(target);
+    const vars = clientEnv(target, env);
     if (args.json) return printJson(vars);
     process.stdout.write(renderExports(vars, shell));
   },

@@ -4,8 +4,8 @@
  */
 export const CONFIG_TEMPLATE = `# ccmux configuration (claude-code-mux compatible).
 #
-# Point Claude Code at ccmux:
-#   export ANTHROPIC_BASE_URL=http://127.0.0.1:13456
+# Run Claude Code through ccmux with \`ccmux code\`, or point a shell at it with
+#   eval "$(ccmux env)"
 #
 # Any string value may use environment variables: "$NAME" or "\${NAME}", also inside
 # longer strings ("Bearer \${TOKEN}"). Write "$$" for a literal "$". An unset variable is

@@ -17,6 +17,8 @@ export interface ServerTarget {
   url: string;
   apiKey?: string;
   adminToken?: string;
+  /** Some provider forwards the client's own credentials (auth_type = "passthrough", or no config: the embedded default). */
+  passthrough: boolean;
   /** Set when the config has errors outside [server]: only that table was read. */
   problem?: string;
 }
@@ -41,6 +43,20 @@ function section(server: { host: string; port: number; api_key?: string; admin_t
   };
 }
 
+type ProviderLike = { auth_type?: unknown; enabled?: unknown };
+const passesThrough = (providers: readonly ProviderLike[] | undefined) =>
+  (providers ?? []).some((p) => p.auth_type === "passthrough" && p.enabled !== false);
+
+/** Whether a config whose other tables are broken has a pass-through provider, read as plain TOML. */
+async function rawPassthrough(path: string): Promise<boolean> {
+  try {
+    const doc = parse(((await runtime.readText(path)) ?? "").replace(/^\uFEFF/, ""));
+    return passesThrough(Array.isArray(doc.providers) ? (doc.providers as ProviderLike[]) : []);
+  } catch {
+    return false;
+  }
+}
+
 /** Only [server], for a config whose other tables are broken (a provider's unset $VAR must not break `ccmux env`). */
 async function serverOnly(path: string, env: Env): Promise<ServerSection | undefined> {
   try {
@@ -60,17 +76,21 @@ export async function resolveTarget(flag: string | undefined, env: Env): Promise
   let server: ServerSection;
   let problem: string | undefined;
   let exists = true;
+  let passthrough: boolean;
   try {
     const loaded = await loadConfigFile(path, env);
     exists = loaded !== undefined;
     server = section(loaded?.config.server ?? v.parse(ServerSchema, {}));
+    passthrough = loaded ? passesThrough(loaded.config.providers) : true;
   } catch (err) {
     const partial = err instanceof ConfigFileError ? await serverOnly(path, env) : undefined;
     if (!partial) throw err;
     server = partial;
+    passthrough = await rawPassthrough(path);
     problem = (err as Error).message;
   }
-  return { configPath: path, configExists: exists, ...server, url: clientUrl(server.host, server.port), problem };
+  const url = clientUrl(server.host, server.port);
+  return { configPath: path, configExists: exists, ...server, url, passthrough, problem };
 }
 
 /** For stop and status, which must work whatever state the config is in: the defaults when it cannot be read. */
@@ -85,6 +105,7 @@ export async function resolveTargetLoosely(flag: string | undefined, env: Env): 
       configExists: true,
       ...server,
       url: clientUrl(server.host, server.port),
+      passthrough: await rawPassthrough(path),
       problem: (err as Error).message,
     };
   }

@@ -55,7 +55,7 @@ describe("the compiled host binary", () => {
     expect((await spawnCcmux(["config", "init"], { bin, env: { CCMUX_HOME: home } })).exitCode).toBe(0);
     expect((await spawnCcmux(["config", "check"], { bin, env: { CCMUX_HOME: home } })).exitCode).toBe(0);
     const env = await spawnCcmux(["env", "--shell", "bash"], { bin, env: { CCMUX_HOME: home } });
-    expect(env.stdout).toBe("export ANTHROPIC_BASE_URL='http://127.0.0.1:13456'\n");
+    expect(env.stdout).toStartWith("export ANTHROPIC_BASE_URL='http://127.0.0.1:13456'\nexport NO_PROXY=");
   });
 });
 

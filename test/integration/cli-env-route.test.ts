@@ -15,21 +15,36 @@ function configFile(text: string): string {
 const WITH_KEY = `[server]\nhost = "0.0.0.0"\nport = 4111\napi_key = "$MY_CCMUX_KEY"\n[router]\ndefault = "m"\n[[providers]]\nname = "p"\nprovider_type = "openrouter"\napi_key = "$UNSET_PROVIDER_KEY"\n[[models]]\nname = "m"\n[[models.mappings]]\npriority = 1\nprovider = "p"\nactual_model = "x"\n`;
 
 describe("ccmux env", () => {
-  test("the default config: ANTHROPIC_BASE_URL only", async () => {
+  test("the default config passes Claude Code's own credentials through: no placeholder token, NO_PROXY for loopback", async () => {
     const dir = join(process.env.CCMUX_TEST_ROOT!, "env-default");
-    const out = await spawnCcmux(["env", "--shell", "bash"], { env: { CCMUX_HOME: dir } });
+    const out = await spawnCcmux(["env", "--shell", "bash"], { env: { CCMUX_HOME: dir, NO_PROXY: "" } });
     expect(out.exitCode).toBe(0);
-    expect(out.stdout).toBe("export ANTHROPIC_BASE_URL='http://127.0.0.1:13456'\n");
+    expect(out.stdout).toBe(
+      "export ANTHROPIC_BASE_URL='http://127.0.0.1:13456'\nexport NO_PROXY='127.0.0.1,localhost,::1'\n",
+    );
+  });
+
+  test("providers holding their own keys and no server.api_key: a placeholder ANTHROPIC_AUTH_TOKEN; NO_PROXY keeps the user's entries", async () => {
+    const config = configFile(WITH_KEY.replace('api_key = "$MY_CCMUX_KEY"\n', ""));
+    const out = await spawnCcmux(["env", "--json", "--config", config], {
+      env: { NO_PROXY: "corp.example,localhost" },
+    });
+    expect(JSON.parse(out.stdout)).toEqual({
+      ANTHROPIC_BASE_URL: "http://127.0.0.1:4111",
+      ANTHROPIC_AUTH_TOKEN: "ccmux-no-client-key-needed",
+      NO_PROXY: "corp.example,localhost,127.0.0.1,::1",
+    });
   });
 
   test("0.0.0.0 becomes 127.0.0.1; server.api_key becomes ANTHROPIC_AUTH_TOKEN; a broken provider does not matter", async () => {
     const config = configFile(WITH_KEY);
-    const env = { MY_CCMUX_KEY: "it's $ecret" };
+    const env = { MY_CCMUX_KEY: "it's $ecret", NO_PROXY: "" };
+    const np = "127.0.0.1,localhost,::1";
     const shells = {
-      bash: "export ANTHROPIC_BASE_URL='http://127.0.0.1:4111'\nexport ANTHROPIC_AUTH_TOKEN='it'\\''s $ecret'\n",
-      zsh: "export ANTHROPIC_BASE_URL='http://127.0.0.1:4111'\nexport ANTHROPIC_AUTH_TOKEN='it'\\''s $ecret'\n",
-      fish: "set -gx ANTHROPIC_BASE_URL 'http://127.0.0.1:4111'\nset -gx ANTHROPIC_AUTH_TOKEN 'it\\'s $ecret'\n",
-      powershell: "$env:ANTHROPIC_BASE_URL = 'http://127.0.0.1:4111'\n$env:ANTHROPIC_AUTH_TOKEN = 'it''s $ecret'\n",
+      bash: `export ANTHROPIC_BASE_URL='http://127.0.0.1:4111'\nexport ANTHROPIC_AUTH_TOKEN='it'\\''s $ecret'\nexport NO_PROXY='${np}'\n`,
+      zsh: `export ANTHROPIC_BASE_URL='http://127.0.0.1:4111'\nexport ANTHROPIC_AUTH_TOKEN='it'\\''s $ecret'\nexport NO_PROXY='${np}'\n`,
+      fish: `set -gx ANTHROPIC_BASE_URL 'http://127.0.0.1:4111'\nset -gx ANTHROPIC_AUTH_TOKEN 'it\\'s $ecret'\nset -gx NO_PROXY '${np}'\n`,
+      powershell: `$env:ANTHROPIC_BASE_URL = 'http://127.0.0.1:4111'\n$env:ANTHROPIC_AUTH_TOKEN = 'it''s $ecret'\n$env:NO_PROXY = '${np}'\n`,
     };
     for (const [shell, expected] of Object.entries(shells)) {
       const out = await spawnCcmux(["env", "--shell", shell, "--config", config], { env });
@@ -40,6 +55,7 @@ describe("ccmux env", () => {
     expect(JSON.parse(json.stdout)).toEqual({
       ANTHROPIC_BASE_URL: "http://127.0.0.1:4111",
       ANTHROPIC_AUTH_TOKEN: "it's $ecret",
+      NO_PROXY: np,
     });
   });
 

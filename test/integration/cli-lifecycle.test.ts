@@ -158,13 +158,13 @@ describe("ccmux code", () => {
     expect((await s.run("stop")).exitCode).toBe(0);
   }, 60_000);
 
-  test("no claude on PATH: exit 127 with a hint", async () => {
+  test("no claude on PATH: exit 127 with a hint, before any server is started", async () => {
     const s = await sandbox("code-missing");
     const out = await spawnCcmux(["code"], { env: { ...s.env, PATH: join(s.home, "empty") } });
     expect(out.exitCode).toBe(127);
     expect(out.stderr).toContain("CCMUX_CLAUDE_BIN");
-    const record = JSON.parse(readFileSync(s.pidFile, "utf8"));
-    started.push(record.pid);
-    expect((await s.run("stop")).exitCode).toBe(0);
+    expect(out.stderr).toContain("Nothing was started");
+    expect(existsSync(s.pidFile)).toBe(false);
+    expect(await fetch(`${s.url}/health`).catch(() => "refused")).toBe("refused");
   }, 60_000);
 });

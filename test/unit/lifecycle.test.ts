@@ -16,9 +16,14 @@ describe("clientUrl", () => {
 });
 
 describe("client env", () => {
-  test("ANTHROPIC_AUTH_TOKEN only with an api_key", () => {
-    expect(clientEnv({ url: "u" })).toEqual({ ANTHROPIC_BASE_URL: "u" });
-    expect(clientEnv({ url: "u", apiKey: "k" })).toEqual({ ANTHROPIC_BASE_URL: "u", ANTHROPIC_AUTH_TOKEN: "k" });
+  test("ANTHROPIC_AUTH_TOKEN: the server key, else a placeholder unless credentials pass through", () => {
+    const url = "http://127.0.0.1:1";
+    expect(clientEnv({ url, passthrough: true }).ANTHROPIC_AUTH_TOKEN).toBeUndefined();
+    expect(clientEnv({ url, passthrough: false }).ANTHROPIC_AUTH_TOKEN).toBe("ccmux-no-client-key-needed");
+    expect(clientEnv({ url, apiKey: "k", passthrough: true }).ANTHROPIC_AUTH_TOKEN).toBe("k");
+    expect(clientEnv({ url: "http://[::1]:1", passthrough: true }, { no_proxy: "a" }).NO_PROXY).toBe(
+      "a,127.0.0.1,localhost,::1",
+    );
   });
 
   test("fish escapes backslashes and quotes", () => {
