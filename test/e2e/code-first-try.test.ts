@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startFakeUpstream, type FakeUpstream } from "../helpers/fake-upstream.ts";
 import { freePort, REPO_ROOT, spawnCcmux } from "../helpers/spawn.ts";
-import { answerWith, claudeOnPath, quietClaudeEnv } from "./claude-code-first-try.ts";
+import { answerWith, claudeOnPath, quietClaudeEnv } from "../helpers/claude-first-try.ts";
 
 const BIN = "dist/ccmux";
 let up: FakeUpstream;

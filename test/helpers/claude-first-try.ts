@@ -2,10 +2,8 @@
 // Claude Code in Anthropic or OpenAI shape, and a PATH where `claude` is the pinned real CLI.
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { json, sse, type RecordedRequest } from "../helpers/fake-upstream.ts";
-import { REPO_ROOT } from "../helpers/spawn.ts";
-
-export const CLAUDE_CLI = join(REPO_ROOT, "node_modules/@anthropic-ai/claude-code/cli.js");
+import { CLAUDE_CLI } from "./claude-cli.ts";
+import { json, sse, type RecordedRequest } from "./fake-upstream.ts";
 
 const ev = (data: { type: string }) => `event: ${data.type}\ndata: ${JSON.stringify(data)}\n\n`;
 
