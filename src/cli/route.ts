@@ -1,25 +1,42 @@
 import { defineCommand } from "citty";
 import { resolve } from "node:path";
 import { embeddedDefaultConfig, loadConfigFile } from "../config/load.ts";
-import { configPath } from "../config/paths.ts";
+import { configPath, type Env } from "../config/paths.ts";
 import type { Config } from "../config/types.ts";
 import { explainRoute, probeRequest, type Explanation } from "../router/explain.ts";
 import { runtime } from "../runtime/index.ts";
 import { configArg, die, errorMessage, jsonArg, printJson, say } from "../util/cli.ts";
 
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks).toString("utf8");
+}
+
 async function readBody(file: string): Promise<Record<string, unknown>> {
-  const text = await runtime.readText(resolve(file));
+  const name = file === "-" ? "stdin" : file;
+  const text = file === "-" ? await readStdin() : await runtime.readText(resolve(file));
   if (text === undefined) throw new Error(`${file}: no such file`);
-  const body: unknown = JSON.parse(text);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${name}: not valid JSON (${errorMessage(err)})`);
+  }
   if (typeof body !== "object" || body === null || Array.isArray(body))
-    throw new Error(`${file}: expected a JSON object (a Messages API request body)`);
+    throw new Error(`${name}: expected a JSON object (a Messages API request body)`);
   return body as Record<string, unknown>;
+}
+
+/** Every `$VAR` reads as set: routing needs no secrets, since `route` sends nothing. */
+function envWithoutSecrets(env: Env): Env {
+  return new Proxy(env, { get: (target, name) => (typeof name === "string" ? (target[name] ?? "unset") : undefined) });
 }
 
 async function loadConfig(flag: string | undefined): Promise<{ config: Config; path: string }> {
   const env = runtime.envAll();
   const path = resolve(configPath({ flag, env }));
-  const loaded = await loadConfigFile(path, env);
+  const loaded = await loadConfigFile(path, envWithoutSecrets(env));
   return { config: loaded?.config ?? embeddedDefaultConfig(), path: loaded ? path : "embedded default" };
 }
 
@@ -44,7 +61,7 @@ export const routeCommand = defineCommand({
     description: "Show how a request would be routed (route, model, why, provider chain) without sending it",
   },
   args: {
-    file: { type: "positional", required: false, description: "A Messages API request body (JSON)" },
+    file: { type: "positional", required: false, description: "A Messages API request body (JSON); - reads stdin" },
     model: {
       type: "string",
       description: "The model the client asks for (default: the file's, else claude-sonnet-4-6)",

@@ -1,23 +1,28 @@
 import { defineCommand } from "citty";
 import { runtime } from "../runtime/index.ts";
-import { createLogger, type Logger } from "../util/log.ts";
+import { usageError } from "../util/cli.ts";
+import { createLogger, LOG_LEVELS, type Logger } from "../util/log.ts";
 import { VERSION } from "../version.ts";
 import { startServer } from "../edge/start.ts";
 import { loadOrCreateConfig } from "../config/bootstrap.ts";
 
 export const serveArgs = {
-  config: { type: "string", description: "Path to config.toml" },
+  config: { type: "string", alias: "c", description: "Path to config.toml" },
   host: { type: "string", description: "Address to bind (overrides server.host)" },
-  port: { type: "string", description: "Port to listen on (overrides server.port)" },
-  "log-level": { type: "string", description: "silent | error | warn | info | debug" },
+  port: { type: "string", alias: "p", description: "Port to listen on (overrides server.port)" },
+  "log-level": { type: "string", description: `${LOG_LEVELS.join(" | ")} (overrides server.log_level)` },
 } as const;
 
-function parsePort(raw: string | undefined): number | undefined {
+export function parsePort(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error(`--port must be an integer 0-65535, got "${raw}"`);
+  if (!/^\d+$/.test(raw) || port > 65535) usageError(`--port must be a whole number 0-65535, got "${raw}"`);
   return port;
+}
+
+function parseLevel(raw: string | undefined): string | undefined {
+  if (raw === undefined || (LOG_LEVELS as readonly string[]).includes(raw.toLowerCase())) return raw?.toLowerCase();
+  return usageError(`--log-level must be one of ${LOG_LEVELS.join(", ")}, got "${raw}"`);
 }
 
 function plainOutput(): boolean {
@@ -33,7 +38,9 @@ export const serveCommand = defineCommand({
   meta: { name: "serve", description: "Run the proxy in the foreground" },
   args: serveArgs,
   async run({ args }) {
-    const bootLog = createLogger({ level: args["log-level"] ?? "info", plain: plainOutput() });
+    const level = parseLevel(args["log-level"]);
+    const port = parsePort(args.port);
+    const bootLog = createLogger({ level: level ?? "info", plain: plainOutput() });
     let loaded;
     try {
       loaded = await loadOrCreateConfig({ flag: args.config, env: runtime.envAll(), log: bootLog });
@@ -42,11 +49,10 @@ export const serveCommand = defineCommand({
     }
     const { config } = loaded;
     if (args.host) config.server.host = args.host;
-    const port = parsePort(args.port);
     if (port !== undefined) config.server.port = port;
-    const log = createLogger({ level: args["log-level"] ?? config.server.log_level, plain: plainOutput() });
+    const log = createLogger({ level: level ?? config.server.log_level, plain: plainOutput() });
     try {
-      const overrides = { host: args.host || undefined, port, logLevel: args["log-level"] };
+      const overrides = { host: args.host || undefined, port, logLevel: level };
       await startServer({
         config,
         configPath: loaded.path,

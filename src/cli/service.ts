@@ -58,7 +58,11 @@ const install = defineCommand({
   args: {
     ...common,
     "dry-run": { type: "boolean", description: "Print the unit and the commands, write and load nothing" },
-    load: { type: "boolean", default: true, description: "Enable and start it (--no-load: only write the file)" },
+    load: {
+      type: "boolean",
+      description: "Enable and start it (the default)",
+      negativeDescription: "Only write the file",
+    },
   },
   async run({ args }) {
     const spec = await specFor(args);
@@ -69,7 +73,7 @@ const install = defineCommand({
       return;
     }
     await requireValidConfig(spec.inputs.configPath);
-    const load = managerEnabled(runtime.envAll()) && args.load;
+    const load = managerEnabled(runtime.envAll()) && args.load !== false;
     try {
       await installService(spec, load, say);
     } catch (err) {

@@ -5,4 +5,5 @@ export const startCommand = lifecycleCommand(
   "start",
   "Start ccmux serve in the background: through the service when installed, else detached with a PID file",
   startCcmux,
+  { port: true },
 );

@@ -5,5 +5,5 @@ export const stopCommand = lifecycleCommand(
   "stop",
   "Stop the background ccmux (the PID file's process must really be ccmux; a stale file is removed)",
   stopCcmux,
-  { loose: true },
+  { loose: true, port: true },
 );

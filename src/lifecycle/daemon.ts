@@ -35,7 +35,7 @@ export async function startBackground(target: ServerTarget, env: Env, timeoutMs 
   if (answering) return { pid: answering.pid, url: target.url, logFile, already: true };
   const staleRemoved = await dropStalePidFile(pidPath);
   const logStart = (await runtime.fileInfo(logFile))?.size ?? 0;
-  const argv = [...runtime.selfCommand(), "serve", "--config", target.configPath];
+  const argv = [...runtime.selfCommand(), "serve", "--config", target.configPath, "--port", String(target.port)];
   const pid = await runtime.spawnDetached(argv, { env: { ...env, NO_COLOR: "1" }, logFile });
   const health = await waitForHealth(target.url, { pid, timeoutMs, abandon: () => !runtime.processAlive(pid) });
   if (!health) {

@@ -1,7 +1,7 @@
 import { runtime } from "../runtime/index.ts";
 
 /** Shared by the CLI commands: plain output rules, JSON printing, one way to fail. */
-export const configArg = { config: { type: "string", description: "Path to config.toml" } } as const;
+export const configArg = { config: { type: "string", alias: "c", description: "Path to config.toml" } } as const;
 export const jsonArg = { json: { type: "boolean", description: "Print JSON for scripts" } } as const;
 
 /** No colours or decoration when stdout is not a terminal or NO_COLOR is set. */
@@ -23,10 +23,15 @@ export function printJson(value: unknown): void {
   console.log(JSON.stringify(value, null, 2));
 }
 
-/** Prints `message` to stderr and exits with `code`. */
+/** The one error style: `error: <what happened and what to do>` on stderr, then exit with `code`. */
 export function die(message: string, code = 1): never {
-  console.error(message);
+  console.error(`${paint("error", "red")}: ${message.replace(/^(?:ccmux: |error: )/, "")}`);
   return runtime.exit(code);
+}
+
+/** A mistake in the command line itself: exit 2, and where to read the usage. */
+export function usageError(message: string, where = "ccmux"): never {
+  return die(`${message}\n  (\`${where} --help\` lists the commands and options)`, 2);
 }
 
 export function errorMessage(err: unknown): string {

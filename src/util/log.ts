@@ -3,6 +3,7 @@ import { createConsola, type ConsolaInstance } from "consola";
 export type Logger = ConsolaInstance;
 
 const LEVELS: Record<string, number> = { silent: -999, error: 0, warn: 1, info: 3, debug: 4, trace: 5 };
+export const LOG_LEVELS = Object.keys(LEVELS);
 
 const SECRET_PATTERNS: RegExp[] = [
   /sk-ant-[A-Za-z0-9_-]{8,}/g,
@@ -13,8 +14,12 @@ const SECRET_PATTERNS: RegExp[] = [
   /\b(eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{4,})/g,
   /(\b(?:bearer|basic)\s+)([A-Za-z0-9._~+/=-]{8,})/gi,
   /([?&](?:key|code|state)=)([^&\s"'#]{6,})/gi,
-  /((?:bearer|x-api-key|api[_-]?key|token|secret|verifier|password|passwd|cookie)["']?\s*[:=]\s*["']?)([^\s"',&]{6,})/gi,
 ];
+
+/** `api_key = value`: masked unless the value is an ordinary word, e.g. "api_key: environment variable X is not set". */
+const KEY_VALUE =
+  /((?:bearer|x-api-key|api[_-]?key|token|secret|verifier|password|passwd|cookie)["']?\s*[:=]\s*["']?)([^\s"',&]{6,})/gi;
+const ORDINARY_WORD = /^[A-Za-z]{1,24}[.:;]?$/;
 
 /** Masks anything that looks like a credential. Applied to every log line. */
 export function redact(text: string): string {
@@ -24,7 +29,9 @@ export function redact(text: string): string {
       typeof prefix === "string" && prefix !== match && match.startsWith(prefix) ? `${prefix}[redacted]` : "[redacted]",
     );
   }
-  return out;
+  return out.replace(KEY_VALUE, (match, prefix: string, value: string) =>
+    ORDINARY_WORD.test(value) ? match : `${prefix}[redacted]`,
+  );
 }
 
 /** Masks exact values first (configured keys of any shape), then the patterns. */

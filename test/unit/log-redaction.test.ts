@@ -63,6 +63,8 @@ describe("redact", () => {
       "msg_01ABCDEFGHIJKLMNOPQRSTUV toolu_01ABCDEFGHIJ",
       "invalid bearer token",
       "config reloaded (file changed) from /home/u/.config/ccmux/config.toml: 2 providers, 3 models",
+      "providers[0].api_key: environment variable FAKE_ANTHROPIC_KEY is not set",
+      "token: expired",
     ];
     for (const line of plain) expect(redact(line)).toBe(line);
   });
