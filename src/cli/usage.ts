@@ -3,7 +3,7 @@ import { VERSION } from "../version.ts";
 
 /** Examples shown under each command's --help, by command path. */
 const EXAMPLES: Record<string, string[]> = {
-  "": ["ccmux serve", "ccmux code", 'eval "$(ccmux env)"', "ccmux doctor"],
+  "": ["ccmux serve", "ccmux auth login", "ccmux code", 'eval "$(ccmux env)"'],
   serve: ["ccmux serve", "ccmux serve --port 14000 --log-level debug", "ccmux -c ~/dotfiles/ccmux.toml serve"],
   auth: ["ccmux auth login", "ccmux auth list"],
   "auth login": [
