@@ -122,10 +122,16 @@ const status = defineCommand({
       answering: Boolean(health),
       pid: health?.pid ?? null,
     };
-    if (args.json) return printJson(report);
+    // Like `systemctl status`: non-zero (3) when the service is not installed or nothing answers.
+    const code = installed && health ? 0 : 3;
+    if (args.json) {
+      printJson(report);
+      return runtime.exit(code);
+    }
     say(`${spec.kind} unit: ${spec.unitPath} (${installed ? "installed" : "not installed"})`);
     if (manager) say(`${spec.kind === "systemd" ? "systemctl" : "launchctl"}: ${manager}`);
     say(health ? `ccmux answers on ${target.url} (pid ${health.pid})` : `nothing answers on ${target.url}`);
+    runtime.exit(code);
   },
 });
 

@@ -49,6 +49,7 @@ describe("ccmux service (systemd)", () => {
       manager_state: null,
       answering: false,
     });
+    expect(status.exitCode).toBe(3); // installed, but nothing answers
 
     const start = await s.run("start");
     expect(start.stdout).toContain("systemctl --user start ccmux.service");
@@ -58,6 +59,7 @@ describe("ccmux service (systemd)", () => {
     expect(un.exitCode).toBe(0);
     expect(un.stdout).toContain(`removed ${s.unit}`);
     expect(existsSync(s.unit)).toBe(false);
+    expect((await s.run("service", "status", "--kind", "systemd")).exitCode).toBe(3);
     const again = await s.run("service", "uninstall", "--kind", "systemd");
     expect(again.stdout).toContain("not installed");
   });
