@@ -1,11 +1,11 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { ClientAbort, RequestError, anthropicErrorResponse, toAnthropicError } from "../util/errors.ts";
+import { ClientAbort, RequestError, anthropicErrorResponse, toAnthropicError, type Scrub } from "../util/errors.ts";
 import { maskKnownSecrets } from "../util/log.ts";
 import { mountAdminApi } from "./admin/routes.ts";
 import { mountOAuthAdmin } from "./admin/oauth-routes.ts";
 import type { DepsHolder } from "../proxy/deps.ts";
-import { knownSecrets, scrubError } from "../proxy/secret-scrub.ts";
+import { knownSecrets, scrubError, secretScrubber } from "../proxy/secret-scrub.ts";
 import { mountUi } from "./ui/page.ts";
 import { mountUiApi } from "./ui/routes.ts";
 import { createUiSessions } from "./ui/sessions.ts";
@@ -26,8 +26,8 @@ const tooLarge = () => {
 const OPENAI_ROUTE = "/v1/chat/completions";
 
 /** Errors leave in Anthropic's envelope, or in OpenAI's on the OpenAI front door. */
-function errorResponse(path: string, err: unknown): Response {
-  return path === OPENAI_ROUTE ? openAIErrorResponse(err) : anthropicErrorResponse(err);
+function errorResponse(path: string, err: unknown, scrub?: Scrub): Response {
+  return path === OPENAI_ROUTE ? openAIErrorResponse(err, scrub) : anthropicErrorResponse(err, {}, scrub);
 }
 
 /** The Hono app. Every error, on every route, leaves in the client's own API shape. */
@@ -36,11 +36,12 @@ export function createApp(holder: DepsHolder): Hono {
   maskKnownSecrets(holder.current().log, () => knownSecrets(holder.current()));
   app.onError((err, c) => {
     if (err instanceof ClientAbort) return new Response(null, { status: 499 });
-    scrubError(err, holder.current());
+    const deps = holder.current();
+    scrubError(err, deps);
     const { status } = toAnthropicError(err);
     if (status >= 500) holder.current().log.error(`${c.req.method} ${c.req.path}: ${err.message}`);
     else holder.current().log.info(`${c.req.method} ${c.req.path} → ${status}: ${err.message}`);
-    return errorResponse(c.req.path, err);
+    return errorResponse(c.req.path, err, secretScrubber(deps));
   });
   app.notFound((c) => errorResponse(c.req.path, new RequestError(`No route for ${c.req.method} ${c.req.path}`, 404)));
   const sessions = createUiSessions();

@@ -1,27 +1,52 @@
 import { watchBody } from "../stream/watchdog.ts";
 import { ClientAbort, UpstreamError } from "../util/errors.ts";
+import { redact } from "../util/log.ts";
+import { isRedirect, NO_REDIRECTS, refusedRedirect } from "../util/redirect.ts";
 import type { SendContext } from "../contracts/adapter.ts";
 
-const HOP_BY_HOP = new Set([
-  "connection",
-  "keep-alive",
-  "proxy-authenticate",
-  "proxy-authorization",
-  "te",
-  "trailer",
-  "trailers",
-  "transfer-encoding",
-  "upgrade",
-  "content-encoding",
-  "content-length",
+/**
+ * The upstream response headers a client may see: the body's type, request ids, retry advice and
+ * rate-limit state (Claude Code reads `anthropic-ratelimit-unified-*`). Anything else (cookies,
+ * tracing, hop-by-hop and encoding headers, whatever an upstream chose to echo) stays behind.
+ */
+const RELAYED_HEADERS = new Set([
+  "content-type",
+  "request-id",
+  "x-request-id",
+  "retry-after",
+  "retry-after-ms",
+  "x-should-retry",
+  "anthropic-organization-id",
 ]);
+const RELAYED_PREFIXES = ["anthropic-ratelimit-", "x-ratelimit-"];
 
-/** Upstream response headers minus hop-by-hop and encoding headers (fetch already decoded the body). */
-export function relayHeaders(upstream: Headers): Headers {
+/** Node clients refuse an answer whose headers pass 16 KB; ccmux's own headers need room too. */
+export const MAX_RELAYED_HEADER_BYTES = 8 * 1024;
+
+function isRelayed(name: string): boolean {
+  return RELAYED_HEADERS.has(name) || RELAYED_PREFIXES.some((prefix) => name.startsWith(prefix));
+}
+
+/**
+ * The allow-listed upstream response headers, minus any value shaped like a credential. Together
+ * larger than MAX_RELAYED_HEADER_BYTES, they are an upstream fault (a retryable 502).
+ */
+export function relayHeaders(upstream: Headers, provider: string): Headers {
   const out = new Headers();
+  let size = 0;
   upstream.forEach((value, key) => {
-    if (!HOP_BY_HOP.has(key)) out.append(key, value);
+    if (!isRelayed(key) || redact(value) !== value) return;
+    size += key.length + value.length + 4;
+    out.append(key, value);
   });
+  if (size > MAX_RELAYED_HEADER_BYTES) {
+    throw new UpstreamError({
+      status: 502,
+      message: `${provider}: upstream response headers exceed ${MAX_RELAYED_HEADER_BYTES / 1024} KB`,
+      provider,
+      retryable: true,
+    });
+  }
   return out;
 }
 
@@ -144,7 +169,7 @@ export async function upstreamFetch(
   const firstByte = abortAfter(timeoutMs, abort);
   let res: Response;
   try {
-    res = await ctx.fetch(url, { ...init, signal: AbortSignal.any([ctx.signal, abort.signal]) });
+    res = await ctx.fetch(url, { ...init, ...NO_REDIRECTS, signal: AbortSignal.any([ctx.signal, abort.signal]) });
   } catch (err) {
     if (ctx.signal.aborted) throw new ClientAbort();
     if (firstByte.fired()) {
@@ -172,6 +197,9 @@ export async function upstreamFetch(
     });
   } finally {
     firstByte.clear();
+  }
+  if (isRedirect(res)) {
+    throw new UpstreamError({ status: 502, message: refusedRedirect(res, url, provider), provider, retryable: true });
   }
   res = await watchedResponse(res, ctx, provider, abort);
   if (res.ok) return res;

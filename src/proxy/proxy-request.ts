@@ -4,6 +4,7 @@ import type { MessagesRequest } from "../contracts/anthropic.ts";
 import type { AppDeps } from "./deps.ts";
 import { forwardWithFailover, type ForwardResult } from "./failover.ts";
 import { relayBody } from "./relay-body.ts";
+import { dropSecretHeaders } from "./secret-scrub.ts";
 import { isEventStream } from "../providers/http.ts";
 import { CcmuxError } from "../util/errors.ts";
 import { healthKey } from "../providers/health.ts";
@@ -77,7 +78,7 @@ export async function proxyAnthropic(
     if (err instanceof CcmuxError) err.headers["x-ccmux-route"] = resolution.route;
     throw err;
   });
-  const headers = new Headers(result.response.headers);
+  const headers = dropSecretHeaders(new Headers(result.response.headers), deps);
   for (const [k, v] of Object.entries(routingHeaders(resolution, result))) headers.set(k, v);
   headers.set("server-timing", serverTiming(started, timing.upstreamMs));
   const { provider, model } = result.candidate;

@@ -4,6 +4,7 @@ import { isEventStream } from "../providers/http.ts";
 import { guardSseStream } from "../stream/sse-guard.ts";
 import { toAnthropicError } from "../util/errors.ts";
 import type { AppDeps } from "./deps.ts";
+import { secretScrubber } from "./secret-scrub.ts";
 
 /**
  * The body to relay for a provider's answer. SSE answers (pass-through or translated) go through
@@ -28,6 +29,7 @@ export function relayBody(
   const onFailure = hooks.onFailure;
   return guardSseStream(response.body, {
     pingIntervalMs: deps.config.server.timeouts.ping_interval_ms ?? DEFAULT_PING_INTERVAL_MS,
+    scrub: secretScrubber(deps),
     onOutput: hooks.onOutput,
     onEnd: hooks.onEnd,
     onUpstreamError(err) {

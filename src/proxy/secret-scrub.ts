@@ -1,3 +1,5 @@
+import type { Scrub } from "../util/errors.ts";
+import { redact } from "../util/log.ts";
 import type { AppDeps } from "./deps.ts";
 
 /** Header names whose values are treated as credentials. */
@@ -44,6 +46,25 @@ export function scrubSecrets(text: string, deps: AppDeps): string {
   let out = text;
   for (const secret of knownSecrets(deps)) if (out.includes(secret)) out = out.split(secret).join("[redacted]");
   return out;
+}
+
+/**
+ * The one scrubber for text leaving ccmux: the configured credentials (read when it runs, so a
+ * hot reload or a new login is seen), then every key-shaped string.
+ */
+export function secretScrubber(deps: AppDeps): Scrub {
+  return (text) => redact(scrubSecrets(text, deps));
+}
+
+/** Drops every header whose value carries a known credential (an upstream may echo what it was sent). */
+export function dropSecretHeaders(headers: Headers, deps: AppDeps): Headers {
+  const secrets = knownSecrets(deps);
+  const leaking: string[] = [];
+  headers.forEach((value, name) => {
+    if (secrets.some((secret) => value.includes(secret))) leaking.push(name);
+  });
+  for (const name of leaking) headers.delete(name);
+  return headers;
 }
 
 /** Scrubs an error's message in place before it is logged or answered. */

@@ -1,5 +1,6 @@
 import type { StreamEvent } from "../contracts/anthropic.ts";
-import { decodeSse, encodeEvents, type SseMessage } from "./sse.ts";
+import { encodeEvents } from "../translate/anthropic/event-writer.ts";
+import { decodeSse, type SseMessage } from "./sse.ts";
 
 /**
  * A pure stream translator: `step` maps one upstream SSE message to Anthropic events,

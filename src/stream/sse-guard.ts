@@ -1,9 +1,15 @@
-import { toAnthropicError, type AnthropicErrorType } from "../util/errors.ts";
-import { endsStream } from "./sse-terminal.ts";
+import { encodeEvent, errorEvent, PING_FRAME, rescrubErrorFrame } from "../translate/anthropic/event-writer.ts";
+import { toAnthropicError, type AnthropicErrorType, type Scrub } from "../util/errors.ts";
+import { endsStream, hasErrorEvent, rewriteErrorFrames } from "./sse-terminal.ts";
 
 export interface SseGuardOptions {
   /** Output silence after which a `ping` event is sent; 0 = never. */
   pingIntervalMs: number;
+  /**
+   * Masks configured secrets in `error` events: the guard's own, and the upstream's (each
+   * `event: error` frame is parsed and rebuilt; every other frame is relayed byte for byte).
+   */
+  scrub?: Scrub;
   /** The upstream body failed mid-stream (called just before the `error` event goes to the client). */
   onUpstreamError?(err: unknown): void;
   /** The upstream ended without `message_stop` or `error` (called just before the `error` event goes out). */
@@ -15,13 +21,21 @@ export interface SseGuardOptions {
 }
 
 const encoder = new TextEncoder();
-const PING = encoder.encode('event: ping\ndata: {"type":"ping"}\n\n');
+const decoder = new TextDecoder();
+const PING = PING_FRAME;
 /** A partial event longer than this is relayed anyway rather than held in memory. */
 const MAX_HELD = 1024 * 1024;
 
-function errorEvent(type: AnthropicErrorType, message: string, atBoundary: boolean): Uint8Array {
-  const data = JSON.stringify({ type: "error", error: { type, message } });
-  return encoder.encode(`${atBoundary ? "" : "\n\n"}event: error\ndata: ${data}\n\n`);
+function errorFrame(type: AnthropicErrorType, message: string, atBoundary: boolean, scrub?: Scrub): Uint8Array {
+  return encoder.encode(`${atBoundary ? "" : "\n\n"}${encodeEvent(errorEvent(type, message, scrub))}`);
+}
+
+/** Whole events with their `error` frames scrubbed; the same bytes when there is none. */
+function scrubErrorFrames(bytes: Uint8Array, scrub: Scrub | undefined): Uint8Array {
+  if (!scrub || !hasErrorEvent(bytes)) return bytes;
+  const text = decoder.decode(bytes);
+  const out = rewriteErrorFrames(text, (frame) => rescrubErrorFrame(frame, scrub));
+  return out === text ? bytes : encoder.encode(out);
 }
 
 /** Index just past the last blank line (LF LF or CRLF CRLF) in `bytes`, or 0. */
@@ -111,7 +125,7 @@ class SseGuard {
     if (forced) end = all.length;
     this.held = all.slice(end);
     if (end === 0) return false;
-    const out = all.subarray(0, end);
+    const out = scrubErrorFrames(all.subarray(0, end), this.opts.scrub);
     this.scan(out);
     this.emit(out);
     this.started = true;
@@ -135,13 +149,14 @@ class SseGuard {
     if (this.held.length > 0) this.relay(encoder.encode("\n\n"));
     if (this.terminal) return this.finish();
     this.opts.onTruncated?.();
-    this.finish(errorEvent("api_error", "upstream stream ended before message_stop", this.atBoundary));
+    this.finish(errorFrame("api_error", "upstream stream ended before message_stop", this.atBoundary, this.opts.scrub));
   }
 
   private broke(err: unknown): void {
     const { body } = toAnthropicError(err);
     this.opts.onUpstreamError?.(err);
-    this.finish(this.terminal ? undefined : errorEvent(body.error.type, body.error.message, this.atBoundary));
+    const tail = errorFrame(body.error.type, body.error.message, this.atBoundary, this.opts.scrub);
+    this.finish(this.terminal ? undefined : tail);
   }
 
   private tick(): void {

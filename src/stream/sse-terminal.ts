@@ -31,3 +31,21 @@ export function endsStream(bytes: Uint8Array): boolean {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return matchesNear(buf, "message_stop", STOP) || matchesNear(buf, "error", ERROR);
 }
+
+/** Whether these whole SSE events include an `event: error` frame. */
+export function hasErrorEvent(bytes: Uint8Array): boolean {
+  return matchesNear(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), "error", ERROR);
+}
+
+const FRAME_END = /(\r?\n\r?\n)/;
+const ERROR_LINE = /^event: ?error\r?$/m;
+
+/** Whole SSE events with each `event: error` frame passed through `rewrite`; other frames untouched. */
+export function rewriteErrorFrames(text: string, rewrite: (frame: string) => string): string {
+  const parts = text.split(FRAME_END);
+  for (let i = 0; i < parts.length; i += 2) {
+    const frame = parts[i]!;
+    if (ERROR_LINE.test(frame)) parts[i] = rewrite(frame);
+  }
+  return parts.join("");
+}

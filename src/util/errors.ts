@@ -131,29 +131,45 @@ export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
 }
 
-export function anthropicErrorBody(type: AnthropicErrorType, message: string): AnthropicErrorBody {
-  return { type: "error", error: { type, message } };
-}
+/** Masks credentials in a text; `redact` (key-shaped strings) unless the caller knows the configured secrets. */
+export type Scrub = (text: string) => string;
 
 /**
- * The one place any error becomes Anthropic's envelope and status. Messages are redacted:
- * an upstream that echoes the key it was sent must not hand it to ccmux's client.
+ * The one Anthropic error envelope, for JSON bodies and stream `error` events alike, and the one
+ * place an error's text is scrubbed: an upstream that echoes the key it was sent must not hand it
+ * to ccmux's client.
  */
-export function toAnthropicError(err: unknown): {
+export function anthropicErrorBody(
+  type: AnthropicErrorType,
+  message: string,
+  scrub: Scrub = redact,
+): AnthropicErrorBody {
+  return { type: "error", error: { type, message: scrub(message) } };
+}
+
+/** The one place any error becomes Anthropic's envelope and status (scrubbed by `anthropicErrorBody`). */
+export function toAnthropicError(
+  err: unknown,
+  scrub?: Scrub,
+): {
   status: number;
   body: AnthropicErrorBody;
   headers: Record<string, string>;
 } {
   if (err instanceof CcmuxError) {
     const headers = { ...err.headers };
-    return { status: err.status, body: anthropicErrorBody(err.type, redact(err.message)), headers };
+    return { status: err.status, body: anthropicErrorBody(err.type, err.message, scrub), headers };
   }
   const message = err instanceof Error ? err.message : String(err);
-  return { status: 500, body: anthropicErrorBody("api_error", `Internal error: ${redact(message)}`), headers: {} };
+  return { status: 500, body: anthropicErrorBody("api_error", `Internal error: ${message}`, scrub), headers: {} };
 }
 
-export function anthropicErrorResponse(err: unknown, extraHeaders: Record<string, string> = {}): Response {
-  const { status, body, headers } = toAnthropicError(err);
+export function anthropicErrorResponse(
+  err: unknown,
+  extraHeaders: Record<string, string> = {},
+  scrub?: Scrub,
+): Response {
+  const { status, body, headers } = toAnthropicError(err, scrub);
   return new Response(JSON.stringify(body), {
     status,
     headers: { "content-type": "application/json", ...headers, ...extraHeaders },

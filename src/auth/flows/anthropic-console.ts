@@ -1,5 +1,6 @@
 import type { FetchFn } from "../../contracts/adapter.ts";
 import { AuthError } from "../../util/errors.ts";
+import { isRedirect, NO_REDIRECTS, refusedRedirect } from "../../util/redirect.ts";
 import type { ExchangeInput, OAuthFlow, TokenGrant } from "../types.ts";
 import { ANTHROPIC_CLIENT_HEADERS, anthropicFlowParts } from "./anthropic.ts";
 import { envOverride, type FlowOptions } from "./common.ts";
@@ -26,12 +27,15 @@ async function createApiKey(url: string, accessToken: string, fetch: FetchFn): P
   let res: Response;
   try {
     res = await fetch(url, {
+      ...NO_REDIRECTS,
       method: "POST",
       headers: { ...ANTHROPIC_CLIENT_HEADERS, authorization: `Bearer ${accessToken}` },
     });
   } catch (err) {
     throw new AuthError(`Creating an API key failed: ${(err as Error).message}`, 502);
   }
+  if (isRedirect(res))
+    throw new AuthError(`Creating an API key failed: ${refusedRedirect(res, url, new URL(url).host)}`, 502);
   if (!res.ok) throw new AuthError(apiKeyFailure(res.status), 502);
   const data = (await res.json().catch(() => undefined)) as { raw_key?: unknown } | undefined;
   if (typeof data?.raw_key !== "string" || !data.raw_key)

@@ -1,6 +1,7 @@
 import type { FetchFn } from "../../contracts/adapter.ts";
 import { AuthError } from "../../util/errors.ts";
 import { redact } from "../../util/log.ts";
+import { isRedirect, NO_REDIRECTS, refusedRedirect } from "../../util/redirect.ts";
 import { jwtExpiryMs } from "../jwt.ts";
 import type { Env, ExchangeInput, OAuthKind, StoredToken, TokenGrant } from "../types.ts";
 
@@ -44,6 +45,7 @@ export async function postToken(
   let res: Response;
   try {
     res = await fetch(url, {
+      ...NO_REDIRECTS,
       method: "POST",
       headers: {
         "content-type": isJson ? "application/json" : "application/x-www-form-urlencoded",
@@ -55,6 +57,7 @@ export async function postToken(
   } catch (err) {
     throw new AuthError(`${what} failed: cannot reach ${new URL(url).host} (${(err as Error).message})`, 502);
   }
+  if (isRedirect(res)) throw new AuthError(`${what} failed: ${refusedRedirect(res, url, new URL(url).host)}`, 502);
   if (!res.ok)
     throw new AuthError(
       `${what} failed: ${res.status} ${await errorDetail(res)}`.trim(),

@@ -1,5 +1,6 @@
 import type { FetchFn } from "../../contracts/adapter.ts";
 import { AuthError } from "../../util/errors.ts";
+import { isRedirect, NO_REDIRECTS, refusedRedirect } from "../../util/redirect.ts";
 import type { Env } from "../types.ts";
 
 export const CODE_ASSIST_URL = "https://cloudcode-pa.googleapis.com";
@@ -33,11 +34,15 @@ export interface ProjectDiscovery {
 }
 
 async function call<T>(d: ProjectDiscovery, method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
-  const res = await d.fetch(`${d.base.replace(/\/+$/, "")}/${path}`, {
+  const url = `${d.base.replace(/\/+$/, "")}/${path}`;
+  const res = await d.fetch(url, {
+    ...NO_REDIRECTS,
     method,
     headers: { authorization: `Bearer ${d.accessToken}`, "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
+  if (isRedirect(res))
+    throw new AuthError(`Code Assist ${path} failed: ${refusedRedirect(res, url, "Code Assist")}`, 502);
   if (!res.ok) throw new AuthError(`Code Assist ${path} failed: ${res.status}`, 502);
   return (await res.json()) as T;
 }

@@ -6,7 +6,7 @@ import { toOpenAIResponse } from "../../translate/openai-chat/front-door/respons
 import { translateToOpenAISse } from "../../translate/openai-chat/front-door/stream-pipe.ts";
 import { anthropicToOpenAIStreamTranslator } from "../../translate/openai-chat/front-door/stream.ts";
 import { sseHeaders } from "../../stream/sse.ts";
-import { TranslateError } from "../../util/errors.ts";
+import { TranslateError, type Scrub } from "../../util/errors.ts";
 import { parseJsonBody, requireJsonContentType } from "../parse-body.ts";
 import { proxyAnthropic } from "../../proxy/proxy-request.ts";
 import type { DepsHolder } from "../../proxy/deps.ts";
@@ -47,8 +47,8 @@ async function messageOf(res: Response): Promise<MessageResponse> {
   }
 }
 
-export function openAIErrorResponse(err: unknown): Response {
-  const { status, body, headers } = toOpenAIError(err);
+export function openAIErrorResponse(err: unknown, scrub?: Scrub): Response {
+  const { status, body, headers } = toOpenAIError(err, scrub);
   return Response.json(body, { status, headers });
 }
 

@@ -1,22 +1,31 @@
 import type { Hono } from "hono";
 import { runtime } from "../../runtime/index.ts";
+import type { Scrub } from "../../util/errors.ts";
 import { healthKey } from "../../providers/health.ts";
 import { accountStatuses } from "../../pool/account-status.ts";
 import type { AppDeps, DepsHolder } from "../../proxy/deps.ts";
+import { secretScrubber } from "../../proxy/secret-scrub.ts";
 
 const ROUTE_SLOTS = ["default", "background", "think", "websearch", "long_context", "image"] as const;
 
 /** Server, routing and per-provider health, for `ccmux status` and the web UI. Never a secret. */
 export function statusReport(deps: AppDeps) {
   const { config } = deps;
+  const scrub = secretScrubber(deps);
   const routes = Object.fromEntries(ROUTE_SLOTS.map((slot) => [slot, config.router[slot] ?? null]));
   const providers = config.providers.map((p) => ({
     name: p.name,
     provider_type: p.provider_type,
     enabled: p.enabled,
-    ...deps.health.snapshot(healthKey(p.name)),
+    ...withScrubbedError(deps.health.snapshot(healthKey(p.name)), scrub),
     ...(p.accounts && p.pool
-      ? { strategy: p.pool.strategy, accounts: accountStatuses(p, deps.pools, deps.health) }
+      ? {
+          strategy: p.pool.strategy,
+          accounts: accountStatuses(p, deps.pools, deps.health).map((a) => ({
+            ...a,
+            reason: a.reason === null ? null : scrub(a.reason),
+          })),
+        }
       : {}),
   }));
   return {
@@ -28,6 +37,11 @@ export function statusReport(deps: AppDeps) {
     routes,
     providers,
   };
+}
+
+/** An upstream may have echoed a configured key in the error it answered. */
+function withScrubbedError<T extends { last_error: string | null }>(snapshot: T, scrub: Scrub): T {
+  return snapshot.last_error === null ? snapshot : { ...snapshot, last_error: scrub(snapshot.last_error) };
 }
 
 /** GET /api/status. The admin guard in front of /api/* decides who may read it. */

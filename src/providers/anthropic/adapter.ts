@@ -129,6 +129,16 @@ async function answerBody(
   return JSON.stringify(restoreToolNames(JSON.parse(text) as MessageResponse, restore));
 }
 
+/** The headers to relay; when they are refused, the body is released so no upstream connection stays open. */
+function relayedOrCancel(res: Response, provider: string): Headers {
+  try {
+    return relayHeaders(res.headers, provider);
+  } catch (err) {
+    res.body?.cancel().catch(() => {});
+    throw err;
+  }
+}
+
 /** Pass-through to an Anthropic-compatible API: the body is forwarded whole and the answer relayed as it comes. */
 export function createAnthropicAdapter(config: ProviderConfig, opts: AnthropicAdapterOptions = {}): ProviderAdapter {
   const base = config.base_url || providerKind(config.provider_type)?.baseUrl || "https://api.anthropic.com";
@@ -163,10 +173,8 @@ export function createAnthropicAdapter(config: ProviderConfig, opts: AnthropicAd
     async send(req, ctx) {
       const url = opts.messagesUrl?.(ctx.model, req.stream === true) ?? messagesUrl;
       const { res, restore } = await post(url, req, ctx);
-      return new Response(await answerBody(res, req, config.name, restore), {
-        status: res.status,
-        headers: relayHeaders(res.headers),
-      });
+      const headers = relayedOrCancel(res, config.name);
+      return new Response(await answerBody(res, req, config.name, restore), { status: res.status, headers });
     },
     async countTokens(req, ctx) {
       const { stream: _s, max_tokens: _m, ...rest } = req;

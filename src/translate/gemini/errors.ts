@@ -1,4 +1,5 @@
 import type { StreamEvent } from "../../contracts/anthropic.ts";
+import { errorEvent } from "../anthropic/event-writer.ts";
 import { errorTypeForStatus, UpstreamError, type AnthropicErrorType } from "../../util/errors.ts";
 import { promptTooLongMessage } from "../shared/prompt-too-long.ts";
 import { retryAfterSeconds } from "../shared/retry-after.ts";
@@ -83,7 +84,7 @@ export function googleErrorToUpstream(httpStatus: number, body: unknown, opts: G
 /** An error chunk inside a Gemini stream → Anthropic `error` event. */
 export function googleErrorEvent(error: GoogleError): StreamEvent {
   const { type, message } = classify(error, 500);
-  return { type: "error", error: { type, message } };
+  return errorEvent(type, message);
 }
 
 /** RetryInfo.retryDelay, else the Code Assist ErrorInfo `quotaResetDelay`, in seconds. */

@@ -1,4 +1,14 @@
 import type { StreamEvent } from "../../contracts/anthropic.ts";
+import {
+  blockDeltaEvent,
+  blockStartEvent,
+  blockStopEvent,
+  errorEvent as anthropicErrorEvent,
+  thrownErrorEvent,
+  messageDeltaEvent,
+  messageStartEvent,
+  messageStopEvent,
+} from "../anthropic/event-writer.ts";
 import type { StreamTranslator } from "../../stream/pipeline.ts";
 import type { SseMessage } from "../../stream/sse.ts";
 import { CcmuxError } from "../../util/errors.ts";
@@ -104,7 +114,7 @@ function partEvents(state: GeminiStreamState, part: Part): StreamEvent[] {
     events.push(...ensureOpen(state, type));
     const delta =
       type === "thinking" ? { type: "thinking_delta", thinking: part.text } : { type: "text_delta", text: part.text };
-    events.push({ type: "content_block_delta", index: state.open!.index, delta });
+    events.push(blockDeltaEvent(state.open!.index, delta));
   }
   if (!signature) return events;
   if (type === "thinking" && state.open?.type === "thinking")
@@ -119,7 +129,7 @@ function ensureOpen(state: GeminiStreamState, type: "text" | "thinking"): Stream
   const index = state.nextIndex++;
   state.open = { type, index };
   const block = type === "thinking" ? { type, thinking: "", signature: "" } : { type, text: "" };
-  events.push({ type: "content_block_start", index, content_block: block });
+  events.push(blockStartEvent(index, block));
   return events;
 }
 
@@ -128,9 +138,9 @@ function closeOpen(state: GeminiStreamState, signature = PLACEHOLDER_SIGNATURE):
   const open = state.open;
   if (!open) return [];
   state.open = null;
-  const stop = { type: "content_block_stop", index: open.index };
+  const stop = blockStopEvent(open.index);
   if (open.type === "text") return [stop];
-  return [{ type: "content_block_delta", index: open.index, delta: { type: "signature_delta", signature } }, stop];
+  return [blockDeltaEvent(open.index, { type: "signature_delta", signature }), stop];
 }
 
 function park(state: GeminiStreamState, kind: ParkedKind, signature: string, toolUseId = ""): string {
@@ -141,13 +151,9 @@ function park(state: GeminiStreamState, kind: ParkedKind, signature: string, too
 function parkedEvents(state: GeminiStreamState, kind: ParkedKind, signature: string, id = ""): StreamEvent[] {
   const index = state.nextIndex++;
   return [
-    { type: "content_block_start", index, content_block: { type: "thinking", thinking: "", signature: "" } },
-    {
-      type: "content_block_delta",
-      index,
-      delta: { type: "signature_delta", signature: park(state, kind, signature, id) },
-    },
-    { type: "content_block_stop", index },
+    blockStartEvent(index, { type: "thinking", thinking: "", signature: "" }),
+    blockDeltaEvent(index, { type: "signature_delta", signature: park(state, kind, signature, id) }),
+    blockStopEvent(index),
   ];
 }
 
@@ -159,40 +165,31 @@ function toolUseEvents(
 ): StreamEvent[] {
   const index = state.nextIndex++;
   return [
-    { type: "content_block_start", index, content_block: { type: "tool_use", id, name, input: {} } },
-    { type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: JSON.stringify(args) } },
-    { type: "content_block_stop", index },
+    blockStartEvent(index, { type: "tool_use", id, name, input: {} }),
+    blockDeltaEvent(index, { type: "input_json_delta", partial_json: JSON.stringify(args) }),
+    blockStopEvent(index),
   ];
 }
 
 function textEvents(state: GeminiStreamState, text: string): StreamEvent[] {
   return [
     ...ensureOpen(state, "text"),
-    { type: "content_block_delta", index: state.open!.index, delta: { type: "text_delta", text } },
+    blockDeltaEvent(state.open!.index, { type: "text_delta", text }),
     ...closeOpen(state),
   ];
 }
 
 function messageStart(state: GeminiStreamState): StreamEvent {
-  const message = {
+  return messageStartEvent({
     id: messageId(state.opts.idFactory),
-    type: "message",
-    role: "assistant",
     model: state.opts.model,
-    content: [],
-    stop_reason: null,
-    stop_sequence: null,
     usage: geminiUsage(state.usage),
-  };
-  return { type: "message_start", message };
+  });
 }
 
 function messageEnd(state: GeminiStreamState, stopReason: string): StreamEvent[] {
   state.done = true;
-  return [
-    { type: "message_delta", delta: { stop_reason: stopReason, stop_sequence: null }, usage: geminiUsage(state.usage) },
-    { type: "message_stop" },
-  ];
+  return [messageDeltaEvent(stopReason, geminiUsage(state.usage)), messageStopEvent()];
 }
 
 /** Closes what is open and ends the stream with an error event. */
@@ -204,11 +201,9 @@ function terminate(state: GeminiStreamState, error: StreamEvent): StreamEvent[] 
 }
 
 function apiError(message: string): StreamEvent {
-  return { type: "error", error: { type: "api_error", message } };
+  return anthropicErrorEvent("api_error", message);
 }
 
 function errorEvent(err: unknown): StreamEvent {
-  if (err instanceof CcmuxError) return { type: "error", error: { type: err.type, message: err.message } };
-  const message = err instanceof Error ? err.message : String(err);
-  return apiError(`Gemini stream failed: ${message}`);
+  return err instanceof CcmuxError ? thrownErrorEvent(err) : thrownErrorEvent(err, "Gemini stream failed: ");
 }

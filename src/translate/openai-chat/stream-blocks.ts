@@ -1,4 +1,5 @@
 import type { StreamEvent } from "../../contracts/anthropic.ts";
+import { blockDeltaEvent, blockStartEvent, blockStopEvent } from "../anthropic/event-writer.ts";
 import { toolUseId, type IdFactory } from "../shared/ids.ts";
 import { PLACEHOLDER_SIGNATURE } from "../shared/thinking-signature.ts";
 
@@ -125,7 +126,7 @@ export function abortBlocks(st: BlockState, out: StreamEvent[]): void {
 function start(st: BlockState, seg: Segment, out: StreamEvent[]): void {
   seg.index = st.nextIndex++;
   seg.open = true;
-  out.push({ type: "content_block_start", index: seg.index, content_block: startBlock(st, seg) });
+  out.push(blockStartEvent(seg.index, startBlock(st, seg)));
   for (const fragment of seg.waiting) out.push(deltaEvent(seg, fragment));
   seg.waiting = [];
 }
@@ -139,13 +140,9 @@ function startBlock(st: BlockState, seg: Segment): Record<string, unknown> {
 
 function stop(seg: Segment, out: StreamEvent[]): void {
   if (seg.kind === "thinking") {
-    out.push({
-      type: "content_block_delta",
-      index: seg.index,
-      delta: { type: "signature_delta", signature: PLACEHOLDER_SIGNATURE },
-    });
+    out.push(blockDeltaEvent(seg.index, { type: "signature_delta", signature: PLACEHOLDER_SIGNATURE }));
   }
-  out.push({ type: "content_block_stop", index: seg.index });
+  out.push(blockStopEvent(seg.index));
   seg.open = false;
 }
 
@@ -156,5 +153,5 @@ function deltaEvent(seg: Segment, fragment: string): StreamEvent {
       : seg.kind === "thinking"
         ? { type: "thinking_delta", thinking: fragment }
         : { type: "input_json_delta", partial_json: fragment };
-  return { type: "content_block_delta", index: seg.index, delta };
+  return blockDeltaEvent(seg.index, delta);
 }

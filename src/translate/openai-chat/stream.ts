@@ -1,4 +1,5 @@
 import type { StreamEvent } from "../../contracts/anthropic.ts";
+import { errorEvent, messageDeltaEvent, messageStartEvent, messageStopEvent } from "../anthropic/event-writer.ts";
 import type { StreamTranslator } from "../../stream/pipeline.ts";
 import type { SseMessage } from "../../stream/sse.ts";
 import { CcmuxError, type AnthropicErrorType } from "../../util/errors.ts";
@@ -112,17 +113,7 @@ function toolKey(state: ChatStreamState, call: RawToolDelta, name: string): stri
 function messageStart(state: ChatStreamState, opts: ChatStreamOptions): StreamEvent {
   state.started = true;
   const usage = { ...chatUsageToAnthropic(state.usage), output_tokens: 0 };
-  const message = {
-    id: messageId(opts.idFactory),
-    type: "message",
-    role: "assistant",
-    model: opts.model,
-    content: [],
-    stop_reason: null,
-    stop_sequence: null,
-    usage,
-  };
-  return { type: "message_start", message };
+  return messageStartEvent({ id: messageId(opts.idFactory), model: opts.model, usage });
 }
 
 /** [DONE] or end of body: the deferred message_delta + message_stop, or an error when no finish came. */
@@ -132,14 +123,7 @@ function end(state: ChatStreamState): StreamEvent[] {
     return failWith(state, "api_error", "upstream stream ended without a finish_reason");
   state.done = true;
   const stopReason = chatFinishToStopReason(state.finishReason, state.sawToolCalls);
-  return [
-    {
-      type: "message_delta",
-      delta: { stop_reason: stopReason, stop_sequence: null },
-      usage: chatUsageToAnthropic(state.usage),
-    },
-    { type: "message_stop" },
-  ];
+  return [messageDeltaEvent(stopReason, chatUsageToAnthropic(state.usage)), messageStopEvent()];
 }
 
 function failWith(state: ChatStreamState, type: AnthropicErrorType, message: string): StreamEvent[] {
@@ -147,7 +131,7 @@ function failWith(state: ChatStreamState, type: AnthropicErrorType, message: str
   state.done = true;
   const out: StreamEvent[] = [];
   abortBlocks(state.blocks, out);
-  out.push({ type: "error", error: { type, message } });
+  out.push(errorEvent(type, message));
   return out;
 }
 

@@ -1,4 +1,4 @@
-import { type AnthropicErrorType, statusForErrorType, UpstreamError } from "../../util/errors.ts";
+import { type AnthropicErrorType, anthropicErrorBody, statusForErrorType, UpstreamError } from "../../util/errors.ts";
 import { errorObjectOf, openaiErrorType } from "../shared/openai-error.ts";
 import { isContextLengthError, promptTooLongMessage } from "../shared/prompt-too-long.ts";
 import { retryAfterFromMessage, retryAfterSeconds } from "../shared/retry-after.ts";
@@ -45,7 +45,8 @@ export function errorEventFor(
   fallbackMessage: string,
 ): { type: "error"; error: { type: AnthropicErrorType; message: string } } {
   const message = typeof err?.message === "string" && err.message !== "" ? err.message : fallbackMessage;
-  return { type: "error", error: classifyError(err?.code ?? err?.type, message, "api_error") };
+  const { type, message: text } = classifyError(err?.code ?? err?.type, message, "api_error");
+  return anthropicErrorBody(type, text);
 }
 
 /** A failed `response` object (non-streaming) → UpstreamError. */

@@ -1,4 +1,14 @@
 import type { StreamEvent } from "../../contracts/anthropic.ts";
+import {
+  blockDeltaEvent,
+  blockStartEvent,
+  blockStopEvent,
+  errorEvent,
+  messageDeltaEvent,
+  messageStartEvent,
+  messageStopEvent,
+  thrownErrorEvent,
+} from "../anthropic/event-writer.ts";
 import { type IdFactory, messageId } from "../shared/ids.ts";
 import { PLACEHOLDER_SIGNATURE } from "../shared/thinking-signature.ts";
 import type { StreamTranslator } from "../../stream/pipeline.ts";
@@ -63,10 +73,7 @@ export function responsesStreamTranslator(opts: ResponsesStreamOptions): StreamT
         try {
           handle(ctx, state, typeof data.type === "string" ? data.type : (msg.event ?? ""), data);
         } catch (err) {
-          terminate(ctx, state, {
-            type: "error",
-            error: { type: "api_error", message: `Failed to translate the Responses stream: ${String(err)}` },
-          });
+          terminate(ctx, state, errorEvent("api_error", `Failed to translate the Responses stream: ${String(err)}`));
         }
       }),
     finish: (state) =>
@@ -77,9 +84,7 @@ export function responsesStreamTranslator(opts: ResponsesStreamOptions): StreamT
     fail: (state, err) =>
       run((ctx) => {
         if (state.ended) return;
-        const type = err instanceof CcmuxError ? err.type : "api_error";
-        const message = err instanceof Error ? err.message : String(err);
-        terminate(ctx, state, { type: "error", error: { type, message: `The Responses stream broke: ${message}` } });
+        terminate(ctx, state, thrownErrorEvent(err, "The Responses stream broke: "));
       }),
   };
 }
@@ -132,17 +137,7 @@ function ensureStarted(ctx: Ctx, state: ResponsesStreamState): void {
   if (state.started) return;
   state.started = true;
   const usage = { input_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 0 };
-  const message = {
-    id: messageId(ctx.opts.idFactory),
-    type: "message",
-    role: "assistant",
-    model: ctx.opts.model,
-    content: [],
-    stop_reason: null,
-    stop_sequence: null,
-    usage,
-  };
-  ctx.out.push({ type: "message_start", message });
+  ctx.out.push(messageStartEvent({ id: messageId(ctx.opts.idFactory), model: ctx.opts.model, usage }));
 }
 
 function addItem(ctx: Ctx, state: ResponsesStreamState, index: number, item: OutputItem | undefined): void {
@@ -200,7 +195,7 @@ function emitDelta(ctx: Ctx, state: ResponsesStreamState, st: ItemState, delta: 
   ensureStarted(ctx, state);
   if (!st.open) openBlock(ctx, state, st);
   st.streamed = true;
-  ctx.out.push({ type: "content_block_delta", index: state.nextIndex - 1, delta });
+  ctx.out.push(blockDeltaEvent(state.nextIndex - 1, delta));
 }
 
 function openBlock(ctx: Ctx, state: ResponsesStreamState, st: ItemState): void {
@@ -211,7 +206,7 @@ function openBlock(ctx: Ctx, state: ResponsesStreamState, st: ItemState): void {
       : st.kind === "text"
         ? { type: "text", text: "" }
         : { type: "tool_use", id: st.toolUse?.id, name: st.toolUse?.name, input: {} };
-  ctx.out.push({ type: "content_block_start", index: state.nextIndex++, content_block: block });
+  ctx.out.push(blockStartEvent(state.nextIndex++, block));
   st.open = true;
   state.current = st;
 }
@@ -220,9 +215,8 @@ function openBlock(ctx: Ctx, state: ResponsesStreamState, st: ItemState): void {
 function closeBlock(ctx: Ctx, state: ResponsesStreamState, st: ItemState, signature = PLACEHOLDER_SIGNATURE): void {
   if (!st.open) return;
   const index = state.nextIndex - 1;
-  if (st.kind === "thinking")
-    ctx.out.push({ type: "content_block_delta", index, delta: { type: "signature_delta", signature } });
-  ctx.out.push({ type: "content_block_stop", index });
+  if (st.kind === "thinking") ctx.out.push(blockDeltaEvent(index, { type: "signature_delta", signature }));
+  ctx.out.push(blockStopEvent(index));
   st.open = false;
   state.current = undefined;
 }
@@ -277,12 +271,8 @@ function complete(ctx: Ctx, state: ResponsesStreamState, response: ResponseObjec
   if (state.current) closeBlock(ctx, state, state.current);
   const sawToolCall = state.sawToolCall || (response?.output ?? []).some((i) => i?.type === "function_call");
   const stop_reason = responsesStopReason(response, sawToolCall);
-  ctx.out.push({
-    type: "message_delta",
-    delta: { stop_reason, stop_sequence: null },
-    usage: responsesUsageToAnthropic(response?.usage),
-  });
-  ctx.out.push({ type: "message_stop" });
+  ctx.out.push(messageDeltaEvent(stop_reason, responsesUsageToAnthropic(response?.usage)));
+  ctx.out.push(messageStopEvent());
   state.ended = true;
 }
 

@@ -1,4 +1,4 @@
-import { errorTypeForStatus, toAnthropicError } from "../../../util/errors.ts";
+import { errorTypeForStatus, toAnthropicError, type Scrub } from "../../../util/errors.ts";
 
 export interface OpenAIErrorBody {
   error: { message: string; type: string; param: null; code: string | null };
@@ -10,11 +10,14 @@ export function openAIErrorBody(status: number, message: string, type?: string):
 }
 
 /** Any error → status, OpenAI-shaped body and headers to relay (retry-after), via the one Anthropic mapping. */
-export function toOpenAIError(err: unknown): {
+export function toOpenAIError(
+  err: unknown,
+  scrub?: Scrub,
+): {
   status: number;
   body: OpenAIErrorBody;
   headers: Record<string, string>;
 } {
-  const { status, body, headers } = toAnthropicError(err);
+  const { status, body, headers } = toAnthropicError(err, scrub);
   return { status, body: openAIErrorBody(status, body.error.message, body.error.type), headers };
 }

@@ -1,4 +1,5 @@
 import type { StreamEvent } from "../../../contracts/anthropic.ts";
+import { errorEvent, thrownErrorEvent } from "../../anthropic/event-writer.ts";
 import { pumpSse } from "../../../stream/pipeline.ts";
 import type { OpenAIChunkTranslator } from "./stream.ts";
 
@@ -14,10 +15,7 @@ export function translateToOpenAISse<S>(
     step: (msg) => translator.step(state, parseEvent(msg.data)),
     finish: () => translator.finish(state),
     fail: (err) => [
-      ...translator.step(state, {
-        type: "error",
-        error: { type: "api_error", message: `upstream stream failed: ${String(err)}` },
-      }),
+      ...translator.step(state, thrownErrorEvent(err, "upstream stream failed: ")),
       ...translator.finish(state),
     ],
     encode: (lines) => encoder.encode(lines.join("")),
@@ -31,8 +29,5 @@ function parseEvent(data: string): StreamEvent {
   } catch {
     // fall through to the error event below
   }
-  return {
-    type: "error",
-    error: { type: "api_error", message: `upstream sent a malformed stream event: ${data.slice(0, 200)}` },
-  };
+  return errorEvent("api_error", `upstream sent a malformed stream event: ${data.slice(0, 200)}`);
 }
