@@ -1,5 +1,5 @@
 import type { StreamEvent } from "../contracts/anthropic.ts";
-import { encodeEvents } from "../translate/anthropic/event-writer.ts";
+import { encodeEvents } from "./event-writer.ts";
 import { decodeSse, type SseMessage } from "./sse.ts";
 
 /**

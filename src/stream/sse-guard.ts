@@ -1,4 +1,4 @@
-import { encodeEvent, errorEvent, PING_FRAME, rescrubErrorFrame } from "../translate/anthropic/event-writer.ts";
+import { encodeEvent, errorEvent, PING_FRAME, rescrubErrorFrame } from "./event-writer.ts";
 import { toAnthropicError, type AnthropicErrorType, type Scrub } from "../util/errors.ts";
 import { endsStream, hasErrorEvent, rewriteErrorFrames } from "./sse-terminal.ts";
 

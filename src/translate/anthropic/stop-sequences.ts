@@ -1,6 +1,7 @@
 import type { StreamEvent, Usage } from "../../contracts/anthropic.ts";
 import { findStop, pendingStopLength } from "../shared/stop-sequences.ts";
 import type { StreamTranslator } from "../../stream/pipeline.ts";
+import { blockDeltaEvent, blockStopEvent, messageDeltaEvent, messageStopEvent } from "../../stream/event-writer.ts";
 
 interface StopState<S> {
   inner: S;
@@ -74,7 +75,7 @@ function flushHeld<S>(state: StopState<S>): StreamEvent[] {
 function textEvent<S>(state: StopState<S>, index: number, text: string): StreamEvent[] {
   if (text === "") return [];
   state.sentChars += text.length;
-  return [{ type: "content_block_delta", index, delta: { type: "text_delta", text } }];
+  return [blockDeltaEvent(index, { type: "text_delta", text })];
 }
 
 function noteUsage<S>(state: StopState<S>, event: StreamEvent): void {
@@ -91,9 +92,5 @@ function noteUsage<S>(state: StopState<S>, event: StreamEvent): void {
 function stopEvents<S>(state: StopState<S>, index: number, stop: string): StreamEvent[] {
   const estimate = Math.ceil(state.sentChars / 4);
   const usage = { ...state.usage, output_tokens: Math.max(state.usage.output_tokens ?? 0, estimate) };
-  return [
-    { type: "content_block_stop", index },
-    { type: "message_delta", delta: { stop_reason: "stop_sequence", stop_sequence: stop }, usage },
-    { type: "message_stop" },
-  ];
+  return [blockStopEvent(index), messageDeltaEvent("stop_sequence", usage, stop), messageStopEvent()];
 }

@@ -1,5 +1,5 @@
 import type { StreamEvent } from "../../contracts/anthropic.ts";
-import { errorEvent } from "../anthropic/event-writer.ts";
+import { errorEvent } from "../../stream/event-writer.ts";
 import { errorTypeForStatus, UpstreamError, type AnthropicErrorType } from "../../util/errors.ts";
 import { promptTooLongMessage } from "../shared/prompt-too-long.ts";
 import { retryAfterSeconds } from "../shared/retry-after.ts";

@@ -8,7 +8,7 @@ import {
   messageDeltaEvent,
   messageStartEvent,
   messageStopEvent,
-} from "../anthropic/event-writer.ts";
+} from "../../stream/event-writer.ts";
 import type { StreamTranslator } from "../../stream/pipeline.ts";
 import type { SseMessage } from "../../stream/sse.ts";
 import { CcmuxError } from "../../util/errors.ts";

@@ -1,5 +1,5 @@
 import type { StreamEvent } from "../../contracts/anthropic.ts";
-import { blockDeltaEvent, blockStartEvent, blockStopEvent } from "../anthropic/event-writer.ts";
+import { blockDeltaEvent, blockStartEvent, blockStopEvent } from "../../stream/event-writer.ts";
 import { toolUseId, type IdFactory } from "../shared/ids.ts";
 import { PLACEHOLDER_SIGNATURE } from "../shared/thinking-signature.ts";
 

@@ -1,5 +1,5 @@
 import type { StreamEvent } from "../../contracts/anthropic.ts";
-import { errorEvent, messageDeltaEvent, messageStartEvent, messageStopEvent } from "../anthropic/event-writer.ts";
+import { errorEvent, messageDeltaEvent, messageStartEvent, messageStopEvent } from "../../stream/event-writer.ts";
 import type { StreamTranslator } from "../../stream/pipeline.ts";
 import type { SseMessage } from "../../stream/sse.ts";
 import { CcmuxError, type AnthropicErrorType } from "../../util/errors.ts";

@@ -8,7 +8,7 @@ import {
   messageStartEvent,
   messageStopEvent,
   thrownErrorEvent,
-} from "../anthropic/event-writer.ts";
+} from "../../stream/event-writer.ts";
 import { type IdFactory, messageId } from "../shared/ids.ts";
 import { PLACEHOLDER_SIGNATURE } from "../shared/thinking-signature.ts";
 import type { StreamTranslator } from "../../stream/pipeline.ts";

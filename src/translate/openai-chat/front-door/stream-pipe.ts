@@ -1,5 +1,5 @@
 import type { StreamEvent } from "../../../contracts/anthropic.ts";
-import { errorEvent, thrownErrorEvent } from "../../anthropic/event-writer.ts";
+import { errorEvent, thrownErrorEvent } from "../../../stream/event-writer.ts";
 import { pumpSse } from "../../../stream/pipeline.ts";
 import type { OpenAIChunkTranslator } from "./stream.ts";
 

@@ -1,7 +1,7 @@
 // The one Anthropic event writer: every translator, the stream guard and the OpenAI front door
 // build Anthropic stream events here and serialise them with `encodeEvent(s)`.
-import { anthropicErrorBody, CcmuxError, type AnthropicErrorType, type Scrub } from "../../util/errors.ts";
-import type { StreamEvent, Usage } from "../../contracts/anthropic.ts";
+import { anthropicErrorBody, CcmuxError, type AnthropicErrorType, type Scrub } from "../util/errors.ts";
+import type { StreamEvent, Usage } from "../contracts/anthropic.ts";
 
 export interface MessageStartInit {
   id: string;
