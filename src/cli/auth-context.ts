@@ -6,8 +6,8 @@ import { runtime } from "../runtime/index.ts";
 import { createLogger } from "../util/log.ts";
 
 /** What every `ccmux auth` command works with: the env, a logger, the token store and the flows. */
-export function authContext() {
-  const env = runtime.envAll();
+export function authContext(extraEnv: Record<string, string> = {}) {
+  const env = { ...runtime.envAll(), ...extraEnv };
   const log = createLogger({
     level: env.CCMUX_LOG_LEVEL ?? "info",
     plain: !runtime.isTTY("stdout") || Boolean(env.NO_COLOR),

@@ -8,6 +8,7 @@ import { OAUTH_KINDS, type OAuthKind, type StoredToken } from "../auth/types.ts"
 import { configPath } from "../config/paths.ts";
 import { runtime, type LineReader } from "../runtime/index.ts";
 import { authContext, type AuthContext } from "./auth-context.ts";
+import { GOOGLE_LOGIN_NOTICE, requiredProject } from "../auth/flows/google-project.ts";
 import { countdownStatus, PromptInterrupted, terminalLines } from "./terminal-line.ts";
 
 const PROVIDER_TYPE: Record<OAuthKind, string> = {
@@ -98,13 +99,22 @@ export const loginCommand = defineCommand({
     timeout: { type: "string", description: "Seconds to wait for the authorization (default 300)" },
     "no-browser": { type: "boolean", description: "Do not try to open a browser" },
     config: { type: "string", alias: "c", description: "config.toml to check for a provider using the token" },
+    project: { type: "string", description: "google: your Google Cloud project (else GOOGLE_CLOUD_PROJECT)" },
   },
   async run({ args }) {
-    const ctx = authContext();
+    const ctx = authContext(args.project ? { GOOGLE_CLOUD_PROJECT: args.project } : {});
     const timeoutMs = args.timeout ? Number(args.timeout) * 1000 : LOGIN_TIMEOUT_MS;
     if (!(timeoutMs > 0)) fail(ctx, `--timeout must be a positive number of seconds, got "${args.timeout}"`, 2);
     const kind = await pickKind(ctx, args.kind);
     const id = args.id ?? kind;
+    if (kind === "google") {
+      console.log(GOOGLE_LOGIN_NOTICE);
+      try {
+        requiredProject(ctx.env);
+      } catch (err) {
+        fail(ctx, (err as Error).message);
+      }
+    }
     const interactive = runtime.isTTY("stdin");
     const stopSigint = runtime.onSignal("SIGINT", () =>
       fail(ctx, `Login cancelled (Ctrl-C); ${notSaved(ctx, id)}.`, 130),

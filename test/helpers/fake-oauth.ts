@@ -17,6 +17,10 @@ export interface FakeOAuthOptions {
   tokenDelayMs?: number;
   /** loadCodeAssist answer: a current tier with this project, or none (onboarding needed). */
   codeAssistProject?: string;
+  /** The current tier loadCodeAssist reports with codeAssistProject (default standard-tier). */
+  codeAssistTier?: string;
+  /** The whole loadCodeAssist answer, when a test scripts it (ineligible tiers, validation). */
+  codeAssistLoad?: Record<string, unknown>;
   /** onboardUser returns done:false this many times (with an operation name to poll). */
   onboardPending?: number;
   onboardProject?: string;
@@ -157,9 +161,15 @@ export function startFakeOAuth(options: FakeOAuthOptions): FakeOAuth {
   function codeAssist(path: string, rec: RecordedRequest): Response {
     if (!authorized(rec)) return json(401, { error: { code: 401, message: "bad token" } });
     if (path.endsWith(":loadCodeAssist")) {
+      if (options.codeAssistLoad) return json(200, options.codeAssistLoad);
       if (options.codeAssistProject)
-        return json(200, { currentTier: { id: "free-tier" }, cloudaicompanionProject: options.codeAssistProject });
-      return json(200, { allowedTiers: [{ id: "free-tier", isDefault: true }] });
+        return json(200, {
+          currentTier: { id: options.codeAssistTier ?? "standard-tier" },
+          cloudaicompanionProject: options.codeAssistProject,
+        });
+      return json(200, {
+        allowedTiers: [{ id: "standard-tier", isDefault: true, userDefinedCloudaicompanionProject: true }],
+      });
     }
     const pending = onboardPolls++ < (options.onboardPending ?? 0);
     if (pending) return json(200, { name: "operations/onboard-1", done: false });

@@ -150,6 +150,20 @@ describe("ccmux auth (as a process)", () => {
     expect(picker.stderr).toContain("ccmux auth login anthropic");
   });
 
+  test("login google says consumer login ended, needs a project, and saves nothing without one", async () => {
+    const home = newHome();
+    const { GOOGLE_CLOUD_PROJECT: _p, GOOGLE_CLOUD_PROJECT_ID: _q, ...env } = { ...process.env, ...envFor(home) };
+    const r = await spawnCcmux(["auth", "login", "google"], {
+      env: env as Record<string, string>,
+      stdin: "",
+      timeoutMs: 20_000,
+    });
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toContain("ended for consumer accounts");
+    expect(r.stderr).toContain("--project");
+    expect(() => readFileSync(join(home, "oauth_tokens.json"), "utf8")).toThrow();
+  });
+
   test("a state that does not match is refused", async () => {
     const login = await startLogin(["anthropic", "--id", "bad"], newHome(), anthropic.url);
     const { pasted } = await anthropic.authorize(login.url);

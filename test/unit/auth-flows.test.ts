@@ -15,7 +15,11 @@ const ENV_KIND: Record<OAuthKind, string> = {
   google: "GOOGLE",
 };
 
-function setup(kind: OAuthKind, options: FakeOAuthOptions): { flow: OAuthFlow; fake: FakeOAuth } {
+function setup(
+  kind: OAuthKind,
+  options: FakeOAuthOptions,
+  extraEnv: Record<string, string> = { GOOGLE_CLOUD_PROJECT: "my-gcp-project" },
+): { flow: OAuthFlow; fake: FakeOAuth } {
   fake = startFakeOAuth(options);
   const p = `CCMUX_OAUTH_${ENV_KIND[kind]}`;
   const env = {
@@ -23,6 +27,7 @@ function setup(kind: OAuthKind, options: FakeOAuthOptions): { flow: OAuthFlow; f
     [`${p}_TOKEN_URL`]: `${fake.url}/v1/oauth/token`,
     CCMUX_OAUTH_ANTHROPIC_CONSOLE_API_KEY_URL: `${fake.url}/api/oauth/claude_cli/create_api_key`,
     CCMUX_OAUTH_GOOGLE_CODE_ASSIST_URL: fake.url,
+    ...extraEnv,
   };
   return { flow: createFlowRegistry({ env, googlePollMs: 1 }).get(kind), fake };
 }
@@ -128,14 +133,53 @@ describe("oauth flows against the fake provider", () => {
     expect(refreshed.project_id).toBe("able-fox-a1b2c");
   });
 
-  test("google: onboards when the account has no tier, polling the operation", async () => {
+  test("google: a Standard licensee without a tier yet is onboarded with their project, polling the operation", async () => {
     const { flow, fake: f } = setup("google", { format: "form", onboardPending: 2, onboardProject: "fresh-proj" });
     const grant = await flow.exchange(await authorize(flow, f, 1), fetch);
     expect(grant.project_id).toBe("fresh-proj");
     const onboard = f.requests.find((r) => r.path.endsWith(":onboardUser"))!;
-    expect(onboard.body).toMatchObject({ tierId: "free-tier" });
-    expect(onboard.body.cloudaicompanionProject).toBeUndefined();
+    expect(onboard.body).toMatchObject({ tierId: "standard-tier", cloudaicompanionProject: "my-gcp-project" });
     expect(f.requests.filter((r) => r.path.includes("/v1internal/operations/")).length).toBe(2);
+  });
+
+  test("google: no project named fails before any Code Assist call", async () => {
+    const { flow, fake: f } = setup("google", { format: "form", codeAssistProject: "p" }, {});
+    const err = await flow.exchange(await authorize(flow, f, 1), fetch).catch((e) => e);
+    expect(err).toBeInstanceOf(AuthError);
+    expect(err.message).toContain("GOOGLE_CLOUD_PROJECT");
+    expect(err.message).toContain("--project");
+    expect(f.requests.some((r) => r.path.includes("v1internal"))).toBe(false);
+  });
+
+  test("google: a consumer tier (free, Google One) is refused, naming the alternatives", async () => {
+    for (const options of [
+      { codeAssistProject: "p", codeAssistTier: "free-tier" },
+      { codeAssistLoad: { allowedTiers: [{ id: "free-tier", isDefault: true }] } },
+      { codeAssistLoad: { currentTier: { id: "g1-pro-tier" }, cloudaicompanionProject: "p" } },
+    ]) {
+      const { flow, fake: f } = setup("google", { format: "form", ...options });
+      const err = await flow.exchange(await authorize(flow, f, 1), fetch).catch((e) => e);
+      expect(err).toBeInstanceOf(AuthError);
+      expect(err.message).toContain("Gemini API key or Vertex AI");
+      expect(f.requests.some((r) => r.path.endsWith(":onboardUser"))).toBe(false);
+      f.stop();
+    }
+  });
+
+  test("google: VALIDATION_REQUIRED fails and prints the validation URL", async () => {
+    const url = "https://accounts.google.com/signin/continue?sarp=1&scc=1";
+    const { flow, fake: f } = setup("google", {
+      format: "form",
+      codeAssistLoad: {
+        ineligibleTiers: [
+          { reasonCode: "VALIDATION_REQUIRED", reasonMessage: "Verify your account", validationUrl: url },
+        ],
+      },
+    });
+    const err = await flow.exchange(await authorize(flow, f, 1), fetch).catch((e) => e);
+    expect(err).toBeInstanceOf(AuthError);
+    expect(err.message).toContain("VALIDATION_REQUIRED");
+    expect(err.message).toContain(url);
   });
 
   test("refresh failure is an AuthError with the provider's reason", async () => {

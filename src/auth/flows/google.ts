@@ -37,15 +37,12 @@ export function createGoogleFlow(opts: GoogleFlowOptions): OAuthFlow {
   const tokenUrl = envOverride(opts.env, "google", "TOKEN_URL", GOOGLE_TOKEN_URL);
   const codeAssist = envOverride(opts.env, "google", "CODE_ASSIST_URL", CODE_ASSIST_URL);
   const port = callbackPort(opts.env, "google", 0);
-  const discover = async (accessToken: string, fetch: FetchFn) => {
+  const discover = (accessToken: string, fetch: FetchFn) =>
+    discoverCodeAssistProject({ base: codeAssist, env: opts.env, fetch, accessToken, pollMs: opts.pollMs });
+  /** On refresh a token that somehow lacks its project tries once more, without failing the refresh. */
+  const rediscover = async (accessToken: string, fetch: FetchFn) => {
     try {
-      return await discoverCodeAssistProject({
-        base: codeAssist,
-        env: opts.env,
-        fetch,
-        accessToken,
-        pollMs: opts.pollMs,
-      });
+      return await discover(accessToken, fetch);
     } catch (err) {
       opts.log?.warn(`Code Assist project discovery failed: ${(err as Error).message}`);
       return undefined;
@@ -71,6 +68,7 @@ export function createGoogleFlow(opts: GoogleFlowOptions): OAuthFlow {
     async exchange(input: ExchangeInput, fetch: FetchFn): Promise<TokenGrant> {
       const form = { ...codeGrant(input, GOOGLE_CLIENT_ID), client_secret: GOOGLE_CLIENT_SECRET };
       const grant = grantFrom(await postToken(tokenUrl, { form }, fetch, "Token exchange"), now());
+      // A failed discovery fails the login: nothing is saved without an eligible project.
       return { ...grant, project_id: await discover(grant.access_token, fetch) };
     },
     async refresh(token: StoredToken, fetch: FetchFn): Promise<TokenGrant> {
@@ -81,7 +79,7 @@ export function createGoogleFlow(opts: GoogleFlowOptions): OAuthFlow {
         client_secret: GOOGLE_CLIENT_SECRET,
       };
       const grant = grantFrom(await postToken(tokenUrl, { form }, fetch, "Token refresh"), now(), token);
-      return grant.project_id ? grant : { ...grant, project_id: await discover(grant.access_token, fetch) };
+      return grant.project_id ? grant : { ...grant, project_id: await rediscover(grant.access_token, fetch) };
     },
   };
 }

@@ -4,6 +4,7 @@ import { AuthError } from "../../util/errors.ts";
 import { providerKind } from "../../catalog/providers.ts";
 import { joinUrl } from "../http.ts";
 import type { AdapterOptions, ProviderAdapter } from "../../contracts/adapter.ts";
+import { fillSlots, finishHeaders, wireRules } from "../wire-shape.ts";
 import { createGeminiSender, googleHeaders, type GeminiEndpoint } from "./sender.ts";
 
 export const GEMINI_API_BASE_URL = "https://generativelanguage.googleapis.com/v1beta";
@@ -36,12 +37,16 @@ function apiKeyEndpoint(config: ProviderConfig): GeminiEndpoint {
 function codeAssistEndpoint(config: ProviderConfig, opts: AdapterOptions): GeminiEndpoint {
   const env = opts.env;
   const base = env.CCMUX_CODE_ASSIST_BASE_URL || env.CCMUX_OAUTH_GOOGLE_CODE_ASSIST_URL || CODE_ASSIST_BASE_URL;
+  const rules = wireRules("code-assist", config);
+  const userAgent = rules.markers["user-agent"] ?? "";
   return {
     codeAssist: true,
     prepare({ req, model, stream, sessionId, signatureScope, creds }) {
       if (!creds.accessToken) throw new AuthError(`provider "${config.name}" has no Google access token`);
       const headers = googleHeaders(config, stream);
       headers.set("authorization", `Bearer ${creds.accessToken}`);
+      headers.set("user-agent", fillSlots(userAgent, { model }));
+      finishHeaders(headers, rules);
       const body = toCodeAssistRequest(req, {
         model,
         project: creds.projectId,
