@@ -11,6 +11,7 @@ import { createProviderHealth } from "../providers/health.ts";
 import { createAccountPools } from "../pool/pools.ts";
 import { PoolStore } from "../pool/pool-store.ts";
 import { dataDir } from "../config/paths.ts";
+import { createRequestFeed } from "../proxy/request-record.ts";
 
 export interface StartOptions {
   config: Config;
@@ -64,6 +65,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     health: createProviderHealth(opts.config.server.health),
     pools,
     connectGate: createConnectGate({ env }),
+    requests: createRequestFeed((err) => opts.log.warn(`a request subscriber failed: ${String(err)}`)),
   };
   let deps = buildDeps(opts.config, shared);
   const configFile = opts.configFile ?? opts.configPath;

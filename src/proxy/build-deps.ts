@@ -10,6 +10,7 @@ import { compileRouter } from "../router/compile.ts";
 import type { Logger } from "../util/log.ts";
 import type { AppDeps } from "./deps.ts";
 import type { AuthContext } from "../auth/context.ts";
+import { createRequestFeed, type RequestFeed } from "./request-record.ts";
 
 export interface BuildDepsOptions {
   log: Logger;
@@ -27,6 +28,7 @@ export interface BuildDepsOptions {
   health?: ProviderHealth;
   pools?: AccountPools;
   connectGate?: ConnectGate;
+  requests?: RequestFeed;
 }
 
 /** Config → everything a request needs: compiled router, adapters, credential sources. */
@@ -50,6 +52,7 @@ export function buildDeps(config: Config, opts: BuildDepsOptions): AppDeps {
     health,
     pools,
     connectGate,
+    requests: opts.requests ?? createRequestFeed(),
     log: opts.log,
     version: opts.version,
     startedAt: opts.startedAt ?? Date.now(),

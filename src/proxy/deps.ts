@@ -6,6 +6,7 @@ import type { AccountPools } from "../pool/pools.ts";
 import type { Logger } from "../util/log.ts";
 import type { CompiledRouter } from "../router/compile.ts";
 import type { AuthContext } from "../auth/context.ts";
+import type { RequestFeed } from "./request-record.ts";
 
 /** Resolves the credential source for a provider (API key, pass-through, OAuth token store, ADC). */
 export type CredentialResolver = (provider: ProviderAdapter, inbound: Headers, account?: string) => CredentialSource;
@@ -26,6 +27,8 @@ export interface AppDeps {
   /** Account pools' quota, counters and session bindings; shared like `health`. */
   pools: AccountPools;
   connectGate: ConnectGate;
+  /** Finished-request records go out here; shared by every deps of one server, like `health`. */
+  requests: RequestFeed;
   log: Logger;
   version: string;
   startedAt: number;

@@ -43,6 +43,8 @@ export interface ForwardOptions {
   timing?: { upstreamMs: number };
   /** The request's original JSON text, when the request object still matches it. */
   rawBody?: string;
+  /** Receives every attempt as it happens (the answering one last, outcome "ok"), also when all fail. */
+  attempts?: Attempt[];
 }
 
 function timedFetch(deps: AppDeps, timing?: { upstreamMs: number }): SendContext["fetch"] {
@@ -149,12 +151,16 @@ export async function tryCandidate<T>(
     const response = await run.operation(adapter, ctx);
     if (account) await observeAccount(run, key, seen, false);
     deps.health.succeeded(key);
+    run.attempts.push({ provider: candidate.provider, model: candidate.model, account, outcome: "ok" });
     return { response, candidate, adapter, attempts: run.attempts, account };
   } catch (err) {
     const parked = account !== undefined && !opts.signal.aborted && (await observeAccount(run, key, seen, probe));
     const rule = matchErrorRule(adapter.config.error_rules, err);
     settleHealth(run, key, err, { probe, parked, account, rule });
-    if (err instanceof ClientAbort || opts.signal.aborted) throw new ClientAbort();
+    if (err instanceof ClientAbort || opts.signal.aborted) {
+      run.attempts.push({ provider: candidate.provider, model: candidate.model, account, outcome: "client aborted" });
+      throw new ClientAbort();
+    }
     const { status, body } = toAnthropicError(err);
     run.attempts.push({
       provider: candidate.provider,
@@ -178,7 +184,10 @@ async function tryEarliestCooling<T>(run: Run<T>, model: string): Promise<Forwar
   if (run.cooling.length === 0 || run.last !== undefined) return undefined;
   const first = run.cooling.reduce((a, b) => (b.until < a.until ? b : a));
   const name = attemptName({ provider: first.candidate.provider, account: first.account });
-  run.attempts = run.attempts.filter((a) => !(a.skipped && attemptName(a) === name));
+  const { attempts } = run;
+  for (let i = attempts.length - 1; i >= 0; i--) {
+    if (attempts[i]!.skipped && attemptName(attempts[i]!) === name) attempts.splice(i, 1);
+  }
   run.deps.log.warn(
     `every provider for model "${model}" is cooling down; trying ${name} anyway (its cooldown ends first)`,
   );
@@ -200,7 +209,8 @@ export async function failover<T>(
   operation: Operation<T>,
 ): Promise<ForwardResult<T>> {
   const fetch = timedFetch(deps, opts.timing);
-  const run: Run<T> = { req, operation, deps, opts, fetch, attempts: [], cooling: [], parked: [] };
+  const attempts = opts.attempts ?? [];
+  const run: Run<T> = { req, operation, deps, opts, fetch, attempts, cooling: [], parked: [] };
   for (const candidate of resolution.candidates) {
     const adapter = deps.adapters.get(candidate.provider);
     if (!adapter) {

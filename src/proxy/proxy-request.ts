@@ -9,16 +9,7 @@ import { isEventStream } from "../providers/http.ts";
 import { CcmuxError } from "../util/errors.ts";
 import { healthKey } from "../providers/health.ts";
 import { createUsageWatcher, usageOf, type UsageCounts } from "./usage-tap.ts";
-
-export interface RequestRecord {
-  route: string;
-  provider: string;
-  /** The pool account that answered, by name (never its key). */
-  account?: string;
-  model: string;
-  status: number;
-  started: number;
-}
+import { finishFailed, finishTrace, startTrace, type RequestTrace } from "./request-trace.ts";
 
 function formatUsage(u: UsageCounts): string {
   if (u.input === undefined && u.output === undefined) return "tokens n/a";
@@ -26,13 +17,27 @@ function formatUsage(u: UsageCounts): string {
   return `tokens in ${u.input ?? "?"}${cached} out ${u.output ?? "?"}`;
 }
 
-export function logRequest(deps: AppDeps, rec: RequestRecord, usage: UsageCounts, outcome: string): void {
-  const ms = Math.round(performance.now() - rec.started);
+interface StreamFailure {
+  why: string;
+  errorType: string;
+}
+
+/** Logs the request line and publishes the finished request. */
+function finishAnswered(
+  trace: RequestTrace,
+  status: number,
+  usage: UsageCounts,
+  end: "ok" | "aborted",
+  failure?: StreamFailure,
+): void {
+  const outcome = failure?.why ?? end;
+  const record = finishTrace(trace, { status, usage, clientAbort: end === "aborted", errorType: failure?.errorType });
+  const ms = Math.round(record.latencyMs);
   const tail = outcome === "ok" ? "" : ` [${outcome}]`;
-  const via = rec.account ? `${rec.provider}[${rec.account}]` : rec.provider;
-  if (rec.account)
-    deps.pools.counted(healthKey(rec.provider, rec.account), { input: usage.input, output: usage.output });
-  deps.log.info(`${rec.route} → ${via}/${rec.model} ${rec.status} ${ms}ms ${formatUsage(usage)}${tail}`);
+  const via = trace.account ? `${trace.provider}[${trace.account}]` : trace.provider;
+  if (trace.account)
+    trace.deps.pools.counted(healthKey(trace.provider, trace.account), { input: usage.input, output: usage.output });
+  trace.deps.log.info(`${trace.route} → ${via}/${trace.upstreamModel} ${status} ${ms}ms ${formatUsage(usage)}${tail}`);
 }
 
 export function routingHeaders(resolution: Resolution, result: ForwardResult): Record<string, string> {
@@ -66,7 +71,19 @@ export async function proxyAnthropic(
   sent: RequestBody,
   started: number,
 ): Promise<Response> {
+  const trace = startTrace(c, deps, req, started);
+  try {
+    return await answer(c, trace, req, sent);
+  } catch (err) {
+    finishFailed(trace, err);
+    throw err;
+  }
+}
+
+async function answer(c: Context, trace: RequestTrace, req: MessagesRequest, sent: RequestBody): Promise<Response> {
+  const { deps, started } = trace;
   const resolution = resolveRoute(req, deps.router, { bodyLength: sent.length, xProvider: c.req.header("x-provider") });
+  trace.route = resolution.route;
   const timing = { upstreamMs: 0 };
   const rawBody = resolution.rewritten ? undefined : sent.raw;
   const result = await forwardWithFailover(req, resolution, deps, {
@@ -74,6 +91,7 @@ export async function proxyAnthropic(
     signal: c.req.raw.signal,
     timing,
     rawBody,
+    attempts: trace.attempts,
   }).catch((err: unknown) => {
     if (err instanceof CcmuxError) err.headers["x-ccmux-route"] = resolution.route;
     throw err;
@@ -81,28 +99,37 @@ export async function proxyAnthropic(
   const headers = dropSecretHeaders(new Headers(result.response.headers), deps);
   for (const [k, v] of Object.entries(routingHeaders(resolution, result))) headers.set(k, v);
   headers.set("server-timing", serverTiming(started, timing.upstreamMs));
-  const { provider, model } = result.candidate;
-  const rec: RequestRecord = {
-    route: (result.resolution ?? resolution).route,
-    provider,
-    account: result.account,
-    model,
-    status: result.response.status,
-    started,
-  };
+  trace.route = (result.resolution ?? resolution).route;
+  trace.provider = result.candidate.provider;
+  trace.account = result.account;
+  trace.upstreamModel = result.candidate.model;
+  const { status } = result.response;
   if (!isEventStream(result.response.headers)) {
     // A whole JSON answer: read it once (adapters already hold it in memory) instead of streaming it through JS.
     const bytes = new Uint8Array(await result.response.arrayBuffer());
-    logRequest(deps, rec, usageOf(bytes), "ok");
-    return new Response(bytes, { status: result.response.status, headers });
+    finishAnswered(trace, status, usageOf(bytes), "ok");
+    return new Response(bytes, { status, headers });
   }
-  let failure: string | undefined;
+  return new Response(relayTraced(trace, result.response), { status, headers });
+}
+
+/** Relays a streamed answer, noting the first byte out and publishing the record when it ends. */
+function relayTraced(trace: RequestTrace, response: Response): ReadableStream<Uint8Array> | null {
+  const { deps } = trace;
+  let failure: StreamFailure | undefined;
   const watcher = createUsageWatcher();
-  const body = relayBody(result.response, provider, deps, {
-    onFailure: (why) => (failure = why),
-    onOutput: (bytes) => watcher.watch(bytes),
-    onEnd: (outcome) => logRequest(deps, rec, watcher.usage, failure ?? outcome),
+  const body = relayBody(response, trace.provider, deps, {
+    onFailure: (why, errorType) => (failure = { why, errorType }),
+    onOutput: (bytes) => {
+      trace.ttftMs ??= performance.now() - trace.started;
+      watcher.watch(bytes);
+    },
+    onEnd: (outcome) => {
+      deps.requests.streamClosed();
+      finishAnswered(trace, response.status, watcher.usage, outcome, failure);
+    },
   });
-  if (!body) logRequest(deps, rec, {}, "ok");
-  return new Response(body, { status: result.response.status, headers });
+  if (body) deps.requests.streamOpened();
+  else finishAnswered(trace, response.status, {}, "ok");
+  return body;
 }

@@ -13,7 +13,8 @@ import { secretScrubber } from "./secret-scrub.ts";
  * reported through `onFailure` for the request log line.
  */
 export interface RelayHooks {
-  onFailure(why: string): void;
+  /** `errorType` is the Anthropic error type sent to the client, or "stream_truncated". */
+  onFailure(why: string, errorType: string): void;
   onOutput?(bytes: Uint8Array): void;
   onEnd?(outcome: "ok" | "aborted"): void;
 }
@@ -36,11 +37,11 @@ export function relayBody(
       const { body } = toAnthropicError(err);
       deps.log.warn(`${provider}: stream failed mid-way: ${body.error.message}`);
       deps.health.failed(key, err, false);
-      onFailure(`stream failed: ${body.error.type}`);
+      onFailure(`stream failed: ${body.error.type}`, body.error.type);
     },
     onTruncated() {
       deps.log.warn(`${provider}: stream ended before message_stop`);
-      onFailure("stream ended before message_stop");
+      onFailure("stream ended before message_stop", "stream_truncated");
     },
   });
 }

@@ -2,6 +2,7 @@ export interface UsageCounts {
   input?: number;
   output?: number;
   cacheRead?: number;
+  cacheWrite?: number;
 }
 
 type Key = keyof UsageCounts;
@@ -13,8 +14,9 @@ const KEYS: [prefix: Uint8Array, key: Key][] = [
   [encoder.encode('"input'), "input"],
   [encoder.encode('"output'), "output"],
   [encoder.encode('"cache_read_input'), "cacheRead"],
+  [encoder.encode('"cache_creation_input'), "cacheWrite"],
 ];
-const LONGEST_PREFIX = 17;
+const LONGEST_PREFIX = 21;
 /** Bytes kept from the end of the stream so far, for a key or number split across chunks. */
 const CARRY = 64;
 const UNDERSCORE = 0x5f,
@@ -40,7 +42,7 @@ function isSpace(b: number | undefined): boolean {
   return b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d;
 }
 
-/** Input and cache-read keep the largest value seen; output the latest (it grows during a stream). */
+/** Input and the cache counts keep the largest value seen; output the latest (it grows during a stream). */
 function record(usage: UsageCounts, key: Key, n: number): void {
   if (key === "output") usage.output = n;
   else usage[key] = Math.max(usage[key] ?? 0, n);

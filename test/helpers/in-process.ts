@@ -6,6 +6,7 @@ import { createApp } from "../../src/edge/app.ts";
 import { buildDeps, type BuildDepsOptions } from "../../src/proxy/build-deps.ts";
 import type { AppDeps, DepsHolder } from "../../src/proxy/deps.ts";
 import { createLogger } from "../../src/util/log.ts";
+import { createRequestFeed } from "../../src/proxy/request-record.ts";
 
 export function provider(name: string, base_url: string, extra: Partial<ProviderConfig> = {}): ProviderConfig {
   return {
@@ -58,7 +59,9 @@ export interface InProcessOptions extends Partial<BuildDepsOptions> {
 export async function startInProcess(config: Config, opts: InProcessOptions = {}): Promise<InProcessServer> {
   const logs: string[] = [];
   const log = createLogger({ level: "debug", plain: true, stream: { write: (s: string) => logs.push(s) } });
-  const { configPath, env, ...buildOpts } = opts;
+  const { configPath, env, ...rest } = opts;
+  // One feed for the server's life, as `serve` keeps it across reloads.
+  const buildOpts = { ...rest, requests: rest.requests ?? createRequestFeed() };
   let deps = buildDeps(config, { log, version: "0.0.0-test", ...buildOpts, env });
   const holder: DepsHolder = { current: () => deps, configPath };
   if (configPath) {

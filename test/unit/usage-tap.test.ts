@@ -3,16 +3,18 @@ import { createUsageWatcher, usageOf, type UsageCounts } from "../../src/proxy/u
 import { guardSseStream } from "../../src/stream/sse-guard.ts";
 import { readFixture, splitAtRandom, streamOf } from "../helpers/sse.ts";
 
-/** The rule, stated over the whole body at once: input and cache-read the largest, output the last. */
+/** The rule, stated over the whole body at once: input and the cache counts the largest, output the last. */
 function expected(text: string): UsageCounts {
   const all = (key: string) => [...text.matchAll(new RegExp(`"${key}":\\s*(\\d+)`, "g"))].map((m) => Number(m[1]));
   const usage: UsageCounts = {};
   const input = all("input_tokens"),
     output = all("output_tokens"),
-    cached = all("cache_read_input_tokens");
+    cached = all("cache_read_input_tokens"),
+    written = all("cache_creation_input_tokens");
   if (input.length) usage.input = Math.max(...input);
   if (output.length) usage.output = output[output.length - 1];
   if (cached.length) usage.cacheRead = Math.max(...cached);
+  if (written.length) usage.cacheWrite = Math.max(...written);
   return usage;
 }
 
