@@ -7,7 +7,7 @@ import { normalizeDocument } from "./normalize.ts";
 import type { Sink } from "./normalize-providers.ts";
 import type { Env } from "./paths.ts";
 import { ConfigFileError, formatWarnings, toProblems, type Finding } from "./problems.ts";
-import { ServerSchema } from "./schema.ts";
+import { ServerSchema, UsageSchema } from "./schema.ts";
 import type { Config } from "./types.ts";
 import { validateDocument, withoutUnknownKeys } from "./validate.ts";
 
@@ -101,5 +101,7 @@ export function embeddedDefaultConfig(): Config {
       },
     ],
     models: [{ name: "*", mappings: [{ priority: 1, provider: "anthropic", actual_model: "*" }] }],
+    usage: v.parse(UsageSchema, {}),
+    prices: {},
   };
 }

@@ -15,7 +15,7 @@ const MODEL_SLOTS = ["default", "background", "think", "websearch", "long_contex
 const REGEX_SLOTS = ["auto_map_regex", "background_regex"] as const;
 
 function normalizeServer(doc: ConfigDocument["server"], refs: Map<string, string>, sink: Sink): ServerConfig {
-  for (const key of ["api_key", "admin_token"] as const) {
+  for (const key of ["api_key", "admin_token", "metrics_token"] as const) {
     if (doc[key] === "" && refs.has(`server.${key}`)) {
       sink.warnings.push({
         path: ["server", key],
@@ -34,6 +34,7 @@ function normalizeServer(doc: ConfigDocument["server"], refs: Map<string, string
     api_key_ref: refs.get("server.api_key"),
     admin_token: blank(doc.admin_token),
     admin_token_ref: refs.get("server.admin_token"),
+    metrics_token: blank(doc.metrics_token),
     log_level: doc.log_level,
     timeouts: { ...doc.timeouts },
     health: { ...doc.health },
@@ -125,7 +126,8 @@ export function normalizeDocument(doc: ConfigDocument, refs: Map<string, string>
   );
   const router = normalizeRouter(doc.router, sink);
   checkRouter(router, models, providers, sink);
-  const config: Config = { server: normalizeServer(doc.server, refs, sink), router, providers, models };
+  const server = normalizeServer(doc.server, refs, sink);
+  const config: Config = { server, router, providers, models, usage: { ...doc.usage }, prices: { ...doc.prices } };
   if (doc.context_windows) config.context_windows = doc.context_windows;
   return config;
 }

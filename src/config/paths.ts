@@ -15,6 +15,8 @@ export interface PathOptions {
 export interface AllPaths {
   config: string;
   tokens: string;
+  /** The SQLite file: usage history, and other state that outlives a restart. */
+  database: string;
   state: string;
   logs: string;
 }
@@ -84,6 +86,8 @@ function appDir(env: Env, platform: string, spec: DirSpec): string {
   return join(base, APP);
 }
 
+export const DATABASE_FILE_NAME = "ccmux.db";
+
 /** Where the token store lives: never the config dir, so a dotfiles repo holding config.toml holds no tokens. */
 export function dataDir(env: Env, platform: string = currentPlatform()): string {
   return appDir(env, platform, {
@@ -111,6 +115,7 @@ export function allPaths(opts: PathOptions): AllPaths {
   return {
     config: configPath({ ...opts, platform }),
     tokens: join(dataDir(opts.env, platform), "oauth_tokens.json"),
+    database: join(dataDir(opts.env, platform), DATABASE_FILE_NAME),
     state,
     logs: join(state, "logs"),
   };

@@ -49,9 +49,30 @@ export const ServerSchema = v.object({
   port: v.optional(integer(0, 65_535), DEFAULT_PORT),
   api_key: v.optional(v.string()),
   admin_token: v.optional(v.string()),
+  /** A bearer token that opens GET /metrics (only) to a scraper that is not on this machine's loopback. */
+  metrics_token: v.optional(v.string()),
   log_level: v.optional(v.string(), "info"),
   timeouts: v.optional(TimeoutsSchema, {}),
   health: v.optional(HealthSchema, {}),
+});
+
+export const DEFAULT_RETENTION_DAYS = 90;
+
+export const UsageSchema = v.object({
+  enabled: v.optional(v.boolean(), true),
+  retention_days: v.optional(integer(1, 36_500), DEFAULT_RETENTION_DAYS),
+});
+
+const perMillion = v.pipe(
+  v.number(),
+  v.minValue(0, (issue) => `expected a price of at least 0, got ${showValue(issue.input)}`),
+);
+
+export const PriceSchema = v.object({
+  input: perMillion,
+  output: perMillion,
+  cache_read: v.optional(perMillion, 0),
+  cache_write: v.optional(perMillion, 0),
 });
 
 export const RouterSchema = v.object({
@@ -141,6 +162,9 @@ export const ConfigDocumentSchema = v.object({
   models: v.optional(v.array(ModelSchema), []),
   /** Upstream model id → context window in tokens; overrides the shipped table. */
   context_windows: v.optional(v.record(v.string(), integer(1))),
+  usage: v.optional(UsageSchema, {}),
+  /** USD per million tokens by model id, over the prices shipped in the binary. */
+  prices: v.optional(v.record(v.string(), PriceSchema), {}),
 });
 
 export type ConfigDocument = v.InferOutput<typeof ConfigDocumentSchema>;

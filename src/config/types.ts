@@ -30,6 +30,8 @@ export interface ServerConfig {
   admin_token?: string;
   /** The raw `admin_token` text when it referenced an env variable, for display. */
   admin_token_ref?: string;
+  /** Opens GET /metrics (only) to a scraper presenting it as a bearer token. */
+  metrics_token?: string;
   log_level: string;
   timeouts: TimeoutsConfig;
   /** Defaults apply when absent (configs built in code). */
@@ -136,6 +138,20 @@ export interface ModelConfig {
   mappings: ModelMapping[];
 }
 
+/** `[usage]`: the usage history in the data directory's database. */
+export interface UsageConfig {
+  enabled: boolean;
+  retention_days: number;
+}
+
+/** USD per million tokens. */
+export interface PriceConfig {
+  input: number;
+  output: number;
+  cache_read: number;
+  cache_write: number;
+}
+
 export interface Config {
   server: ServerConfig;
   router: RouterConfig;
@@ -143,6 +159,10 @@ export interface Config {
   models: ModelConfig[];
   /** Upstream model id → context window in tokens, over the shipped table (catalog/context-windows.ts). */
   context_windows?: Record<string, number>;
+  /** Defaults apply when absent (configs built in code). */
+  usage?: UsageConfig;
+  /** `[prices."model-id"]`: over the prices shipped in the binary. */
+  prices?: Record<string, PriceConfig>;
   /** Where it was loaded from; undefined for the embedded default. */
   path?: string;
 }

@@ -9,6 +9,7 @@ import { knownSecrets, scrubError, secretScrubber } from "../proxy/secret-scrub.
 import { mountUi } from "./ui/page.ts";
 import { mountUiApi } from "./ui/routes.ts";
 import { createUiSessions } from "./ui/sessions.ts";
+import { mountUsageRoutes } from "./admin/usage-routes.ts";
 import { browserGuard } from "./middleware/admin-guard.ts";
 import { inboundAuth } from "./middleware/inbound-auth.ts";
 import { mountInfoRoutes, mountModelsRoute } from "./routes/info.ts";
@@ -49,6 +50,7 @@ export function createApp(holder: DepsHolder): Hono {
   mountUi(app, holder, sessions);
   mountUiApi(app, holder);
   mountOAuthAdmin(app, holder);
+  mountUsageRoutes(app, holder);
   mountInfoRoutes(app, holder);
   mountStatusRoute(app, holder);
   const proxy = new Hono();

@@ -2,7 +2,7 @@ import type { Config } from "../config/types.ts";
 import { runtime, type RunningServer } from "../runtime/index.ts";
 import type { Logger } from "../util/log.ts";
 import { createApp } from "./app.ts";
-import { buildDeps } from "../proxy/build-deps.ts";
+import { buildDeps, type BuildDepsOptions } from "../proxy/build-deps.ts";
 import { createAuthContext } from "../auth/context.ts";
 import type { AppDeps, DepsHolder } from "../proxy/deps.ts";
 import { watchConfig, type ServerOverrides } from "../proxy/reload.ts";
@@ -12,6 +12,7 @@ import { createAccountPools } from "../pool/pools.ts";
 import { PoolStore } from "../pool/pool-store.ts";
 import { dataDir } from "../config/paths.ts";
 import { createRequestFeed } from "../proxy/request-record.ts";
+import { startUsageService } from "../usage/service.ts";
 
 export interface StartOptions {
   config: Config;
@@ -56,7 +57,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const auth = createAuthContext({ env, runtime, log: opts.log, fetch: (i, init) => fetch(i, init) });
   const pools = createAccountPools(Date.now, new PoolStore(dataDir(env), runtime));
   await pools.load().catch((err: unknown) => opts.log.warn(`account pool state not restored: ${String(err)}`));
-  const shared = {
+  const requests = createRequestFeed((err) => opts.log.warn(`a request subscriber failed: ${String(err)}`));
+  const shared: BuildDepsOptions = {
     log: opts.log,
     version: opts.version,
     auth,
@@ -65,9 +67,12 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     health: createProviderHealth(opts.config.server.health),
     pools,
     connectGate: createConnectGate({ env }),
-    requests: createRequestFeed((err) => opts.log.warn(`a request subscriber failed: ${String(err)}`)),
+    requests,
   };
   let deps = buildDeps(opts.config, shared);
+  const usage = await startUsageService({ env, runtime, log: opts.log, feed: requests, config: () => deps.config });
+  shared.database = usage.database;
+  deps = { ...deps, database: usage.database };
   const configFile = opts.configFile ?? opts.configPath;
   const holder: DepsHolder = { current: () => deps, configPath: configFile };
   const app = createApp(holder);
@@ -100,6 +105,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     opts.log.info("shutting down: no new connections, waiting for in-flight requests");
     await running.stop(opts.graceMs ?? 10_000);
     await pools.flush().catch(() => undefined);
+    usage.stop();
     runtime.exit(0);
   };
   runtime.onSignal("SIGINT", stop);

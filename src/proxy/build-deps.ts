@@ -11,6 +11,7 @@ import type { Logger } from "../util/log.ts";
 import type { AppDeps } from "./deps.ts";
 import type { AuthContext } from "../auth/context.ts";
 import { createRequestFeed, type RequestFeed } from "./request-record.ts";
+import type { SharedDatabase } from "../storage/shared-database.ts";
 
 export interface BuildDepsOptions {
   log: Logger;
@@ -29,6 +30,7 @@ export interface BuildDepsOptions {
   pools?: AccountPools;
   connectGate?: ConnectGate;
   requests?: RequestFeed;
+  database?: SharedDatabase;
 }
 
 /** Config → everything a request needs: compiled router, adapters, credential sources. */
@@ -53,6 +55,7 @@ export function buildDeps(config: Config, opts: BuildDepsOptions): AppDeps {
     pools,
     connectGate,
     requests: opts.requests ?? createRequestFeed(),
+    database: opts.database,
     log: opts.log,
     version: opts.version,
     startedAt: opts.startedAt ?? Date.now(),

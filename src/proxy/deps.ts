@@ -7,6 +7,7 @@ import type { Logger } from "../util/log.ts";
 import type { CompiledRouter } from "../router/compile.ts";
 import type { AuthContext } from "../auth/context.ts";
 import type { RequestFeed } from "./request-record.ts";
+import type { SharedDatabase } from "../storage/shared-database.ts";
 
 /** Resolves the credential source for a provider (API key, pass-through, OAuth token store, ADC). */
 export type CredentialResolver = (provider: ProviderAdapter, inbound: Headers, account?: string) => CredentialSource;
@@ -29,6 +30,8 @@ export interface AppDeps {
   connectGate: ConnectGate;
   /** Finished-request records go out here; shared by every deps of one server, like `health`. */
   requests: RequestFeed;
+  /** The data directory's SQLite file (usage history); absent where nothing opened one. */
+  database?: SharedDatabase;
   log: Logger;
   version: string;
   startedAt: number;

@@ -1,4 +1,5 @@
-import type { Runtime, RunningServer, ServeOptions } from "./types.ts";
+import { Database as BunDatabase } from "bun:sqlite";
+import type { Database, Runtime, RunningServer, ServeOptions, SqlValue } from "./types.ts";
 import { nodeFileOps } from "./node-common.ts";
 import { nodeProcessOps } from "./node-process.ts";
 
@@ -36,6 +37,18 @@ async function serve(opts: ServeOptions): Promise<RunningServer> {
   };
 }
 
+function openDatabase(path: string): Database {
+  const db = new BunDatabase(path, { create: true, readwrite: true });
+  return {
+    exec: (sql) => db.run(sql),
+    prepare(sql) {
+      const statement = db.prepare<Record<string, SqlValue>, SqlValue[]>(sql);
+      return { run: (...params) => void statement.run(...params), all: (...params) => statement.all(...params) };
+    },
+    close: () => db.close(),
+  };
+}
+
 export const runtime: Runtime = {
   name: "bun",
   serve,
@@ -59,4 +72,5 @@ export const runtime: Runtime = {
   version: () => Bun.version,
   selfCommand: () => (isCompiled(Bun.main) ? [process.execPath] : [process.execPath, Bun.main]),
   ...nodeProcessOps,
+  openDatabase,
 };

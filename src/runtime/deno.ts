@@ -1,6 +1,7 @@
 // deno-lint-ignore-file no-explicit-any
 import { fileURLToPath } from "node:url";
-import type { Runtime, RunningServer, ServeOptions } from "./types.ts";
+import { DatabaseSync } from "node:sqlite";
+import type { Database, Runtime, RunningServer, ServeOptions, SqlRow } from "./types.ts";
 import { nodeFileOps } from "./node-common.ts";
 import { nodeProcessOps } from "./node-process.ts";
 
@@ -33,6 +34,21 @@ async function serve(opts: ServeOptions): Promise<RunningServer> {
   };
 }
 
+function openDatabase(path: string): Database {
+  const db = new DatabaseSync(path);
+  return {
+    exec: (sql) => db.exec(sql),
+    prepare(sql) {
+      const statement = db.prepare(sql);
+      return {
+        run: (...params) => void statement.run(...params),
+        all: (...params) => statement.all(...params) as SqlRow[],
+      };
+    },
+    close: () => db.close(),
+  };
+}
+
 export const runtime: Runtime = {
   name: "deno",
   serve,
@@ -57,4 +73,5 @@ export const runtime: Runtime = {
   version: () => Deno.version.deno,
   selfCommand: () => [Deno.execPath(), "run", "-A", fileURLToPath(Deno.mainModule)],
   ...nodeProcessOps,
+  openDatabase,
 };

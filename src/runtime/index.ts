@@ -1,2 +1,14 @@
 export { runtime } from "#runtime";
-export type { CommandResult, FileInfo, LineReader, ProcessEnv, Runtime, RunningServer, ServeOptions } from "./types.ts";
+export type {
+  CommandResult,
+  Database,
+  SqlRow,
+  SqlStatement,
+  SqlValue,
+  FileInfo,
+  LineReader,
+  ProcessEnv,
+  Runtime,
+  RunningServer,
+  ServeOptions,
+} from "./types.ts";

@@ -41,6 +41,22 @@ export interface CommandResult {
   stderr: string;
 }
 
+export type SqlValue = string | number | bigint | null | Uint8Array;
+export type SqlRow = Record<string, SqlValue>;
+
+/** A prepared statement with positional `?` parameters. */
+export interface SqlStatement {
+  run(...params: SqlValue[]): void;
+  all(...params: SqlValue[]): SqlRow[];
+}
+
+/** The part of SQLite ccmux uses: the same under bun:sqlite and node:sqlite. Calls are synchronous. */
+export interface Database {
+  exec(sql: string): void;
+  prepare(sql: string): SqlStatement;
+  close(): void;
+}
+
 export interface Runtime {
   readonly name: "bun" | "deno";
   serve(opts: ServeOptions): Promise<RunningServer>;
@@ -80,4 +96,6 @@ export interface Runtime {
   kill(pid: number, signal: "SIGTERM" | "SIGKILL"): boolean;
   processCommand(pid: number): Promise<string | undefined>;
   uid(): number | undefined;
+  /** Opens (creating when missing) an SQLite database file: bun:sqlite under Bun, node:sqlite under Deno. */
+  openDatabase(path: string): Database;
 }

@@ -40,13 +40,13 @@ describe("every command has --help and plain output off a terminal", () => {
 });
 
 describe("ccmux config path", () => {
-  test("prints the config path; --all lists config, tokens, state and logs", async () => {
+  test("prints the config path; --all lists config, tokens, database, state and logs", async () => {
     const dir = home();
     const one = await spawnCcmux(["config", "path"], { env: { CCMUX_HOME: dir } });
     expect(one.stdout.trim()).toBe(join(dir, "config.toml"));
     const all = await spawnCcmux(["config", "path", "--all"], { env: { CCMUX_HOME: dir } });
-    expect(all.stdout).toContain(`tokens  ${join(dir, "oauth_tokens.json")}`);
-    expect(all.stdout).toContain(`logs    ${join(dir, "logs")}`);
+    expect(all.stdout).toContain(`tokens   ${join(dir, "oauth_tokens.json")}`);
+    expect(all.stdout).toContain(`logs     ${join(dir, "logs")}`);
   });
 
   test("--json; XDG dirs when CCMUX_HOME is unset; --config is made absolute", async () => {
@@ -55,6 +55,7 @@ describe("ccmux config path", () => {
     expect(JSON.parse(out.stdout)).toEqual({
       config: join(root, "config", "ccmux", "config.toml"),
       tokens: join(root, "data", "ccmux", "oauth_tokens.json"),
+      database: join(root, "data", "ccmux", "ccmux.db"),
       state: join(root, "state", "ccmux"),
       logs: join(root, "state", "ccmux", "logs"),
     });

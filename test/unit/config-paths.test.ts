@@ -77,11 +77,12 @@ describe("dataDir and stateDir", () => {
 });
 
 describe("allPaths", () => {
-  test("lists config, token store, state and logs", () => {
+  test("lists config, token store, database, state and logs", () => {
     const paths = allPaths({ env: { HOME: "/home/u" }, ...linux });
     expect(paths).toEqual({
       config: "/home/u/.config/ccmux/config.toml",
       tokens: "/home/u/.local/share/ccmux/oauth_tokens.json",
+      database: "/home/u/.local/share/ccmux/ccmux.db",
       state: "/home/u/.local/state/ccmux",
       logs: "/home/u/.local/state/ccmux/logs",
     });
