@@ -1,7 +1,23 @@
+import type { UpstreamError } from "../util/errors.ts";
 import type { MessagesRequest } from "./anthropic.ts";
 import type { ProviderConfig, TimeoutsConfig } from "../config/types.ts";
 import type { Env } from "../config/paths.ts";
 import type { Logger } from "../util/log.ts";
+
+/** A non-2xx upstream answer, as a dialect's error mapper reads it. */
+export interface UpstreamErrorAnswer {
+  status: number;
+  /** The body text (capped). */
+  body: string;
+  headers: Headers;
+  /** The provider's name, carried into the error. */
+  provider: string;
+  /** The upstream model asked for. */
+  model: string;
+}
+
+/** One per dialect (anthropic, openai-chat, responses, gemini): a non-2xx answer → UpstreamError in Anthropic's terms. */
+export type ErrorMapper = (answer: UpstreamErrorAnswer) => UpstreamError;
 
 export type FetchFn = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 

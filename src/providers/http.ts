@@ -2,7 +2,7 @@ import { watchBody } from "../stream/watchdog.ts";
 import { ClientAbort, UpstreamError } from "../util/errors.ts";
 import { redact } from "../util/log.ts";
 import { isRedirect, NO_REDIRECTS, refusedRedirect } from "../util/redirect.ts";
-import type { SendContext } from "../contracts/adapter.ts";
+import type { ErrorMapper, SendContext } from "../contracts/adapter.ts";
 
 /**
  * The upstream response headers a client may see: the body's type, request ids, retry advice and
@@ -49,9 +49,6 @@ export function relayHeaders(upstream: Headers, provider: string): Headers {
   }
   return out;
 }
-
-/** Maps a non-2xx upstream response to an UpstreamError; one per dialect. */
-export type ErrorMapper = (status: number, bodyText: string, headers: Headers, provider: string) => UpstreamError;
 
 const MAX_ERROR_BODY = 64 * 1024;
 
@@ -204,7 +201,7 @@ export async function upstreamFetch(
   res = await watchedResponse(res, ctx, provider, abort);
   if (res.ok) return res;
   const text = await readErrorBody(res);
-  throw mapError(res.status, text, res.headers, provider);
+  throw mapError({ status: res.status, body: text, headers: res.headers, provider, model: ctx.model });
 }
 
 export function joinUrl(base: string, path: string): string {

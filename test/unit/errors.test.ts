@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { anthropicErrorToUpstream } from "../../src/providers/anthropic/errors.ts";
+import { mapAnthropicError } from "../../src/translate/anthropic/errors.ts";
 import { AuthError, RequestError, UpstreamError, errorTypeForStatus, toAnthropicError } from "../../src/util/errors.ts";
 
 describe("errors", () => {
@@ -47,12 +47,13 @@ describe("errors", () => {
       "anthropic-ratelimit-requests-remaining": "0",
       "x-other": "no",
     });
-    const err = anthropicErrorToUpstream(
-      429,
-      JSON.stringify({ type: "error", error: { type: "rate_limit_error", message: "Too many" } }),
-      headers,
-      "p",
-    );
+    const err = mapAnthropicError({
+      status: 429,
+      body: JSON.stringify({ type: "error", error: { type: "rate_limit_error", message: "Too many" } }),
+      headers: headers,
+      provider: "p",
+      model: "m",
+    });
     expect(err.status).toBe(429);
     expect(err.type).toBe("rate_limit_error");
     expect(err.message).toBe("Too many");
@@ -61,7 +62,13 @@ describe("errors", () => {
   });
 
   test("a non-JSON upstream error body becomes the message", () => {
-    const err = anthropicErrorToUpstream(502, "<html>Bad gateway</html>", new Headers(), "p");
+    const err = mapAnthropicError({
+      status: 502,
+      body: "<html>Bad gateway</html>",
+      headers: new Headers(),
+      provider: "p",
+      model: "m",
+    });
     expect(err.type).toBe("api_error");
     expect(err.message).toBe("<html>Bad gateway</html>");
   });

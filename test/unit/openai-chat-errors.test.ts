@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { chatErrorToUpstream } from "../../src/translate/openai-chat/errors.ts";
+import { mapChatError } from "../../src/translate/openai-chat/errors.ts";
 import { promptTooLongMessage } from "../../src/translate/shared/prompt-too-long.ts";
 import { toAnthropicError } from "../../src/util/errors.ts";
 import { readFixture } from "../helpers/sse.ts";
@@ -7,9 +7,15 @@ import { readFixture } from "../helpers/sse.ts";
 const CLAUDE_CODE_PATTERN = /prompt is too long[^0-9]*(\d+)\s*tokens?\s*>\s*(\d+)/i;
 const noHeaders = new Headers();
 
-describe("chatErrorToUpstream", () => {
+describe("mapChatError", () => {
   test("context-length fixture → 400 in Anthropic's wording with the upstream's numbers", () => {
-    const err = chatErrorToUpstream(400, readFixture("openai/error-context-length.json"), noHeaders, "openai");
+    const err = mapChatError({
+      status: 400,
+      body: readFixture("openai/error-context-length.json"),
+      headers: noHeaders,
+      provider: "openai",
+      model: "m",
+    });
     expect(err).toMatchObject({ status: 400, type: "invalid_request_error", retryable: false, provider: "openai" });
     expect(err.message).toBe("prompt is too long: 131072 tokens > 128000 maximum");
     expect(CLAUDE_CODE_PATTERN.exec(err.message)?.slice(1)).toEqual(["131072", "128000"]);
@@ -33,12 +39,13 @@ describe("chatErrorToUpstream", () => {
       expect(promptTooLongMessage(upstream)).toContain(expected);
       expect(promptTooLongMessage(upstream)).toMatch(CLAUDE_CODE_PATTERN);
     }
-    const err = chatErrorToUpstream(
-      413,
-      JSON.stringify({ error: { message: "Request too large", code: "context_length_exceeded" } }),
-      noHeaders,
-      "groq",
-    );
+    const err = mapChatError({
+      status: 413,
+      body: JSON.stringify({ error: { message: "Request too large", code: "context_length_exceeded" } }),
+      headers: noHeaders,
+      provider: "groq",
+      model: "m",
+    });
     expect(err.status).toBe(400);
     expect(err.message).toMatch(CLAUDE_CODE_PATTERN);
   });
@@ -47,7 +54,13 @@ describe("chatErrorToUpstream", () => {
     const body = JSON.stringify({
       error: { message: "Rate limit reached", type: "requests", code: "rate_limit_exceeded" },
     });
-    const err = chatErrorToUpstream(429, body, new Headers({ "retry-after": "7" }), "groq");
+    const err = mapChatError({
+      status: 429,
+      body: body,
+      headers: new Headers({ "retry-after": "7" }),
+      provider: "groq",
+      model: "m",
+    });
     expect(err).toMatchObject({
       status: 429,
       type: "rate_limit_error",
@@ -57,7 +70,9 @@ describe("chatErrorToUpstream", () => {
       message: "Rate limit reached",
     });
     expect(toAnthropicError(err).headers).toEqual({ "retry-after": "7" });
-    const types = [401, 403, 404, 500, 503].map((s) => chatErrorToUpstream(s, "{}", noHeaders, "p"));
+    const types = [401, 403, 404, 500, 503].map((s) =>
+      mapChatError({ status: s, body: "{}", headers: noHeaders, provider: "p", model: "m" }),
+    );
     expect(types.map((e) => [e.type, e.retryable])).toEqual([
       ["authentication_error", false],
       ["permission_error", false],
@@ -65,19 +80,47 @@ describe("chatErrorToUpstream", () => {
       ["api_error", true],
       ["overloaded_error", true],
     ]);
-    expect(chatErrorToUpstream(429, "{}", new Headers({ "retry-after-ms": "1500" }), "p").retryAfter).toBe(2);
+    expect(
+      mapChatError({
+        status: 429,
+        body: "{}",
+        headers: new Headers({ "retry-after-ms": "1500" }),
+        provider: "p",
+        model: "m",
+      }).retryAfter,
+    ).toBe(2);
   });
 
   test("plain-text and odd bodies keep a readable message", () => {
-    expect(chatErrorToUpstream(502, "<html>Bad Gateway</html>", noHeaders, "ollama").message).toBe(
-      "ollama returned HTTP 502: <html>Bad Gateway</html>",
+    expect(
+      mapChatError({
+        status: 502,
+        body: "<html>Bad Gateway</html>",
+        headers: noHeaders,
+        provider: "ollama",
+        model: "m",
+      }).message,
+    ).toBe("ollama returned HTTP 502: <html>Bad Gateway</html>");
+    expect(mapChatError({ status: 500, body: "", headers: noHeaders, provider: "ollama", model: "m" }).message).toBe(
+      "ollama returned HTTP 500",
     );
-    expect(chatErrorToUpstream(500, "", noHeaders, "ollama").message).toBe("ollama returned HTTP 500");
-    expect(chatErrorToUpstream(400, JSON.stringify({ error: "model not loaded" }), noHeaders, "lmstudio").message).toBe(
-      "model not loaded",
-    );
-    expect(chatErrorToUpstream(400, JSON.stringify({ message: "bad field" }), noHeaders, "x").message).toBe(
-      "bad field",
-    );
+    expect(
+      mapChatError({
+        status: 400,
+        body: JSON.stringify({ error: "model not loaded" }),
+        headers: noHeaders,
+        provider: "lmstudio",
+        model: "m",
+      }).message,
+    ).toBe("model not loaded");
+    expect(
+      mapChatError({
+        status: 400,
+        body: JSON.stringify({ message: "bad field" }),
+        headers: noHeaders,
+        provider: "x",
+        model: "m",
+      }).message,
+    ).toBe("bad field");
   });
 });

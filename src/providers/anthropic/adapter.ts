@@ -11,7 +11,7 @@ import { withAuthRetry } from "../auth-retry.ts";
 import { isEventStream, joinUrl, relayHeaders, upstreamFetch } from "../http.ts";
 import type { Credentials, ProviderAdapter, SendContext } from "../../contracts/adapter.ts";
 import { allowedBetaList, finishHeaders, type WireRules, wireRules, withoutFields, withQuery } from "../wire-shape.ts";
-import { anthropicErrorToUpstream } from "./errors.ts";
+import { mapAnthropicError } from "../../translate/anthropic/errors.ts";
 
 export const DEFAULT_ANTHROPIC_VERSION = "2023-06-01";
 
@@ -159,7 +159,7 @@ export function createAnthropicAdapter(config: ProviderConfig, opts: AnthropicAd
       (unchanged && spliceModel(ctx.rawBody!, ctx.model)) ||
       JSON.stringify(opts.finalizeBody ? opts.finalizeBody(call.body) : call.body);
     const init = { method: "POST", headers: call.headers, body: text };
-    const res = await upstreamFetch(url, init, ctx, config.name, anthropicErrorToUpstream);
+    const res = await upstreamFetch(url, init, ctx, config.name, mapAnthropicError);
     return { res, restore: call.restore };
   }
 

@@ -1,10 +1,10 @@
 import type { ProviderConfig } from "../../config/types.ts";
 import type { MessagesRequest } from "../../contracts/anthropic.ts";
-import { googleErrorToUpstream } from "../../translate/gemini/errors.ts";
+import { mapGoogleError } from "../../translate/gemini/errors.ts";
 import { fromGeminiResponse } from "../../translate/gemini/response.ts";
 import { geminiStreamTranslator } from "../../translate/gemini/stream.ts";
 import { withAuthRetry } from "../auth-retry.ts";
-import { upstreamFetch, type ErrorMapper } from "../http.ts";
+import { upstreamFetch } from "../http.ts";
 import { readJsonBody, translatedJsonResponse, translatedSseResponse } from "../upstream-answer.ts";
 import { conversationId } from "../session-id.ts";
 import type { Credentials, SendContext } from "../../contracts/adapter.ts";
@@ -34,9 +34,6 @@ export interface GeminiEndpoint {
   /** Responses come wrapped as `{response:{…}}` (Code Assist). */
   codeAssist?: boolean;
 }
-
-export const mapGoogleError: ErrorMapper = (status, text, headers, provider) =>
-  googleErrorToUpstream(status, text, { headers, provider });
 
 /** JSON headers with the provider's own headers first, so ccmux's protocol headers win. */
 export function googleHeaders(config: ProviderConfig, stream: boolean): Headers {

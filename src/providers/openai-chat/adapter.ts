@@ -1,6 +1,6 @@
 import type { ProviderConfig } from "../../config/types.ts";
 import type { MessagesRequest } from "../../contracts/anthropic.ts";
-import { chatErrorToUpstream } from "../../translate/openai-chat/errors.ts";
+import { mapChatError } from "../../translate/openai-chat/errors.ts";
 import { toChatRequest } from "../../translate/openai-chat/request.ts";
 import { fromChatResponse } from "../../translate/openai-chat/response.ts";
 import { chatStreamTranslator } from "../../translate/openai-chat/stream.ts";
@@ -39,7 +39,7 @@ export function createOpenAIChatAdapter(config: ProviderConfig): ProviderAdapter
       headers: buildHeaders(config, await ctx.credentials.get(), stream),
       body: JSON.stringify(body),
     };
-    return upstreamFetch(url, init, ctx, config.name, chatErrorToUpstream);
+    return upstreamFetch(url, init, ctx, config.name, mapChatError);
   }
 
   return {

@@ -3,14 +3,14 @@ import { chatgptAccountId } from "../../auth/jwt.ts";
 import { collectTranslated } from "../hold-start.ts";
 import { assembleFromStream } from "../../translate/anthropic/assemble.ts";
 import type { MessagesRequest } from "../../contracts/anthropic.ts";
-import { responsesHttpError } from "../../translate/responses/errors.ts";
+import { mapResponsesError } from "../../translate/responses/errors.ts";
 import { toResponsesRequest } from "../../translate/responses/request.ts";
 import { fromResponsesResponse } from "../../translate/responses/response.ts";
 import { responsesStreamTranslator } from "../../translate/responses/stream.ts";
 import { UpstreamError } from "../../util/errors.ts";
 import { withAuthRetry } from "../auth-retry.ts";
 import { providerKind } from "../../catalog/providers.ts";
-import { joinUrl, streamBody, upstreamFetch, type ErrorMapper } from "../http.ts";
+import { joinUrl, streamBody, upstreamFetch } from "../http.ts";
 import { readJsonBody, translatedJsonResponse, translatedSseResponse } from "../upstream-answer.ts";
 import { conversationId } from "../session-id.ts";
 import { renameTools, restoreToolNames, type ToolNameRestore } from "../../translate/anthropic/tool-names.ts";
@@ -22,22 +22,6 @@ import type { AdapterOptions, Credentials, ProviderAdapter, SendContext } from "
 export const CODEX_BASE_URL = "https://chatgpt.com/backend-api/codex";
 /** Tool names longer than this are a 400 at the Responses API (and at the Codex endpoint). */
 const MAX_TOOL_NAME = 64;
-
-/** The model name in the message when the plan excludes it, so the user sees which one to change. */
-const mapErrorFor =
-  (model: string): ErrorMapper =>
-  (status, text, headers, provider) => {
-    const err = responsesHttpError(status, text, { headers, model });
-    return new UpstreamError({
-      status: err.status,
-      type: err.type,
-      message: err.message,
-      retryable: err.retryable,
-      retryAfter: err.retryAfter,
-      provider,
-      headers: err.headers,
-    });
-  };
 
 /** ChatGPT OAuth (Codex endpoint) when auth_type is "oauth"; the public Responses API with a key otherwise. */
 function endpointUrl(config: ProviderConfig, opts: AdapterOptions, codex: boolean): string {
@@ -92,7 +76,7 @@ export function createResponsesAdapter(config: ProviderConfig, opts: AdapterOpti
         headers: buildHeaders(config, creds, rules, sessionId, body.stream),
         body: JSON.stringify(body),
       };
-      return upstreamFetch(url, init, ctx, config.name, mapErrorFor(ctx.model));
+      return upstreamFetch(url, init, ctx, config.name, mapResponsesError);
     });
     return { res, restore: renamed.restore };
   }

@@ -1,3 +1,4 @@
+import type { ErrorMapper } from "../../contracts/adapter.ts";
 import type { StreamEvent } from "../../contracts/anthropic.ts";
 import { errorEvent } from "../../stream/event-writer.ts";
 import { errorTypeForStatus, UpstreamError, type AnthropicErrorType } from "../../util/errors.ts";
@@ -80,6 +81,9 @@ export function googleErrorToUpstream(httpStatus: number, body: unknown, opts: G
     headers: retryAfter === undefined ? {} : { "retry-after": String(Math.ceil(retryAfter)) },
   });
 }
+
+/** The Gemini dialect's ErrorMapper (Gemini API, Code Assist and Vertex AI). */
+export const mapGoogleError: ErrorMapper = (answer) => googleErrorToUpstream(answer.status, answer.body, answer);
 
 /** An error chunk inside a Gemini stream → Anthropic `error` event. */
 export function googleErrorEvent(error: GoogleError): StreamEvent {

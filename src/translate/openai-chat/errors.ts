@@ -1,15 +1,16 @@
+import type { ErrorMapper } from "../../contracts/adapter.ts";
 import { UpstreamError } from "../../util/errors.ts";
 import { type OpenAIErrorObject, openaiErrorType, parseErrorObject } from "../shared/openai-error.ts";
 import { isContextLengthError, promptTooLongMessage } from "../shared/prompt-too-long.ts";
 import { retryAfterSeconds } from "../shared/retry-after.ts";
 
 /** An OpenAI-compatible error response → UpstreamError carrying the Anthropic type, wording and retry-after. */
-export function chatErrorToUpstream(status: number, body: string, headers: Headers, provider: string): UpstreamError {
+export const mapChatError: ErrorMapper = ({ status, body, headers, provider }) => {
   const error = parseErrorObject(body) ?? { message: plainMessage(status, body, provider) };
   const retryAfter = retryAfterSeconds(headers);
   const relay: Record<string, string> = retryAfter === undefined ? {} : { "retry-after": String(retryAfter) };
   return chatErrorObjectToUpstream(error, status, provider, { retryAfter, headers: relay });
-}
+};
 
 /**
  * An OpenAI-style error object → UpstreamError. Also used for errors inside a 200 body or a

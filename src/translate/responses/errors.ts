@@ -1,3 +1,4 @@
+import type { ErrorMapper } from "../../contracts/adapter.ts";
 import { type AnthropicErrorType, anthropicErrorBody, statusForErrorType, UpstreamError } from "../../util/errors.ts";
 import { errorObjectOf, openaiErrorType } from "../shared/openai-error.ts";
 import { isContextLengthError, promptTooLongMessage } from "../shared/prompt-too-long.ts";
@@ -67,20 +68,22 @@ export interface HttpErrorOptions {
   now?: () => number;
   /** The upstream model asked for, named in the message when the account's plan excludes it. */
   model?: string;
+  provider?: string;
 }
 
 /** Codex's answer for a model a ChatGPT plan does not include (retired, or Pro-only on Plus). */
 const PLAN_EXCLUDED = /not supported when using Codex with a ChatGPT account/i;
 
 /** A clear, final invalid_request_error: another attempt at the same model cannot succeed. */
-function planExcludedError(status: number, message: string, model: string | undefined): UpstreamError | undefined {
+function planExcludedError(status: number, message: string, opts: HttpErrorOptions): UpstreamError | undefined {
   if (!PLAN_EXCLUDED.test(message)) return undefined;
-  const name = model ? `The model "${model}"` : "This model";
+  const name = opts.model ? `The model "${opts.model}"` : "This model";
   return new UpstreamError({
     status: status >= 400 && status < 500 ? status : 400,
     type: "invalid_request_error",
     message: `${name} is not available with this ChatGPT account through Codex (${message}). Map it to a model the plan includes; the README lists the current names.`,
     retryable: false,
+    provider: opts.provider,
   });
 }
 
@@ -89,7 +92,7 @@ export function responsesHttpError(status: number, bodyText: string, opts: HttpE
   const { error, detail } = parseErrorBody(bodyText);
   const code = error?.code ?? error?.type;
   const rawMessage = error?.message ?? detail ?? (bodyText.trim().slice(0, 500) || `HTTP ${status}`);
-  const excluded = planExcludedError(status, rawMessage, opts.model);
+  const excluded = planExcludedError(status, rawMessage, opts);
   if (excluded) return excluded;
   const { type, message } = classifyError(code, rawMessage, openaiErrorType(status));
   // When the code re-classified the error the status follows (Codex sends usage_limit_reached as a 404 at times).
@@ -103,8 +106,12 @@ export function responsesHttpError(status: number, bodyText: string, opts: HttpE
     retryAfter,
     retryable: FAILOVER_CODES.has(code as string) || undefined,
     headers: retryAfter === undefined ? {} : { "retry-after": String(retryAfter) },
+    provider: opts.provider,
   });
 }
+
+/** The Responses dialect's ErrorMapper. */
+export const mapResponsesError: ErrorMapper = (answer) => responsesHttpError(answer.status, answer.body, answer);
 
 interface ErrorBodyError extends ResponsesError {
   resets_in_seconds?: unknown;

@@ -1,5 +1,6 @@
+import type { ErrorMapper } from "../../contracts/adapter.ts";
 import { statusForErrorType, UpstreamError, type AnthropicErrorType } from "../../util/errors.ts";
-import { retryAfterSeconds } from "../../translate/shared/retry-after.ts";
+import { retryAfterSeconds } from "../shared/retry-after.ts";
 
 const RELAYED = ["retry-after", "retry-after-ms", "x-should-retry", "request-id"];
 
@@ -32,12 +33,7 @@ function parseAnthropicError(text: string): { type?: string; message?: string } 
 }
 
 /** An Anthropic-compatible upstream's error keeps its status, type and message. */
-export function anthropicErrorToUpstream(
-  status: number,
-  text: string,
-  headers: Headers,
-  provider: string,
-): UpstreamError {
+export const mapAnthropicError: ErrorMapper = ({ status, body: text, headers, provider }) => {
   const parsed = parseAnthropicError(text);
   const type =
     parsed.type && statusForErrorType(parsed.type) !== undefined ? (parsed.type as AnthropicErrorType) : undefined;
@@ -50,4 +46,4 @@ export function anthropicErrorToUpstream(
     retryAfter: retryAfterSeconds(headers),
     headers: relayed(headers),
   });
-}
+};
