@@ -51,6 +51,12 @@ export interface SendContext {
    * a pass-through may forward it with only `model` swapped instead of serialising again.
    */
   rawBody?: string;
+  /**
+   * The router's estimate of the request's input tokens (linear in the body size, computed while
+   * routing): translated streams report it in message_start, the upstream's exact count follows in
+   * message_delta.
+   */
+  estimatedInputTokens?: number;
 }
 
 /**

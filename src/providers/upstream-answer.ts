@@ -3,6 +3,7 @@ import { translateHoldingStart } from "./hold-start.ts";
 import type { StreamTranslator } from "../stream/pipeline.ts";
 import { sseHeaders } from "../stream/sse.ts";
 import { withStopSequences } from "../translate/anthropic/stop-sequences.ts";
+import { withInputEstimate } from "../translate/anthropic/input-estimate.ts";
 import { cutAtStopSequence, usableStops } from "../translate/shared/stop-sequences.ts";
 import { TranslateError } from "../util/errors.ts";
 import { streamBody } from "./http.ts";
@@ -35,8 +36,10 @@ export async function translatedSseResponse<S>(
   provider: string,
   translator: StreamTranslator<S>,
   req: MessagesRequest,
+  estimatedInputTokens?: number,
 ): Promise<Response> {
-  const stopping = withStopSequences(translator, usableStops(req.stop_sequences));
+  const estimated = withInputEstimate(translator, estimatedInputTokens);
+  const stopping = withStopSequences(estimated, usableStops(req.stop_sequences));
   const body = await translateHoldingStart(streamBody(res, provider), stopping);
   return new Response(body, { status: 200, headers: sseHeaders() });
 }

@@ -102,6 +102,8 @@ function allFailed(attempts: Attempt[], last: unknown, model: string): FailoverE
 export interface Run<T = Response> {
   req: MessagesRequest;
   operation: Operation<T>;
+  /** The router's input-token estimate, for message_start before the upstream counts. */
+  estimatedInputTokens: number;
   deps: AppDeps;
   opts: ForwardOptions;
   fetch: FetchFn;
@@ -146,6 +148,7 @@ export async function tryCandidate<T>(
     log: deps.log,
     credentials: deps.credentials(adapter, opts.inbound, account),
     rawBody: opts.rawBody,
+    estimatedInputTokens: run.estimatedInputTokens,
   };
   try {
     const response = await run.operation(adapter, ctx);
@@ -210,7 +213,17 @@ export async function failover<T>(
 ): Promise<ForwardResult<T>> {
   const fetch = timedFetch(deps, opts.timing);
   const attempts = opts.attempts ?? [];
-  const run: Run<T> = { req, operation, deps, opts, fetch, attempts, cooling: [], parked: [] };
+  const run: Run<T> = {
+    req,
+    estimatedInputTokens: resolution.estimatedTokens,
+    operation,
+    deps,
+    opts,
+    fetch,
+    attempts,
+    cooling: [],
+    parked: [],
+  };
   for (const candidate of resolution.candidates) {
     const adapter = deps.adapters.get(candidate.provider);
     if (!adapter) {

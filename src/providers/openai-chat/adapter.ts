@@ -49,7 +49,13 @@ export function createOpenAIChatAdapter(config: ProviderConfig): ProviderAdapter
     async send(req, ctx) {
       const res = await call(req, ctx);
       if (req.stream === true) {
-        return translatedSseResponse(res, config.name, chatStreamTranslator({ model: req.model }), req);
+        return translatedSseResponse(
+          res,
+          config.name,
+          chatStreamTranslator({ model: req.model }),
+          req,
+          ctx.estimatedInputTokens,
+        );
       }
       return translatedJsonResponse(fromChatResponse(await readJsonBody(res, config.name), { model: req.model }), req);
     },

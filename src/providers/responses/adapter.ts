@@ -89,7 +89,7 @@ export function createResponsesAdapter(config: ProviderConfig, opts: AdapterOpti
       const { res, restore } = await call(req, ctx);
       const translator = () => restoringTranslator(responsesStreamTranslator({ model: req.model }), restore);
       if (req.stream === true) {
-        return translatedSseResponse(res, config.name, translator(), req);
+        return translatedSseResponse(res, config.name, translator(), req, ctx.estimatedInputTokens);
       }
       const answer = codex
         ? assembleFromStream(await collectTranslated(streamBody(res, config.name), translator()))
