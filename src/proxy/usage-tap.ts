@@ -42,10 +42,14 @@ function isSpace(b: number | undefined): boolean {
   return b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d;
 }
 
-/** Input and the cache counts keep the largest value seen; output the latest (it grows during a stream). */
+/**
+ * Output keeps the latest value (it grows during a stream). Input and the cache counts keep the
+ * latest non-zero one: a translated message_start carries ccmux's estimate, and the upstream's
+ * exact figure arrives later in message_delta; a later 0 means "not reported", not "none".
+ */
 function record(usage: UsageCounts, key: Key, n: number): void {
   if (key === "output") usage.output = n;
-  else usage[key] = Math.max(usage[key] ?? 0, n);
+  else if (n > 0 || usage[key] === undefined) usage[key] = n;
 }
 
 /** Reads the number after `_tokens":` (JSON whitespace allowed); OPEN_TAIL when the bytes end first. */

@@ -3,7 +3,7 @@ import { createUsageWatcher, usageOf, type UsageCounts } from "../../src/proxy/u
 import { guardSseStream } from "../../src/stream/sse-guard.ts";
 import { readFixture, splitAtRandom, streamOf } from "../helpers/sse.ts";
 
-/** The rule, stated over the whole body at once: input and the cache counts the largest, output the last. */
+/** The rule, stated over the whole body at once: input and the cache counts the last non-zero, output the last. */
 function expected(text: string): UsageCounts {
   const all = (key: string) => [...text.matchAll(new RegExp(`"${key}":\\s*(\\d+)`, "g"))].map((m) => Number(m[1]));
   const usage: UsageCounts = {};
@@ -11,10 +11,11 @@ function expected(text: string): UsageCounts {
     output = all("output_tokens"),
     cached = all("cache_read_input_tokens"),
     written = all("cache_creation_input_tokens");
-  if (input.length) usage.input = Math.max(...input);
+  const lastNonZero = (ns: number[]) => ns.filter((n) => n > 0).at(-1) ?? 0;
+  if (input.length) usage.input = lastNonZero(input);
   if (output.length) usage.output = output[output.length - 1];
-  if (cached.length) usage.cacheRead = Math.max(...cached);
-  if (written.length) usage.cacheWrite = Math.max(...written);
+  if (cached.length) usage.cacheRead = lastNonZero(cached);
+  if (written.length) usage.cacheWrite = lastNonZero(written);
   return usage;
 }
 
@@ -37,6 +38,8 @@ const BODIES = [
     null,
     2,
   ),
+  // A translated stream: message_start carries ccmux's estimate, message_delta the upstream's count.
+  'event: message_start\ndata: {"message":{"usage":{"input_tokens":29256,"output_tokens":0}}}\n\nevent: message_delta\ndata: {"usage":{"input_tokens":120,"cache_read_input_tokens":0,"output_tokens":9}}\n\n',
   'data: {"text":"\\"input_tokens\\": 5 is quoted text","usage":{"input_tokens":  \n 31,"output_tokens":1}}\n\ndata: {"usage":{"output_tokens":250}}\n\n',
 ];
 
@@ -51,6 +54,11 @@ describe("usage watcher", () => {
       }
       expect(watched(Array.from(bytes, (b) => Uint8Array.of(b)))).toEqual(expected(text));
     }
+  });
+
+  test("the upstream's count in message_delta replaces the estimate in message_start", () => {
+    const text = BODIES.find((b) => b.includes("29256"))!;
+    expect(usageOf(new TextEncoder().encode(text))).toEqual({ input: 120, output: 9, cacheRead: 0 });
   });
 
   test("a body without usage reports none", () => {
