@@ -8,6 +8,7 @@ import type { DepsHolder } from "../proxy/deps.ts";
 import { knownSecrets, scrubError, secretScrubber } from "../proxy/secret-scrub.ts";
 import { mountUi } from "./ui/page.ts";
 import { mountUiApi } from "./ui/routes.ts";
+import { createLiveLog, mountLiveLog } from "./ui/live-log.ts";
 import { createUiSessions } from "./ui/sessions.ts";
 import { mountUsageRoutes } from "./admin/usage-routes.ts";
 import { browserGuard } from "./middleware/admin-guard.ts";
@@ -49,6 +50,7 @@ export function createApp(holder: DepsHolder): Hono {
   mountAdminApi(app, holder, sessions);
   mountUi(app, holder, sessions);
   mountUiApi(app, holder);
+  mountLiveLog(app, createLiveLog(holder.current().requests));
   mountOAuthAdmin(app, holder);
   mountUsageRoutes(app, holder);
   mountInfoRoutes(app, holder);

@@ -6,7 +6,12 @@ import { createFlowRegistry } from "../../src/auth/flows/index.ts";
 import { oauthSourceFactory } from "../../src/auth/refresh.ts";
 import { createTokenStore } from "../../src/auth/store.ts";
 import { loadConfigFile } from "../../src/config/load.ts";
+import { createRequestFeed } from "../../src/proxy/request-record.ts";
 import { runtime } from "../../src/runtime/index.ts";
+import { createSharedDatabase, type SharedDatabase } from "../../src/storage/shared-database.ts";
+import { startUsageRecorder, type UsageRecorder } from "../../src/usage/recorder.ts";
+import { createUsageTable } from "../../src/usage/schema.ts";
+import { createLogger } from "../../src/util/log.ts";
 import { launchBrowser, type TestBrowser } from "../helpers/browser.ts";
 import { startFakeOAuth, type FakeOAuth } from "../helpers/fake-oauth.ts";
 import { startGatedUpstream, type GatedUpstream } from "../helpers/gated-upstream.ts";
@@ -23,6 +28,8 @@ let upstream: GatedUpstream;
 let oauth: FakeOAuth;
 let configPath: string;
 let page: Page;
+let database: SharedDatabase;
+let recorder: UsageRecorder;
 
 function configText(upstreamUrl: string): string {
   return `${COMMENT}
@@ -67,11 +74,27 @@ beforeAll(async () => {
   });
   const fetchFn = (i: string | URL | Request, init?: RequestInit) => fetch(i, init);
   const auth = { store, flows, credentials: oauthSourceFactory({ store, flows, fetch: fetchFn }) };
-  [browser, server] = await Promise.all([launchBrowser(), startInProcess(loaded!.config, { configPath, env, auth })]);
+  const requests = createRequestFeed();
+  const log = createLogger({ level: "error", plain: true, stream: { write: () => undefined } });
+  database = createSharedDatabase({
+    path: join(dir, "ccmux.db"),
+    open: runtime.openDatabase,
+    log,
+    setup: [createUsageTable],
+  });
+  // Flushed by hand below, so no step waits on the recorder's timer.
+  const settings = () => ({ enabled: true, retentionDays: 90 });
+  recorder = startUsageRecorder({ feed: requests, database, settings, flushMs: 3_600_000 });
+  [browser, server] = await Promise.all([
+    launchBrowser(),
+    startInProcess(loaded!.config, { configPath, env, auth, requests, database }),
+  ]);
   page = await (await browser.context()).newPage();
 }, 180_000);
 
 afterAll(async () => {
+  recorder?.stop();
+  database?.close();
   await Promise.all([browser?.close(), server?.stop(), upstream?.stop()]);
   oauth?.stop();
 });
@@ -130,8 +153,11 @@ describe("the admin page in a real browser", () => {
   );
 
   test(
-    "a test prompt streams through the fake upstream, thinking and the tool call as blocks",
+    "a test prompt streams through the fake upstream, thinking and the tool call as blocks; the live log shows it",
     async () => {
+      const log = await (await browser.context()).newPage();
+      await log.goto(`${server.url}/#log`);
+      await log.getByText("live", { exact: true }).waitFor();
       await open("test");
       await page.getByLabel("Model").fill("sonnet");
       await page.locator("textarea[name=test_prompt]").fill("Say hello");
@@ -150,6 +176,33 @@ describe("the admin page in a real browser", () => {
       expect(await answer.getByText("Thinking").count()).toBe(1);
       await page.getByTestId("run-tokens").getByText("21 in / 34 out").waitFor();
       expect(upstream.calls.at(-1)?.["x-api-key"]).toBe(ENV.UI_GATED_KEY);
+      // Pushed to the live log page that was already open: one row with the log line's fields.
+      const row = log.getByTestId("log-row").filter({ hasText: "gated-upstream" });
+      await row.waitFor();
+      expect(await row.innerText()).toMatch(
+        /default\s+sonnet\s+gated → gated-upstream\s+200\s+\d+ ms\s+\d+ ms\s+21 \/ 34/,
+      );
+      await log.getByLabel("Filter").fill("no-such-provider");
+      await log.getByText("No requests yet match the filter").waitFor();
+      await log.close();
+      // A page opened later gets the recent requests too.
+      await open("log");
+      await page.getByTestId("log-row").filter({ hasText: "gated-upstream" }).waitFor();
+    },
+    STEP,
+  );
+
+  test(
+    "the usage view shows the test prompt's tokens by model and by provider, with a chart per day",
+    async () => {
+      recorder.flush();
+      await open("usage");
+      const row = page.getByTestId("usage-row").filter({ hasText: "gated-upstream" });
+      await row.waitFor();
+      expect((await row.locator("td").allInnerTexts()).slice(0, 5)).toEqual(["gated-upstream", "1", "0", "21", "34"]);
+      await page.getByLabel("Group by").selectOption("provider");
+      await page.getByTestId("usage-provider").getByText("gated", { exact: true }).waitFor();
+      expect(await page.getByRole("img", { name: "Tokens per day" }).locator("rect").count()).toBeGreaterThan(0);
     },
     STEP,
   );

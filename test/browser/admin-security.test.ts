@@ -137,7 +137,15 @@ describe("the admin page's security", () => {
         ["models", "[data-testid=model-card]"],
         ["router", "[data-testid=explanation]"],
         ["test", "select[name=test_provider]"],
+        ["log", "[data-testid=log-row]"],
       ];
+      // One request (its upstream refuses the connection), so the live log has a row with these names.
+      const res = await fetch(`${server.url}/v1/messages`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: XSS, max_tokens: 8, messages: [{ role: "user", content: "hi" }] }),
+      });
+      expect(res.status).toBeGreaterThanOrEqual(500);
       for (const [section, selector] of sections) {
         await page.goto(`${server.url}/#${section}`);
         if (section === "router") await page.getByLabel("Requested model").fill(XSS);
