@@ -1,10 +1,8 @@
 import { defineCommand } from "citty";
 import { resolve } from "node:path";
-import { embeddedDefaultConfig, loadConfigFile } from "../config/load.ts";
-import { configPath, type Env } from "../config/paths.ts";
-import type { Config } from "../config/types.ts";
 import { explainRoute, probeRequest, type Explanation } from "../router/explain.ts";
 import { runtime } from "../runtime/index.ts";
+import { loadConfigWithoutSecrets } from "./config-without-secrets.ts";
 import { configArg, die, errorMessage, jsonArg, printJson, say } from "../util/cli.ts";
 
 async function readStdin(): Promise<string> {
@@ -26,18 +24,6 @@ async function readBody(file: string): Promise<Record<string, unknown>> {
   if (typeof body !== "object" || body === null || Array.isArray(body))
     throw new Error(`${name}: expected a JSON object (a Messages API request body)`);
   return body as Record<string, unknown>;
-}
-
-/** Every `$VAR` reads as set: routing needs no secrets, since `route` sends nothing. */
-function envWithoutSecrets(env: Env): Env {
-  return new Proxy(env, { get: (target, name) => (typeof name === "string" ? (target[name] ?? "unset") : undefined) });
-}
-
-async function loadConfig(flag: string | undefined): Promise<{ config: Config; path: string }> {
-  const env = runtime.envAll();
-  const path = resolve(configPath({ flag, env }));
-  const loaded = await loadConfigFile(path, envWithoutSecrets(env));
-  return { config: loaded?.config ?? embeddedDefaultConfig(), path: loaded ? path : "embedded default" };
 }
 
 function print(e: Explanation, source: string): void {
@@ -75,7 +61,7 @@ export const routeCommand = defineCommand({
   },
   async run({ args }) {
     try {
-      const { config, path } = await loadConfig(args.config);
+      const { config, path } = await loadConfigWithoutSecrets(args.config);
       const base = args.file ? await readBody(args.file) : undefined;
       const tools = args.tools
         ?.split(",")

@@ -3,94 +3,18 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Anthropic from "@anthropic-ai/sdk";
 import { json, sse, startFakeUpstream, status, type FakeUpstream } from "../helpers/fake-upstream.ts";
-import { model, provider, startInProcess, testConfig, type InProcessServer } from "../helpers/in-process.ts";
+import type { InProcessServer } from "../helpers/in-process.ts";
 import { readFixture } from "../helpers/sse.ts";
+import { ask, BIG_MESSAGE, published, startUsageRig, usageConfig } from "../helpers/usage-rig.ts";
 import { runtime } from "../../src/runtime/index.ts";
-import { createRequestFeed } from "../../src/proxy/request-record.ts";
-import { createSharedDatabase, type SharedDatabase } from "../../src/storage/shared-database.ts";
-import { startUsageRecorder, type UsageRecorder } from "../../src/usage/recorder.ts";
-import { createUsageTable } from "../../src/usage/schema.ts";
-import { createLogger } from "../../src/util/log.ts";
 import type { UsageReport } from "../../src/usage/report.ts";
 
 const dir = join(process.env.CCMUX_TEST_ROOT!, "usage-history");
 mkdirSync(dir, { recursive: true });
 
-const MESSAGE = {
-  id: "msg_01",
-  type: "message",
-  role: "assistant",
-  model: "up",
-  content: [{ type: "text", text: "hi" }],
-  stop_reason: "end_turn",
-  stop_sequence: null,
-  usage: { input_tokens: 1_000_000, output_tokens: 100_000, cache_read_input_tokens: 0 },
-};
-
-interface Rig {
-  ccmux: InProcessServer;
-  database: SharedDatabase;
-  recorder: UsageRecorder;
-  logs: string[];
-  stop(): Promise<void>;
-}
-
 let upstream: FakeUpstream;
-
-/** A server whose finished requests go to a usage recorder on `file` (flushed by hand, so nothing waits on a timer). */
-async function rig(file: string): Promise<Rig> {
-  const logs: string[] = [];
-  const log = createLogger({ level: "debug", plain: true, stream: { write: (s: string) => logs.push(s) } });
-  const requests = createRequestFeed();
-  const database = createSharedDatabase({
-    path: file,
-    open: runtime.openDatabase,
-    log,
-    setup: [createUsageTable],
-    retryMs: 0,
-  });
-  const recorder = startUsageRecorder({
-    feed: requests,
-    database,
-    settings: () => ({ enabled: true, retentionDays: 90 }),
-    flushMs: 3_600_000,
-  });
-  const config = testConfig({
-    providers: [provider("api", upstream.url)],
-    models: [model("sonnet", ["api", "claude-sonnet-4-5-20250929"]), model("mystery", ["api", "mystery-model-1"])],
-    router: { default: "sonnet", long_context_threshold: 60_000 },
-  });
-  const ccmux = await startInProcess(config, { requests, database });
-  return {
-    ccmux,
-    database,
-    recorder,
-    logs,
-    async stop() {
-      recorder.stop();
-      database.close();
-      await ccmux.stop();
-    },
-  };
-}
-
-function ask(ccmux: InProcessServer, modelName = "sonnet") {
-  const client = new Anthropic({ baseURL: ccmux.url, apiKey: "client-key", maxRetries: 0 });
-  return client.messages.create({ model: modelName, max_tokens: 16, messages: [{ role: "user", content: "hi" }] });
-}
-
-/** Resolves once `n` more records were published (the usage row is queued by then). */
-function published(ccmux: InProcessServer, n: number): Promise<void> {
-  let seen = 0;
-  return new Promise((resolve) => {
-    const off = ccmux.deps.requests.subscribe(() => {
-      if (++seen === n) {
-        off();
-        resolve();
-      }
-    });
-  });
-}
+const MESSAGE = BIG_MESSAGE;
+const rig = (file: string) => startUsageRig(file, usageConfig(upstream.url));
 
 async function usageApi(ccmux: InProcessServer, query: string): Promise<Response> {
   return fetch(`${ccmux.url}/api/usage?${query}`);
