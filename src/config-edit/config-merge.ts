@@ -24,7 +24,7 @@ export interface Merged {
 }
 
 const SECTIONS = ["server", "router", "providers", "models"];
-const SECRET_KEYS = new Set(["api_key", "admin_token"]);
+const SECRET_KEYS = new Set(["api_key", "admin_token", "metrics_token"]);
 
 interface Ctx {
   problems: string[];

@@ -11,6 +11,7 @@ import { mountUiApi } from "./ui/routes.ts";
 import { createLiveLog, mountLiveLog } from "./ui/live-log.ts";
 import { createUiSessions } from "./ui/sessions.ts";
 import { mountUsageRoutes } from "./admin/usage-routes.ts";
+import { mountMetrics } from "./admin/metrics-route.ts";
 import { browserGuard } from "./middleware/admin-guard.ts";
 import { inboundAuth } from "./middleware/inbound-auth.ts";
 import { mountInfoRoutes, mountModelsRoute } from "./routes/info.ts";
@@ -53,6 +54,7 @@ export function createApp(holder: DepsHolder): Hono {
   mountLiveLog(app, createLiveLog(holder.current().requests));
   mountOAuthAdmin(app, holder);
   mountUsageRoutes(app, holder);
+  mountMetrics(app, holder, sessions);
   mountInfoRoutes(app, holder);
   mountStatusRoute(app, holder);
   const proxy = new Hono();

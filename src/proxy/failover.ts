@@ -17,6 +17,8 @@ export interface Attempt {
   account?: string;
   model: string;
   outcome: string;
+  /** The Anthropic error type of a failed attempt (rate_limit_error, overloaded_error, api_error, …). */
+  errorType?: string;
   /** Not tried because the provider is cooling down. */
   skipped?: boolean;
 }
@@ -170,6 +172,7 @@ export async function tryCandidate<T>(
       account,
       model: candidate.model,
       outcome: `${status} ${body.error.message}${rule ? ` [error rule: ${rule.action}]` : ""}`,
+      errorType: body.error.type,
     });
     run.last = err;
     if (rule ? rule.action === "stop" : isFinal(err)) throw err;

@@ -10,7 +10,7 @@ const MIN_LENGTH = 8;
 
 function configSecrets(deps: AppDeps): string[] {
   const { server, providers } = deps.config;
-  const values = [server.api_key, server.admin_token];
+  const values = [server.api_key, server.admin_token, server.metrics_token];
   for (const p of providers) {
     values.push(p.api_key);
     for (const [name, value] of Object.entries(p.headers)) if (SECRET_HEADER.test(name)) values.push(value);
