@@ -1,3 +1,4 @@
+import { pathToString, type PathSegment } from "../config/key-locations.ts";
 import { ProviderSchema, RouterSchema, ServerSchema } from "../config/schema.ts";
 import type { Config, ModelConfig, ProviderConfig, ServerConfig } from "../config/types.ts";
 import { SECRET_HEADER } from "../proxy/secret-scrub.ts";
@@ -97,12 +98,38 @@ export function modelView(m: ModelConfig): Doc {
   };
 }
 
+/**
+ * Every shown string that came from a `$VAR` reference becomes the file's text at that place, so
+ * the admin API never shows an expansion (a posted "$HOME" regex comes back as "$HOME").
+ * Masked secrets ("set") stay masked.
+ */
+function fileText(value: unknown, path: PathSegment[], refs: ReadonlyMap<string, string>): unknown {
+  if (typeof value === "string") return value === "set" ? value : (refs.get(pathToString(path)) ?? value);
+  if (Array.isArray(value)) return value.map((item, i) => fileText(item, [...path, i], refs));
+  if (!isPlainObject(value)) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fileText(v, [...path, k], refs)]));
+}
+
+function shown<T>(config: Config, view: T, path: PathSegment[]): T {
+  return config.env_refs ? (fileText(view, path, config.env_refs) as T) : view;
+}
+
+/** GET /api/providers. */
+export function providersView(config: Config, raw?: Doc): Doc[] {
+  return config.providers.map((p, i) => shown(config, providerView(p, raw), ["providers", i]));
+}
+
+/** GET /api/models-config. */
+export function modelsView(config: Config): Doc[] {
+  return config.models.map((m, i) => shown(config, modelView(m), ["models", i]));
+}
+
 /** GET /api/config/json. `raw` is the file's unexpanded document, used to show header references. */
 export function configView(config: Config, raw?: Doc): Doc {
   return {
-    server: serverView(config.server),
-    router: routerView(config.router),
-    providers: config.providers.map((p) => providerView(p, raw)),
-    models: config.models.map(modelView),
+    server: shown(config, serverView(config.server), ["server"]),
+    router: shown(config, routerView(config.router), ["router"]),
+    providers: providersView(config, raw),
+    models: modelsView(config),
   };
 }

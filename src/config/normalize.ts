@@ -67,6 +67,22 @@ function normalizeModel(
   return { name: doc.name, mappings };
 }
 
+/** `refs` keyed by the config's paths: a sorted mapping's references move with it. */
+function configRefs(refs: Map<string, string>, docs: ModelDocument[]): Map<string, string> {
+  const out = new Map(refs);
+  docs.forEach((doc, i) => {
+    const order = doc.mappings.map((m, j) => ({ m, j })).sort((a, b) => a.m.priority - b.m.priority);
+    const prefix = `models[${i}].mappings[`;
+    for (const key of refs.keys()) if (key.startsWith(prefix)) out.delete(key);
+    order.forEach(({ j }, sorted) => {
+      for (const [key, text] of refs) {
+        if (key.startsWith(`${prefix}${j}]`)) out.set(`${prefix}${sorted}]${key.slice(`${prefix}${j}]`.length)}`, text);
+      }
+    });
+  });
+  return out;
+}
+
 function modelIsKnown(name: string, models: ModelConfig[], providers: ProviderConfig[]): boolean {
   if (models.some((m) => m.name === name || m.name === CATCH_ALL_MODEL)) return true;
   return providers.some((p) => p.enabled && p.models.includes(name));
@@ -128,6 +144,7 @@ export function normalizeDocument(doc: ConfigDocument, refs: Map<string, string>
   checkRouter(router, models, providers, sink);
   const server = normalizeServer(doc.server, refs, sink);
   const config: Config = { server, router, providers, models, usage: { ...doc.usage }, prices: { ...doc.prices } };
+  if (refs.size > 0) config.env_refs = configRefs(refs, doc.models);
   if (doc.context_windows) config.context_windows = doc.context_windows;
   return config;
 }

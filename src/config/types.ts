@@ -165,4 +165,10 @@ export interface Config {
   prices?: Record<string, PriceConfig>;
   /** Where it was loaded from; undefined for the embedded default. */
   path?: string;
+  /**
+   * The file's text of every string that referenced an environment variable, by this config's key
+   * path (`router.think`, `models[0].mappings[1].actual_model`, mappings in their sorted order).
+   * What the admin API shows instead of the expansion.
+   */
+  env_refs?: ReadonlyMap<string, string>;
 }

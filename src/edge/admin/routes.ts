@@ -6,7 +6,7 @@ import type { DepsHolder } from "../../proxy/deps.ts";
 import { adminGuard } from "../middleware/admin-guard.ts";
 import type { UiSessions } from "../ui/sessions.ts";
 import { parseJsonBody, requireJsonContentType } from "../parse-body.ts";
-import { configView, modelView, providerView } from "../../config-edit/config-view.ts";
+import { configView, modelsView, providersView } from "../../config-edit/config-view.ts";
 import {
   ConfigProblemsError,
   rawDocument,
@@ -88,7 +88,7 @@ export function mountAdminApi(app: Hono, holder: DepsHolder, sessions: UiSession
   app.get("/api/providers", async (c) => {
     const file = await currentFile(holder);
     const raw = file?.exists ? rawDocument(file.text) : undefined;
-    return c.json(holder.current().config.providers.map((p) => providerView(p, raw)));
+    return c.json(providersView(holder.current().config, raw));
   });
-  app.get("/api/models-config", (c) => c.json(holder.current().config.models.map(modelView)));
+  app.get("/api/models-config", (c) => c.json(modelsView(holder.current().config)));
 }

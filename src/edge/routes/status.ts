@@ -12,9 +12,10 @@ const ROUTE_SLOTS = ["default", "background", "think", "websearch", "long_contex
 export function statusReport(deps: AppDeps) {
   const { config } = deps;
   const scrub = secretScrubber(deps);
-  const routes = Object.fromEntries(ROUTE_SLOTS.map((slot) => [slot, config.router[slot] ?? null]));
-  const providers = config.providers.map((p) => ({
-    name: p.name,
+  const shown = (path: string, value: string | undefined) => config.env_refs?.get(path) ?? value ?? null;
+  const routes = Object.fromEntries(ROUTE_SLOTS.map((slot) => [slot, shown(`router.${slot}`, config.router[slot])]));
+  const providers = config.providers.map((p, i) => ({
+    name: shown(`providers[${i}].name`, p.name),
     provider_type: p.provider_type,
     enabled: p.enabled,
     ...withScrubbedError(deps.health.snapshot(healthKey(p.name)), scrub),
