@@ -9,7 +9,7 @@ import { redact } from "../util/log.ts";
 import type { DepsHolder } from "../proxy/deps.ts";
 import { mergeConfigBody } from "./config-merge.ts";
 import { rewriteToml } from "./toml-patch.ts";
-import type { Doc } from "./toml-values.ts";
+import { unholdableText, type Doc } from "./toml-values.ts";
 
 /** A 400 that carries the list of problems, each `key.path: message`. */
 export class ConfigProblemsError extends RequestError {
@@ -86,10 +86,15 @@ function validate(doc: Doc, path: string, env: Env): string[] {
   }
 }
 
+/**
+ * The backup goes beside the path ccmux was given; the new text replaces the file a symlinked
+ * config.toml (the dotfiles case) points to, atomically, and the link stays a link.
+ */
 async function writeWithBackup(file: ConfigFile, text: string): Promise<void> {
-  const mode = (await runtime.fileMode(file.path)) ?? 0o644;
+  const target = await runtime.realPath(file.path);
+  const mode = (await runtime.fileMode(target)) ?? 0o644;
   if (file.exists) await runtime.writeFileAtomic(`${file.path}.bak`, file.text, { mode, dirMode: 0o755 });
-  await runtime.writeFileAtomic(file.path, text, { mode, dirMode: 0o755 });
+  await runtime.writeFileAtomic(target, text, { mode, dirMode: 0o755 });
 }
 
 /** Merge, validate with the loader's own checks, rewrite keeping comments, back up, write atomically, reload. */
@@ -108,6 +113,8 @@ export async function saveConfig(
   }
   const unknown = withoutUnknownKeys(body).findings.map((f) => f.message);
   if (unknown.length > 0) throw new ConfigProblemsError(unknown);
+  const unholdable = unholdableText(body);
+  if (unholdable.length > 0) throw new ConfigProblemsError(unholdable);
   const merged = mergeConfigBody(body, { raw: parseForEdit(file), effective: holder.current().config });
   if (merged.problems.length > 0) throw new ConfigProblemsError(merged.problems);
   const warnings = validate(merged.doc, file.path, opts.env);

@@ -58,3 +58,19 @@ export function leafPaths(value: unknown, base: (string | number)[] = []): (stri
   if (!isPlainObject(value)) return value === undefined ? [] : [base];
   return Object.entries(value).flatMap(([k, v]) => leafPaths(v, [...base, k]));
 }
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Keys and strings TOML cannot hold (lone UTF-16 surrogates), as `path: problem`. */
+export function unholdableText(value: unknown, at = ""): string[] {
+  const bad = (text: string) => LONE_SURROGATE.test(text);
+  const where = (key: string | number) => (typeof key === "number" ? `${at}[${key}]` : at ? `${at}.${key}` : key);
+  const problem = (path: string, what: string) =>
+    `${path}: ${what} contains a lone UTF-16 surrogate, which TOML cannot hold`;
+  if (typeof value === "string") return bad(value) ? [problem(at, "the value")] : [];
+  if (Array.isArray(value)) return value.flatMap((item, i) => unholdableText(item, where(i)));
+  if (!isPlainObject(value)) return [];
+  return Object.entries(value).flatMap(([key, child]) =>
+    bad(key) ? [problem(where(JSON.stringify(key)), "the key")] : unholdableText(child, where(key)),
+  );
+}

@@ -60,6 +60,28 @@ function checkBaseUrl(p: ProviderConfig, kind: ProviderKind, path: PathSegment[]
   }
 }
 
+/** RFC 9110 field-name characters. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Field values: Latin-1 without CR, LF or NUL (what fetch's Headers accepts). */
+const HEADER_VALUE = /^[^\r\n\0\u0100-\uffff]*$/;
+
+/** A header that could never be sent would make every request to the provider throw. */
+function checkHeaders(headers: Record<string, string>, path: PathSegment[], sink: Sink): void {
+  for (const [name, value] of Object.entries(headers)) {
+    const at = [...path, "headers", name];
+    if (!HEADER_NAME.test(name))
+      sink.errors.push({
+        path: at,
+        message: `header name ${JSON.stringify(name)} cannot be sent (letters, digits and !#$%&'*+.^_\`|~- only)`,
+      });
+    else if (!HEADER_VALUE.test(value))
+      sink.errors.push({
+        path: at,
+        message: "header value cannot be sent (no line breaks, NUL, or characters beyond Latin-1)",
+      });
+  }
+}
+
 function checkAuth(p: ProviderConfig, kind: ProviderKind, path: PathSegment[], sink: Sink): void {
   if (p.auth_type === "apikey" && p.api_key === undefined && !kind.keyless && !p.accounts) {
     const message = `provider ${p.name} needs api_key (or auth_type = "oauth"/"passthrough")`;
@@ -108,6 +130,7 @@ function normalizeProvider(
     pool: pool?.pool,
     error_rules: normalizeErrorRules(doc.error_rules, path, sink),
   });
+  checkHeaders(provider.headers, path, sink);
   const kind = providerKind(doc.provider_type);
   if (provider.enabled && kind) {
     checkAuth(provider, kind, path, sink);

@@ -1,4 +1,4 @@
-import { chmod, mkdir, rename, rm, stat, writeFile, open } from "node:fs/promises";
+import { chmod, mkdir, realpath, rename, rm, stat, writeFile, open } from "node:fs/promises";
 import { dirname, basename, join } from "node:path";
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -26,6 +26,15 @@ export async function writeFileAtomicNode(
     await rename(tmp, path);
   } catch (err) {
     await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+export async function realPathNode(path: string): Promise<string> {
+  try {
+    return await realpath(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return path;
     throw err;
   }
 }
@@ -157,6 +166,7 @@ export function stdinLinesNode(): LineReader {
 /** The Runtime members both runtimes implement through node:fs / node:process. */
 export const nodeFileOps = {
   writeFileAtomic: writeFileAtomicNode,
+  realPath: realPathNode,
   chmod: chmodNode,
   fileMode: fileModeNode,
   mkdir: mkdirNode,

@@ -64,6 +64,8 @@ export interface Runtime {
   /** Atomic write: temp file in the same dir, chmod, rename. The dir is created with `dirMode`. */
   writeFileAtomic(path: string, data: string, opts?: { mode?: number; dirMode?: number }): Promise<void>;
   chmod(path: string, mode: number): Promise<void>;
+  /** The path with every symlink resolved; `path` itself when it does not exist (or dangles). */
+  realPath(path: string): Promise<string>;
   fileMode(path: string): Promise<number | undefined>;
   mkdir(path: string, mode?: number): Promise<void>;
   /** Create a file only if it does not exist (O_EXCL); false when it already exists. */

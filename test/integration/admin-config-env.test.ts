@@ -1,5 +1,14 @@
 import { afterAll, afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  lstatSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { loadConfigFile } from "../../src/config/load.ts";
 import { startInProcess, type InProcessServer } from "../helpers/in-process.ts";
@@ -103,5 +112,67 @@ describe("a posted $VAR in a non-secret field", () => {
     expect((await post(shown)).status).toBe(200);
     expect(readFileSync(path, "utf8")).toBe(before);
     expect(ccmux.deps.config.router.think).toBe(ENV.ADMIN_ENV_T_SECRET);
+  });
+});
+
+describe("config that can never work is refused when saved", () => {
+  test("provider headers that cannot be sent are a 400 naming the key; the file is untouched", async () => {
+    const shown = await get("/api/config/json");
+    const cases: [Record<string, string>, string][] = [
+      [{ "X Space": "v" }, 'providers[0].headers."X Space": header name'],
+      [{ "X-Break": "a\r\nInjected: yes" }, "providers[0].headers.X-Break: header value cannot be sent"],
+      [{ "X-Euro": "5 €" }, "providers[0].headers.X-Euro: header value cannot be sent"],
+    ];
+    for (const [headers, problem] of cases) {
+      const res = await post({ providers: [{ ...shown.providers[0], headers }] });
+      expect(res.status).toBe(400);
+      const body = await res.json();
+      expect(body.error.type).toBe("invalid_request_error");
+      expect(body.problems.join("\n")).toContain(problem);
+    }
+    expect(readFileSync(path, "utf8")).toBe(FILE);
+  });
+
+  test("text TOML cannot hold (a lone surrogate, in a value or a key) is a 400, never a 500", async () => {
+    const shown = await get("/api/config/json");
+    const cases: [string, string][] = [
+      [`{"router":{"think":"bad\\ud800"}}`, "router.think: the value contains a lone UTF-16 surrogate"],
+      [
+        JSON.stringify({ providers: [{ ...shown.providers[0], headers: { "X-A": "ok" } }] }).replace(
+          '"X-A"',
+          '"X-\\udc00"',
+        ),
+        'providers[0].headers."X-\\udc00": the key contains a lone UTF-16 surrogate',
+      ],
+    ];
+    for (const [raw, problem] of cases) {
+      const res = await fetch(`${ccmux.url}/api/config/json`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: raw,
+      });
+      expect(res.status).toBe(400);
+      expect((await res.json()).problems.join("\n")).toContain(problem);
+    }
+    // Text TOML can hold, however odd, is saved and read back as sent.
+    const odd = 'tab\there, nul\u0000, emoji 😀, quote " and backslash \\';
+    expect((await post({ router: { think: odd } })).status).toBe(200);
+    expect(ccmux.deps.config.router.think).toBe(odd);
+  });
+
+  test("a symlinked config.toml is saved through to its target, atomically, and stays a link", async () => {
+    const dotfiles = mkdtempSync(join(process.env.CCMUX_TEST_ROOT!, "dotfiles-"));
+    const target = join(dotfiles, "ccmux.toml");
+    renameSync(path, target);
+    symlinkSync(target, path);
+    const inodeBefore = statSync(target).ino;
+    expect((await post({ router: { think: "main" } })).status).toBe(200);
+    expect(lstatSync(path).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(path)).toBe(target);
+    expect(readFileSync(target, "utf8")).toContain('think = "main"');
+    // Written by rename (a new inode), never truncated in place.
+    expect(statSync(target).ino).not.toBe(inodeBefore);
+    expect(readFileSync(`${path}.bak`, "utf8")).toBe(FILE);
+    expect(ccmux.deps.config.router.think).toBe("main");
   });
 });

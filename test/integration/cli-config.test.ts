@@ -104,6 +104,19 @@ describe("ccmux config check", () => {
     expect(out.stderr).toContain(`warning: ${file}:3:1: unknown key server.bogus`);
   });
 
+  test("provider headers that cannot be sent are errors naming the key", async () => {
+    const dir = home();
+    const file = join(dir, "headers.toml");
+    writeFileSync(
+      file,
+      '[router]\ndefault = "m"\n[[providers]]\nname = "p"\nprovider_type = "openai"\nbase_url = "http://127.0.0.1:9"\napi_key = "k"\n[providers.headers]\n"X Space" = "v"\nX-Line = "a\\nb"\n[[models]]\nname = "m"\n[[models.mappings]]\npriority = 1\nprovider = "p"\nactual_model = "x"\n',
+    );
+    const out = await spawnCcmux(["config", "check", "--config", file]);
+    expect(out.exitCode).toBe(1);
+    expect(out.stderr).toMatch(/providers\[0\]\.headers\."X Space": header name "X Space" cannot be sent/);
+    expect(out.stderr).toMatch(/providers\[0\]\.headers\.X-Line: header value cannot be sent/);
+  });
+
   test("a TOML syntax error names line and column", async () => {
     const dir = home();
     writeFileSync(join(dir, "config.toml"), "[server]\nport = 1\n[router\n");

@@ -223,6 +223,24 @@ describe("hot reload", () => {
     expect((await post(s)).headers.get("x-ccmux-provider")).toBe("a");
   });
 
+  test("provider headers that cannot be sent are refused, naming the key", async () => {
+    s = await startReloadable(configText("a"));
+    expect((await s.reloader.reload("test", true)).ok).toBe(true);
+    const withHeader = (line: string) =>
+      configText("a").replace('api_key = "key-b"', `api_key = "key-b"\nheaders = { ${line} }`);
+    for (const [line, key] of [
+      ['"X Bad" = "v"', 'providers[1].headers."X Bad"'],
+      ['X-Two = "a\\r\\nInjected: 1"', "providers[1].headers.X-Two"],
+      ['X-Euro = "5 \u20ac"', "providers[1].headers.X-Euro"],
+    ]) {
+      writeFileSync(s.path, withHeader(line!));
+      const refused = await s.reloader.reload("test");
+      expect(refused.ok).toBe(false);
+      expect(refused.error).toContain(`${key}: header `);
+    }
+    expect((await post(s)).headers.get("x-ccmux-provider")).toBe("a");
+  });
+
   test("the admin API's holder.reload reloads, and throws when the new config is refused", async () => {
     s = await startReloadable(configText("a"));
     writeFileSync(s.path, configText("b"));
