@@ -4,6 +4,9 @@ import { resolveTarget } from "../lifecycle/target.ts";
 import { runtime } from "../runtime/index.ts";
 import { configArg, die, errorMessage, jsonArg, printJson } from "../util/cli.ts";
 
+const STATUSLINE_HINT =
+  '# Claude Code status line (who answered, today\'s tokens and cost): add "statusLine": {"type": "command", "command": "ccmux statusline"} to ~/.claude/settings.json';
+
 export const envCommand = defineCommand({
   meta: { name: "env", description: 'Print the exports Claude Code needs, for eval "$(ccmux env)"' },
   args: {
@@ -26,5 +29,7 @@ export const envCommand = defineCommand({
     const vars = clientEnv(target, env);
     if (args.json) return printJson(vars);
     process.stdout.write(renderExports(vars, shell));
+    // Read by a person (not eval'd): one more step worth knowing, as a comment every shell ignores.
+    if (runtime.isTTY("stdout")) console.log(STATUSLINE_HINT);
   },
 });

@@ -16,6 +16,7 @@ export const rootCommand = defineCommand({
     route: () => import("./route.ts").then((m) => m.routeCommand),
     status: () => import("./status.ts").then((m) => m.statusCommand),
     usage: () => import("./usage-history.ts").then((m) => m.usageCommand),
+    statusline: () => import("./statusline-command.ts").then((m) => m.statuslineCommand),
     ui: () => import("./ui.ts").then((m) => m.uiCommand),
     service: () => import("./service.ts").then((m) => m.serviceCommand),
     start: () => import("./start.ts").then((m) => m.startCommand),

@@ -26,6 +26,7 @@ const EXAMPLES: Record<string, string[]> = {
     "cat request.json | ccmux route -",
   ],
   status: ["ccmux status", "ccmux status --json"],
+  statusline: ['echo \'{"session_id":"…"}\' | ccmux statusline'],
   usage: ["ccmux usage", "ccmux usage --since 30d --by day", "ccmux usage --by account --json"],
   doctor: ["ccmux doctor", "ccmux doctor --json"],
   logs: ["ccmux logs", "ccmux logs -f", "ccmux logs -n 200"],

@@ -17,6 +17,7 @@ import { inboundAuth } from "./middleware/inbound-auth.ts";
 import { mountInfoRoutes, mountModelsRoute } from "./routes/info.ts";
 import { messagesHandler } from "./routes/messages.ts";
 import { mountStatusRoute } from "./routes/status.ts";
+import { mountStatuslineRoute } from "./routes/statusline.ts";
 import { countTokensHandler } from "./routes/count-tokens.ts";
 import { chatCompletionsHandler, openAIErrorResponse } from "./routes/chat-completions.ts";
 
@@ -63,6 +64,7 @@ export function createApp(holder: DepsHolder): Hono {
   proxy.post("/messages/count_tokens", countTokensHandler(holder));
   proxy.post("/chat/completions", chatCompletionsHandler(holder));
   mountModelsRoute(proxy, holder);
+  mountStatuslineRoute(proxy, holder);
   app.route("/v1", proxy);
   return app;
 }

@@ -72,7 +72,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   let deps = buildDeps(opts.config, shared);
   const usage = await startUsageService({ env, runtime, log: opts.log, feed: requests, config: () => deps.config });
   shared.database = usage.database;
-  deps = { ...deps, database: usage.database };
+  shared.flushUsage = usage.recorder.flush;
+  deps = { ...deps, database: usage.database, flushUsage: usage.recorder.flush };
   const configFile = opts.configFile ?? opts.configPath;
   const holder: DepsHolder = { current: () => deps, configPath: configFile };
   const app = createApp(holder);

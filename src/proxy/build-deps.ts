@@ -31,6 +31,7 @@ export interface BuildDepsOptions {
   connectGate?: ConnectGate;
   requests?: RequestFeed;
   database?: SharedDatabase;
+  flushUsage?: () => void;
 }
 
 /** Config → everything a request needs: compiled router, adapters, credential sources. */
@@ -56,6 +57,7 @@ export function buildDeps(config: Config, opts: BuildDepsOptions): AppDeps {
     connectGate,
     requests: opts.requests ?? createRequestFeed(),
     database: opts.database,
+    flushUsage: opts.flushUsage,
     log: opts.log,
     version: opts.version,
     startedAt: opts.startedAt ?? Date.now(),

@@ -32,6 +32,8 @@ export interface AppDeps {
   requests: RequestFeed;
   /** The data directory's SQLite file (usage history); absent where nothing opened one. */
   database?: SharedDatabase;
+  /** Writes the usage rows still queued, so a read of the database is current. */
+  flushUsage?: () => void;
   log: Logger;
   version: string;
   startedAt: number;

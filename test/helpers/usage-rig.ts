@@ -56,7 +56,7 @@ export async function startUsageRig(
     retryMs: 0,
   });
   const recorder = startUsageRecorder({ feed: requests, database, settings, flushMs: 3_600_000 });
-  const ccmux = await startInProcess(config, { requests, database });
+  const ccmux = await startInProcess(config, { requests, database, flushUsage: recorder.flush });
   return {
     ccmux,
     database,

@@ -1,0 +1,67 @@
+// `ccmux statusline`: runs on every refresh of Claude Code's status bar, so it imports nothing:
+// main.ts loads this file alone, before the command tree.
+import { readFileSync } from "node:fs";
+
+/** Past this, the line is left empty rather than holding up Claude Code's status bar. */
+const TIMEOUT_MS = 300;
+
+/** Claude Code writes its JSON and closes stdin; a synchronous read is ~25 ms quicker than a stream. */
+function readStdin(): string {
+  if (globalThis.process?.stdin?.isTTY) return "";
+  try {
+    return readFileSync(0, "utf8");
+  } catch {
+    return "";
+  }
+}
+
+/** Claude Code's `session_id` from the JSON it pipes in; none for anything else. */
+export function sessionOf(input: string): string | undefined {
+  try {
+    const id = (JSON.parse(input) as { session_id?: unknown } | null)?.session_id;
+    return typeof id === "string" && id !== "" ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The ccmux this Claude Code talks to: ANTHROPIC_BASE_URL, as `ccmux env` and `ccmux code` set
+ * it. ccmux serves plain HTTP, so an https URL (Anthropic itself, a gateway) is not one.
+ */
+export function ccmuxUrl(env: Record<string, string | undefined>): string | undefined {
+  const base = env.ANTHROPIC_BASE_URL?.trim();
+  if (!base || !/^http:\/\//i.test(base)) return undefined;
+  return base.replace(/\/+$/, "");
+}
+
+/** The client's credentials for ccmux, sent as Claude Code sends them. */
+function authHeaders(env: Record<string, string | undefined>): Record<string, string> {
+  if (env.ANTHROPIC_AUTH_TOKEN) return { authorization: `Bearer ${env.ANTHROPIC_AUTH_TOKEN}` };
+  if (env.ANTHROPIC_API_KEY) return { "x-api-key": env.ANTHROPIC_API_KEY };
+  return {};
+}
+
+/** The line to print; empty when no ccmux answers (not running, not this session's router, refused). */
+export async function statusline(input: string, env: Record<string, string | undefined>): Promise<string> {
+  const url = ccmuxUrl(env);
+  if (!url) return "";
+  const session = sessionOf(input);
+  const query = session ? `?session=${encodeURIComponent(session)}` : "";
+  try {
+    const res = await fetch(`${url}/v1/ccmux/statusline${query}`, {
+      headers: authHeaders(env),
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+    if (!res.ok) return "";
+    const body = (await res.json()) as { line?: unknown };
+    return typeof body.line === "string" ? body.line.replace(/[\r\n]+/g, " ") : "";
+  } catch {
+    return "";
+  }
+}
+
+export async function runStatusline(): Promise<void> {
+  const line = await statusline(readStdin(), globalThis.process?.env ?? {});
+  if (line) console.log(line);
+}

@@ -1,0 +1,62 @@
+import type { FinishedRequest, RequestFeed } from "../proxy/request-record.ts";
+import type { Database } from "../runtime/index.ts";
+import { compactCount, costText } from "./format.ts";
+import type { PriceBook } from "./prices.ts";
+import type { UsageRow } from "./query.ts";
+import { startOfToday, usageReport } from "./report.ts";
+
+/** Who answered a session's last request. */
+export interface SessionAnswer {
+  provider: string;
+  account?: string;
+  upstreamModel: string;
+}
+
+/** What `GET /v1/ccmux/statusline` answers; `line` is what `ccmux statusline` prints. */
+export interface StatuslineAnswer {
+  line: string;
+  last: SessionAnswer | null;
+  /** Today's (local day) figures, as `ccmux usage --since today` prints them; null without a usage history. */
+  today: { tokens: number; cost: string } | null;
+}
+
+/** Sessions remembered; the oldest is forgotten first. */
+const MAX_SESSIONS = 1000;
+
+/** The last answer of each recent Claude Code session, kept from the request feed. */
+export interface SessionAnswers {
+  get(session: string): SessionAnswer | undefined;
+  stop(): void;
+}
+
+export function trackSessionAnswers(feed: RequestFeed): SessionAnswers {
+  const last = new Map<string, SessionAnswer>();
+  const stop = feed.subscribe((r: FinishedRequest) => {
+    if (!r.session || !r.provider || r.status >= 400) return;
+    last.delete(r.session);
+    last.set(r.session, { provider: r.provider, account: r.account, upstreamModel: r.upstreamModel });
+    if (last.size > MAX_SESSIONS) last.delete(last.keys().next().value!);
+  });
+  return { get: (session) => last.get(session), stop };
+}
+
+/** Today's total, from the same report `ccmux usage --since today` prints. */
+export function todayTotal(db: Database, prices: PriceBook, now = Date.now()): UsageRow {
+  return usageReport(db, { since: startOfToday(now), by: "model", prices }).total;
+}
+
+function tokensOf(row: UsageRow): number {
+  return row.inputTokens + row.outputTokens + row.cacheReadTokens + row.cacheWriteTokens;
+}
+
+/** "ccmux anthropic/work claude-opus-4-5 · today 1.2M tok $3.40": short enough for a status bar. */
+export function statuslineAnswer(last: SessionAnswer | undefined, today: UsageRow | undefined): StatuslineAnswer {
+  const parts = ["ccmux"];
+  if (last) {
+    const who = last.account ? `${last.provider}/${last.account}` : last.provider;
+    parts.push(last.upstreamModel ? `${who} ${last.upstreamModel}` : who);
+  }
+  const figures = today ? { tokens: tokensOf(today), cost: costText(today) } : null;
+  if (figures) parts.push(`today ${compactCount(figures.tokens)} tok ${figures.cost}`);
+  return { line: parts.join(" · "), last: last ?? null, today: figures };
+}
