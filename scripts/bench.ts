@@ -3,6 +3,7 @@
 //   bun run bench                   full run, Markdown on stdout (progress on stderr)
 //   bun run bench --json [FILE]     the same as JSON, on stdout or into FILE
 //   bun run bench --quick           CI guard (< 60 s): exits 1 if ccmux adds > 3× the baseline's latency
+//   bun run bench --usage           only usage recording on vs off (added latency of each)
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,6 +11,7 @@ import pkg from "../package.json" with { type: "json" };
 import { send } from "./bench/client.ts";
 import { endpoints, type Urls } from "./bench/cases.ts";
 import { runFull, runQuick } from "./bench/runs.ts";
+import { measureUsageCost } from "./bench/usage-cost.ts";
 import { ensureBuilt, spawnAnnouncing, startCcmux, type CcmuxProcess, type Child } from "./bench/procs.ts";
 import { machineInfo, toMarkdown, type Report } from "./bench/report.ts";
 
@@ -17,6 +19,7 @@ const log = (msg: string) => console.error(`[bench] ${msg}`);
 
 interface Args {
   quick: boolean;
+  usage: boolean;
   json: boolean;
   jsonPath?: string;
 }
@@ -24,7 +27,12 @@ interface Args {
 function parseArgs(argv: string[]): Args {
   const i = argv.indexOf("--json");
   const next = i >= 0 ? argv[i + 1] : undefined;
-  return { quick: argv.includes("--quick"), json: i >= 0, jsonPath: next && !next.startsWith("--") ? next : undefined };
+  return {
+    quick: argv.includes("--quick"),
+    usage: argv.includes("--usage"),
+    json: i >= 0,
+    jsonPath: next && !next.startsWith("--") ? next : undefined,
+  };
 }
 
 /** ccmux with the OpenAI-compatible provider when this build accepts it and answers through it. */
@@ -53,15 +61,25 @@ async function main(): Promise<number> {
     children.push(fake);
     const baseline = await spawnAnnouncing("scripts/baseline-proxy.ts", [fake.url], join(dir, "baseline.log"));
     children.push(baseline);
-    const { ccmux, openai } = args.quick
-      ? { ccmux: await startCcmux(dir, { upstream: fake.url, openai: false, logLevel: "info" }), openai: false }
-      : await startCcmuxDetecting(dir, fake.url);
+    const { ccmux, openai } =
+      args.quick || args.usage
+        ? { ccmux: await startCcmux(dir, { upstream: fake.url, openai: false, logLevel: "info" }), openai: false }
+        : await startCcmuxDetecting(dir, fake.url);
     children.push(ccmux);
     const urls: Urls = { direct: fake.url, baseline: baseline.url, ccmux: ccmux.url };
     const machine = machineInfo(pkg.version);
     const report: Report = args.quick
       ? await runQuick(urls, machine, log)
-      : await runFull({ urls, dir, ccmux, openai, machine, log });
+      : args.usage
+        ? {
+            mode: "usage",
+            machine,
+            latency: [],
+            throughput: [],
+            goals: [],
+            usage: await measureUsageCost(urls, dir, log),
+          }
+        : await runFull({ urls, dir, ccmux, openai, machine, log });
     if (args.json && !args.jsonPath) console.log(JSON.stringify(report, null, 2));
     else console.log(toMarkdown(report));
     if (args.jsonPath) writeFileSync(args.jsonPath, `${JSON.stringify(report, null, 2)}\n`);

@@ -78,6 +78,8 @@ export interface CcmuxConfigOptions {
   upstream: string;
   openai: boolean;
   logLevel: string;
+  /** `[usage] enabled`; recording is on by default. */
+  usage?: boolean;
 }
 
 /** Models: "sonnet" (and claude-* via auto-map) and "bench-slow" → Anthropic; "gpt-bench" → OpenAI-compatible. */
@@ -89,6 +91,7 @@ export function ccmuxConfig(o: CcmuxConfigOptions): string {
   return [
     `[server]\nhost = "127.0.0.1"\nport = ${o.port}\nlog_level = "${o.logLevel}"\n`,
     `[router]\ndefault = "sonnet"\n`,
+    ...(o.usage === false ? ["[usage]\nenabled = false\n"] : []),
     provider("bench-anthropic", "anthropic", o.upstream),
     model("sonnet", "bench-anthropic", "claude-sonnet-4-6"),
     model("bench-slow", "bench-anthropic", "bench-slow-model"),

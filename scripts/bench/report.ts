@@ -7,6 +7,7 @@ import type { OpenStreamsResult, SoakResult } from "./memory.ts";
 import type { StartupResult } from "./startup.ts";
 import type { ThroughputResult } from "./throughput.ts";
 import type { TranslationResult } from "./translate-rate.ts";
+import type { UsageCostResult } from "./usage-cost.ts";
 
 export interface Machine {
   cpu: string;
@@ -20,7 +21,7 @@ export interface Machine {
 }
 
 export interface Report {
-  mode: "full" | "quick";
+  mode: "full" | "quick" | "usage";
   machine: Machine;
   /** One row per case; `result` absent when this build cannot serve it. */
   latency: { case: string; result?: LatencyResult }[];
@@ -34,6 +35,7 @@ export interface Report {
     soak?: SoakResult;
   };
   startup?: StartupResult;
+  usage?: UsageCostResult;
   goals: Goal[];
   quick?: { threshold: number; pass: boolean; failures: string[] };
 }
@@ -140,14 +142,27 @@ function goalsTable(goals: Goal[]): string {
   );
 }
 
+function usageTable(u: UsageCostResult): string {
+  const rows = u.rows.map((x) => [
+    x.case,
+    f3(x.off.p50),
+    f3(x.on.p50),
+    f3(x.on.p50 - x.off.p50),
+    f3(x.off.p99),
+    f3(x.on.p99),
+  ]);
+  const head = ["Case", "added p50, off", "added p50, on", "on − off", "added p99, off", "added p99, on"];
+  return `${table(head, rows)}\n\n${int(u.recorded)} usage rows recorded by the ccmux with recording on.`;
+}
+
 export function toMarkdown(r: Report): string {
   const m = r.machine;
   const parts = [
     `### ccmux benchmark (${r.mode})`,
     `${m.cpu}, ${m.cores} cores, ${m.os}, Bun ${m.bun}, ccmux ${m.ccmux}, ${m.date}, load average ${m.load.toFixed(2)} at start`,
-    "#### Latency at 1 connection (ms; added = over direct-to-upstream)",
-    latencyTable(r.latency),
   ];
+  if (r.latency.length)
+    parts.push("#### Latency at 1 connection (ms; added = over direct-to-upstream)", latencyTable(r.latency));
   if (r.throughput.length) parts.push("#### Throughput", throughputTable(r.throughput));
   if (r.mode === "full") {
     parts.push(
@@ -169,6 +184,7 @@ export function toMarkdown(r: Report): string {
       );
     parts.push("#### Goals", goalsTable(r.goals));
   }
+  if (r.usage) parts.push("#### Usage recording on vs off (added ms over direct-to-upstream)", usageTable(r.usage));
   if (r.quick)
     parts.push(
       `Regression guard: ccmux added p50 ≤ ${r.quick.threshold}× baseline's → ${r.quick.pass ? "PASS" : `FAIL (${r.quick.failures.join("; ")})`}`,

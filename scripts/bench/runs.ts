@@ -10,6 +10,7 @@ import type { Machine, Report } from "./report.ts";
 import { measureStartup } from "./startup.ts";
 import { measureThroughput, type ThroughputResult } from "./throughput.ts";
 import { measureTranslation } from "./translate-rate.ts";
+import { measureUsageCost } from "./usage-cost.ts";
 
 type Log = (msg: string) => void;
 
@@ -99,6 +100,7 @@ export async function runFull(o: FullRunOptions): Promise<Report> {
   const memory = await memoryFigures(o);
   o.log("start-up");
   const startup = await measureStartup(10, o.urls.direct);
+  const usage = await measureUsageCost(o.urls, o.dir, o.log);
   const goals = evaluateGoals({
     latency: latency.map((r) => r.result),
     throughput,
@@ -109,7 +111,7 @@ export async function runFull(o: FullRunOptions): Promise<Report> {
     soak: memory.soak,
     startup,
   });
-  return { mode: "full", machine: o.machine, latency, throughput, translation, memory, startup, goals };
+  return { mode: "full", machine: o.machine, latency, throughput, translation, memory, startup, usage, goals };
 }
 
 function failures(rows: LatencyResult[]): string[] {
