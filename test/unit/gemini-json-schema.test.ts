@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { cleanSchemaForGemini, GEMINI_SCHEMA_KEYS } from "../../src/translate/shared/json-schema.ts";
 import type { MessagesRequest } from "../../src/contracts/anthropic.ts";
+import { RequestError } from "../../src/util/errors.ts";
 import { readFixtureJson } from "../helpers/sse.ts";
 
 type Schema = Record<string, any>;
@@ -198,5 +199,99 @@ describe("cleanSchemaForGemini rules", () => {
   test("junk input gives an empty schema", () => {
     expect(cleanSchemaForGemini(null)).toEqual({});
     expect(cleanSchemaForGemini(true)).toEqual({});
+  });
+});
+
+/** `refs` references to the level below, `levels` deep: 8 × 8 is a 2 KB schema that inlines to 16 million leaves. */
+function fanOut(refs: number, levels: number): Schema {
+  const defs: Schema = { l0: { type: "string" } };
+  for (let level = 1; level <= levels; level++) {
+    const properties: Schema = {};
+    for (let r = 0; r < refs; r++) properties[`p${r}`] = { $ref: `#/$defs/l${level - 1}` };
+    defs[`l${level}`] = { type: "object", properties };
+  }
+  return { $defs: defs, type: "object", properties: { root: { $ref: `#/$defs/l${levels}` } } };
+}
+
+describe("cleanSchemaForGemini inlines $refs within a budget", () => {
+  test("8 refs × 8 levels (2 KB) is a RequestError naming the schema, not 16 million copies", () => {
+    const schema = fanOut(8, 8);
+    expect(JSON.stringify(schema).length).toBeLessThan(2500);
+    let caught: unknown;
+    try {
+      cleanSchemaForGemini(schema, 'tool "Fan"');
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(RequestError);
+    expect((caught as RequestError).status).toBe(400);
+    expect((caught as RequestError).type).toBe("invalid_request_error");
+    expect((caught as Error).message).toStartWith('tool "Fan": inlining its $refs would grow the schema past 64 KB');
+  });
+
+  test("a larger schema gets 10× its size, never more than 1 MB", () => {
+    const padding = "x".repeat(20_000);
+    // 20 KB of description, referenced 9 times: 180 KB inlined, under 10× (200 KB).
+    const nine = { $defs: { big: { type: "string", description: padding } }, properties: {} as Schema };
+    for (let i = 0; i < 9; i++) nine.properties[`p${i}`] = { $ref: "#/$defs/big" };
+    const out: Schema = cleanSchemaForGemini(nine, "nine");
+    expect(Object.keys(out.properties)).toHaveLength(9);
+    expect(out.properties.p8.description).toBe(padding);
+    // Referenced 11 times it is over 10×.
+    for (let i = 9; i < 11; i++) nine.properties[`p${i}`] = { $ref: "#/$defs/big" };
+    expect(() => cleanSchemaForGemini(nine, "eleven")).toThrow(/^eleven: .* past 19\d KB/);
+    // 200 KB referenced 9 times would be under 10×, but over the 1 MB cap.
+    const huge = { $defs: { big: { type: "string", description: padding.repeat(10) } }, properties: nine.properties };
+    expect(() => cleanSchemaForGemini(huge, "huge")).toThrow(/^huge: .* past 1 MB/);
+  });
+
+  test("reuse within the budget is inlined in full", () => {
+    const out: Schema = cleanSchemaForGemini(fanOut(8, 2), "small");
+    expect(out.properties.root.properties.p7.properties.p7).toEqual({ type: "string" });
+  });
+
+  test("cycles are cut however the pointer is spelled, and self-references to the root too", () => {
+    const schema = {
+      $defs: { a: { type: "object", properties: { b: { $ref: "#/%24defs/b" } } }, b: { $ref: "#/$defs/a" } },
+      type: "object",
+      properties: { x: { $ref: "#/$defs/a" }, me: { $ref: "#" } },
+    };
+    const out: Schema = cleanSchemaForGemini(schema, "cyclic");
+    expect(out.properties.x.properties.b).toEqual({ type: "object" });
+    expect(out.properties.me.properties.me).toEqual({ type: "object" });
+  });
+
+  test("a $ref with a bad %-escape is a RequestError naming the schema", () => {
+    const schema = { type: "object", properties: { a: { $ref: "#/%E0%A4%A" } } };
+    expect(() => cleanSchemaForGemini(schema, 'tool "Esc"')).toThrow(
+      'tool "Esc": $ref "#/%E0%A4%A" is not a valid JSON pointer (bad %-escape)',
+    );
+    expect(() => cleanSchemaForGemini(schema)).toThrow(RequestError);
+  });
+
+  test("unresolvable and non-local refs are dropped, keeping their siblings", () => {
+    const out: Schema = cleanSchemaForGemini({
+      properties: { a: { $ref: "#/nowhere", description: "d" }, b: { $ref: "https://example.com/s.json" } },
+    });
+    expect(out.properties).toEqual({ a: { description: "d" }, b: {} });
+  });
+
+  test("deep nesting is cut at 48 levels, and a property named __proto__ stays a property", () => {
+    let deep: Schema = { type: "string" };
+    for (let i = 0; i < 5000; i++) deep = { type: "object", properties: { n: deep } };
+    const out = cleanSchemaForGemini(deep);
+    expect(JSON.stringify(out).length).toBeLessThan(2000);
+    const proto = JSON.parse('{"properties":{"__proto__":{"type":"string"}}}');
+    expect(Object.keys(cleanSchemaForGemini(proto).properties as Schema)).toEqual(["__proto__"]);
+  });
+
+  test("allOf with many members merges every property and required name", () => {
+    const allOf = Array.from({ length: 2000 }, (_, i) => ({
+      properties: { [`p${i}`]: { type: "string" } },
+      required: [`p${i}`],
+    }));
+    const out: Schema = cleanSchemaForGemini({ allOf });
+    expect(Object.keys(out.properties)).toHaveLength(2000);
+    expect(out.required).toHaveLength(2000);
   });
 });

@@ -107,7 +107,7 @@ function toTools(tools: Tool[] | undefined): GeminiTool[] {
 function toDeclaration(tool: Tool): FunctionDeclaration {
   const declaration: FunctionDeclaration = { name: tool.name };
   if (typeof tool.description === "string" && tool.description !== "") declaration.description = tool.description;
-  const parameters = cleanSchemaForGemini(tool.input_schema ?? {});
+  const parameters = cleanSchemaForGemini(tool.input_schema ?? {}, `tool "${tool.name}"`);
   if (parameters.properties) declaration.parameters = { ...parameters, type: "object" };
   return declaration;
 }
@@ -140,7 +140,7 @@ function toGenerationConfig(req: MessagesRequest, model: string): GenerationConf
   const schema = jsonOutputSchema(req.output_config);
   if (schema) {
     config.responseMimeType = "application/json";
-    config.responseSchema = cleanSchemaForGemini(schema);
+    config.responseSchema = cleanSchemaForGemini(schema, "output_config.format.schema");
   }
   return Object.keys(config).length > 0 ? config : undefined;
 }

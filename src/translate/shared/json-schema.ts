@@ -1,3 +1,5 @@
+import { chargeRef, refBudget, resolveRef, type RefBudget } from "./json-schema-refs.ts";
+
 type Schema = Record<string, unknown>;
 
 /**
@@ -47,20 +49,23 @@ const MAX_DEPTH = 48;
 
 interface Ctx {
   root: Schema;
-  refs: string[];
+  /** The definitions being inlined on this path, to cut recursion. */
+  expanding: Schema[];
   depth: number;
+  budget: RefBudget;
 }
 
 /**
  * JSON Schema (any draft) → the subset Gemini's functionDeclarations.parameters and
- * responseSchema accept. Local `$ref`s are inlined (recursion is cut off), `const`/`enum`
+ * responseSchema accept. Local `$ref`s are inlined (recursion is cut off, and the copies are
+ * budgeted: a RequestError naming `label` when they would grow too large), `const`/`enum`
  * become string enums, type arrays become `nullable`/`anyOf`, and what cannot be expressed
  * (non-string enums, exclusive number bounds, unsupported formats, defaults) is kept as a
- * hint in the description. Never mutates its input.
+ * hint in the description. Never mutates its input; work and output are linear in its size.
  */
-export function cleanSchemaForGemini(schema: unknown): Schema {
+export function cleanSchemaForGemini(schema: unknown, label = "schema"): Schema {
   const root = isSchema(schema) ? schema : {};
-  return clean(root, { root, refs: [], depth: 0 });
+  return clean(root, { root, expanding: [], depth: 0, budget: refBudget(root, label, MAX_DEPTH + 1) });
 }
 
 function clean(node: unknown, ctx: Ctx): Schema {
@@ -84,25 +89,15 @@ function clean(node: unknown, ctx: Ctx): Schema {
 
 function cleanRef(node: Schema, ref: string, ctx: Ctx): Schema {
   const { $ref: _ref, ...siblings } = node;
-  const target = resolvePointer(ctx.root, ref);
+  const target = resolveRef(ctx.budget, ctx.root, ref);
   if (!target) return clean(siblings, ctx);
-  if (ctx.refs.includes(ref)) {
+  if (ctx.expanding.includes(target)) {
     const type = typeof target.type === "string" ? target.type : "object";
     const description = siblings.description ?? target.description;
     return clean({ type, ...(description === undefined ? {} : { description }) }, ctx);
   }
-  return clean({ ...target, ...siblings }, { ...ctx, refs: [...ctx.refs, ref] });
-}
-
-function resolvePointer(root: Schema, ref: string): Schema | undefined {
-  if (ref !== "#" && !ref.startsWith("#/")) return undefined;
-  let cur: unknown = root;
-  for (const raw of ref.split("/").slice(1)) {
-    const key = decodeURIComponent(raw).replace(/~1/g, "/").replace(/~0/g, "~");
-    if (!isSchema(cur) && !Array.isArray(cur)) return undefined;
-    cur = (cur as Record<string, unknown>)[key];
-  }
-  return isSchema(cur) ? cur : undefined;
+  chargeRef(ctx.budget, target, MAX_DEPTH + 1 - ctx.depth);
+  return clean({ ...target, ...siblings }, { ...ctx, expanding: [...ctx.expanding, target] });
 }
 
 function copyPlain(node: Schema, out: Schema): void {
@@ -169,7 +164,7 @@ function applyFormat(node: Schema, out: Schema, hints: string[]): void {
 function applyProperties(node: Schema, out: Schema, ctx: Ctx): void {
   if (!isSchema(node.properties)) return;
   const props: Schema = {};
-  for (const [name, value] of Object.entries(node.properties)) props[name] = clean(value, ctx);
+  for (const [name, value] of Object.entries(node.properties)) setOwn(props, name, clean(value, ctx));
   if (Object.keys(props).length === 0) return;
   out.properties = props;
   const known = (v: unknown): v is string => typeof v === "string" && v in props;
@@ -190,28 +185,41 @@ function applyItems(node: Schema, out: Schema, ctx: Ctx): void {
 }
 
 function applyCombinators(node: Schema, out: Schema, ctx: Ctx): void {
-  if (Array.isArray(node.allOf)) for (const sub of node.allOf) mergeInto(out, clean(sub, ctx));
+  if (Array.isArray(node.allOf))
+    mergeAll(
+      out,
+      node.allOf.map((sub) => clean(sub, ctx)),
+    );
   const alternatives = [node.anyOf, node.oneOf].flatMap((list) => (Array.isArray(list) ? list : []));
   if (alternatives.length === 0) return;
   const variants = alternatives.map((sub) => clean(sub, ctx));
   const isNull = (v: Schema) => v.type === "null" && v.properties === undefined;
   const rest = variants.filter((v) => !isNull(v));
   if (rest.length < variants.length) out.nullable = true;
-  if (rest.length === 1) mergeInto(out, rest[0]!);
+  if (rest.length === 1) mergeAll(out, rest);
   else if (rest.length > 1) out.anyOf = [...((out.anyOf as Schema[] | undefined) ?? []), ...rest];
 }
 
-/** Folds `from` into `into`: properties and required are unioned, `into` wins elsewhere. */
-function mergeInto(into: Schema, from: Schema): void {
-  for (const [key, value] of Object.entries(from)) {
-    if (key === "properties" && isSchema(into.properties) && isSchema(value)) {
-      into.properties = { ...value, ...into.properties };
-    } else if (key === "required" && Array.isArray(into.required) && Array.isArray(value)) {
-      into.required = [...new Set([...into.required, ...value])];
-    } else if (!(key in into)) {
-      into[key] = value;
+/**
+ * Folds each of `subs` (fresh cleaned schemas) into `into`: properties and required are unioned,
+ * what `into` has wins elsewhere. In place, so many subschemas cost their size, not its square.
+ */
+function mergeAll(into: Schema, subs: Schema[]): void {
+  const required = new Set(Array.isArray(into.required) ? into.required : []);
+  for (const from of subs) {
+    for (const [key, value] of Object.entries(from)) {
+      if (key === "properties" && isSchema(value)) {
+        if (!isSchema(into.properties)) into.properties = {};
+        const props = into.properties as Schema;
+        for (const [name, sub] of Object.entries(value)) if (!Object.hasOwn(props, name)) setOwn(props, name, sub);
+      } else if (key === "required" && Array.isArray(value)) {
+        for (const name of value) required.add(name);
+      } else if (!(key in into)) {
+        into[key] = value;
+      }
     }
   }
+  if (required.size > 0) into.required = [...required];
 }
 
 function finish(out: Schema, hints: string[]): void {
@@ -227,6 +235,11 @@ function finish(out: Schema, hints: string[]): void {
     const note = `(${hints.join("; ")})`;
     out.description = typeof out.description === "string" && out.description ? `${out.description} ${note}` : note;
   }
+}
+
+/** `obj[key] = value` that keeps a property named "__proto__" a property. */
+function setOwn(obj: Schema, key: string, value: unknown): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function isSchema(value: unknown): value is Schema {
