@@ -98,7 +98,14 @@ function checkAuth(p: ProviderConfig, kind: ProviderKind, path: PathSegment[], s
     if (p[key] === undefined)
       sink.errors.push({ path: [...path, key], message: `provider ${p.name} (vertex-ai) needs ${key}` });
   }
+  if (p.location !== undefined && !VERTEX_LOCATION.test(p.location)) {
+    const message = `provider ${p.name} (vertex-ai): location "${p.location}" is not a Google Cloud region name (like us-central1 or global)`;
+    sink.errors.push({ path: [...path, "location"], message });
+  }
 }
+
+/** Region names ("us-central1", "europe-west4", "global"): the location is also part of the Vertex host name. */
+export const VERTEX_LOCATION = /^[a-z][a-z0-9-]*$/;
 
 function normalizeProvider(
   doc: ProviderDocument,

@@ -7,6 +7,7 @@ import { relayBody } from "./relay-body.ts";
 import { dropSecretHeaders } from "./secret-scrub.ts";
 import { isEventStream } from "../providers/http.ts";
 import { CcmuxError } from "../util/errors.ts";
+import { headerSafe } from "../util/wire-text.ts";
 import { healthKey } from "../providers/health.ts";
 import { createUsageWatcher, usageOf, type UsageCounts } from "./usage-tap.ts";
 import { finishFailed, finishTrace, startTrace, type RequestTrace } from "./request-trace.ts";
@@ -40,12 +41,13 @@ function finishAnswered(
   trace.deps.log.info(`${trace.route} → ${via}/${trace.upstreamModel} ${status} ${ms}ms ${formatUsage(usage)}${tail}`);
 }
 
+/** Which route, provider, model and account answered; names are data (any text), made header-safe. */
 export function routingHeaders(resolution: Resolution, result: ForwardResult): Record<string, string> {
   return {
     "x-ccmux-route": (result.resolution ?? resolution).route,
-    "x-ccmux-provider": result.candidate.provider,
-    "x-ccmux-model": result.candidate.model,
-    ...(result.account ? { "x-ccmux-account": result.account } : {}),
+    "x-ccmux-provider": headerSafe(result.candidate.provider),
+    "x-ccmux-model": headerSafe(result.candidate.model),
+    ...(result.account ? { "x-ccmux-account": headerSafe(result.account) } : {}),
   };
 }
 

@@ -4,6 +4,7 @@ import { RequestError } from "../util/errors.ts";
 import { CATCH_ALL_MODEL, KEEP_MODEL, type CompiledRouter } from "./compile.ts";
 import { decide, type RuleCheck } from "./decide.ts";
 import { estimateInputTokens } from "./rules.ts";
+import { assertModelName } from "./model-name.ts";
 
 export type RouteName = "default" | "background" | "think" | "websearch" | "subagent" | "long-context" | "image";
 
@@ -58,6 +59,7 @@ export function resolveRoute(
   router: CompiledRouter,
   opts: { bodyLength: number; xProvider?: string | null; checks?: RuleCheck[] },
 ): Resolution {
+  assertModelName(req.model);
   const tokens = estimateInputTokens(req, opts.bodyLength);
   const decision = decide(req, router, tokens, opts.checks);
   const mappings = mappingsFor(router, decision.model);

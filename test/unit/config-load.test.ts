@@ -242,6 +242,13 @@ describe("semantic checks", () => {
     expect(err.problems.map((p) => p.keyPath)).toEqual(["providers[0].project_id", "providers[0].location"]);
   });
 
+  test("a vertex-ai location that is not a region name is refused (it becomes part of the host name)", () => {
+    const bad = `${ROUTER}[[providers]]\nname = "v"\nprovider_type = "vertex-ai"\nproject_id = "p"\nlocation = "evil.example/x#"\n`;
+    const err = parseError(bad);
+    expect(err.problems.map((p) => p.keyPath)).toEqual(["providers[0].location"]);
+    expect(err.problems[0]!.message).toContain("not a Google Cloud region name");
+  });
+
   test('an empty router slot is unset, not a model named ""', () => {
     const { config } = parseConfig(`[router]\ndefault = "m"\nthink = ""\nbackground = ""\nauto_map_regex = ""\n`, {
       path: "c",

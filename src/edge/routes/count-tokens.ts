@@ -4,6 +4,7 @@ import type { AppDeps, DepsHolder } from "../../proxy/deps.ts";
 import { FailoverExhausted, failover } from "../../proxy/failover.ts";
 import { resolveRoute } from "../../router/resolve.ts";
 import { countRequestTokens } from "../../tokens/count.ts";
+import { headerSafe } from "../../util/wire-text.ts";
 import { CountTokensRequestSchema, parseJsonBody, requireJsonContentType, validateBody } from "../parse-body.ts";
 
 interface Count {
@@ -52,7 +53,7 @@ export function countTokensHandler(holder: DepsHolder) {
     const text = await c.req.text();
     const req = validateBody<MessagesRequest>(CountTokensRequestSchema, parseJsonBody(text));
     const { tokens, provider } = await countWithProviders(req, deps, c, text.length);
-    const headers: Record<string, string> = provider ? { "x-ccmux-provider": provider } : {};
+    const headers: Record<string, string> = provider ? { "x-ccmux-provider": headerSafe(provider) } : {};
     return c.json({ input_tokens: tokens }, 200, headers);
   };
 }

@@ -5,6 +5,7 @@ import { providerKind } from "../../catalog/providers.ts";
 import { joinUrl } from "../http.ts";
 import type { AdapterOptions, ProviderAdapter } from "../../contracts/adapter.ts";
 import { fillSlots, finishHeaders, wireRules } from "../wire-shape.ts";
+import { headerSafe, pathSegment } from "../../util/wire-text.ts";
 import { createGeminiSender, googleHeaders, type GeminiEndpoint } from "./sender.ts";
 
 export const GEMINI_API_BASE_URL = "https://generativelanguage.googleapis.com/v1beta";
@@ -23,7 +24,7 @@ function apiKeyEndpoint(config: ProviderConfig): GeminiEndpoint {
       if (!creds.apiKey) throw new AuthError(`provider "${config.name}" has no Gemini API key`);
       const headers = googleHeaders(config, stream);
       headers.set("x-goog-api-key", creds.apiKey);
-      const url = joinUrl(base, `/models/${model.replace(/^models\//, "")}${generateMethod(stream)}`);
+      const url = joinUrl(base, `/models/${pathSegment(model.replace(/^models\//, ""))}${generateMethod(stream)}`);
       return { url, headers, body: toGeminiRequest(req, { model, signatureScope }) };
     },
   };
@@ -45,7 +46,7 @@ function codeAssistEndpoint(config: ProviderConfig, opts: AdapterOptions): Gemin
       if (!creds.accessToken) throw new AuthError(`provider "${config.name}" has no Google access token`);
       const headers = googleHeaders(config, stream);
       headers.set("authorization", `Bearer ${creds.accessToken}`);
-      headers.set("user-agent", fillSlots(userAgent, { model }));
+      headers.set("user-agent", headerSafe(fillSlots(userAgent, { model })));
       finishHeaders(headers, rules);
       const body = toCodeAssistRequest(req, {
         model,

@@ -13,6 +13,7 @@ import { providerKind } from "../../catalog/providers.ts";
 import { joinUrl, streamBody, upstreamFetch } from "../http.ts";
 import { readJsonBody, translatedJsonResponse, translatedSseResponse } from "../upstream-answer.ts";
 import { conversationId } from "../session-id.ts";
+import { headerSafe } from "../../util/wire-text.ts";
 import { renameTools, restoreToolNames, type ToolNameRestore } from "../../translate/anthropic/tool-names.ts";
 import { fitName } from "../../translate/shared/short-name.ts";
 import { restoringTranslator } from "../tool-name-restore.ts";
@@ -46,7 +47,7 @@ function buildHeaders(
   const accountId = creds.accountId ?? chatgptAccountId(creds.accessToken);
   if (accountId) headers.set("chatgpt-account-id", accountId);
   for (const [name, value] of Object.entries(codex.markers)) headers.set(name, value);
-  headers.set("session_id", sessionId);
+  headers.set("session_id", headerSafe(sessionId));
   return finishHeaders(headers, codex);
 }
 

@@ -4,6 +4,8 @@ import { AuthError, ConfigError } from "../../util/errors.ts";
 import { createAnthropicAdapter, type AnthropicAuthorizer } from "../anthropic/adapter.ts";
 import { generateMethod } from "../gemini/adapter.ts";
 import { createGeminiSender, googleHeaders, type GeminiEndpoint } from "../gemini/sender.ts";
+import { headerSafe, pathSegment } from "../../util/wire-text.ts";
+import { VERTEX_LOCATION } from "../../config/normalize-providers.ts";
 import type { Credentials, ProviderAdapter } from "../../contracts/adapter.ts";
 
 export const VERTEX_ANTHROPIC_VERSION = "vertex-2023-10-16";
@@ -28,7 +30,7 @@ function bareModel(model: string): string {
 function bearer(headers: Headers, creds: Credentials, provider: string): void {
   if (!creds.accessToken) throw new AuthError(`provider "${provider}" has no Google access token`);
   headers.set("authorization", `Bearer ${creds.accessToken}`);
-  if (creds.projectId) headers.set("x-goog-user-project", creds.projectId);
+  if (creds.projectId) headers.set("x-goog-user-project", headerSafe(creds.projectId));
 }
 
 function geminiEndpoint(config: ProviderConfig, publishers: string): GeminiEndpoint {
@@ -36,7 +38,7 @@ function geminiEndpoint(config: ProviderConfig, publishers: string): GeminiEndpo
     prepare({ req, model, stream, signatureScope, creds }) {
       const headers = googleHeaders(config, stream);
       bearer(headers, creds, config.name);
-      const url = `${publishers}/google/models/${model}${generateMethod(stream)}`;
+      const url = `${publishers}/google/models/${pathSegment(model)}${generateMethod(stream)}`;
       return { url, headers, body: toGeminiRequest(req, { model, signatureScope }) };
     },
   };
@@ -52,13 +54,19 @@ const authorizeClaude: AnthropicAuthorizer = (call, creds, config) => bearer(cal
 export function createVertexAdapter(config: ProviderConfig): ProviderAdapter {
   if (!config.project_id || !config.location)
     throw new ConfigError(`provider "${config.name}" (vertex-ai) needs project_id and location`);
-  const publishers = `${vertexBaseUrl(config)}/projects/${config.project_id}/locations/${config.location}/publishers`;
+  if (!VERTEX_LOCATION.test(config.location))
+    throw new ConfigError(
+      `provider "${config.name}" (vertex-ai): location "${config.location}" is not a Google Cloud region name`,
+    );
+  // A domain-scoped project id ("example.com:proj") keeps its colon: only the last segment's colon names a method.
+  const project = pathSegment(config.project_id).replaceAll("%3A", ":");
+  const publishers = `${vertexBaseUrl(config)}/projects/${project}/locations/${pathSegment(config.location)}/publishers`;
   const gemini = createGeminiSender(config, geminiEndpoint(config, publishers));
   const claude = createAnthropicAdapter(config, {
     authorize: authorizeClaude,
     wireKind: "vertex-claude",
     messagesUrl: (model, stream) =>
-      `${publishers}/anthropic/models/${model}:${stream ? "streamRawPredict" : "rawPredict"}`,
+      `${publishers}/anthropic/models/${pathSegment(model)}:${stream ? "streamRawPredict" : "rawPredict"}`,
     finalizeBody: ({ model: _model, ...body }) => ({ ...body, anthropic_version: VERTEX_ANTHROPIC_VERSION }),
   });
   return {
