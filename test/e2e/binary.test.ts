@@ -2,11 +2,13 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import Anthropic from "@anthropic-ai/sdk";
-import { sse, startFakeUpstream, type FakeUpstream } from "../helpers/fake-upstream.ts";
+import { json, sse, startFakeUpstream, type FakeUpstream } from "../helpers/fake-upstream.ts";
 import { parseAnthropicEvents, readFixture, splitSseEvents } from "../helpers/sse.ts";
 import { REPO_ROOT, spawnCcmux, startCcmuxServer, type CcmuxServer } from "../helpers/spawn.ts";
 
 const BIN = "dist/ccmux";
+/** The binary's own data directory: its usage history is read back below. */
+const HOME = join(process.env.CCMUX_TEST_ROOT!, "binary-home");
 
 function configFor(upstream: string): string {
   return `
@@ -33,6 +35,17 @@ actual_model = "fake-sonnet"
 `;
 }
 
+const TEXT_MESSAGE = {
+  id: "msg_bin",
+  type: "message",
+  role: "assistant",
+  model: "fake-sonnet",
+  content: [{ type: "text", text: "hi" }],
+  stop_reason: "end_turn",
+  stop_sequence: null,
+  usage: { input_tokens: 12, output_tokens: 3 },
+};
+
 let upstream: FakeUpstream;
 let server: CcmuxServer;
 
@@ -40,7 +53,8 @@ beforeAll(async () => {
   const build = Bun.spawnSync([process.execPath, "run", "build"], { cwd: REPO_ROOT, stdout: "pipe", stderr: "pipe" });
   if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr.toString()}`);
   upstream = await startFakeUpstream();
-  server = await startCcmuxServer({ bin: BIN, configText: configFor(upstream.url), env: { FAKE_KEY: "fake-key-123" } });
+  const env = { FAKE_KEY: "fake-key-123", CCMUX_HOME: HOME };
+  server = await startCcmuxServer({ bin: BIN, configText: configFor(upstream.url), env });
 }, 120_000);
 
 afterAll(async () => {
@@ -98,6 +112,31 @@ describe("the compiled binary", () => {
       }),
     });
     expect(await res.text()).toBe(fixture);
+  });
+
+  test("usage history, /metrics and the status line, from the binary", async () => {
+    upstream.reply(json(TEXT_MESSAGE));
+    const client = new Anthropic({
+      baseURL: server.url,
+      apiKey: "client-key",
+      maxRetries: 0,
+      defaultHeaders: { "x-claude-code-session-id": "binary-session" },
+    });
+    await client.messages.create({ model: "sonnet", max_tokens: 5, messages: [{ role: "user", content: "hi" }] });
+    const line = await spawnCcmux(["statusline"], {
+      bin: BIN,
+      stdin: JSON.stringify({ session_id: "binary-session", cwd: "/tmp" }),
+      env: { ANTHROPIC_BASE_URL: server.url },
+    });
+    expect(line.stdout).toMatch(/^ccmux · fake-anthropic fake-sonnet · today [\d.]+k? tok \?\n$/);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toContain(
+      'ccmux_requests_total{route="default",provider="fake-anthropic",model="fake-sonnet",status="200"} 3',
+    );
+    const usage = await spawnCcmux(["usage", "--json", "--by", "provider"], { bin: BIN, env: { CCMUX_HOME: HOME } });
+    expect(JSON.parse(usage.stdout).rows.map((r: { key: string; requests: number }) => [r.key, r.requests])).toEqual([
+      ["fake-anthropic", 3],
+    ]);
   });
 
   test("SIGTERM exits 0", async () => {
