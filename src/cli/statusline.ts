@@ -2,8 +2,17 @@
 // main.ts loads this file alone, before the command tree.
 import { readFileSync } from "node:fs";
 
-/** Past this, the line is left empty rather than holding up Claude Code's status bar. */
-const TIMEOUT_MS = 300;
+/**
+ * Past this, the line is left empty rather than holding up Claude Code's status bar (a stopped
+ * ccmux refuses the connection at once; this bounds a hung or overloaded one).
+ * CCMUX_STATUSLINE_TIMEOUT_MS overrides it.
+ */
+const TIMEOUT_MS = 1000;
+
+function timeoutMs(env: Record<string, string | undefined>): number {
+  const set = Number(env.CCMUX_STATUSLINE_TIMEOUT_MS);
+  return Number.isFinite(set) && set > 0 ? set : TIMEOUT_MS;
+}
 
 /** Claude Code writes its JSON and closes stdin; a synchronous read is ~25 ms quicker than a stream. */
 function readStdin(): string {
@@ -51,7 +60,7 @@ export async function statusline(input: string, env: Record<string, string | und
   try {
     const res = await fetch(`${url}/v1/ccmux/statusline${query}`, {
       headers: authHeaders(env),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      signal: AbortSignal.timeout(timeoutMs(env)),
     });
     if (!res.ok) return "";
     const body = (await res.json()) as { line?: unknown };

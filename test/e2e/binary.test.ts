@@ -126,7 +126,8 @@ describe("the compiled binary", () => {
     const line = await spawnCcmux(["statusline"], {
       bin: BIN,
       stdin: JSON.stringify({ session_id: "binary-session", cwd: "/tmp" }),
-      env: { ANTHROPIC_BASE_URL: server.url },
+      // A loaded CI machine can take longer than the default bound of 1 s.
+      env: { ANTHROPIC_BASE_URL: server.url, CCMUX_STATUSLINE_TIMEOUT_MS: "30000" },
     });
     expect(line.stdout).toMatch(/^ccmux · fake-anthropic fake-sonnet · today [\d.]+k? tok \?\n$/);
     const metrics = await (await fetch(`${server.url}/metrics`)).text();

@@ -25,8 +25,12 @@ function claudeInput(session: string): string {
   });
 }
 
+/** A loaded CI machine can take longer than the default bound of 1 s: the tests wait on the answer. */
 function statusline(session: string, env: Record<string, string>) {
-  return spawnCcmux(["statusline"], { stdin: claudeInput(session), env });
+  return spawnCcmux(["statusline"], {
+    stdin: claudeInput(session),
+    env: { CCMUX_STATUSLINE_TIMEOUT_MS: "30000", ...env },
+  });
 }
 
 beforeAll(async () => {
