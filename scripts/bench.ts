@@ -4,14 +4,16 @@
 //   bun run bench --json [FILE]     the same as JSON, on stdout or into FILE
 //   bun run bench --quick           CI guard (< 60 s): exits 1 if ccmux adds > 3× the baseline's latency
 //   bun run bench --usage           only usage recording on vs off (added latency of each)
+//   bun run bench --body            only added latency vs body size (1 KB to 4 MB) and peak RSS with 16 × 4 MB
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pkg from "../package.json" with { type: "json" };
 import { send } from "./bench/client.ts";
 import { endpoints, type Urls } from "./bench/cases.ts";
-import { runFull, runQuick } from "./bench/runs.ts";
+import { runFull, runQuick, type FullRunOptions } from "./bench/runs.ts";
 import { measureUsageCost } from "./bench/usage-cost.ts";
+import { measureBodySize } from "./bench/body-size.ts";
 import { ensureBuilt, spawnAnnouncing, startCcmux, type CcmuxProcess, type Child } from "./bench/procs.ts";
 import { machineInfo, toMarkdown, type Report } from "./bench/report.ts";
 
@@ -20,6 +22,7 @@ const log = (msg: string) => console.error(`[bench] ${msg}`);
 interface Args {
   quick: boolean;
   usage: boolean;
+  body: boolean;
   json: boolean;
   jsonPath?: string;
 }
@@ -30,6 +33,7 @@ function parseArgs(argv: string[]): Args {
   return {
     quick: argv.includes("--quick"),
     usage: argv.includes("--usage"),
+    body: argv.includes("--body"),
     json: i >= 0,
     jsonPath: next && !next.startsWith("--") ? next : undefined,
   };
@@ -51,6 +55,15 @@ async function startCcmuxDetecting(dir: string, upstream: string): Promise<{ ccm
   }
 }
 
+/** The full run, or one of its parts alone. */
+async function runMode(args: Args, o: FullRunOptions): Promise<Report> {
+  const bare = { machine: o.machine, latency: [], throughput: [], goals: [] };
+  if (args.quick) return runQuick(o.urls, o.machine, o.log);
+  if (args.usage) return { ...bare, mode: "usage", usage: await measureUsageCost(o.urls, o.dir, o.log) };
+  if (args.body) return { ...bare, mode: "body", bodySize: await measureBodySize(o.urls, o) };
+  return runFull(o);
+}
+
 async function main(): Promise<number> {
   const args = parseArgs(Bun.argv.slice(2));
   await ensureBuilt(log);
@@ -68,18 +81,7 @@ async function main(): Promise<number> {
     children.push(ccmux);
     const urls: Urls = { direct: fake.url, baseline: baseline.url, ccmux: ccmux.url };
     const machine = machineInfo(pkg.version);
-    const report: Report = args.quick
-      ? await runQuick(urls, machine, log)
-      : args.usage
-        ? {
-            mode: "usage",
-            machine,
-            latency: [],
-            throughput: [],
-            goals: [],
-            usage: await measureUsageCost(urls, dir, log),
-          }
-        : await runFull({ urls, dir, ccmux, openai, machine, log });
+    const report = await runMode(args, { urls, dir, ccmux, openai, machine, log });
     if (args.json && !args.jsonPath) console.log(JSON.stringify(report, null, 2));
     else console.log(toMarkdown(report));
     if (args.jsonPath) writeFileSync(args.jsonPath, `${JSON.stringify(report, null, 2)}\n`);

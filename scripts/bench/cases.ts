@@ -21,10 +21,19 @@ function body(size: Size, model: string, stream: boolean): Uint8Array<ArrayBuffe
   return encodeJson(size === "small" ? smallRequest(model, stream) : largeRequest(model, stream));
 }
 
+export const modelFor = (dialect: Dialect) => (dialect === "openai" ? OPENAI_MODEL : ANTHROPIC_MODEL);
+
 export function endpoints(urls: Urls, dialect: Dialect, size: Size, stream: boolean): Record<TargetName, Endpoint> {
-  const model = dialect === "openai" ? OPENAI_MODEL : ANTHROPIC_MODEL;
+  return endpointsWithBody(urls, dialect, body(size, modelFor(dialect), stream));
+}
+
+/** Every target gets the same body: ccmux on /v1/messages, direct and baseline on the dialect's own route. */
+export function endpointsWithBody(
+  urls: Urls,
+  dialect: Dialect,
+  b: Uint8Array<ArrayBuffer>,
+): Record<TargetName, Endpoint> {
   const upstreamPath = dialect === "openai" ? "/v1/chat/completions" : "/v1/messages";
-  const b = body(size, model, stream);
   return {
     direct: { url: urls.direct + upstreamPath, body: b },
     baseline: { url: urls.baseline + upstreamPath, body: b },

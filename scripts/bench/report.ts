@@ -8,6 +8,7 @@ import type { StartupResult } from "./startup.ts";
 import type { ThroughputResult } from "./throughput.ts";
 import type { TranslationResult } from "./translate-rate.ts";
 import type { UsageCostResult } from "./usage-cost.ts";
+import type { BodySizeResult } from "./body-size.ts";
 
 export interface Machine {
   cpu: string;
@@ -21,7 +22,7 @@ export interface Machine {
 }
 
 export interface Report {
-  mode: "full" | "quick" | "usage";
+  mode: "full" | "quick" | "usage" | "body";
   machine: Machine;
   /** One row per case; `result` absent when this build cannot serve it. */
   latency: { case: string; result?: LatencyResult }[];
@@ -36,6 +37,7 @@ export interface Report {
   };
   startup?: StartupResult;
   usage?: UsageCostResult;
+  bodySize?: BodySizeResult;
   goals: Goal[];
   quick?: { threshold: number; pass: boolean; failures: string[] };
 }
@@ -142,6 +144,39 @@ function goalsTable(goals: Goal[]): string {
   );
 }
 
+const DIALECT_LABEL = { anthropic: "pass-through", openai: "translation" };
+
+function bodySizeTables(b: BodySizeResult): string {
+  const size = (bytes: number) =>
+    bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  const rows = b.rows.map((r) => [DIALECT_LABEL[r.dialect], size(r.bytes), f3(r.baseline), f3(r.ccmux)]);
+  const slopes = b.slopes.map((x) => [
+    DIALECT_LABEL[x.dialect],
+    int(x.baselineUsPerMb),
+    int(x.ccmuxUsPerMb),
+    `${(x.ccmuxUsPerMb / x.baselineUsPerMb).toFixed(2)}×`,
+  ]);
+  const parts = [
+    table(["Case", "body", "added p50 baseline (ms)", "added p50 ccmux (ms)"], rows),
+    table(["Case", "baseline slope (µs/MB)", "ccmux slope (µs/MB)", "ratio"], slopes),
+  ];
+  if (b.peak) {
+    const p = b.peak;
+    parts.push(
+      table(
+        ["16 concurrent 4 MB requests", "MB"],
+        [
+          ["RSS idle", f3(p.idleMb)],
+          ["RSS peak", f3(p.peakMb)],
+          ["RSS 2 s after", f3(p.afterMb)],
+          ["bytes in flight", f3(p.inFlightMb)],
+        ],
+      ),
+    );
+  }
+  return parts.join("\n\n");
+}
+
 function usageTable(u: UsageCostResult): string {
   const rows = u.rows.map((x) => [
     x.case,
@@ -184,6 +219,7 @@ export function toMarkdown(r: Report): string {
       );
     parts.push("#### Goals", goalsTable(r.goals));
   }
+  if (r.bodySize) parts.push("#### Added latency vs body size (JSON, 1 connection)", bodySizeTables(r.bodySize));
   if (r.usage) parts.push("#### Usage recording on vs off (added ms over direct-to-upstream)", usageTable(r.usage));
   if (r.quick)
     parts.push(

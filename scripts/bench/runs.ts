@@ -11,6 +11,7 @@ import { measureStartup } from "./startup.ts";
 import { measureThroughput, type ThroughputResult } from "./throughput.ts";
 import { measureTranslation } from "./translate-rate.ts";
 import { measureUsageCost } from "./usage-cost.ts";
+import { measureBodySize } from "./body-size.ts";
 
 type Log = (msg: string) => void;
 
@@ -101,6 +102,7 @@ export async function runFull(o: FullRunOptions): Promise<Report> {
   o.log("start-up");
   const startup = await measureStartup(10, o.urls.direct);
   const usage = await measureUsageCost(o.urls, o.dir, o.log);
+  const bodySize = await measureBodySize(o.urls, o);
   const goals = evaluateGoals({
     latency: latency.map((r) => r.result),
     throughput,
@@ -111,7 +113,18 @@ export async function runFull(o: FullRunOptions): Promise<Report> {
     soak: memory.soak,
     startup,
   });
-  return { mode: "full", machine: o.machine, latency, throughput, translation, memory, startup, usage, goals };
+  return {
+    mode: "full",
+    machine: o.machine,
+    latency,
+    throughput,
+    translation,
+    memory,
+    startup,
+    usage,
+    bodySize,
+    goals,
+  };
 }
 
 function failures(rows: LatencyResult[]): string[] {
