@@ -15,7 +15,7 @@ export function decodeJwtClaims(token: string): Record<string, unknown> | undefi
   }
 }
 
-const OPENAI_AUTH_CLAIM = "https://api.openai.com/auth";
+export const OPENAI_AUTH_CLAIM = "https://api.openai.com/auth";
 
 /** ChatGPT account id (the `chatgpt-account-id` header) from an OpenAI id or access token. */
 export function chatgptAccountId(...tokens: (string | undefined)[]): string | undefined {

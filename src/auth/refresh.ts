@@ -26,6 +26,8 @@ export interface OAuthSourceOptions {
   now?: () => number;
   /** Used for the login hint when the token is missing. */
   defaultKind?: OAuthKind;
+  /** The kind the provider using this token implies (its provider_type): decides a token saved without `kind`. */
+  usedBy?: OAuthKind;
 }
 
 function toCredentials(token: StoredToken, kind: OAuthKind): Credentials {
@@ -45,19 +47,31 @@ export function oauthCredentialSource(opts: OAuthSourceOptions): CredentialSourc
   const { store, id, flows, fetch, log } = opts;
   const now = opts.now ?? Date.now;
   const expiring = (t: StoredToken) => !(expiryMs(t.expires_at) - now() > REFRESH_WINDOW_MS);
+  const kindOf = (t: StoredToken) => tokenKind(t, opts.usedBy);
+
+  /** A token copied without `kind` (claude-code-mux's file) gets the inferred one written back, once. */
+  async function withKind(token: StoredToken): Promise<StoredToken> {
+    if (token.kind) return token;
+    const kinded = { ...token, kind: kindOf(token) };
+    await store.set(kinded, { mustExist: true });
+    log?.info(
+      `OAuth token "${id}" had no kind: saved as ${kinded.kind} (from ${opts.usedBy ? "the provider using it" : "the token"})`,
+    );
+    return kinded;
+  }
 
   async function current(): Promise<StoredToken> {
     await store.reload();
     const token = store.get(id);
     if (!token)
       throw new AuthError(`No OAuth token "${id}" in ${store.path}. ${loginHint(opts.defaultKind ?? "anthropic", id)}`);
-    return token;
+    return withKind(token);
   }
 
   async function refreshNow(seen: StoredToken, force: boolean): Promise<StoredToken> {
     await store.reload();
     const latest = store.get(id) ?? seen;
-    const kind = tokenKind(latest);
+    const kind = kindOf(latest);
     // Another process (or an earlier flight) may have refreshed it already.
     if (force ? latest.access_token !== seen.access_token : !expiring(latest)) return latest;
     let grant;
@@ -83,14 +97,14 @@ export function oauthCredentialSource(opts: OAuthSourceOptions): CredentialSourc
   return {
     async get() {
       const token = await current();
-      const kind = tokenKind(token);
+      const kind = kindOf(token);
       if ((kind === "anthropic-console" && token.api_key) || !expiring(token)) return toCredentials(token, kind);
       const fresh = await refresh(token, false);
-      return toCredentials(fresh, tokenKind(fresh));
+      return toCredentials(fresh, kindOf(fresh));
     },
     async refresh() {
       const fresh = await refresh(await current(), true);
-      return toCredentials(fresh, tokenKind(fresh));
+      return toCredentials(fresh, kindOf(fresh));
     },
   };
 }
@@ -111,6 +125,7 @@ export function oauthSourceFactory(base: Omit<OAuthSourceOptions, "id" | "defaul
           ...base,
           id: config.oauth_provider ?? config.name,
           defaultKind: kindForProviderType(config.provider_type),
+          usedBy: kindForProviderType(config.provider_type),
         })
       : undefined;
 }

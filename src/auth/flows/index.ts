@@ -1,4 +1,5 @@
 import type { Logger } from "../../util/log.ts";
+import { decodeJwtClaims, OPENAI_AUTH_CLAIM } from "../jwt.ts";
 import { OAUTH_KINDS, type Env, type OAuthFlow, type OAuthKind, type StoredToken } from "../types.ts";
 import { createAnthropicFlow } from "./anthropic.ts";
 import { createAnthropicConsoleFlow } from "./anthropic-console.ts";
@@ -49,12 +50,26 @@ export function parseKind(input: string): OAuthKind | undefined {
   return ALIASES[input.trim().toLowerCase()];
 }
 
+/** What the token itself says: a Claude OAuth token, a Google access token, an OpenAI JWT. */
+export function kindFromTokenShape(token: StoredToken): OAuthKind | undefined {
+  const access = token.access_token ?? "";
+  if (access.startsWith("sk-ant-oat") || (token.refresh_token ?? "").startsWith("sk-ant-ort")) return "anthropic";
+  if (access.startsWith("ya29.")) return "google";
+  const claims = decodeJwtClaims(access);
+  if (claims && OPENAI_AUTH_CLAIM in claims) return "openai";
+  return undefined;
+}
+
 /**
- * The kind of a stored token. Tokens copied from claude-code-mux have no `kind`; guess it the
- * way it did (by provider id), with a project id meaning Google.
+ * The kind of a stored token. Tokens copied from claude-code-mux have no `kind`: it comes from the
+ * provider that uses the token (`usedBy`, from its provider_type), else from the token itself,
+ * else (as claude-code-mux guessed) from its name, with a project id meaning Google.
  */
-export function tokenKind(token: StoredToken): OAuthKind {
+export function tokenKind(token: StoredToken, usedBy?: OAuthKind): OAuthKind {
   if (token.kind && (OAUTH_KINDS as readonly string[]).includes(token.kind)) return token.kind;
+  if (token.api_key) return "anthropic-console";
+  const known = usedBy ?? kindFromTokenShape(token);
+  if (known) return known;
   const id = token.provider_id.toLowerCase();
   if (/openai|codex|chatgpt/.test(id)) return "openai";
   if (/gemini|google/.test(id) || token.project_id) return "google";
