@@ -70,6 +70,16 @@ enabled = true
 # oauth_provider = "claude-max"
 # models = []
 
+# Gemini: a Gemini API key (Google AI Studio), or Vertex AI (provider_type = "vertex-ai" with
+# project_id, location and Application Default Credentials). Login with Google for Gemini CLI /
+# Code Assist ended for consumer accounts (free, Google One, AI Pro/Ultra) on 2026-06-18; only
+# Code Assist Standard/Enterprise licensees can use \`ccmux auth login google --project <id>\`.
+# [[providers]]
+# name = "gemini"
+# provider_type = "gemini"
+# api_key = "$GEMINI_API_KEY"
+# models = []
+
 # Model "*" is the catch-all: it serves every model name no other [[models]] entry matches,
 # and its actual_model "*" sends the name the client asked for, unchanged.
 [[models]]

@@ -11,12 +11,17 @@ describe("CONFIG_TEMPLATE", () => {
     expect(rest).toStrictEqual(embeddedDefaultConfig());
   });
 
+  test("points consumer Google users to a Gemini API key or Vertex", () => {
+    expect(CONFIG_TEMPLATE).toContain("ended for consumer accounts (free, Google One, AI Pro/Ultra) on 2026-06-18");
+    expect(CONFIG_TEMPLATE).toContain('provider_type = "vertex-ai"');
+  });
+
   test("its commented examples load once uncommented", () => {
     const uncommented = CONFIG_TEMPLATE.replace(/^# (\[|[a-z_]+ = )/gm, "$1");
-    const env = { OPENROUTER_API_KEY: "sk-or", CCMUX_API_KEY: "in" };
+    const env = { OPENROUTER_API_KEY: "sk-or", CCMUX_API_KEY: "in", GEMINI_API_KEY: "g" };
     const { config, warnings } = parseConfig(uncommented, { path: "c", env });
     expect(warnings).toEqual([]);
-    expect(config.providers.map((p) => p.name)).toEqual(["anthropic", "openrouter", "claude-max"]);
+    expect(config.providers.map((p) => p.name)).toEqual(["anthropic", "openrouter", "claude-max", "gemini"]);
     expect(config.router).toMatchObject({
       think: "sonnet",
       background: "sonnet",
