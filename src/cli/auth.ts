@@ -2,6 +2,7 @@ import { defineCommand } from "citty";
 import { describeToken, relativeExpiry } from "../auth/describe.ts";
 import { tokenKind } from "../auth/flows/index.ts";
 import { oauthCredentialSource } from "../auth/refresh.ts";
+import { findImportableConfigs, importHint } from "../config/import/foreign.ts";
 import { runtime } from "../runtime/index.ts";
 import type { Logger } from "../util/log.ts";
 import { authContext } from "./auth-context.ts";
@@ -46,7 +47,14 @@ const list = defineCommand({
       const now = Date.now();
       const summaries = ctx.store.list().map((t) => describeToken(t, now));
       if (args.json) return say(JSON.stringify(summaries, null, 2));
-      if (!summaries.length) return say(`No tokens in ${ctx.store.path}. Run \`ccmux auth login\`.`);
+      if (!summaries.length) {
+        const hint = importHint(await findImportableConfigs(runtime.envAll()));
+        return say(
+          hint
+            ? `No tokens in ${ctx.store.path}: ${hint}.`
+            : `No tokens in ${ctx.store.path}. Run \`ccmux auth login\`.`,
+        );
+      }
       const rows = summaries.map((s) => [s.provider_id, s.kind, relativeExpiry(s.expires_at, now), s.status]);
       for (const line of table([["ID", "KIND", "EXPIRES", "STATUS"], ...rows])) say(line);
     });

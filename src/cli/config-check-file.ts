@@ -7,6 +7,7 @@ import { locateKeys } from "../config/key-locations.ts";
 import { ConfigFileError, loadConfigFile, type ConfigProblem } from "../config/load.ts";
 import { dataDir, type Env } from "../config/paths.ts";
 import type { Config } from "../config/types.ts";
+import { findImportableConfigs, importHint } from "../config/import/foreign.ts";
 import { formatWarnings } from "../config/problems.ts";
 import { withoutUnknownKeys } from "../config/validate.ts";
 
@@ -38,7 +39,13 @@ export async function checkConfigFile(path: string, env: Env): Promise<CheckRepo
       ok: false,
       ...base,
       exists: false,
-      errors: [{ message: "no such file (`ccmux config init` writes a starter config)" }],
+      errors: [
+        {
+          message:
+            importHint(await findImportableConfigs(env)) ??
+            "no such file (`ccmux config init` writes a starter config)",
+        },
+      ],
     };
   const { config, warnings } = loaded;
   try {

@@ -6,5 +6,6 @@ export const configCommand = defineCommand({
     path: () => import("./config-path.ts").then((m) => m.configPathCommand),
     init: () => import("./config-init.ts").then((m) => m.configInitCommand),
     check: () => import("./config-check.ts").then((m) => m.configCheckCommand),
+    import: () => import("./config-import.ts").then((m) => m.configImportCommand),
   },
 });

@@ -2,6 +2,7 @@ import { dirname } from "node:path";
 import { runtime } from "../runtime/index.ts";
 import type { Logger } from "../util/log.ts";
 import { embeddedDefaultConfig, loadConfigFile } from "./load.ts";
+import { findImportableConfigs, importHint } from "./import/foreign.ts";
 import { configPath, type Env } from "./paths.ts";
 import { CONFIG_TEMPLATE } from "./template.ts";
 import type { Config } from "./types.ts";
@@ -16,7 +17,8 @@ export interface Bootstrapped {
 
 /**
  * Loads the config file, or, when there is none, writes the commented starter file for the
- * user to edit and runs on the embedded default (a pass-through proxy to Anthropic).
+ * user to edit and runs on the embedded default (a pass-through proxy to Anthropic). When a
+ * claude-code-mux or claude-code-router config exists, it says so and how to import it instead.
  */
 export async function loadOrCreateConfig(opts: { flag?: string; env: Env; log: Logger }): Promise<Bootstrapped> {
   const path = configPath({ flag: opts.flag, env: opts.env });
@@ -24,6 +26,12 @@ export async function loadOrCreateConfig(opts: { flag?: string; env: Env; log: L
   if (loaded) {
     for (const warning of loaded.warnings) opts.log.warn(warning);
     return { config: loaded.config, path, file: path };
+  }
+  const hint = importHint(await findImportableConfigs(opts.env));
+  if (hint) {
+    // No starter file: it would stand in the way of `ccmux config import`.
+    opts.log.warn(`${hint}; until then the embedded default serves`);
+    return { config: embeddedDefaultConfig(), file: path };
   }
   try {
     await runtime.mkdir(dirname(path), 0o755);
