@@ -34,6 +34,8 @@ export const TimeoutsSchema = v.object({
   idle_timeout_ms: v.optional(integer(1), 120_000),
   /** 0 turns keep-alive pings off. */
   ping_interval_ms: v.optional(integer(0), DEFAULT_PING_INTERVAL_MS),
+  /** Unset: api_timeout_ms. */
+  first_event_timeout_ms: v.optional(integer(1)),
 });
 
 export const DEFAULT_HEALTH = { failure_threshold: 3, cooldown_ms: 5_000, max_cooldown_ms: 600_000 } as const;

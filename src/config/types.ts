@@ -9,6 +9,8 @@ export interface TimeoutsConfig {
   idle_timeout_ms: number;
   /** Silence on an SSE response after which a `ping` event is sent; 0 = never. Default 15 s. */
   ping_interval_ms?: number;
+  /** From a translated stream's headers to its first content event; unset = api_timeout_ms. */
+  first_event_timeout_ms?: number;
 }
 
 /** Provider cooldown (circuit breaker) settings, `[server.health]`. */

@@ -1,5 +1,6 @@
 import type { MessageResponse, MessagesRequest } from "../contracts/anthropic.ts";
-import { translateHoldingStart } from "./hold-start.ts";
+import { firstEventTimeout, translateHoldingStart } from "./hold-start.ts";
+import type { SendContext } from "../contracts/adapter.ts";
 import type { StreamTranslator } from "../stream/pipeline.ts";
 import { sseHeaders } from "../stream/sse.ts";
 import { withStopSequences } from "../translate/anthropic/stop-sequences.ts";
@@ -29,17 +30,19 @@ export function jsonResponse(body: unknown): Response {
 
 /**
  * A translated streamed answer: the upstream's SSE through `translator`, held until the first content
- * so that an early failure still fails over, then relayed as Anthropic SSE, cut at a stop string.
+ * (at most first_event_timeout_ms) so that an early failure still fails over, then relayed as
+ * Anthropic SSE, cut at a stop string.
  */
 export async function translatedSseResponse<S>(
   res: Response,
   provider: string,
   translator: StreamTranslator<S>,
   req: MessagesRequest,
-  estimatedInputTokens?: number,
+  ctx: Pick<SendContext, "timeouts" | "estimatedInputTokens">,
 ): Promise<Response> {
-  const estimated = withInputEstimate(translator, estimatedInputTokens);
+  const estimated = withInputEstimate(translator, ctx.estimatedInputTokens);
   const stopping = withStopSequences(estimated, usableStops(req.stop_sequences));
-  const body = await translateHoldingStart(streamBody(res, provider), stopping);
+  const bound = { ms: firstEventTimeout(ctx.timeouts), provider };
+  const body = await translateHoldingStart(streamBody(res, provider), stopping, bound);
   return new Response(body, { status: 200, headers: sseHeaders() });
 }

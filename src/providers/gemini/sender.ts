@@ -73,7 +73,7 @@ export function createGeminiSender(config: ProviderConfig, endpoint: GeminiEndpo
       config.name,
       geminiStreamTranslator({ ...opts, codeAssist: endpoint.codeAssist }),
       req,
-      ctx.estimatedInputTokens,
+      ctx,
     );
   };
 }

@@ -49,13 +49,7 @@ export function createOpenAIChatAdapter(config: ProviderConfig): ProviderAdapter
     async send(req, ctx) {
       const res = await call(req, ctx);
       if (req.stream === true) {
-        return translatedSseResponse(
-          res,
-          config.name,
-          chatStreamTranslator({ model: req.model }),
-          req,
-          ctx.estimatedInputTokens,
-        );
+        return translatedSseResponse(res, config.name, chatStreamTranslator({ model: req.model }), req, ctx);
       }
       return translatedJsonResponse(fromChatResponse(await readJsonBody(res, config.name), { model: req.model }), req);
     },

@@ -1,6 +1,6 @@
 import type { ProviderConfig } from "../../config/types.ts";
 import { chatgptAccountId } from "../../auth/jwt.ts";
-import { collectTranslated } from "../hold-start.ts";
+import { collectTranslated, firstEventTimeout } from "../hold-start.ts";
 import { assembleFromStream } from "../../translate/anthropic/assemble.ts";
 import type { MessagesRequest } from "../../contracts/anthropic.ts";
 import { mapResponsesError } from "../../translate/responses/errors.ts";
@@ -90,10 +90,15 @@ export function createResponsesAdapter(config: ProviderConfig, opts: AdapterOpti
       const { res, restore } = await call(req, ctx);
       const translator = () => restoringTranslator(responsesStreamTranslator({ model: req.model }), restore);
       if (req.stream === true) {
-        return translatedSseResponse(res, config.name, translator(), req, ctx.estimatedInputTokens);
+        return translatedSseResponse(res, config.name, translator(), req, ctx);
       }
       const answer = codex
-        ? assembleFromStream(await collectTranslated(streamBody(res, config.name), translator()))
+        ? assembleFromStream(
+            await collectTranslated(streamBody(res, config.name), translator(), {
+              ms: firstEventTimeout(ctx.timeouts),
+              provider: config.name,
+            }),
+          )
         : fromResponsesResponse(await readJsonBody(res, config.name), { model: req.model });
       return translatedJsonResponse(restoreToolNames(answer, restore), req);
     },
