@@ -9,7 +9,7 @@ import { watchConfig, type ServerOverrides } from "../proxy/reload.ts";
 import { createConnectGate } from "../providers/connect-gate.ts";
 import { createProviderHealth } from "../providers/health.ts";
 import { createAccountPools } from "../pool/pools.ts";
-import { PoolStore } from "../pool/pool-store.ts";
+import { createPoolTables, PoolStore } from "../pool/pool-store.ts";
 import { dataDir } from "../config/paths.ts";
 import { createRequestFeed } from "../proxy/request-record.ts";
 import { startUsageService } from "../usage/service.ts";
@@ -55,9 +55,18 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const { server: srv } = opts.config;
   const env = runtime.envAll();
   const auth = createAuthContext({ env, runtime, log: opts.log, fetch: (i, init) => fetch(i, init) });
-  const pools = createAccountPools(Date.now, new PoolStore(dataDir(env), runtime));
-  await pools.load().catch((err: unknown) => opts.log.warn(`account pool state not restored: ${String(err)}`));
   const requests = createRequestFeed((err) => opts.log.warn(`a request subscriber failed: ${String(err)}`));
+  let serving = opts.config;
+  const usage = await startUsageService({
+    env,
+    runtime,
+    log: opts.log,
+    feed: requests,
+    config: () => serving,
+    setup: [createPoolTables],
+  });
+  const pools = createAccountPools(Date.now, new PoolStore(usage.database, dataDir(env), runtime));
+  await pools.load().catch((err: unknown) => opts.log.warn(`account pool state not restored: ${String(err)}`));
   const shared: BuildDepsOptions = {
     log: opts.log,
     version: opts.version,
@@ -68,12 +77,11 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     pools,
     connectGate: createConnectGate({ env }),
     requests,
+    database: usage.database,
+    flushUsage: usage.recorder.flush,
   };
   let deps = buildDeps(opts.config, shared);
-  const usage = await startUsageService({ env, runtime, log: opts.log, feed: requests, config: () => deps.config });
-  shared.database = usage.database;
-  shared.flushUsage = usage.recorder.flush;
-  deps = { ...deps, database: usage.database, flushUsage: usage.recorder.flush };
+  serving = deps.config;
   const configFile = opts.configFile ?? opts.configPath;
   const holder: DepsHolder = { current: () => deps, configPath: configFile };
   const app = createApp(holder);
@@ -93,7 +101,10 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
         path: configFile,
         holder,
         build: (config) => buildDeps(config, { ...shared, bound }),
-        swap: (next) => (deps = next),
+        swap: (next) => {
+          deps = next;
+          serving = next.config;
+        },
         log: opts.log,
         overrides: opts.overrides,
       })

@@ -1,6 +1,7 @@
 import { Buffer } from "node:buffer";
 import { join } from "node:path";
-import type { Runtime } from "../runtime/index.ts";
+import type { Database, Runtime, SqlValue } from "../runtime/index.ts";
+import type { SharedDatabase } from "../storage/shared-database.ts";
 import type { AccountState } from "./account-state.ts";
 
 /** What survives a restart: each account's quota state and the live session bindings. */
@@ -9,54 +10,96 @@ export interface PoolSnapshot {
   sessions: [key: string, binding: { account: string; expires: number }][];
 }
 
-export const POOL_STATE_FILE = "pool-state.json";
 /** A probe lock older than this belongs to a process that died mid-probe. */
 const PROBE_STALE_MS = 10 * 60_000;
 
 const EMPTY: PoolSnapshot = { accounts: {}, sessions: [] };
 
-function parse(text: string | undefined): PoolSnapshot {
-  if (!text) return EMPTY;
+/** The pools' tables in the server's one database (beside usage). */
+export function createPoolTables(db: Database): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS pool_accounts (
+    key TEXT PRIMARY KEY,
+    state TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+  )`);
+  db.exec(`CREATE TABLE IF NOT EXISTS pool_sessions (
+    key TEXT PRIMARY KEY,
+    account TEXT NOT NULL,
+    expires INTEGER NOT NULL
+  )`);
+}
+
+// Newer state per account, later expiry per session: two processes sharing the file lose nothing.
+const UPSERT_ACCOUNT = `INSERT INTO pool_accounts (key, state, updated_at) VALUES (?, ?, ?)
+  ON CONFLICT (key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
+  WHERE excluded.updated_at >= pool_accounts.updated_at`;
+const UPSERT_SESSION = `INSERT INTO pool_sessions (key, account, expires) VALUES (?, ?, ?)
+  ON CONFLICT (key) DO UPDATE SET account = excluded.account, expires = excluded.expires
+  WHERE excluded.expires >= pool_sessions.expires`;
+
+function parseState(text: SqlValue | undefined): (AccountState & { updated_at?: number }) | undefined {
   try {
-    const data = JSON.parse(text) as Partial<PoolSnapshot>;
-    return { accounts: data.accounts ?? {}, sessions: Array.isArray(data.sessions) ? data.sessions : [] };
+    const state = JSON.parse(String(text)) as AccountState;
+    return state && typeof state === "object" ? state : undefined;
   } catch {
-    return EMPTY;
+    return undefined;
   }
 }
 
-/** Newer state per account, later expiry per session: two processes writing one file lose nothing. */
-export function mergeSnapshots(disk: PoolSnapshot, mine: PoolSnapshot): PoolSnapshot {
-  const accounts = { ...disk.accounts };
-  for (const [key, s] of Object.entries(mine.accounts))
-    if ((s.updated_at ?? 0) >= (accounts[key]?.updated_at ?? 0)) accounts[key] = s;
-  const sessions = new Map(disk.sessions);
-  for (const [key, b] of mine.sessions) if ((sessions.get(key)?.expires ?? 0) <= b.expires) sessions.set(key, b);
-  return { accounts, sessions: [...sessions] };
+function readSnapshot(db: Database, now: number): PoolSnapshot {
+  const accounts: PoolSnapshot["accounts"] = {};
+  for (const row of db.prepare("SELECT key, state, updated_at FROM pool_accounts").all()) {
+    const state = parseState(row.state);
+    if (state) accounts[String(row.key)] = { ...state, updated_at: Number(row.updated_at) };
+  }
+  const sessions = db
+    .prepare("SELECT key, account, expires FROM pool_sessions WHERE expires > ?")
+    .all(now)
+    .map((row): PoolSnapshot["sessions"][number] => [
+      String(row.key),
+      { account: String(row.account), expires: Number(row.expires) },
+    ]);
+  return { accounts, sessions };
+}
+
+function writeSnapshot(db: Database, mine: PoolSnapshot, now: number): void {
+  const account = db.prepare(UPSERT_ACCOUNT);
+  const session = db.prepare(UPSERT_SESSION);
+  db.exec("BEGIN");
+  try {
+    for (const [key, s] of Object.entries(mine.accounts)) {
+      const { updated_at, ...state } = s;
+      account.run(key, JSON.stringify({ ...state, probing: false }), updated_at ?? 0);
+    }
+    for (const [key, b] of mine.sessions) session.run(key, b.account, b.expires);
+    db.prepare("DELETE FROM pool_sessions WHERE expires <= ?").run(now);
+    db.exec("COMMIT");
+  } catch (err) {
+    db.exec("ROLLBACK");
+    throw err;
+  }
 }
 
 /**
- * The pools' state on disk, in the data dir beside the token store: read at start, written
- * (merged with what another ccmux process wrote) after changes, off the request path. Probe
- * locks (O_EXCL files) make sure two processes never probe one account at once.
+ * The pools' state in the server's SQLite database (the data dir's ccmux.db, beside usage): read
+ * at start, merged with what another ccmux process wrote on every save, off the request path. A
+ * database that is unavailable reads as empty and skips saves (the shared database logs it once).
+ * Probe locks are O_EXCL files, so two processes never probe one account at once.
  */
 export class PoolStore {
-  readonly path: string;
-
   constructor(
+    private readonly database: SharedDatabase,
     private readonly dir: string,
     private readonly runtime: Runtime,
-  ) {
-    this.path = join(dir, POOL_STATE_FILE);
+  ) {}
+
+  /** The state, without sessions that expired by `now` (the pools' clock). */
+  async read(now: number): Promise<PoolSnapshot> {
+    return this.database.use((db) => readSnapshot(db, now)) ?? EMPTY;
   }
 
-  async read(): Promise<PoolSnapshot> {
-    return parse(await this.runtime.readText(this.path).catch(() => undefined));
-  }
-
-  async write(mine: PoolSnapshot): Promise<void> {
-    const merged = mergeSnapshots(await this.read(), mine);
-    await this.runtime.writeFileAtomic(this.path, JSON.stringify(merged), { mode: 0o600, dirMode: 0o700 });
+  async write(mine: PoolSnapshot, now: number): Promise<void> {
+    this.database.use((db) => writeSnapshot(db, mine, now));
   }
 
   private lockPath(key: string): string {

@@ -38,7 +38,7 @@ export class AccountPools {
   /** Restores what a previous run (or another process) left in the store. */
   async load(): Promise<void> {
     if (!this.store) return;
-    const snap = await this.store.read();
+    const snap = await this.store.read(this.now());
     for (const [key, s] of Object.entries(snap.accounts)) this.states.set(key, { ...s, probing: false });
     this.affinity.restore(snap.sessions.filter(([, b]) => b.expires > this.now()));
   }
@@ -51,7 +51,7 @@ export class AccountPools {
   async flush(): Promise<void> {
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
-    await this.store?.write(this.snapshot());
+    await this.store?.write(this.snapshot(), this.now());
   }
 
   private changed(key: string): void {
@@ -60,7 +60,7 @@ export class AccountPools {
     if (!this.store || this.saveTimer) return;
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
-      this.store?.write(this.snapshot()).catch(() => undefined);
+      this.store?.write(this.snapshot(), this.now()).catch(() => undefined);
     }, SAVE_DELAY_MS);
     (this.saveTimer as { unref?: () => void }).unref?.();
   }
@@ -71,7 +71,7 @@ export class AccountPools {
    */
   async claimProbe(key: string): Promise<boolean> {
     if (!this.store) return true;
-    const theirs = (await this.store.read()).accounts[key];
+    const theirs = (await this.store.read(this.now())).accounts[key];
     const mine = this.states.get(key);
     if (theirs && theirs.limited_until > this.now() && (theirs.updated_at ?? 0) > (mine?.updated_at ?? 0)) {
       this.states.set(key, { ...theirs, probing: false });

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { DATABASE_FILE_NAME, dataDir, type Env } from "../config/paths.ts";
 import type { Config } from "../config/types.ts";
-import type { Runtime } from "../runtime/index.ts";
+import type { Database, Runtime } from "../runtime/index.ts";
 import type { RequestFeed } from "../proxy/request-record.ts";
 import { createSharedDatabase, type SharedDatabase } from "../storage/shared-database.ts";
 import type { Logger } from "../util/log.ts";
@@ -26,6 +26,8 @@ export interface UsageServiceOptions {
   path?: string;
   retryMs?: number;
   flushMs?: number;
+  /** Other features' tables in the same file (the pools' state). */
+  setup?: ((db: Database) => void)[];
 }
 
 /** Opens the data directory's database for `serve` and records one usage row per finished request. */
@@ -37,7 +39,7 @@ export async function startUsageService(opts: UsageServiceOptions): Promise<Usag
     path,
     open: opts.runtime.openDatabase,
     log: opts.log,
-    setup: [createUsageTable],
+    setup: [createUsageTable, ...(opts.setup ?? [])],
     retryMs: opts.retryMs,
   });
   const recorder = startUsageRecorder({

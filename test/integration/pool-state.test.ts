@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { PoolStore } from "../../src/pool/pool-store.ts";
+import { createPoolTables, PoolStore } from "../../src/pool/pool-store.ts";
+import { createSharedDatabase } from "../../src/storage/shared-database.ts";
+import { silentLogger } from "../../src/util/log.ts";
 import { createAccountPools } from "../../src/pool/pools.ts";
 import { runtime } from "../../src/runtime/index.ts";
 import { json, startFakeUpstream, status, type FakeUpstream, type Reply } from "../helpers/fake-upstream.ts";
@@ -28,9 +30,20 @@ function answer(req: { headers: Record<string, string> }): Reply {
 const TOML = (url: string, extra = "") =>
   `[router]\ndefault = "m"\n${extra}\n[[providers]]\nname = "p"\nprovider_type = "anthropic"\nbase_url = "${url}"\nstrategy = "fill-first"\naccounts = [{ name = "a", api_key = "fake-a" }, { name = "b", api_key = "fake-b" }]\n[[models]]\nname = "m"\nmappings = [{ priority = 1, provider = "p", actual_model = "claude-x" }]\n`;
 
+/** The pools' store as `serve` opens it: in the data dir's ccmux.db, beside usage. */
+function store(dir: string): PoolStore {
+  const database = createSharedDatabase({
+    path: join(dir, "ccmux.db"),
+    open: runtime.openDatabase,
+    log: silentLogger(),
+    setup: [createPoolTables],
+  });
+  return new PoolStore(database, dir, runtime);
+}
+
 function server(dir: string, configPath?: string): Promise<InProcessServer> {
   const config = parseConfig(TOML(up.url), { path: "c.toml", env: {} }).config;
-  const pools = createAccountPools(() => clock, new PoolStore(dir, runtime));
+  const pools = createAccountPools(() => clock, store(dir));
   return pools.load().then(() => startInProcess(config, { pools, configPath, env: {} }));
 }
 
@@ -60,6 +73,11 @@ test("a park and the session bindings survive a restart: nothing is sent to the 
   expect(await ask(first, "conv")).toBe("b");
   await first.deps.pools.flush();
   await first.stop();
+  const db = runtime.openDatabase(join(dir, "ccmux.db"));
+  const rows = db.prepare("SELECT key, state FROM pool_accounts ORDER BY key").all();
+  db.close();
+  expect(rows.map((r) => r.key)).toEqual(["p#a", "p#b"]);
+  expect(JSON.parse(String(rows[0]!.state))).toMatchObject({ limited_until: RESET * 1000 });
   up.clear();
   const second = await server(dir);
   expect(await accountA(second)).toMatchObject({ state: "limited", until: new Date(RESET * 1000).toISOString() });
