@@ -123,3 +123,18 @@ describe("architecture", () => {
     }
   });
 });
+
+describe("tests", () => {
+  test("every test file that starts servers or processes sets the busy-machine bound", () => {
+    const root = join(import.meta.dir);
+    const files = ["integration", "e2e", "faults", "browser"].flatMap((dir) =>
+      readdirSync(join(root, dir), { recursive: true })
+        .map(String)
+        .filter((f) => f.endsWith(".test.ts"))
+        .map((f) => join(dir, f)),
+    );
+    expect(files.length).toBeGreaterThan(50);
+    const unbound = files.filter((f) => !readFileSync(join(root, f), "utf8").includes("boundTestsForBusyMachine();"));
+    expect(unbound).toEqual([]);
+  });
+});

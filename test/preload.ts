@@ -1,11 +1,6 @@
 import { mkdtempSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { setDefaultTimeout } from "bun:test";
-
-// A bound per test, not a speed requirement: CI's 2 cores are shared, and a test that spawns ccmux
-// several times can take seconds there. (bunfig.toml's [test] timeout is not read by Bun 1.4.5.)
-setDefaultTimeout(60_000);
 
 // Every test run gets its own HOME and XDG dirs, and no provider credentials from the host.
 const root = mkdtempSync(join(tmpdir(), "ccmux-test-"));

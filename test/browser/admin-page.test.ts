@@ -16,6 +16,9 @@ import { launchBrowser, type TestBrowser } from "../helpers/browser.ts";
 import { startFakeOAuth, type FakeOAuth } from "../helpers/fake-oauth.ts";
 import { startGatedUpstream, type GatedUpstream } from "../helpers/gated-upstream.ts";
 import { startInProcess, type InProcessServer } from "../helpers/in-process.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 const ENV = { UI_FIRST_KEY: "sk-ant-fake-first-0001", UI_GATED_KEY: "sk-ant-fake-gated-0002" };
 /** Generous: CI is a busy 2-core machine; every wait below is on an event, not a sleep. */

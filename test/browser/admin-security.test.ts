@@ -4,6 +4,9 @@ import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { launchBrowser, type TestBrowser } from "../helpers/browser.ts";
 import { spawnCcmux, startCcmuxServer, type CcmuxServer } from "../helpers/spawn.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 const STEP = 60_000;
 const XSS = "<img src=x onerror=alert(1)>";

@@ -5,6 +5,9 @@ import Anthropic from "@anthropic-ai/sdk";
 import { json, sse, startFakeUpstream, type FakeUpstream } from "../helpers/fake-upstream.ts";
 import { parseAnthropicEvents, readFixture, splitSseEvents } from "../helpers/sse.ts";
 import { REPO_ROOT, spawnCcmux, startCcmuxServer, type CcmuxServer } from "../helpers/spawn.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 const BIN = "dist/ccmux";
 /** The binary's own data directory: its usage history is read back below. */

@@ -9,6 +9,9 @@ import { sse, startFakeUpstream, status, type FakeUpstream, type RecordedRequest
 import { ANTHROPIC_LIMIT_BODY, anthropicUnified } from "../helpers/rate-limit-headers.ts";
 import { runClaude } from "../helpers/claude-cli.ts";
 import { REPO_ROOT, startCcmuxServer, type CcmuxServer } from "../helpers/spawn.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 const RESET = Math.floor(Date.now() / 1000) + 3 * 3600;
 

@@ -5,6 +5,9 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { sse, startFakeUpstream, type FakeUpstream, type RecordedRequest } from "../helpers/fake-upstream.ts";
 import { runClaude } from "../helpers/claude-cli.ts";
 import { startCcmuxServer, type CcmuxServer } from "../helpers/spawn.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 let up: FakeUpstream;
 let server: CcmuxServer;

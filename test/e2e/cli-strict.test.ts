@@ -4,6 +4,9 @@ import { beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePort, REPO_ROOT, spawnCcmux } from "../helpers/spawn.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 const BIN = "dist/ccmux";
 const run = (args: string[], env: Record<string, string> = {}, stdin?: string) =>

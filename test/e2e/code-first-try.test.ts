@@ -7,6 +7,9 @@ import { join } from "node:path";
 import { startFakeUpstream, type FakeUpstream } from "../helpers/fake-upstream.ts";
 import { freePort, REPO_ROOT, spawnCcmux } from "../helpers/spawn.ts";
 import { answerWith, claudeOnPath, quietClaudeEnv } from "../helpers/claude-first-try.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 const BIN = "dist/ccmux";
 let up: FakeUpstream;

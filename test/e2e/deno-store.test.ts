@@ -2,6 +2,9 @@ import { expect, test } from "bun:test";
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "../helpers/spawn.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 function denoWrite(path: string, id: string) {
   const deno = join(REPO_ROOT, "node_modules/.bin/deno");

@@ -4,6 +4,9 @@ import Anthropic from "@anthropic-ai/sdk";
 import { sse, startFakeUpstream, type FakeUpstream } from "../helpers/fake-upstream.ts";
 import { readFixture, splitSseEvents } from "../helpers/sse.ts";
 import { freePort, REPO_ROOT } from "../helpers/spawn.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 let upstream: FakeUpstream;
 let proc: ReturnType<typeof Bun.spawn>;

@@ -7,6 +7,9 @@ import { join } from "node:path";
 import { startFakeOAuth, type FakeOAuth } from "../helpers/fake-oauth.ts";
 import { spawnInPty } from "../helpers/pty.ts";
 import { REPO_ROOT } from "../helpers/spawn.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 const BIN = join(REPO_ROOT, "dist/ccmux");
 const DOWN = "\x1b[B";

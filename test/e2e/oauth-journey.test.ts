@@ -8,6 +8,9 @@ import { sse, startFakeUpstream, type FakeUpstream } from "../helpers/fake-upstr
 import { startFakeOAuth, type FakeOAuth } from "../helpers/fake-oauth.ts";
 import { readFixture, splitSseEvents } from "../helpers/sse.ts";
 import { ccmuxCommand, REPO_ROOT, startCcmuxServer, type CcmuxServer } from "../helpers/spawn.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 let oauth: FakeOAuth;
 let up: FakeUpstream;

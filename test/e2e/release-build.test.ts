@@ -4,6 +4,9 @@ import { join } from "node:path";
 import { hasXz, sha256, tarXz, writeChecksums, zipExe } from "../../scripts/archive.ts";
 import { RELEASE_TARGETS } from "../../scripts/build.ts";
 import { REPO_ROOT, spawnCcmux } from "../helpers/spawn.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 const outdir = mkdtempSync(join(process.env.CCMUX_TEST_ROOT!, "release-"));
 

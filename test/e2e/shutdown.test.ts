@@ -2,6 +2,9 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { sse, startFakeUpstream, type FakeUpstream } from "../helpers/fake-upstream.ts";
 import { readFixture, splitSseEvents } from "../helpers/sse.ts";
 import { startCcmuxServer } from "../helpers/spawn.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 let up: FakeUpstream;
 

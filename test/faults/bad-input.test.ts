@@ -9,6 +9,9 @@ import { rawRequest } from "../helpers/raw-http.ts";
 import { startInProcess, type InProcessServer } from "../helpers/in-process.ts";
 import { CHAT, COUNT, MESSAGES, fieldCases, shapeCases, syntaxCases, utf8Cases, type Case } from "./bad-input-cases.ts";
 import { adminCases, headerCases, methodCases, pathCases } from "./bad-input-transport.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 const OK = {
   id: "msg_bad_input",

@@ -3,6 +3,9 @@ import { describe, expect, test } from "bun:test";
 import { hang, stallAfter } from "../helpers/fake-upstream.ts";
 import { BLOCK_EVENT, START_EVENT, useFaultRig } from "../helpers/fault-rig.ts";
 import { readFixture, splitSseEvents } from "../helpers/sse.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 // Long time bounds, so only the client's disconnect can end these requests.
 const r = useFaultRig({ timeouts: { api_timeout_ms: 20_000, idle_timeout_ms: 20_000 } });

@@ -3,6 +3,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { json, startFakeUpstream, type FakeUpstream } from "../helpers/fake-upstream.ts";
 import { model, provider, startInProcess, testConfig, type InProcessServer } from "../helpers/in-process.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 const GEMINI_OK = {
   candidates: [{ content: { role: "model", parts: [{ text: "fine" }] }, finishReason: "STOP", index: 0 }],

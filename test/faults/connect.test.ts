@@ -4,6 +4,9 @@ import Anthropic from "@anthropic-ai/sdk";
 import { createConnectGate } from "../../src/providers/connect-gate.ts";
 import { json, startFakeUpstream } from "../helpers/fake-upstream.ts";
 import { MESSAGE, startFaultRig, within, type FaultRig } from "../helpers/fault-rig.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 /**
  * A 64-character label is not a valid DNS name, so the resolver refuses it locally without

@@ -3,6 +3,9 @@ import { describe, expect, test } from "bun:test";
 import { stallAfter } from "../helpers/fake-upstream.ts";
 import { BLOCK_EVENT, START_EVENT, useFaultRig } from "../helpers/fault-rig.ts";
 import { readFixture, splitSseEvents } from "../helpers/sse.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 const r = useFaultRig({ timeouts: { ping_interval_ms: 50, idle_timeout_ms: 20_000 } });
 

@@ -9,6 +9,9 @@ import { json, startFakeUpstream, type FakeUpstream } from "../helpers/fake-upst
 import { startFakeGoogleToken, writeServiceAccount, type FakeGoogleToken } from "../helpers/fake-google-token.ts";
 import { model, provider, startInProcess, testConfig, type InProcessServer } from "../helpers/in-process.ts";
 import { MESSAGE } from "../helpers/fault-rig.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 const GEMINI_ANSWER = { candidates: [{ content: { role: "model", parts: [{ text: "fine" }] }, finishReason: "STOP" }] };
 

@@ -6,6 +6,9 @@ import { json, sse, startFakeUpstream, status, type FakeUpstream } from "../help
 import { model, provider, startInProcess, testConfig, type InProcessServer } from "../helpers/in-process.ts";
 import { BLOCK_EVENT, DELTA_EVENT, MESSAGE, START_EVENT, eventsOf } from "../helpers/fault-rig.ts";
 import { responsesEvent } from "../helpers/translated-upstreams.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 // Configured secrets of no recognisable shape: only the configured-value scrubber can catch them.
 const ANTH_KEY = "plain-anth-credential-0001";

@@ -3,6 +3,9 @@ import { describe, expect, test } from "bun:test";
 import Anthropic from "@anthropic-ai/sdk";
 import { json, status } from "../helpers/fake-upstream.ts";
 import { MESSAGE, useFaultRig, within } from "../helpers/fault-rig.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 const r = useFaultRig();
 

@@ -5,6 +5,9 @@ import Anthropic from "@anthropic-ai/sdk";
 import { hang, json, resetBeforeHeaders, resetMidStream, sse, stallAfter } from "../helpers/fake-upstream.ts";
 import { BLOCK_EVENT, DELTA_EVENT, MESSAGE, START_EVENT, eventsOf, useFaultRig, within } from "../helpers/fault-rig.ts";
 import { readFixture, splitSseEvents } from "../helpers/sse.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 const r = useFaultRig();
 

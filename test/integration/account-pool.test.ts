@@ -5,6 +5,9 @@ import { json, startFakeUpstream, status, type FakeUpstream, type Reply } from "
 import { model, provider, startInProcess, testConfig, type InProcessServer } from "../helpers/in-process.ts";
 import { BACKUP_MESSAGE } from "../helpers/translated-upstreams.ts";
 import { ANTHROPIC_LIMIT_BODY, anthropicUnified } from "../helpers/rate-limit-headers.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 const OK = BACKUP_MESSAGE;
 

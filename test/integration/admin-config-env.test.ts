@@ -12,6 +12,9 @@ import {
 import { join } from "node:path";
 import { loadConfigFile } from "../../src/config/load.ts";
 import { startInProcess, type InProcessServer } from "../helpers/in-process.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 // The admin API must never be a way to read the server's environment: whatever a posted
 // "$VAR" expands to, only the file's text comes back.

@@ -4,6 +4,9 @@ import { join } from "node:path";
 import { embeddedDefaultConfig, loadConfigFile } from "../../src/config/load.ts";
 import { CONFIG_TEMPLATE } from "../../src/config/template.ts";
 import { startInProcess, type InProcessServer } from "../helpers/in-process.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 const ENV = {
   ADMIN_T_OR_KEY: "sk-or-v1-envsecret0123456789abcdef",

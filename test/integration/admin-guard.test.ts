@@ -5,6 +5,9 @@ import { buildDeps } from "../../src/proxy/build-deps.ts";
 import { silentLogger } from "../../src/util/log.ts";
 import { json, startFakeUpstream, type FakeUpstream } from "../helpers/fake-upstream.ts";
 import { model, provider, startInProcess, testConfig, type InProcessServer } from "../helpers/in-process.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 let up: FakeUpstream;
 let open: InProcessServer;

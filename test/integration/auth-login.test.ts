@@ -3,6 +3,9 @@ import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { startFakeOAuth, type FakeOAuth } from "../helpers/fake-oauth.ts";
 import { ccmuxCommand, spawnCcmux } from "../helpers/spawn.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 const REPO = join(import.meta.dir, "../..");
 

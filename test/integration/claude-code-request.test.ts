@@ -13,6 +13,9 @@ import { geminiSse } from "../helpers/gemini-upstream.ts";
 import { model, provider, startInProcess, testConfig, type InProcessServer } from "../helpers/in-process.ts";
 import { parseAnthropicEvents, readFixture, readFixtureJson, splitSseEvents } from "../helpers/sse.ts";
 import { countingSource, fakeJwt } from "../helpers/translated-upstreams.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 const REQUEST = readFixtureJson("anthropic/request-claude-code.json");
 const HEADERS = readFixtureJson("anthropic/request-claude-code.headers.json");

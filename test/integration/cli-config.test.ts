@@ -3,6 +3,9 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CONFIG_TEMPLATE } from "../../src/config/template.ts";
 import { spawnCcmux } from "../helpers/spawn.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 let n = 0;
 function home(): string {

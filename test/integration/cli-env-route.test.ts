@@ -3,6 +3,9 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { spawnCcmux } from "../helpers/spawn.ts";
 import { readFixtureJson } from "../helpers/sse.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 let n = 0;
 function configFile(text: string): string {

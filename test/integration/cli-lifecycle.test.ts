@@ -2,6 +2,9 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePort, spawnCcmux } from "../helpers/spawn.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 /** Each test gets its own CCMUX_HOME (config, PID file, logs) and port. */
 async function sandbox(name: string, configText?: (port: number) => string) {

@@ -3,6 +3,9 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "no
 import { join } from "node:path";
 import { CONFIG_TEMPLATE } from "../../src/config/template.ts";
 import { REPO_ROOT, spawnCcmux } from "../helpers/spawn.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 /** A temp HOME per test; systemctl/launchctl are never called (CCMUX_SERVICE_MANAGER=none). */
 function sandbox(name: string) {

@@ -6,6 +6,9 @@ import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fixturePath } from "../helpers/sse.ts";
 import { spawnCcmux } from "../helpers/spawn.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 let n = 0;
 function freshHome() {

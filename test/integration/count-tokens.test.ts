@@ -3,6 +3,9 @@ import Anthropic from "@anthropic-ai/sdk";
 import { json, startFakeUpstream, status, type FakeUpstream } from "../helpers/fake-upstream.ts";
 import { readFixtureJson } from "../helpers/sse.ts";
 import { model, provider, startInProcess, testConfig, type InProcessServer } from "../helpers/in-process.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 let up: FakeUpstream;
 let ccmux: InProcessServer;

@@ -5,6 +5,9 @@ import type { ErrorRule } from "../../src/config/types.ts";
 import { json, startFakeUpstream, status, type FakeUpstream } from "../helpers/fake-upstream.ts";
 import { model, provider, startInProcess, testConfig, type InProcessServer } from "../helpers/in-process.ts";
 import { BACKUP_MESSAGE } from "../helpers/translated-upstreams.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 let pool: FakeUpstream;
 let backup: FakeUpstream;

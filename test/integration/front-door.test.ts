@@ -3,6 +3,9 @@ import OpenAI from "openai";
 import { json, sse, startFakeUpstream, status, type FakeUpstream } from "../helpers/fake-upstream.ts";
 import { readFixture, readFixtureJson, splitSseEvents } from "../helpers/sse.ts";
 import { model, provider, startInProcess, testConfig, type InProcessServer } from "../helpers/in-process.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 let anth: FakeUpstream;
 let oai: FakeUpstream;

@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { json, startFakeUpstream, type FakeUpstream } from "../helpers/fake-upstream.ts";
 import { startCcmuxServer, type CcmuxServer } from "../helpers/spawn.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 const OK = {
   id: "msg_p",

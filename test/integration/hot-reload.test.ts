@@ -12,6 +12,9 @@ import type { AppDeps, DepsHolder } from "../../src/proxy/deps.ts";
 import { watchConfig, type Reloader } from "../../src/proxy/reload.ts";
 import { createLogger } from "../../src/util/log.ts";
 import { json, startFakeUpstream, status, type FakeUpstream } from "../helpers/fake-upstream.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 const OK = (text: string) => ({
   id: "msg_r",

@@ -3,6 +3,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { hasXz, tarXz, writeChecksums } from "../../scripts/archive.ts";
 import { REPO_ROOT } from "../helpers/spawn.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 const hasCurl = Bun.spawnSync(["sh", "-c", "command -v curl"]).exitCode === 0;
 const root = join(process.env.CCMUX_TEST_ROOT!, "install-script");

@@ -7,6 +7,9 @@ import { model, provider, startInProcess, testConfig, type InProcessServer } fro
 import { anthropicUnified } from "../helpers/rate-limit-headers.ts";
 import { readFixture } from "../helpers/sse.ts";
 import { BIG_MESSAGE } from "../helpers/usage-rig.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 // Parsed by an independent parser (a port of the Prometheus Python client's), so text that a
 // scraper would reject fails here.

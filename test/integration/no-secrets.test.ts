@@ -8,6 +8,9 @@ import { loadConfigFile } from "../../src/config/load.ts";
 import { runtime } from "../../src/runtime/index.ts";
 import { status, startFakeUpstream, type FakeUpstream, type RecordedRequest } from "../helpers/fake-upstream.ts";
 import { startInProcess, type InProcessServer } from "../helpers/in-process.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 // Built at run time so that no key-shaped literal sits in the source.
 const tail = (seed: string) => `${seed.repeat(12)}Zx9`.slice(0, 40);

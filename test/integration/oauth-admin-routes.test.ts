@@ -7,6 +7,9 @@ import { createTokenStore } from "../../src/auth/store.ts";
 import { runtime } from "../../src/runtime/index.ts";
 import { startFakeOAuth, type FakeOAuth } from "../helpers/fake-oauth.ts";
 import { model, provider, startInProcess, testConfig, type InProcessServer } from "../helpers/in-process.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 let oauth: FakeOAuth;
 let ccmux: InProcessServer;

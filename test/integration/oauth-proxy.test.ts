@@ -11,6 +11,9 @@ import { json, sse, startFakeUpstream, status, type FakeUpstream } from "../help
 import { startFakeOAuth, type FakeOAuth } from "../helpers/fake-oauth.ts";
 import { readFixture, splitSseEvents } from "../helpers/sse.ts";
 import { model, provider, startInProcess, testConfig, type InProcessServer } from "../helpers/in-process.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 const OK = {
   id: "msg_1",

@@ -9,6 +9,9 @@ import { runtime } from "../../src/runtime/index.ts";
 import { json, sse, startFakeUpstream, type FakeUpstream } from "../helpers/fake-upstream.ts";
 import { model, provider, startInProcess, testConfig, type InProcessServer } from "../helpers/in-process.ts";
 import { readFixture, readFixtureJson, splitSseEvents } from "../helpers/sse.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 let up: FakeUpstream;
 let ccmux: InProcessServer;

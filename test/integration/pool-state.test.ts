@@ -13,6 +13,9 @@ import { BACKUP_MESSAGE } from "../helpers/translated-upstreams.ts";
 import { parseConfig } from "../../src/config/load.ts";
 import { buildDeps } from "../../src/proxy/build-deps.ts";
 import { statusReport } from "../../src/edge/routes/status.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 let clock = Date.UTC(2026, 11, 5, 9, 0, 0);
 const RESET = Math.floor(clock / 1000) + 45 * 60;

@@ -1,6 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { json, startFakeUpstream, status, type FakeUpstream } from "../helpers/fake-upstream.ts";
 import { model, provider, startInProcess, testConfig, type InProcessServer } from "../helpers/in-process.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 const OK = {
   id: "msg_h",

@@ -3,6 +3,9 @@ import Anthropic from "@anthropic-ai/sdk";
 import { json, sse, startFakeUpstream, status, type FakeUpstream } from "../helpers/fake-upstream.ts";
 import { readFixture } from "../helpers/sse.ts";
 import { model, provider, startInProcess, testConfig, type InProcessServer } from "../helpers/in-process.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 const MESSAGE = {
   id: "msg_01",

@@ -6,6 +6,9 @@ import { model, provider, startInProcess, testConfig, type InProcessServer } fro
 import { readFixture, readFixtureJson, splitAtRandom } from "../helpers/sse.ts";
 import { BACKUP_MESSAGE, countingSource, PNG_BASE64, SHELL_TOOL } from "../helpers/translated-upstreams.ts";
 import { functionCallStream, geminiSse, QUOTA_429, toolRoundTrip } from "../helpers/gemini-upstream.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 const SESSION = "7d1e4c2a-9b3f-4e6d-8a5c-1f2e3d4c5b6a";
 const USER_ID = JSON.stringify({ device_id: "dev", account_uuid: "", session_id: SESSION });

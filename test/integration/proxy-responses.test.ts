@@ -15,6 +15,9 @@ import {
   SHELL_TOOL,
   sseRecords,
 } from "../helpers/translated-upstreams.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 const STREAM = readFixture("responses/stream-text-and-tool.sse");
 const FAILED = readFixture("responses/stream-failed.sse");

@@ -13,6 +13,9 @@ import { functionCallStream, geminiSse, QUOTA_429, toolRoundTrip } from "../help
 import { model, provider, startInProcess, testConfig, type InProcessServer } from "../helpers/in-process.ts";
 import { readFixture, readFixtureJson, splitSseEvents } from "../helpers/sse.ts";
 import { BACKUP_MESSAGE, PNG_BASE64 } from "../helpers/translated-upstreams.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 const PUBLISHERS = "/v1/projects/my-proj/locations/us-central1/publishers";
 const CLAUDE = "claude-sonnet-4-5@20250929";

@@ -4,6 +4,9 @@ import { hang, json, sse, startFakeUpstream, status, type FakeUpstream } from ".
 import { model, provider, startInProcess, testConfig, type InProcessServer } from "../helpers/in-process.ts";
 import { readFixture } from "../helpers/sse.ts";
 import type { FinishedRequest } from "../../src/proxy/request-record.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 let primary: FakeUpstream;
 let backup: FakeUpstream;

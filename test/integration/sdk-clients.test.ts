@@ -8,6 +8,9 @@ import { jsonSchema, streamText, tool } from "ai";
 import { replyInDialect, type ScriptTurn } from "../helpers/dialect-replies.ts";
 import { startFakeUpstream, type FakeUpstream } from "../helpers/fake-upstream.ts";
 import { model, provider, startInProcess, testConfig, type InProcessServer } from "../helpers/in-process.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 let up: FakeUpstream;
 let ccmux: InProcessServer;

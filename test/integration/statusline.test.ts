@@ -5,6 +5,9 @@ import { json, startFakeUpstream, type FakeUpstream } from "../helpers/fake-upst
 import { startInProcess, type InProcessServer } from "../helpers/in-process.ts";
 import { freePort, spawnCcmux } from "../helpers/spawn.ts";
 import { ask, BIG_MESSAGE, startUsageRig, usageConfig, type UsageRig } from "../helpers/usage-rig.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 const dir = join(process.env.CCMUX_TEST_ROOT!, "statusline");
 mkdirSync(dir, { recursive: true });

@@ -6,6 +6,9 @@ import Anthropic from "@anthropic-ai/sdk";
 import { replyInDialect } from "../helpers/dialect-replies.ts";
 import { startFakeUpstream, type FakeUpstream } from "../helpers/fake-upstream.ts";
 import { model, provider, startInProcess, testConfig, type InProcessServer } from "../helpers/in-process.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 let up: FakeUpstream;
 let ccmux: InProcessServer;

@@ -8,6 +8,9 @@ import { json, startFakeUpstream, type FakeUpstream } from "../helpers/fake-upst
 import { model, provider, testConfig } from "../helpers/in-process.ts";
 import { spawnCcmux } from "../helpers/spawn.ts";
 import { ask, BIG_MESSAGE, published, startUsageRig, type UsageRig } from "../helpers/usage-rig.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 // CCMUX_HOME is the data directory: the CLI reads <home>/ccmux.db, the file the rig's server writes.
 const home = join(process.env.CCMUX_TEST_ROOT!, "usage-cli");

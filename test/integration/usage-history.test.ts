@@ -8,6 +8,9 @@ import { readFixture } from "../helpers/sse.ts";
 import { ask, BIG_MESSAGE, published, startUsageRig, usageConfig } from "../helpers/usage-rig.ts";
 import { runtime } from "../../src/runtime/index.ts";
 import type { UsageReport } from "../../src/usage/report.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 const dir = join(process.env.CCMUX_TEST_ROOT!, "usage-history");
 mkdirSync(dir, { recursive: true });

@@ -8,6 +8,9 @@ import { createSharedDatabase } from "../../src/storage/shared-database.ts";
 import { startUsageRecorder, usageSettings, type UsageSettings } from "../../src/usage/recorder.ts";
 import { createUsageTable, INSERT_USAGE } from "../../src/usage/schema.ts";
 import { createLogger } from "../../src/util/log.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 const dir = join(process.env.CCMUX_TEST_ROOT!, "usage-retention");
 mkdirSync(dir, { recursive: true });

@@ -18,6 +18,9 @@ import { model, provider, startInProcess, testConfig, type InProcessServer } fro
 import { readFixture, readFixtureJson } from "../helpers/sse.ts";
 import { fakeJwt } from "../helpers/translated-upstreams.ts";
 import { expectGoldenWire, wireRecord, type Volatile } from "../helpers/wire-recorder.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 let rec: FakeUpstream;
 let ccmux: InProcessServer;
