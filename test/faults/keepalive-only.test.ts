@@ -5,6 +5,9 @@ import Anthropic from "@anthropic-ai/sdk";
 import { sse, startFakeUpstream, type Chunk, type FakeUpstream, type Reply } from "../helpers/fake-upstream.ts";
 import { model, provider, startInProcess, testConfig, type InProcessServer } from "../helpers/in-process.ts";
 import { readFixture } from "../helpers/sse.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 const FIRST_EVENT_MS = 300;
 
