@@ -1,6 +1,8 @@
 import * as v from "valibot";
 import type { MessagesRequest } from "../contracts/anthropic.ts";
 import { RequestError } from "../util/errors.ts";
+import { describeIssue } from "../util/valibot-issue.ts";
+import { MAX_JSON_DEPTH, nestsDeeperThan } from "../util/json-depth.ts";
 
 const Block = v.looseObject({ type: v.string() });
 
@@ -29,28 +31,18 @@ export const CountTokensRequestSchema = v.looseObject({
   tools: v.optional(v.array(v.looseObject({}))),
 });
 
-function issuePath(issue: v.BaseIssue<unknown>): string {
-  const keys = (issue.path ?? []).map((p) => p.key);
-  return keys.reduce<string>(
-    (acc, k) => (typeof k === "number" ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)),
-    "",
-  );
-}
-
-function describeIssue(issue: v.BaseIssue<unknown>): string {
-  const path = issuePath(issue);
-  if (issue.kind === "schema" && issue.received === "undefined") return `${path}: Field required`;
-  return path ? `${path}: ${issue.message}` : issue.message;
-}
-
 /** JSON text → validated request, or a 400 naming the first problem. Kept objects are the parsed ones. */
 export function parseJsonBody(text: string): unknown {
   if (text.trim() === "") throw new RequestError("Request body is empty; expected a JSON object");
+  let body: unknown;
   try {
-    return JSON.parse(text);
+    body = JSON.parse(text);
   } catch (err) {
     throw new RequestError(`Request body is not valid JSON: ${(err as Error).message}`);
   }
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH))
+    throw new RequestError(`Request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep`);
+  return body;
 }
 
 export function validateBody<T>(schema: v.GenericSchema, body: unknown): T {

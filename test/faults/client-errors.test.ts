@@ -128,3 +128,101 @@ describe("JSON Schema cleaning has a budget", () => {
     await expectNothingSentAndHealthy();
   });
 });
+
+const toolTurn = (input: unknown, id: unknown = "toolu_1") => ({
+  role: "assistant",
+  content: [{ type: "tool_use", id, name: "Read", input }],
+});
+const TOOLS = [{ name: "Read", input_schema: { type: "object", properties: { path: { type: "string" } } } }];
+
+function deeplyNested(levels: number): unknown {
+  let value: unknown = "bottom";
+  for (let i = 0; i < levels; i++) value = { next: value };
+  return value;
+}
+
+function nestedDocuments(levels: number): unknown {
+  let block: unknown = { type: "text", text: "bottom" };
+  for (let i = 0; i < levels; i++) block = { type: "document", source: { type: "content", content: [block] } };
+  return block;
+}
+
+/** Shapes that crashed a translator (a 502 that cooled the provider down and sent the request to the backup). */
+const MALFORMED: [name: string, body: Record<string, unknown>, message: RegExp][] = [
+  [
+    "an image whose source is null",
+    { messages: [{ role: "user", content: [{ type: "image", source: null }] }] },
+    /^messages\[0\]\.content\[0\]\.source: /,
+  ],
+  ["stop_sequences sent as a string", { messages: USER, stop_sequences: "STOP" }, /^stop_sequences: /],
+  [
+    "a $ref with a bad %-escape",
+    { messages: USER, tools: [{ name: "Esc", input_schema: { properties: { a: { $ref: "#/%E0%A4%A" } } } }] },
+    /^tool "Esc": \$ref "#\/%E0%A4%A" is not a valid JSON pointer/,
+  ],
+  [
+    "a tool_use id that is a number",
+    { messages: [...USER, toolTurn({}, 5), { role: "user", content: "go on" }], tools: TOOLS },
+    /^messages\[1\]\.content\[0\]\.id: /,
+  ],
+  [
+    "a tool_result whose content is a number",
+    {
+      messages: [
+        ...USER,
+        toolTurn({}),
+        { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_1", content: 5 }] },
+      ],
+      tools: TOOLS,
+    },
+    /^messages\[2\]\.content\[0\]\.content: /,
+  ],
+  ["a tool whose type is a number", { messages: USER, tools: [{ name: "T", type: 5 }] }, /^tools\[0\]\.type: /],
+  ["tool_choice sent as a string", { messages: USER, tools: TOOLS, tool_choice: "auto" }, /^tool_choice: /],
+  [
+    "documents nested inside documents 40 deep",
+    { messages: [{ role: "user", content: [nestedDocuments(40)] }] },
+    /content blocks nest more than 16 levels deep/,
+  ],
+  [
+    "a tool input nested 20,000 levels deep",
+    { messages: [...USER, toolTurn(deeplyNested(20_000)), { role: "user", content: "go on" }], tools: TOOLS },
+    /more than 16384 levels deep/,
+  ],
+];
+
+describe("a malformed request is a 400, never tried elsewhere, never counted against the provider", () => {
+  test("on /v1/messages, in Anthropic's error shape", async () => {
+    for (const [name, body, message] of MALFORMED) {
+      const res = await post("/v1/messages", { model: "gem-fo", max_tokens: 16, ...body });
+      await expectClientError(res, message).catch((err: Error) => {
+        throw new Error(`${name}: ${err.message}`);
+      });
+    }
+    await expectNothingSentAndHealthy();
+    // The provider still serves: good traffic is not sent to the backup.
+    const res = await post("/v1/messages", { model: "gem-fo", max_tokens: 16, messages: USER });
+    expect(res.status).toBe(200);
+    expect(gemini.requests).toHaveLength(1);
+    expect(backup.requests).toHaveLength(0);
+  });
+
+  test("on /v1/chat/completions, in OpenAI's error shape", async () => {
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [
+        { tools: [{ type: "function", function: { name: "T", parameters: "abc" } }] },
+        /^tools\[0\]\.function\.parameters /,
+      ],
+      [{ tools: [{ type: "function", function: { name: "T", parameters: deeplyNested(20_000) } }] }, /16384 levels/],
+      [{ messages: [{ role: "user", content: [{ type: "image_url", image_url: null }] }] }, /image_url\.url/],
+      [{ stop: 5 }, /^stop must be/],
+    ];
+    for (const [body, message] of cases) {
+      const res = await post("/v1/chat/completions", { model: "gem-fo", messages: USER, ...body });
+      const answer = (await res.json()) as { error: { type: string; message: string } };
+      expect({ status: res.status, type: answer.error.type }).toEqual({ status: 400, type: "invalid_request_error" });
+      expect(answer.error.message).toMatch(message);
+    }
+    await expectNothingSentAndHealthy();
+  });
+});

@@ -360,7 +360,7 @@ describe("toChatRequest: server tools and bad input", () => {
     expect400(() => toChatRequest(base({ messages: [{ role: "tool" as "user", content: "x" }] }), OPTS), /role/);
     expect400(
       () => toChatRequest(base({ messages: [{ role: "user", content: 42 as unknown as string }] }), OPTS),
-      /content must be/,
+      /^messages\[0\]\.content: must be a string or an array of content blocks$/,
     );
     expect400(
       () =>

@@ -53,7 +53,8 @@ export function renameTools(body: MessagesRequest, renamer: ToolRenamer): Rename
   });
   if (restore.size === 0) return { body, restore };
   const choice = body.tool_choice;
-  const tool_choice = choice?.type === "tool" ? { ...choice, name: rename(choice.name) } : choice;
+  const tool_choice =
+    choice?.type === "tool" && typeof choice.name === "string" ? { ...choice, name: rename(choice.name) } : choice;
   return { body: { ...body, tools, messages, ...(tool_choice ? { tool_choice } : {}) }, restore };
 }
 

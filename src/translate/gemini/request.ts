@@ -6,6 +6,7 @@ import type {
   ToolChoice,
 } from "../../contracts/anthropic.ts";
 import { cleanSchemaForGemini } from "../shared/json-schema.ts";
+import { checkTranslatable } from "../shared/request-check.ts";
 import { toContents } from "./request-contents.ts";
 import type {
   CodeAssistRequest,
@@ -37,8 +38,9 @@ const BILLING_HEADER = "x-anthropic-billing-header:";
 const MAX_THINKING_BUDGET = 32768;
 /** Gemini allows at most five stop sequences. */
 
-/** Anthropic Messages request → Gemini generateContent body (API key and Vertex). */
-export function toGeminiRequest(req: MessagesRequest, opts: GeminiRequestOptions): GenerateContentRequest {
+/** Anthropic Messages request → Gemini generateContent body (API key and Vertex). Throws RequestError on malformed input. */
+export function toGeminiRequest(sent: MessagesRequest, opts: GeminiRequestOptions): GenerateContentRequest {
+  const req = checkTranslatable(sent);
   const out: GenerateContentRequest = {
     contents: toContents(req.messages ?? [], {
       signatureScope: opts.signatureScope,

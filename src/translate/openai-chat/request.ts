@@ -1,5 +1,5 @@
 import type { MessagesRequest } from "../../contracts/anthropic.ts";
-import { RequestError } from "../../util/errors.ts";
+import { checkTranslatable } from "../shared/request-check.ts";
 import { toChatMessages } from "./request-messages.ts";
 import { toChatTools } from "../shared/tools.ts";
 import type { ChatCompletionRequest, ReasoningEffort } from "./types.ts";
@@ -37,8 +37,8 @@ export const DROPPED_FIELDS = [
 ] as const;
 
 /** Anthropic Messages request → Chat Completions request. Throws RequestError on input the upstream can't take. */
-export function toChatRequest(req: MessagesRequest, opts: ChatRequestOptions): ChatCompletionRequest {
-  if (req === null || typeof req !== "object") throw new RequestError("request body must be a JSON object");
+export function toChatRequest(sent: MessagesRequest, opts: ChatRequestOptions): ChatCompletionRequest {
+  const req = checkTranslatable(sent);
   const reasoningModel = isOpenAIReasoningModel(opts.model, opts.providerType);
   const messages = toChatMessages(req, {
     model: opts.model,

@@ -1,4 +1,5 @@
 import type { MessagesRequest, TextBlock, Tool, ToolChoice } from "../../contracts/anthropic.ts";
+import { checkTranslatable } from "../shared/request-check.ts";
 import { toChatTools } from "../shared/tools.ts";
 import { CODEX_INSTRUCTIONS } from "./codex-instructions.ts";
 import { developerMessage, toInputItems } from "./request-input.ts";
@@ -20,8 +21,9 @@ export interface ResponsesRequestOptions {
 /** Claude Code's per-request attribution line; it changes every turn and would defeat prefix caching. */
 const BILLING_HEADER = "x-anthropic-billing-header:";
 
-/** Anthropic Messages request → Responses request body (public API or the Codex endpoint). */
-export function toResponsesRequest(req: MessagesRequest, opts: ResponsesRequestOptions): ResponsesRequest {
+/** Anthropic Messages request → Responses request body (public API or the Codex endpoint). Throws RequestError on malformed input. */
+export function toResponsesRequest(sent: MessagesRequest, opts: ResponsesRequestOptions): ResponsesRequest {
+  const req = checkTranslatable(sent);
   const system = systemText(req.system);
   const fixed = opts.instructions ?? (opts.codex ? CODEX_INSTRUCTIONS : undefined);
   const input: InputItem[] = [];

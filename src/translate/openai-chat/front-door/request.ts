@@ -7,6 +7,9 @@ const THINKING_BUDGET: Record<string, number> = { low: 2048, medium: 8192, high:
 
 type Body = Record<string, unknown>;
 
+const isObject = (value: unknown): value is Body =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
 /** An OpenAI Chat Completions request (the front door) → the canonical Anthropic request. */
 export function fromOpenAIRequest(body: unknown): MessagesRequest {
   if (body === null || typeof body !== "object" || Array.isArray(body))
@@ -63,10 +66,9 @@ function convertTools(raw: unknown): Tool[] | undefined {
     const { name, description, parameters } = t.function;
     if (typeof name !== "string" || name === "")
       throw new RequestError(`tools[${i}].function.name must be a non-empty string`);
-    const out: Tool = {
-      name,
-      input_schema: (parameters as Record<string, unknown>) ?? { type: "object", properties: {} },
-    };
+    if (parameters !== undefined && parameters !== null && !isObject(parameters))
+      throw new RequestError(`tools[${i}].function.parameters must be a JSON Schema object`);
+    const out: Tool = { name, input_schema: parameters ?? { type: "object", properties: {} } };
     if (typeof description === "string") out.description = description;
     return out;
   });
