@@ -5,6 +5,13 @@ import type { Env } from "../config/paths.ts";
 import { runtime } from "../runtime/index.ts";
 import { AuthError } from "../util/errors.ts";
 import type { CredentialSource, Credentials, FetchFn } from "../contracts/adapter.ts";
+import {
+  type AdcGrant,
+  type ExternalAccountFile,
+  externalAccountToken,
+  metadataServerToken,
+  onGoogleCloud,
+} from "./adc-sources.ts";
 import { JWT_BEARER_GRANT, signServiceAccountJwt, type ServiceAccountKey } from "./service-account.ts";
 
 /** Tokens are renewed this long before they expire. */
@@ -31,7 +38,7 @@ interface AuthorizedUserFile {
   quota_project_id?: string;
 }
 
-type AdcFile = ServiceAccountFile | AuthorizedUserFile;
+type AdcFile = ServiceAccountFile | AuthorizedUserFile | ExternalAccountFile;
 
 /** Where ADC lives: the key file named by GOOGLE_APPLICATION_CREDENTIALS, else the file gcloud writes. */
 export function adcPath(env: Env): string | undefined {
@@ -43,7 +50,7 @@ export function adcPath(env: Env): string | undefined {
 }
 
 const MISSING_HINT =
-  "set GOOGLE_APPLICATION_CREDENTIALS to a service-account key file, or run `gcloud auth application-default login`";
+  "set GOOGLE_APPLICATION_CREDENTIALS to a service-account key or external_account file, run `gcloud auth application-default login`, or run on Google Cloud (metadata server)";
 
 function parseAdcFile(path: string, text: string): AdcFile {
   let data: Record<string, unknown>;
@@ -58,14 +65,21 @@ function parseAdcFile(path: string, text: string): AdcFile {
   };
   if (data.type === "service_account") need("client_email", "private_key");
   else if (data.type === "authorized_user") need("client_id", "client_secret", "refresh_token");
-  else
+  else if (data.type === "external_account") {
+    need("audience", "subject_token_type", "token_url");
+    if (!data.credential_source || typeof data.credential_source !== "object")
+      throw new AuthError(`The credentials file ${path} lacks credential_source`);
+  } else
     throw new AuthError(
-      `The credentials file ${path} has type "${String(data.type)}"; ccmux supports service_account and authorized_user`,
+      `The credentials file ${path} has type "${String(data.type)}"; ccmux supports service_account, authorized_user and external_account`,
     );
   return data as unknown as AdcFile;
 }
 
-async function grantFor(file: AdcFile, opts: AdcOptions): Promise<Record<string, string>> {
+async function grantFor(
+  file: ServiceAccountFile | AuthorizedUserFile,
+  opts: AdcOptions,
+): Promise<Record<string, string>> {
   if (file.type === "authorized_user") {
     return {
       grant_type: "refresh_token",
@@ -84,8 +98,9 @@ function tokenUrl(file: AdcFile, env: Env): string {
 
 /**
  * Google Application Default Credentials as a CredentialSource: a service-account key (RS256 JWT
- * signed with Web Crypto, exchanged for an access token) or gcloud's authorized_user refresh
- * token. The file is read at each exchange (a new gcloud login is picked up); the access token
+ * signed with Web Crypto, exchanged for an access token), gcloud's authorized_user refresh
+ * token, an external_account (workload identity federation: STS exchange, then optional
+ * impersonation), or, with no file on Google Cloud, the metadata server. The file is read at each exchange (a new gcloud login is picked up); the access token
  * is cached until shortly before it expires, and concurrent callers share one exchange.
  * `projectId` carries an authorized_user's quota project (for `x-goog-user-project`).
  */
@@ -95,14 +110,18 @@ export function createAdcSource(opts: AdcOptions): CredentialSource {
   let cached: { creds: Credentials; expiresAt: number } | undefined;
   let inflight: Promise<Credentials> | undefined;
 
-  async function exchange(): Promise<Credentials> {
+  /** The token from wherever ADC points: a key file of one of three types, else the metadata server. */
+  async function grant(): Promise<AdcGrant & { projectId?: string }> {
     const path = adcPath(opts.env);
     const text = path ? await readText(path) : undefined;
-    if (!path || text === undefined)
+    if (text === undefined) {
+      if (await onGoogleCloud(opts.env, readText)) return metadataServerToken(opts.env, opts.fetch);
       throw new AuthError(
         `Vertex AI needs Google Application Default Credentials: ${MISSING_HINT}${path ? ` (no file at ${path})` : ""}`,
       );
-    const file = parseAdcFile(path, text);
+    }
+    const file = parseAdcFile(path!, text);
+    if (file.type === "external_account") return externalAccountToken(file, opts.fetch, readText);
     const data = await postToken(
       tokenUrl(file, opts.env),
       { form: await grantFor(file, opts) },
@@ -111,10 +130,16 @@ export function createAdcSource(opts: AdcOptions): CredentialSource {
     );
     if (typeof data.access_token !== "string" || data.access_token === "")
       throw new AuthError("Google ADC token exchange returned no access_token", 502);
-    const lifetime = typeof data.expires_in === "number" ? data.expires_in : 3600;
-    const creds: Credentials = { accessToken: data.access_token };
-    if (file.type === "authorized_user" && file.quota_project_id) creds.projectId = file.quota_project_id;
-    cached = { creds, expiresAt: now() + lifetime * 1000 };
+    const expiresIn = typeof data.expires_in === "number" ? data.expires_in : 3600;
+    const projectId = file.type === "authorized_user" ? file.quota_project_id : undefined;
+    return { accessToken: data.access_token, expiresIn, projectId };
+  }
+
+  async function exchange(): Promise<Credentials> {
+    const { accessToken, expiresIn, projectId } = await grant();
+    const creds: Credentials = { accessToken };
+    if (projectId) creds.projectId = projectId;
+    cached = { creds, expiresAt: now() + expiresIn * 1000 };
     return creds;
   }
 

@@ -103,7 +103,8 @@ describe("createAdcSource", () => {
   test("unsupported or broken files are named in the error", async () => {
     const { fetch } = tokenEndpoint();
     const read = files({
-      "/a.json": '{"type":"external_account"}',
+      "/a.json": '{"type":"impersonated_service_account"}',
+      "/d.json": '{"type":"external_account"}',
       "/b.json": "not json",
       "/c.json": '{"type":"service_account","client_email":"x"}',
     });
@@ -111,7 +112,8 @@ describe("createAdcSource", () => {
       createAdcSource({ env: { GOOGLE_APPLICATION_CREDENTIALS: path }, fetch, readText: read })
         .get()
         .catch((e) => e.message);
-    expect(await message("/a.json")).toContain('type "external_account"');
+    expect(await message("/a.json")).toContain('type "impersonated_service_account"');
+    expect(await message("/d.json")).toContain("/d.json lacks audience, subject_token_type, token_url");
     expect(await message("/b.json")).toContain("/b.json is not valid JSON");
     expect(await message("/c.json")).toContain("lacks private_key");
   });
