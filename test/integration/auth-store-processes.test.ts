@@ -3,13 +3,13 @@ import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { createTokenStore } from "../../src/auth/store.ts";
 import { runtime } from "../../src/runtime/index.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 const WRITER = `
 import { createTokenStore } from "./src/auth/store.ts";
 import { runtime } from "./src/runtime/index.ts";
-import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
-
-boundTestsForBusyMachine();
 const [path, prefix, count] = process.argv.slice(1);
 const store = createTokenStore({ path, runtime });
 for (let i = 0; i < Number(count); i++) {
