@@ -1,3 +1,5 @@
+import type { AnthropicErrorType } from "../util/errors.ts";
+
 /**
  * Anthropic Messages API wire types. Loose on purpose: requests keep every
  * unknown field and block type so pass-through upstreams receive them intact.
@@ -23,6 +25,21 @@ export type ImageSource =
 export interface ImageBlock {
   type: "image";
   source: ImageSource;
+  [k: string]: unknown;
+}
+
+/** A PDF or text document; `source` may also be `{type:"content", content:[…]}` or a file id. */
+export interface DocumentBlock {
+  type: "document";
+  source?: ImageSource;
+  [k: string]: unknown;
+}
+
+export interface SearchResultBlock {
+  type: "search_result";
+  source?: string;
+  title?: string;
+  content?: ContentBlock[];
   [k: string]: unknown;
 }
 
@@ -55,19 +72,56 @@ export interface RedactedThinkingBlock {
   [k: string]: unknown;
 }
 
-export interface OtherBlock {
+/** Every block type ccmux reads. A closed union: `switch (block.type)` narrows it. */
+export type KnownBlock =
+  | TextBlock
+  | ImageBlock
+  | DocumentBlock
+  | SearchResultBlock
+  | ToolUseBlock
+  | ToolResultBlock
+  | ThinkingBlock
+  | RedactedThinkingBlock;
+
+export type KnownBlockType = KnownBlock["type"];
+
+/**
+ * A block of a type ccmux does not know (server_tool_use, web_search_tool_result, container_upload,
+ * whatever Anthropic adds next). Kept whole and forwarded untouched, never dropped; translators to
+ * other dialects say what they cannot carry.
+ */
+export interface UnknownBlock {
   type: string;
   [k: string]: unknown;
 }
 
-export type ContentBlock =
-  | TextBlock
-  | ImageBlock
-  | ToolUseBlock
-  | ToolResultBlock
-  | ThinkingBlock
-  | RedactedThinkingBlock
-  | OtherBlock;
+export type ContentBlock = KnownBlock | UnknownBlock;
+
+const KNOWN_BLOCK_TYPES: ReadonlySet<string> = new Set<KnownBlockType>([
+  "text",
+  "image",
+  "document",
+  "search_result",
+  "tool_use",
+  "tool_result",
+  "thinking",
+  "redacted_thinking",
+]);
+
+/**
+ * The block as a KnownBlock, or undefined for an UnknownBlock. TypeScript cannot narrow a union
+ * whose last member has `type: string`, so this is the one place that tells them apart.
+ */
+export function knownBlock(block: ContentBlock): KnownBlock | undefined {
+  // The set holds exactly KnownBlockType; the block's other fields are the client's or upstream's.
+  return KNOWN_BLOCK_TYPES.has(block.type) ? (block as KnownBlock) : undefined;
+}
+
+/** A message's content as a block list; a string becomes one text block. */
+export function contentBlocks(content: string | ContentBlock[] | undefined): ContentBlock[] {
+  if (Array.isArray(content)) return content;
+  return typeof content === "string" && content !== "" ? [{ type: "text", text: content }] : [];
+}
 
 export interface Message {
   role: "user" | "assistant" | "system";
@@ -107,6 +161,8 @@ export interface MessagesRequest {
   top_k?: number;
   stop_sequences?: string[];
   metadata?: Record<string, unknown>;
+  /** `effort` (thinking depth) and `format` (structured output: `{type:"json_schema", schema}`). */
+  output_config?: { effort?: unknown; format?: { type?: unknown; schema?: unknown }; [k: string]: unknown };
   [k: string]: unknown;
 }
 
@@ -139,8 +195,96 @@ export interface MessageResponse {
   [k: string]: unknown;
 }
 
-/** One Anthropic SSE event: `event: <type>\ndata: <json>\n\n`. */
-export interface StreamEvent {
-  type: string;
+/** message_start's message: no content yet, usage as far as known. */
+export interface StartedMessage {
+  id: string;
+  type: "message";
+  role: "assistant";
+  model: string;
+  content: ContentBlock[];
+  stop_reason: StopReason | null;
+  stop_sequence: string | null;
+  usage: Partial<Usage>;
   [k: string]: unknown;
 }
+
+export interface MessageStartEvent {
+  type: "message_start";
+  message: StartedMessage;
+}
+
+export interface TextDelta {
+  type: "text_delta";
+  text: string;
+}
+
+export interface InputJsonDelta {
+  type: "input_json_delta";
+  partial_json: string;
+}
+
+export interface ThinkingDelta {
+  type: "thinking_delta";
+  thinking: string;
+}
+
+export interface SignatureDelta {
+  type: "signature_delta";
+  signature: string;
+}
+
+export interface CitationsDelta {
+  type: "citations_delta";
+  citation: unknown;
+}
+
+export type BlockDelta = TextDelta | InputJsonDelta | ThinkingDelta | SignatureDelta | CitationsDelta;
+
+export interface ContentBlockStartEvent {
+  type: "content_block_start";
+  index: number;
+  content_block: ContentBlock;
+}
+
+export interface ContentBlockDeltaEvent {
+  type: "content_block_delta";
+  index: number;
+  delta: BlockDelta;
+}
+
+export interface ContentBlockStopEvent {
+  type: "content_block_stop";
+  index: number;
+}
+
+export interface MessageDeltaEvent {
+  type: "message_delta";
+  delta: { stop_reason: StopReason | null; stop_sequence: string | null };
+  usage: Partial<Usage>;
+}
+
+export interface MessageStopEvent {
+  type: "message_stop";
+}
+
+export interface PingEvent {
+  type: "ping";
+}
+
+export interface ErrorEvent {
+  type: "error";
+  error: { type: AnthropicErrorType; message: string };
+}
+
+/** One Anthropic SSE event (`event: <type>\ndata: <json>\n\n`), as every translator produces it. */
+export type StreamEvent =
+  | MessageStartEvent
+  | ContentBlockStartEvent
+  | ContentBlockDeltaEvent
+  | ContentBlockStopEvent
+  | MessageDeltaEvent
+  | MessageStopEvent
+  | PingEvent
+  | ErrorEvent;
+
+export type StreamEventType = StreamEvent["type"];

@@ -1,5 +1,5 @@
 import { errorFromEvent } from "../translate/anthropic/assemble.ts";
-import type { StreamEvent } from "../contracts/anthropic.ts";
+import type { ErrorEvent, StreamEvent } from "../contracts/anthropic.ts";
 import type { TimeoutsConfig } from "../config/types.ts";
 import { translateSseStream, type StreamTranslator } from "../stream/pipeline.ts";
 import { UpstreamError } from "../util/errors.ts";
@@ -58,7 +58,7 @@ export async function translateHoldingStart<S>(
   translator: StreamTranslator<S>,
   bound: FirstContentBound,
 ): Promise<ReadableStream<Uint8Array>> {
-  let early: StreamEvent | undefined;
+  let early: ErrorEvent | undefined;
   let reader!: ReadableStreamDefaultReader<Uint8Array>;
   const first = firstContentTimer(bound, () => void reader.cancel(noContent(bound)).catch(() => {}));
   const onEvent = (event: StreamEvent) => {

@@ -1,7 +1,26 @@
 // The one Anthropic event writer: every translator, the stream guard and the OpenAI front door
 // build Anthropic stream events here and serialise them with `encodeEvent(s)`.
-import { anthropicErrorBody, CcmuxError, type AnthropicErrorType, type Scrub } from "../util/errors.ts";
-import type { StreamEvent, Usage } from "../contracts/anthropic.ts";
+import {
+  anthropicErrorBody,
+  CcmuxError,
+  isAnthropicErrorType,
+  type AnthropicErrorType,
+  type Scrub,
+} from "../util/errors.ts";
+import type {
+  BlockDelta,
+  ContentBlock,
+  ContentBlockDeltaEvent,
+  ContentBlockStartEvent,
+  ContentBlockStopEvent,
+  ErrorEvent,
+  MessageDeltaEvent,
+  MessageStartEvent,
+  MessageStopEvent,
+  StopReason,
+  StreamEvent,
+  Usage,
+} from "../contracts/anthropic.ts";
 
 export interface MessageStartInit {
   id: string;
@@ -9,11 +28,11 @@ export interface MessageStartInit {
   usage: Partial<Usage>;
 }
 
-export function messageStartEvent(init: MessageStartInit): StreamEvent {
+export function messageStartEvent(init: MessageStartInit): MessageStartEvent {
   const message = {
     id: init.id,
-    type: "message",
-    role: "assistant",
+    type: "message" as const,
+    role: "assistant" as const,
     model: init.model,
     content: [],
     stop_reason: null,
@@ -23,27 +42,44 @@ export function messageStartEvent(init: MessageStartInit): StreamEvent {
   return { type: "message_start", message };
 }
 
-export function blockStartEvent(index: number, block: Record<string, unknown>): StreamEvent {
+export function blockStartEvent(index: number, block: ContentBlock): ContentBlockStartEvent {
   return { type: "content_block_start", index, content_block: block };
 }
 
-export function blockDeltaEvent(index: number, delta: Record<string, unknown>): StreamEvent {
+export function blockDeltaEvent(index: number, delta: BlockDelta): ContentBlockDeltaEvent {
   return { type: "content_block_delta", index, delta };
 }
 
-export function blockStopEvent(index: number): StreamEvent {
+/** What a streamed block holds: the kinds every translator opens. */
+export type StreamedKind = "text" | "thinking" | "tool_use";
+
+/** The delta that carries `fragment` in a block of this kind. */
+export function fragmentDelta(kind: StreamedKind, fragment: string): BlockDelta {
+  if (kind === "text") return { type: "text_delta", text: fragment };
+  if (kind === "thinking") return { type: "thinking_delta", thinking: fragment };
+  return { type: "input_json_delta", partial_json: fragment };
+}
+
+/** The empty block a content_block_start opens; a tool_use needs its id and name. */
+export function emptyBlock(kind: StreamedKind, tool?: { id: string; name: string }): ContentBlock {
+  if (kind === "text") return { type: "text", text: "" };
+  if (kind === "thinking") return { type: "thinking", thinking: "", signature: "" };
+  return { type: "tool_use", id: tool?.id ?? "", name: tool?.name ?? "", input: {} };
+}
+
+export function blockStopEvent(index: number): ContentBlockStopEvent {
   return { type: "content_block_stop", index };
 }
 
 export function messageDeltaEvent(
-  stopReason: string | null,
+  stopReason: StopReason | null,
   usage: Partial<Usage>,
   stopSequence: string | null = null,
-): StreamEvent {
+): MessageDeltaEvent {
   return { type: "message_delta", delta: { stop_reason: stopReason, stop_sequence: stopSequence }, usage };
 }
 
-export function messageStopEvent(): StreamEvent {
+export function messageStopEvent(): MessageStopEvent {
   return { type: "message_stop" };
 }
 
@@ -51,12 +87,12 @@ export function messageStopEvent(): StreamEvent {
  * An `error` event. It is the JSON error envelope itself (`{"type":"error","error":{…}}`), built by
  * the same function, so a stream's error and a JSON error are scrubbed in the same place.
  */
-export function errorEvent(type: AnthropicErrorType, message: string, scrub?: Scrub): StreamEvent {
+export function errorEvent(type: AnthropicErrorType, message: string, scrub?: Scrub): ErrorEvent {
   return { ...anthropicErrorBody(type, message, scrub) };
 }
 
 /** An `error` event for a thrown error (its type from the error, else api_error); `prefix` leads the message. */
-export function thrownErrorEvent(err: unknown, prefix = "", scrub?: Scrub): StreamEvent {
+export function thrownErrorEvent(err: unknown, prefix = "", scrub?: Scrub): ErrorEvent {
   const type = err instanceof CcmuxError ? err.type : "api_error";
   const message = err instanceof Error ? err.message : String(err);
   return errorEvent(type, prefix + message, scrub);
@@ -95,7 +131,7 @@ export function rescrubErrorFrame(frame: string, scrub: Scrub): string {
   } catch {
     parsed = undefined;
   }
-  const type = typeof parsed?.error?.type === "string" ? (parsed.error.type as AnthropicErrorType) : "api_error";
+  const type = isAnthropicErrorType(parsed?.error?.type) ? parsed.error.type : "api_error";
   const message = typeof parsed?.error?.message === "string" ? parsed.error.message : data;
   return encodeEvent(errorEvent(type, message, scrub)).slice(0, -2);
 }

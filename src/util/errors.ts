@@ -53,8 +53,12 @@ export function errorTypeForStatus(status: number): AnthropicErrorType {
   return "invalid_request_error";
 }
 
+export function isAnthropicErrorType(type: unknown): type is AnthropicErrorType {
+  return typeof type === "string" && Object.hasOwn(STATUS_BY_TYPE, type);
+}
+
 export function statusForErrorType(type: string): number | undefined {
-  return STATUS_BY_TYPE[type as AnthropicErrorType];
+  return isAnthropicErrorType(type) ? STATUS_BY_TYPE[type] : undefined;
 }
 
 /** Base for every error ccmux raises on purpose. */

@@ -8,7 +8,7 @@ import {
   type WireProfile,
 } from "../../src/catalog/wire-profiles.ts";
 import { renameTools, restoreToolNameInEvent, restoreToolNames } from "../../src/translate/anthropic/tool-names.ts";
-import type { MessageResponse, MessagesRequest } from "../../src/contracts/anthropic.ts";
+import type { MessageResponse, MessagesRequest, StreamEvent } from "../../src/contracts/anthropic.ts";
 import { provider } from "../helpers/in-process.ts";
 
 const max = (extra = {}) => provider("max", "http://127.0.0.1:1", { auth_type: "oauth", ...extra });
@@ -81,7 +81,7 @@ describe("Claude Pro/Max wire shape", () => {
       content: [{ type: "tool_use", id: "toolu_2", name: "mcp__ccmux__get_weather", input: { city: "Oslo" } }],
     } as unknown as MessageResponse;
     expect(restoreToolNames(answer, shaped.restore).content[0]).toMatchObject({ name: "get_weather" });
-    const start = {
+    const start: StreamEvent = {
       type: "content_block_start",
       index: 0,
       content_block: { type: "tool_use", id: "toolu_2", name: "mcp__ccmux__get_weather", input: {} },

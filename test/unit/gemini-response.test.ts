@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { fromGeminiResponse, unwrapCodeAssist } from "../../src/translate/gemini/response.ts";
+import { fromGeminiResponse } from "../../src/translate/gemini/response.ts";
 import { toGeminiRequest } from "../../src/translate/gemini/request.ts";
 import { unparkSignature } from "../../src/translate/gemini/signature.ts";
 import type { MessagesRequest } from "../../src/contracts/anthropic.ts";
@@ -117,13 +117,12 @@ describe("fromGeminiResponse", () => {
 
   test("the Code Assist wrapper is unwrapped", () => {
     const wrapped = { response: fixture, traceId: "abc" };
-    expect(unwrapCodeAssist(wrapped)).toBe(fixture);
-    expect(unwrapCodeAssist(fixture)).toBe(fixture);
     const msg = fromGeminiResponse(wrapped, { model: "m", idFactory: counterIds() });
     expect(msg.stop_reason).toBe("tool_use");
+    expect(msg.content).toEqual(fromGeminiResponse(fixture, { model: "m", idFactory: counterIds() }).content);
   });
 
-  test("no candidates: a blocked prompt is a refusal, anything else a TranslateError", () => {
+  test("no candidates: a blocked prompt is a refusal, anything else a typed error", () => {
     const blocked = fromGeminiResponse(
       { promptFeedback: { blockReason: "SAFETY" }, usageMetadata: { promptTokenCount: 7 } },
       { model: "m" },
@@ -132,7 +131,14 @@ describe("fromGeminiResponse", () => {
     expect(blocked.content[0]).toMatchObject({ type: "text" });
     expect(blocked.usage.input_tokens).toBe(7);
     expect(() => fromGeminiResponse({ candidates: [] }, { model: "m" })).toThrow(TranslateError);
-    expect(() => fromGeminiResponse("nope", { model: "m" })).toThrow(TranslateError);
+    expect(() => fromGeminiResponse("nope", { model: "m" })).toThrow(
+      expect.objectContaining({ name: "UpstreamError", status: 502, retryable: true }),
+    );
+    // A part whose functionCall has no name fails the schema: a typed upstream error naming the path.
+    const nameless = { candidates: [{ content: { parts: [{ functionCall: { args: {} } }] } }] };
+    expect(() => fromGeminiResponse(nameless, { model: "m" })).toThrow(
+      expect.objectContaining({ name: "UpstreamError", status: 502, message: expect.stringContaining("functionCall") }),
+    );
   });
 
   test("an error body inside a 200 becomes an UpstreamError", () => {

@@ -239,6 +239,13 @@ describe("gemini stream translation", () => {
     );
   });
 
+  test("a chunk that fails its schema (parts not a list) ends the stream with an error event naming the field", async () => {
+    const bad = { candidates: [{ content: { parts: { text: "x" } } }] };
+    const out = assembleAnthropicStream(await run([sse(chunk([{ text: "ok" }]), bad)]));
+    expect(out.content).toEqual([{ type: "text", text: "ok" }]);
+    expect(out.error).toEqual({ type: "api_error", message: expect.stringMatching(/malformed stream chunk.*parts/) });
+  });
+
   test("MALFORMED_FUNCTION_CALL ends the stream with an error", async () => {
     const out = assembleAnthropicStream(
       await run([sse(chunk([], { finishReason: "MALFORMED_FUNCTION_CALL", finishMessage: "bad json" }))]),

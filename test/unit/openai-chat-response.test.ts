@@ -1,7 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { fromChatResponse } from "../../src/translate/openai-chat/response.ts";
 import { PLACEHOLDER_SIGNATURE } from "../../src/translate/shared/thinking-signature.ts";
-import { TranslateError } from "../../src/util/errors.ts";
 import { readFixtureJson } from "../helpers/sse.ts";
 
 const opts = () => {
@@ -120,7 +119,13 @@ describe("fromChatResponse", () => {
         message: expect.stringMatching(/no choices/),
       }),
     );
-    expect(() => fromChatResponse("nope", opts())).toThrow(TranslateError);
+    expect(() => fromChatResponse("nope", opts())).toThrow(
+      expect.objectContaining({ name: "UpstreamError", status: 502, retryable: true }),
+    );
+    // A field ccmux reads with the wrong type fails the schema: a typed upstream error naming the field, never a crash.
+    expect(() => fromChatResponse({ choices: [{ message: { tool_calls: "x" } }] }, opts())).toThrow(
+      expect.objectContaining({ name: "UpstreamError", status: 502, message: expect.stringContaining("tool_calls") }),
+    );
     const errorBody = { error: { message: "Provider returned error", code: 429 } };
     expect(() => fromChatResponse(errorBody, opts())).toThrow(
       expect.objectContaining({ name: "UpstreamError", status: 429, type: "rate_limit_error", retryable: true }),

@@ -287,6 +287,19 @@ describe("chatStreamTranslator: endings and failures", () => {
     expect(assemble(events).error?.message).toMatch(/malformed stream chunk/);
   });
 
+  test("a chunk that fails its schema (tool_calls not a list) → error event naming the field, text so far kept", async () => {
+    const events = await translateText(
+      chatSse([delta({ content: "a" }), { choices: [{ index: 0, delta: { tool_calls: { id: "x" } } }] }, "[DONE]"]),
+    );
+    const out = assemble(events);
+    expect(out.content).toEqual([{ type: "text", text: "a" }]);
+    expect(out.error).toEqual({
+      type: "api_error",
+      message: expect.stringMatching(/malformed stream chunk.*tool_calls/),
+    });
+    expect(events.filter((e) => e.event === "message_stop")).toHaveLength(0);
+  });
+
   test("an error before any content is just an error event", async () => {
     const events = await translateText(
       chatSse([

@@ -1,5 +1,12 @@
-import { type AnthropicErrorType, statusForErrorType, TranslateError, UpstreamError } from "../../util/errors.ts";
-import type { ContentBlock, MessageResponse, StreamEvent, Usage } from "../../contracts/anthropic.ts";
+import { isAnthropicErrorType, statusForErrorType, TranslateError, UpstreamError } from "../../util/errors.ts";
+import type {
+  BlockDelta,
+  ContentBlock,
+  MessageDeltaEvent,
+  MessageResponse,
+  StreamEvent,
+  Usage,
+} from "../../contracts/anthropic.ts";
 
 /**
  * Builds the non-streaming message from Anthropic stream events, for upstreams that only stream.
@@ -12,22 +19,19 @@ export function assembleFromStream(events: Iterable<StreamEvent>): MessageRespon
   const partialJson = new Map<number, string>();
   for (const event of events) {
     switch (event.type) {
-      case "message_start":
-        message = { ...(event.message as MessageResponse), content: [] };
+      case "message_start": {
+        const usage = { input_tokens: 0, output_tokens: 0, ...event.message.usage };
+        message = { ...event.message, content: [], usage };
         break;
+      }
       case "content_block_start":
-        blocks[event.index as number] = { ...(event.content_block as ContentBlock) };
+        blocks[event.index] = { ...event.content_block };
         break;
       case "content_block_delta":
-        applyDelta(
-          blocks[event.index as number],
-          event.delta as Record<string, unknown>,
-          partialJson,
-          event.index as number,
-        );
+        applyDelta(blocks[event.index], event.delta, partialJson, event.index);
         break;
       case "content_block_stop":
-        finishToolInput(blocks[event.index as number], partialJson, event.index as number);
+        finishToolInput(blocks[event.index], partialJson, event.index);
         break;
       case "message_delta":
         if (message) applyMessageDelta(message, event);
@@ -48,27 +52,26 @@ export function assembleFromStream(events: Iterable<StreamEvent>): MessageRespon
 
 function applyDelta(
   block: ContentBlock | undefined,
-  delta: Record<string, unknown>,
+  delta: BlockDelta,
   partialJson: Map<number, string>,
   index: number,
 ): void {
   if (!block || !delta) return;
-  const b = block as Record<string, unknown>;
   switch (delta.type) {
     case "text_delta":
-      b.text = String(b.text ?? "") + String(delta.text ?? "");
+      block.text = String(block.text ?? "") + delta.text;
       break;
     case "thinking_delta":
-      b.thinking = String(b.thinking ?? "") + String(delta.thinking ?? "");
+      block.thinking = String(block.thinking ?? "") + delta.thinking;
       break;
     case "signature_delta":
-      b.signature = String(delta.signature ?? "");
+      block.signature = delta.signature;
       break;
     case "input_json_delta":
-      partialJson.set(index, (partialJson.get(index) ?? "") + String(delta.partial_json ?? ""));
+      partialJson.set(index, (partialJson.get(index) ?? "") + delta.partial_json);
       break;
     case "citations_delta":
-      b.citations = [...(Array.isArray(b.citations) ? b.citations : []), delta.citation];
+      block.citations = [...(Array.isArray(block.citations) ? block.citations : []), delta.citation];
       break;
   }
 }
@@ -79,7 +82,7 @@ function finishToolInput(block: ContentBlock | undefined, partialJson: Map<numbe
   partialJson.delete(index);
   if (!block || json === undefined || json.trim() === "") return;
   try {
-    (block as Record<string, unknown>).input = JSON.parse(json);
+    block.input = JSON.parse(json);
   } catch {
     throw new TranslateError(
       `The upstream streamed invalid JSON input for tool ${String(block.name)}: ${json.slice(0, 200)}`,
@@ -88,13 +91,12 @@ function finishToolInput(block: ContentBlock | undefined, partialJson: Map<numbe
 }
 
 /** Usage in message_delta is cumulative; input and cache counts keep message_start's value when 0/null. */
-function applyMessageDelta(message: MessageResponse, event: StreamEvent): void {
-  const delta = (event.delta ?? {}) as { stop_reason?: MessageResponse["stop_reason"]; stop_sequence?: string | null };
+function applyMessageDelta(message: MessageResponse, event: MessageDeltaEvent): void {
+  const { delta } = event;
   if (delta.stop_reason !== undefined) message.stop_reason = delta.stop_reason;
   if (delta.stop_sequence !== undefined) message.stop_sequence = delta.stop_sequence;
-  const usage = (event.usage ?? {}) as Partial<Usage>;
   const merged: Usage = { ...message.usage };
-  for (const [key, value] of Object.entries(usage)) {
+  for (const [key, value] of Object.entries(event.usage ?? {})) {
     if (value === null || value === undefined) continue;
     if (key !== "output_tokens" && value === 0 && typeof merged[key] === "number") continue;
     merged[key] = value;
@@ -104,10 +106,8 @@ function applyMessageDelta(message: MessageResponse, event: StreamEvent): void {
 
 /** An Anthropic `error` event's payload → UpstreamError with the matching status. */
 export function errorFromEvent(error: unknown): UpstreamError {
-  const e = (error ?? {}) as { type?: unknown; message?: unknown };
-  const type = (
-    typeof e.type === "string" && statusForErrorType(e.type) !== undefined ? e.type : "api_error"
-  ) as AnthropicErrorType;
+  const e: { type?: unknown; message?: unknown } = typeof error === "object" && error !== null ? error : {};
+  const type = isAnthropicErrorType(e.type) ? e.type : "api_error";
   const message =
     typeof e.message === "string" && e.message !== "" ? e.message : "The upstream stream reported an error";
   return new UpstreamError({ status: statusForErrorType(type) ?? 500, type, message });

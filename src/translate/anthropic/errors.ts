@@ -1,5 +1,5 @@
 import type { ErrorMapper } from "../../contracts/adapter.ts";
-import { statusForErrorType, UpstreamError, type AnthropicErrorType } from "../../util/errors.ts";
+import { isAnthropicErrorType, UpstreamError } from "../../util/errors.ts";
 import { retryAfterSeconds } from "../shared/retry-after.ts";
 
 const RELAYED = ["retry-after", "retry-after-ms", "x-should-retry", "request-id"];
@@ -16,15 +16,13 @@ function relayed(headers: Headers): Record<string, string> {
   return out;
 }
 
-function parseAnthropicError(text: string): { type?: string; message?: string } {
+function parseAnthropicError(text: string): { type?: unknown; message?: string } {
   try {
-    const body = JSON.parse(text) as { error?: { type?: unknown; message?: unknown } };
-    const err = body?.error;
-    if (err && typeof err === "object") {
-      return {
-        type: typeof err.type === "string" ? err.type : undefined,
-        message: typeof err.message === "string" ? err.message : undefined,
-      };
+    const body: unknown = JSON.parse(text);
+    const err = typeof body === "object" && body !== null && "error" in body ? body.error : undefined;
+    if (typeof err === "object" && err !== null) {
+      const message = "message" in err && typeof err.message === "string" ? err.message : undefined;
+      return { type: "type" in err ? err.type : undefined, message };
     }
   } catch {
     // not JSON: fall through to the raw text
@@ -35,8 +33,7 @@ function parseAnthropicError(text: string): { type?: string; message?: string } 
 /** An Anthropic-compatible upstream's error keeps its status, type and message. */
 export const mapAnthropicError: ErrorMapper = ({ status, body: text, headers, provider }) => {
   const parsed = parseAnthropicError(text);
-  const type =
-    parsed.type && statusForErrorType(parsed.type) !== undefined ? (parsed.type as AnthropicErrorType) : undefined;
+  const type = isAnthropicErrorType(parsed.type) ? parsed.type : undefined;
   const message = parsed.message ?? (text.trim().slice(0, 500) || `HTTP ${status}`);
   return new UpstreamError({
     status,

@@ -1,4 +1,4 @@
-import type { StreamEvent } from "../../contracts/anthropic.ts";
+import type { MessageStartEvent, StreamEvent } from "../../contracts/anthropic.ts";
 import type { StreamTranslator } from "../../stream/pipeline.ts";
 
 /**
@@ -23,9 +23,7 @@ export function withInputEstimate<S>(
   };
 }
 
-function fillStart(event: StreamEvent, estimate: number): void {
-  const message = event.message as { usage?: { input_tokens?: number } } | undefined;
-  if (!message) return;
-  const usage = message.usage ?? {};
-  if (!usage.input_tokens) message.usage = { ...usage, input_tokens: estimate };
+function fillStart(event: MessageStartEvent, estimate: number): void {
+  const { message } = event;
+  if (!message.usage.input_tokens) message.usage = { ...message.usage, input_tokens: estimate };
 }

@@ -40,10 +40,8 @@ function filter<S>(state: StopState<S>, events: StreamEvent[]): StreamEvent[] {
   const out: StreamEvent[] = [];
   for (const event of events) {
     noteUsage(state, event);
-    const index = typeof event.index === "number" ? event.index : -1;
-    const delta = event.delta as { type?: string; text?: string } | undefined;
-    if (event.type === "content_block_delta" && delta?.type === "text_delta" && typeof delta.text === "string") {
-      out.push(...textDelta(state, index, delta.text));
+    if (event.type === "content_block_delta" && event.delta.type === "text_delta") {
+      out.push(...textDelta(state, event.index, event.delta.text));
       if (state.stopped) return out;
       continue;
     }
@@ -80,11 +78,7 @@ function textEvent<S>(state: StopState<S>, index: number, text: string): StreamE
 
 function noteUsage<S>(state: StopState<S>, event: StreamEvent): void {
   const usage =
-    event.type === "message_start"
-      ? (event.message as { usage?: Partial<Usage> } | undefined)?.usage
-      : event.type === "message_delta"
-        ? (event.usage as Partial<Usage> | undefined)
-        : undefined;
+    event.type === "message_start" ? event.message.usage : event.type === "message_delta" ? event.usage : undefined;
   if (usage) state.usage = { ...state.usage, ...usage };
 }
 

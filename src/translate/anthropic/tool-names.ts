@@ -81,7 +81,7 @@ export function restoreToolNames(res: MessageResponse, restore: ToolNameRestore)
 /** The client's name back in a streamed `content_block_start` of a `tool_use` block; other events unchanged. */
 export function restoreToolNameInEvent(event: StreamEvent, restore: ToolNameRestore): StreamEvent {
   if (event.type !== "content_block_start") return event;
-  const block = event.content_block as { type?: string; name?: unknown } | undefined;
-  if (block?.type !== "tool_use" || typeof block.name !== "string" || !restore.has(block.name)) return event;
-  return { ...event, content_block: { ...block, name: restore.get(block.name) } };
+  const block = event.content_block;
+  const name = block.type === "tool_use" && typeof block.name === "string" ? restore.get(block.name) : undefined;
+  return name === undefined ? event : { ...event, content_block: { ...block, name } };
 }

@@ -1,10 +1,11 @@
 import type { ErrorMapper } from "../../contracts/adapter.ts";
-import type { StreamEvent } from "../../contracts/anthropic.ts";
+import type { ErrorEvent } from "../../contracts/anthropic.ts";
 import { errorEvent } from "../../stream/event-writer.ts";
 import { errorTypeForStatus, UpstreamError, type AnthropicErrorType } from "../../util/errors.ts";
 import { promptTooLongMessage } from "../shared/prompt-too-long.ts";
 import { retryAfterSeconds } from "../shared/retry-after.ts";
-import type { GoogleError, GoogleErrorDetail } from "./types.ts";
+import { GoogleErrorSchema, type GoogleError, type GoogleErrorDetail } from "./schema.ts";
+import { checkWire } from "../shared/wire-schema.ts";
 
 /** google.rpc.Code names → HTTP status and Anthropic error type (protocol.md §5.4). */
 const BY_RPC_STATUS: Record<string, [number, AnthropicErrorType]> = {
@@ -62,8 +63,9 @@ export function googleErrorOf(body: unknown): GoogleError | undefined {
     }
   }
   if (Array.isArray(value)) value = value[0];
-  const error = (value as { error?: unknown } | null)?.error;
-  return typeof error === "object" && error !== null ? (error as GoogleError) : undefined;
+  const error = typeof value === "object" && value !== null && "error" in value ? value.error : undefined;
+  const checked = checkWire(GoogleErrorSchema, error);
+  return checked.ok ? checked.value : undefined;
 }
 
 /** A non-2xx Google reply (or an error inside a 200 body) → UpstreamError with Anthropic's type and wording. */
@@ -86,13 +88,13 @@ export function googleErrorToUpstream(httpStatus: number, body: unknown, opts: G
 export const mapGoogleError: ErrorMapper = (answer) => googleErrorToUpstream(answer.status, answer.body, answer);
 
 /** An error chunk inside a Gemini stream → Anthropic `error` event. */
-export function googleErrorEvent(error: GoogleError): StreamEvent {
+export function googleErrorEvent(error: GoogleError): ErrorEvent {
   const { type, message } = classify(error, 500);
   return errorEvent(type, message);
 }
 
 /** RetryInfo.retryDelay, else the Code Assist ErrorInfo `quotaResetDelay`, in seconds. */
-export function retryDelayOf(details: GoogleErrorDetail[] | undefined): number | undefined {
+export function retryDelayOf(details: GoogleErrorDetail[] | null | undefined): number | undefined {
   if (!Array.isArray(details)) return undefined;
   for (const detail of details) {
     if (String(detail?.["@type"]).endsWith("google.rpc.RetryInfo")) {

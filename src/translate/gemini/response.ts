@@ -6,7 +6,8 @@ import { anthropicMessage } from "../shared/message.ts";
 import { PLACEHOLDER_SIGNATURE } from "../shared/thinking-signature.ts";
 import { googleErrorToUpstream } from "./errors.ts";
 import { parkSignature } from "./signature.ts";
-import type { Candidate, GenerateContentResponse, Part, UsageMetadata } from "./types.ts";
+import { checkGeminiAnswer, type GeminiCandidate, type GeminiPart, type UsageMetadata } from "./schema.ts";
+import { malformedAnswer } from "../shared/wire-schema.ts";
 
 export interface GeminiResponseOptions {
   /** The model name to report (normally the one the client asked for). */
@@ -27,26 +28,17 @@ const REFUSAL_REASONS: ReadonlySet<string> = new Set([
   "IMAGE_PROHIBITED_CONTENT",
 ]);
 
-/** Code Assist wraps each response as `{response:{…}, traceId}`; anything else is returned as is. */
-export function unwrapCodeAssist(body: unknown): GenerateContentResponse {
-  if (typeof body === "object" && body !== null && !("candidates" in body)) {
-    const inner = (body as { response?: unknown }).response;
-    if (typeof inner === "object" && inner !== null) return inner as GenerateContentResponse;
-  }
-  return (body ?? {}) as GenerateContentResponse;
-}
-
 /** A generateContent response (or its Code Assist wrapper) → Anthropic Message. Throws typed errors. */
 export function fromGeminiResponse(body: unknown, opts: GeminiResponseOptions): MessageResponse {
-  if (typeof body !== "object" || body === null)
-    throw new TranslateError("Gemini returned a response that is not a JSON object");
-  const res = unwrapCodeAssist(body);
+  const checked = checkGeminiAnswer(body);
+  if (!checked.ok) throw malformedAnswer("Gemini response", checked.problem);
+  const res = checked.value;
   if (res.error) throw googleErrorToUpstream(502, res);
   const candidate = res.candidates?.[0];
   const blockReason = res.promptFeedback?.blockReason;
   if (!candidate && !blockReason) throw new TranslateError("Gemini returned no candidates");
   if (candidate?.finishReason === "MALFORMED_FUNCTION_CALL") throw malformedFunctionCall(candidate);
-  const content = candidate
+  const content: ContentBlock[] = candidate
     ? partsToBlocks(candidate.content?.parts ?? [], opts)
     : [{ type: "text", text: blockedNote(blockReason!) }];
   const sawToolUse = content.some((b) => b.type === "tool_use");
@@ -62,7 +54,7 @@ export function fromGeminiResponse(body: unknown, opts: GeminiResponseOptions): 
  * finishReason → stop_reason. A turn with function calls is `tool_use` whatever the reason
  * (Gemini says STOP); the safety family is `refusal`; the rest ends the turn.
  */
-export function finishToStopReason(reason: string | undefined, sawToolUse: boolean): StopReason {
+export function finishToStopReason(reason: string | null | undefined, sawToolUse: boolean): StopReason {
   if (sawToolUse) return "tool_use";
   if (reason === "MAX_TOKENS") return "max_tokens";
   if (reason && REFUSAL_REASONS.has(reason)) return "refusal";
@@ -70,7 +62,7 @@ export function finishToStopReason(reason: string | undefined, sawToolUse: boole
 }
 
 /** usageMetadata → Anthropic usage: cached tokens split out of the prompt, thoughts billed as output. */
-export function geminiUsage(meta: UsageMetadata | undefined): Usage {
+export function geminiUsage(meta: UsageMetadata | null | undefined): Usage {
   const n = (v: unknown) => (typeof v === "number" && Number.isFinite(v) && v > 0 ? v : 0);
   const prompt = n(meta?.promptTokenCount) + n(meta?.toolUsePromptTokenCount);
   const cached = n(meta?.cachedContentTokenCount);
@@ -82,7 +74,7 @@ export function geminiUsage(meta: UsageMetadata | undefined): Usage {
   };
 }
 
-export function malformedFunctionCall(candidate: Candidate): UpstreamError {
+export function malformedFunctionCall(candidate: GeminiCandidate): UpstreamError {
   const detail = typeof candidate.finishMessage === "string" ? `: ${candidate.finishMessage}` : "";
   return new UpstreamError({
     status: 502,
@@ -97,7 +89,7 @@ export function blockedNote(reason: string): string {
 }
 
 /** Parts → blocks. Adjacent text (or thought) parts merge; signatures are parked in thinking blocks. */
-function partsToBlocks(parts: Part[], opts: GeminiResponseOptions): ContentBlock[] {
+function partsToBlocks(parts: GeminiPart[], opts: GeminiResponseOptions): ContentBlock[] {
   const blocks: ContentBlock[] = [];
   const scope = opts.signatureScope ?? "";
   for (const part of parts) {

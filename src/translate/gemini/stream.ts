@@ -1,9 +1,11 @@
-import type { StreamEvent } from "../../contracts/anthropic.ts";
+import type { ErrorEvent, StopReason, StreamEvent } from "../../contracts/anthropic.ts";
 import {
   blockDeltaEvent,
   blockStartEvent,
   blockStopEvent,
+  emptyBlock,
   errorEvent as anthropicErrorEvent,
+  fragmentDelta,
   thrownErrorEvent,
   messageDeltaEvent,
   messageStartEvent,
@@ -15,16 +17,11 @@ import { CcmuxError } from "../../util/errors.ts";
 import { messageId } from "../shared/ids.ts";
 import { geminiCallToolUseId } from "./call-id.ts";
 import { PLACEHOLDER_SIGNATURE } from "../shared/thinking-signature.ts";
-import { googleErrorEvent } from "./errors.ts";
-import {
-  blockedNote,
-  finishToStopReason,
-  geminiUsage,
-  unwrapCodeAssist,
-  type GeminiResponseOptions,
-} from "./response.ts";
+import { googleErrorEvent, googleErrorOf } from "./errors.ts";
+import { blockedNote, finishToStopReason, geminiUsage, type GeminiResponseOptions } from "./response.ts";
 import { parkSignature, type ParkedKind } from "./signature.ts";
-import type { GenerateContentResponse, Part, UsageMetadata } from "./types.ts";
+import { checkGeminiAnswer, type GeminiPart, type UsageMetadata } from "./schema.ts";
+import { parseJson } from "../shared/wire-schema.ts";
 
 export interface GeminiStreamOptions extends GeminiResponseOptions {
   /** Chunks arrive as `{response:{…}, traceId}`. The wrapper is also recognised without this flag. */
@@ -40,7 +37,7 @@ export interface GeminiStreamState {
   open: { type: "text" | "thinking"; index: number } | null;
   sawToolUse: boolean;
   finishReason?: string;
-  finishMessage?: string;
+  finishMessage?: string | null;
   blockReason?: string;
   usage?: UsageMetadata;
 }
@@ -61,13 +58,11 @@ export function geminiStreamTranslator(opts: GeminiStreamOptions): StreamTransla
 
 function step(state: GeminiStreamState, msg: SseMessage): StreamEvent[] {
   if (state.done || msg.data.trim() === "") return [];
-  let chunk: GenerateContentResponse;
-  try {
-    chunk = unwrapCodeAssist(JSON.parse(msg.data));
-  } catch {
-    return terminate(state, apiError(`Gemini sent a stream chunk that is not JSON: ${msg.data.slice(0, 200)}`));
-  }
-  if (chunk.error) return terminate(state, googleErrorEvent(chunk.error));
+  const parsed = parseJson(msg.data);
+  const checked = parsed.ok ? checkGeminiAnswer(parsed.value) : parsed;
+  if (!checked.ok) return terminate(state, apiError(`Gemini sent a malformed stream chunk (${checked.problem})`));
+  const chunk = checked.value;
+  if (chunk.error) return terminate(state, googleErrorEvent(googleErrorOf(chunk) ?? {}));
   if (chunk.usageMetadata) state.usage = chunk.usageMetadata;
   const events = state.started ? [] : [messageStart(state)];
   state.started = true;
@@ -96,7 +91,7 @@ function finish(state: GeminiStreamState): StreamEvent[] {
   return [...closeOpen(state), ...messageEnd(state, finishToStopReason(state.finishReason, state.sawToolUse))];
 }
 
-function partEvents(state: GeminiStreamState, part: Part): StreamEvent[] {
+function partEvents(state: GeminiStreamState, part: GeminiPart): StreamEvent[] {
   const signature =
     typeof part.thoughtSignature === "string" && part.thoughtSignature !== "" ? part.thoughtSignature : undefined;
   if (part.functionCall) {
@@ -112,9 +107,7 @@ function partEvents(state: GeminiStreamState, part: Part): StreamEvent[] {
   const events: StreamEvent[] = [];
   if (part.text !== "") {
     events.push(...ensureOpen(state, type));
-    const delta =
-      type === "thinking" ? { type: "thinking_delta", thinking: part.text } : { type: "text_delta", text: part.text };
-    events.push(blockDeltaEvent(state.open!.index, delta));
+    events.push(blockDeltaEvent(state.open!.index, fragmentDelta(type, part.text)));
   }
   if (!signature) return events;
   if (type === "thinking" && state.open?.type === "thinking")
@@ -128,8 +121,7 @@ function ensureOpen(state: GeminiStreamState, type: "text" | "thinking"): Stream
   const events = closeOpen(state);
   const index = state.nextIndex++;
   state.open = { type, index };
-  const block = type === "thinking" ? { type, thinking: "", signature: "" } : { type, text: "" };
-  events.push(blockStartEvent(index, block));
+  events.push(blockStartEvent(index, emptyBlock(type)));
   return events;
 }
 
@@ -151,7 +143,7 @@ function park(state: GeminiStreamState, kind: ParkedKind, signature: string, too
 function parkedEvents(state: GeminiStreamState, kind: ParkedKind, signature: string, id = ""): StreamEvent[] {
   const index = state.nextIndex++;
   return [
-    blockStartEvent(index, { type: "thinking", thinking: "", signature: "" }),
+    blockStartEvent(index, emptyBlock("thinking")),
     blockDeltaEvent(index, { type: "signature_delta", signature: park(state, kind, signature, id) }),
     blockStopEvent(index),
   ];
@@ -165,8 +157,8 @@ function toolUseEvents(
 ): StreamEvent[] {
   const index = state.nextIndex++;
   return [
-    blockStartEvent(index, { type: "tool_use", id, name, input: {} }),
-    blockDeltaEvent(index, { type: "input_json_delta", partial_json: JSON.stringify(args) }),
+    blockStartEvent(index, emptyBlock("tool_use", { id, name })),
+    blockDeltaEvent(index, fragmentDelta("tool_use", JSON.stringify(args))),
     blockStopEvent(index),
   ];
 }
@@ -174,7 +166,7 @@ function toolUseEvents(
 function textEvents(state: GeminiStreamState, text: string): StreamEvent[] {
   return [
     ...ensureOpen(state, "text"),
-    blockDeltaEvent(state.open!.index, { type: "text_delta", text }),
+    blockDeltaEvent(state.open!.index, fragmentDelta("text", text)),
     ...closeOpen(state),
   ];
 }
@@ -187,23 +179,23 @@ function messageStart(state: GeminiStreamState): StreamEvent {
   });
 }
 
-function messageEnd(state: GeminiStreamState, stopReason: string): StreamEvent[] {
+function messageEnd(state: GeminiStreamState, stopReason: StopReason): StreamEvent[] {
   state.done = true;
   return [messageDeltaEvent(stopReason, geminiUsage(state.usage)), messageStopEvent()];
 }
 
 /** Closes what is open and ends the stream with an error event. */
-function terminate(state: GeminiStreamState, error: StreamEvent): StreamEvent[] {
+function terminate(state: GeminiStreamState, error: ErrorEvent): StreamEvent[] {
   if (state.done) return [];
   const events = closeOpen(state);
   state.done = true;
   return [...events, error];
 }
 
-function apiError(message: string): StreamEvent {
+function apiError(message: string): ErrorEvent {
   return anthropicErrorEvent("api_error", message);
 }
 
-function errorEvent(err: unknown): StreamEvent {
+function errorEvent(err: unknown): ErrorEvent {
   return err instanceof CcmuxError ? thrownErrorEvent(err) : thrownErrorEvent(err, "Gemini stream failed: ");
 }

@@ -6,7 +6,8 @@ import { chatFinishToStopReason } from "../shared/stop-reasons.ts";
 import { PLACEHOLDER_SIGNATURE } from "../shared/thinking-signature.ts";
 import { errorObjectOf } from "../shared/openai-error.ts";
 import { chatErrorObjectToUpstream } from "./errors.ts";
-import type { ChatOutputFields, ChatUsage } from "./types.ts";
+import { ChatAnswerSchema, type ChatOutput, type ChatToolCallDelta } from "./schema.ts";
+import { checkWire, malformedAnswer } from "../shared/wire-schema.ts";
 import { chatUsageToAnthropic } from "./usage.ts";
 
 export interface ChatResponseOptions {
@@ -16,66 +17,48 @@ export interface ChatResponseOptions {
   idFactory?: IdFactory;
 }
 
-interface RawToolCall {
-  id?: unknown;
-  function?: { name?: unknown; arguments?: unknown };
-}
-
 /** A non-streaming chat.completion → Anthropic Message. Throws TranslateError / UpstreamError, never crashes. */
 export function fromChatResponse(body: unknown, opts: ChatResponseOptions): MessageResponse {
-  if (body === null || typeof body !== "object")
-    throw new TranslateError("upstream returned a response that is not a JSON object");
-  const error = (body as { error?: unknown }).error !== undefined ? errorObjectOf(body) : undefined;
+  const checked = checkWire(ChatAnswerSchema, body);
+  if (!checked.ok) throw malformedAnswer("chat completion", checked.problem);
+  const answer = checked.value;
+  const error = answer.error !== undefined ? errorObjectOf(answer) : undefined;
   if (error) throw chatErrorObjectToUpstream(error, 502);
-  const choices = (body as { choices?: unknown }).choices;
-  if (!Array.isArray(choices) || choices.length === 0) {
-    throw new TranslateError("upstream returned a chat completion with no choices (empty `choices` array)");
-  }
-  const choice = (choices[0] ?? {}) as { message?: ChatOutputFields; finish_reason?: unknown };
+  const choice = answer.choices?.[0];
+  if (!choice) throw new TranslateError("upstream returned a chat completion with no choices (empty `choices` array)");
   const message = choice.message ?? {};
-  const toolCalls = rawToolCalls(message);
+  const toolCalls = toolCallsOf(message);
   const content: ContentBlock[] = [...thinkingBlocks(message), ...textBlocks(message)];
   for (const call of toolCalls) content.push(toolUseBlock(call, opts.idFactory));
-  const finish = typeof choice.finish_reason === "string" ? choice.finish_reason : null;
-  const usage = chatUsageToAnthropic((body as { usage?: ChatUsage }).usage);
-  return anthropicMessage(opts, content, chatFinishToStopReason(finish, toolCalls.length > 0), usage);
+  const stopReason = chatFinishToStopReason(choice.finish_reason ?? null, toolCalls.length > 0);
+  return anthropicMessage(opts, content, stopReason, chatUsageToAnthropic(answer.usage));
 }
 
-function thinkingBlocks(message: ChatOutputFields): ContentBlock[] {
-  const reasoning = nonEmpty(message.reasoning_content) ?? nonEmpty(message.reasoning);
-  return reasoning === undefined ? [] : [{ type: "thinking", thinking: reasoning, signature: PLACEHOLDER_SIGNATURE }];
+function thinkingBlocks(message: ChatOutput): ContentBlock[] {
+  const reasoning = message.reasoning_content || message.reasoning;
+  return reasoning ? [{ type: "thinking", thinking: reasoning, signature: PLACEHOLDER_SIGNATURE }] : [];
 }
 
-function textBlocks(message: ChatOutputFields): ContentBlock[] {
-  const text = contentText(message.content) || (nonEmpty(message.refusal) ?? "");
+function textBlocks(message: ChatOutput): ContentBlock[] {
+  const text = chatContentText(message.content) || message.refusal || "";
   return text === "" ? [] : [{ type: "text", text }];
 }
 
 /** `content` as a string or as an array of `{type:"text",text}` parts. */
-function contentText(content: unknown): string {
+export function chatContentText(content: ChatOutput["content"]): string {
   if (typeof content === "string") return content;
-  if (!Array.isArray(content)) return "";
-  return content
-    .map((p) =>
-      p && typeof p === "object" && typeof (p as { text?: unknown }).text === "string"
-        ? (p as { text: string }).text
-        : "",
-    )
-    .join("");
+  return content?.map((p) => p.text ?? "").join("") ?? "";
 }
 
-function rawToolCalls(message: ChatOutputFields): RawToolCall[] {
-  if (Array.isArray(message.tool_calls)) return message.tool_calls as RawToolCall[];
-  if (message.function_call && typeof message.function_call === "object")
-    return [{ function: message.function_call as RawToolCall["function"] }];
-  return [];
+function toolCallsOf(message: ChatOutput): ChatToolCallDelta[] {
+  if (message.tool_calls) return message.tool_calls;
+  return message.function_call ? [{ function: message.function_call }] : [];
 }
 
-function toolUseBlock(call: RawToolCall, idFactory?: IdFactory): ContentBlock {
+function toolUseBlock(call: ChatToolCallDelta, idFactory?: IdFactory): ContentBlock {
   const name = call.function?.name;
-  if (typeof name !== "string" || name === "")
-    throw new TranslateError("upstream returned a tool call without a function name");
-  const id = typeof call.id === "string" && call.id !== "" ? call.id : toolUseId(idFactory);
+  if (!name) throw new TranslateError("upstream returned a tool call without a function name");
+  const id = call.id || toolUseId(idFactory);
   return { type: "tool_use", id, name, input: parseToolArguments(call.function?.arguments, name) };
 }
 
@@ -98,8 +81,4 @@ export function parseToolArguments(args: unknown, name: string): Record<string, 
     );
   }
   return parsed as Record<string, unknown>;
-}
-
-function nonEmpty(value: unknown): string | undefined {
-  return typeof value === "string" && value !== "" ? value : undefined;
 }

@@ -1,5 +1,12 @@
 import type { StreamEvent } from "../../contracts/anthropic.ts";
-import { blockDeltaEvent, blockStartEvent, blockStopEvent } from "../../stream/event-writer.ts";
+import {
+  blockDeltaEvent,
+  blockStartEvent,
+  blockStopEvent,
+  emptyBlock,
+  fragmentDelta,
+  type StreamedKind,
+} from "../../stream/event-writer.ts";
 import { toolUseId, type IdFactory } from "../shared/ids.ts";
 import { PLACEHOLDER_SIGNATURE } from "../shared/thinking-signature.ts";
 
@@ -9,10 +16,9 @@ import { PLACEHOLDER_SIGNATURE } from "../shared/thinking-signature.ts";
  * A tool call is done once its arguments parse as JSON (or at finish), so sequential parallel
  * calls stream live while interleaved ones are still kept apart correctly.
  */
-export type SegmentKind = "text" | "thinking" | "tool_use";
 
 interface Segment {
-  kind: SegmentKind;
+  kind: StreamedKind;
   /** Anthropic content-block index, assigned when the block starts. */
   index: number;
   open: boolean;
@@ -33,7 +39,7 @@ export function initBlocks(idFactory?: IdFactory): BlockState {
   return { queue: [], tools: new Map(), nextIndex: 0, idFactory };
 }
 
-const newSegment = (kind: SegmentKind): Segment => ({ kind, index: -1, open: false, waiting: [], args: "" });
+const newSegment = (kind: StreamedKind): Segment => ({ kind, index: -1, open: false, waiting: [], args: "" });
 
 /** Text or thinking content. */
 export function addText(st: BlockState, kind: "text" | "thinking", text: string, out: StreamEvent[]): void {
@@ -126,16 +132,11 @@ export function abortBlocks(st: BlockState, out: StreamEvent[]): void {
 function start(st: BlockState, seg: Segment, out: StreamEvent[]): void {
   seg.index = st.nextIndex++;
   seg.open = true;
-  out.push(blockStartEvent(seg.index, startBlock(st, seg)));
+  if (seg.kind === "tool_use") seg.id ||= toolUseId(st.idFactory);
+  const tool = seg.kind === "tool_use" ? { id: seg.id ?? "", name: seg.name ?? "" } : undefined;
+  out.push(blockStartEvent(seg.index, emptyBlock(seg.kind, tool)));
   for (const fragment of seg.waiting) out.push(deltaEvent(seg, fragment));
   seg.waiting = [];
-}
-
-function startBlock(st: BlockState, seg: Segment): Record<string, unknown> {
-  if (seg.kind === "text") return { type: "text", text: "" };
-  if (seg.kind === "thinking") return { type: "thinking", thinking: "", signature: "" };
-  seg.id ||= toolUseId(st.idFactory);
-  return { type: "tool_use", id: seg.id, name: seg.name, input: {} };
 }
 
 function stop(seg: Segment, out: StreamEvent[]): void {
@@ -147,11 +148,5 @@ function stop(seg: Segment, out: StreamEvent[]): void {
 }
 
 function deltaEvent(seg: Segment, fragment: string): StreamEvent {
-  const delta =
-    seg.kind === "text"
-      ? { type: "text_delta", text: fragment }
-      : seg.kind === "thinking"
-        ? { type: "thinking_delta", thinking: fragment }
-        : { type: "input_json_delta", partial_json: fragment };
-  return blockDeltaEvent(seg.index, delta);
+  return blockDeltaEvent(seg.index, fragmentDelta(seg.kind, fragment));
 }

@@ -65,24 +65,3 @@ export interface ChatCompletionRequest {
   reasoning?: { effort: ReasoningEffort };
   response_format?: { type: "json_schema"; json_schema: { name: string; schema: unknown } };
 }
-
-export interface ChatUsage {
-  prompt_tokens?: number;
-  completion_tokens?: number;
-  total_tokens?: number;
-  prompt_tokens_details?: { cached_tokens?: number; cache_write_tokens?: number } | null;
-  completion_tokens_details?: { reasoning_tokens?: number } | null;
-  /** DeepSeek's own cache counters. */
-  prompt_cache_hit_tokens?: number;
-  prompt_cache_miss_tokens?: number;
-}
-
-/** What ccmux reads from a response `message` or a stream `delta` (unvalidated upstream data). */
-export interface ChatOutputFields {
-  content?: unknown;
-  reasoning_content?: unknown;
-  reasoning?: unknown;
-  refusal?: unknown;
-  tool_calls?: unknown;
-  function_call?: unknown;
-}

@@ -1,5 +1,5 @@
 import type { Usage } from "../../contracts/anthropic.ts";
-import type { ChatUsage } from "./types.ts";
+import type { ChatUsage } from "./schema.ts";
 
 const num = (v: unknown): number => (typeof v === "number" && Number.isFinite(v) && v > 0 ? v : 0);
 

@@ -3,7 +3,9 @@ import { type AnthropicErrorType, anthropicErrorBody, statusForErrorType, Upstre
 import { errorObjectOf, openaiErrorType } from "../shared/openai-error.ts";
 import { isContextLengthError, promptTooLongMessage } from "../shared/prompt-too-long.ts";
 import { retryAfterFromMessage, retryAfterSeconds } from "../shared/retry-after.ts";
-import type { ResponsesError } from "./types.ts";
+import * as v from "valibot";
+import { ResponsesErrorSchema, type ResponsesError } from "./schema.ts";
+import { checkWire, nullishNumber } from "../shared/wire-schema.ts";
 
 /** Responses/Codex error codes (or types) → Anthropic error types; unknown codes fall back to the HTTP status. */
 const TYPE_BY_CODE = new Map<string, AnthropicErrorType>(
@@ -104,7 +106,7 @@ export function responsesHttpError(status: number, bodyText: string, opts: HttpE
     type,
     message: message + resets,
     retryAfter,
-    retryable: FAILOVER_CODES.has(code as string) || undefined,
+    retryable: FAILOVER_CODES.has(String(code)) || undefined,
     headers: retryAfter === undefined ? {} : { "retry-after": String(retryAfter) },
     provider: opts.provider,
   });
@@ -113,10 +115,14 @@ export function responsesHttpError(status: number, bodyText: string, opts: HttpE
 /** The Responses dialect's ErrorMapper. */
 export const mapResponsesError: ErrorMapper = (answer) => responsesHttpError(answer.status, answer.body, answer);
 
-interface ErrorBodyError extends ResponsesError {
-  resets_in_seconds?: unknown;
-  resets_at?: unknown;
-}
+/** Codex's usage_limit_reached says when the window resets. */
+const ErrorBodyErrorSchema = v.looseObject({
+  ...ResponsesErrorSchema.entries,
+  resets_in_seconds: nullishNumber,
+  resets_at: nullishNumber,
+});
+
+type ErrorBodyError = v.InferOutput<typeof ErrorBodyErrorSchema>;
 
 function parseErrorBody(text: string): { error?: ErrorBodyError; detail?: string } {
   let body: unknown;
@@ -125,9 +131,11 @@ function parseErrorBody(text: string): { error?: ErrorBodyError; detail?: string
   } catch {
     return {};
   }
-  const detail = (body as { detail?: unknown } | null)?.detail;
+  const detail = typeof body === "object" && body !== null && "detail" in body ? body.detail : undefined;
+  const object = errorObjectOf(body);
+  const checked = checkWire(ErrorBodyErrorSchema, object);
   return {
-    error: errorObjectOf(body) as ErrorBodyError | undefined,
+    error: checked.ok ? checked.value : object && { message: object.message },
     detail: typeof detail === "string" ? detail : detail === undefined ? undefined : JSON.stringify(detail),
   };
 }

@@ -4,7 +4,8 @@ import { anthropicMessage } from "../shared/message.ts";
 import { TranslateError } from "../../util/errors.ts";
 import { responseFailureError } from "./errors.ts";
 import { callIdToToolUseId, encodeReasoningSignature } from "./opaque-state.ts";
-import type { OutputItem, ResponseObject, ResponsesUsage } from "./types.ts";
+import { type OutputItem, type ResponseObject, ResponseObjectSchema, type ResponsesUsage } from "./schema.ts";
+import { checkWire, malformedAnswer } from "../shared/wire-schema.ts";
 
 export interface FromResponsesOptions {
   /** The model name reported to the client. */
@@ -33,19 +34,22 @@ export function fromResponsesResponse(body: unknown, opts: FromResponsesOptions)
   );
 }
 
+/** The `response` object, also when it comes wrapped in a `response.completed` event's data. */
 function asResponseObject(body: unknown): ResponseObject {
   const candidate = isObject(body) && body.object !== "response" && isObject(body.response) ? body.response : body;
   if (!isObject(candidate) || !Array.isArray(candidate.output)) {
     throw new TranslateError("The Responses upstream returned a body without an output array");
   }
-  return candidate as ResponseObject;
+  const checked = checkWire(ResponseObjectSchema, candidate);
+  if (!checked.ok) throw malformedAnswer("Responses response", checked.problem);
+  return checked.value;
 }
 
 function outputItemToBlock(item: OutputItem, idFactory?: IdFactory): ContentBlock | undefined {
-  switch (item?.type) {
+  switch (item.type) {
     case "reasoning": {
       const thinking = reasoningText(item);
-      const encrypted = typeof item.encrypted_content === "string" ? item.encrypted_content : undefined;
+      const encrypted = item.encrypted_content ?? undefined;
       if (thinking === "" && !encrypted) return undefined;
       return { type: "thinking", thinking, signature: encodeReasoningSignature(encrypted) };
     }
@@ -57,7 +61,7 @@ function outputItemToBlock(item: OutputItem, idFactory?: IdFactory): ContentBloc
       return {
         type: "tool_use",
         id: toolUseIdFor(item.call_id, idFactory),
-        name: String(item.name ?? ""),
+        name: item.name ?? "",
         input: parseArguments(item.arguments, item.name),
       };
     default:
@@ -71,20 +75,16 @@ export function toolUseIdFor(callId: unknown, idFactory?: IdFactory): string {
 
 /** The summary parts of a reasoning item (or its raw reasoning text), joined into one thinking text. */
 export function reasoningText(item: OutputItem): string {
-  const parts = [...arrayOf(item.summary), ...arrayOf(item.content)];
+  const parts = [...(item.summary ?? []), ...(item.content ?? [])];
   return parts
-    .map((p) => (isObject(p) && typeof p.text === "string" ? p.text : ""))
+    .map((p) => p.text ?? "")
     .filter((t) => t !== "")
     .join("\n\n");
 }
 
 /** output_text (and refusal) parts of a message item, concatenated. */
 export function messageText(item: OutputItem): string {
-  return arrayOf(item.content)
-    .map((p) =>
-      isObject(p) ? (typeof p.text === "string" ? p.text : typeof p.refusal === "string" ? p.refusal : "") : "",
-    )
-    .join("");
+  return (item.content ?? []).map((p) => p.text ?? p.refusal ?? "").join("");
 }
 
 export function parseArguments(args: unknown, name: unknown): unknown {
@@ -99,7 +99,7 @@ export function parseArguments(args: unknown, name: unknown): unknown {
 }
 
 /** tool_use when a function call completed; otherwise the incomplete reason decides. */
-export function responsesStopReason(response: ResponseObject | undefined, sawToolCall: boolean): StopReason {
+export function responsesStopReason(response: ResponseObject | null | undefined, sawToolCall: boolean): StopReason {
   if (sawToolCall) return "tool_use";
   const reason = response?.incomplete_details?.reason;
   if (reason === "max_output_tokens") return "max_tokens";
@@ -122,8 +122,4 @@ export function responsesUsageToAnthropic(usage: ResponsesUsage | null | undefin
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-function arrayOf(v: unknown): unknown[] {
-  return Array.isArray(v) ? v : [];
 }

@@ -3,7 +3,10 @@ import {
   blockDeltaEvent,
   blockStartEvent,
   blockStopEvent,
+  emptyBlock,
   errorEvent,
+  fragmentDelta,
+  type StreamedKind,
   messageDeltaEvent,
   messageStartEvent,
   messageStopEvent,
@@ -12,8 +15,6 @@ import {
 import { type IdFactory, messageId } from "../shared/ids.ts";
 import { PLACEHOLDER_SIGNATURE } from "../shared/thinking-signature.ts";
 import type { StreamTranslator } from "../../stream/pipeline.ts";
-import type { SseMessage } from "../../stream/sse.ts";
-import { CcmuxError } from "../../util/errors.ts";
 import { errorEventFor } from "./errors.ts";
 import { encodeReasoningSignature } from "./opaque-state.ts";
 import {
@@ -23,7 +24,8 @@ import {
   responsesUsageToAnthropic,
   toolUseIdFor,
 } from "./response.ts";
-import type { OutputItem, ResponseObject, ResponsesError } from "./types.ts";
+import { type OutputItem, type ResponseObject, type ResponsesEvent, ResponsesEventSchema } from "./schema.ts";
+import { parseWire } from "../shared/wire-schema.ts";
 
 export interface ResponsesStreamOptions {
   /** The model name reported to the client. */
@@ -31,11 +33,9 @@ export interface ResponsesStreamOptions {
   idFactory?: IdFactory;
 }
 
-type BlockKind = "thinking" | "text" | "tool_use";
-
 /** One upstream output item. Text and thinking blocks start lazily, so empty items leave no empty blocks. */
 interface ItemState {
-  kind: BlockKind;
+  kind: StreamedKind;
   open: boolean;
   /** A delta reached the client for this item. */
   streamed: boolean;
@@ -52,10 +52,9 @@ export interface ResponsesStreamState {
   sawToolCall: boolean;
 }
 
-type Data = Record<string, unknown>;
-
 const FAILED = "The Responses upstream failed the response";
 const SENT_ERROR = "The Responses upstream sent an error";
+const MALFORMED = "The Responses upstream sent a malformed stream event";
 
 /** Responses SSE events → Anthropic stream events. Pure; never throws. */
 export function responsesStreamTranslator(opts: ResponsesStreamOptions): StreamTranslator<ResponsesStreamState> {
@@ -68,10 +67,12 @@ export function responsesStreamTranslator(opts: ResponsesStreamOptions): StreamT
     init: () => ({ started: false, ended: false, nextIndex: 0, items: new Map(), sawToolCall: false }),
     step: (state, msg) =>
       run((ctx) => {
-        const data = state.ended ? undefined : parseData(msg);
-        if (!data) return;
+        if (state.ended || msg.data.trim() === "" || msg.data === "[DONE]") return;
+        const parsed = parseWire(ResponsesEventSchema, msg.data);
+        if (!parsed.ok) return terminate(ctx, state, errorEvent("api_error", `${MALFORMED} (${parsed.problem})`));
+        const data = parsed.value;
         try {
-          handle(ctx, state, typeof data.type === "string" ? data.type : (msg.event ?? ""), data);
+          handle(ctx, state, data.type ?? msg.event ?? "", data);
         } catch (err) {
           terminate(ctx, state, errorEvent("api_error", `Failed to translate the Responses stream: ${String(err)}`));
         }
@@ -94,42 +95,33 @@ interface Ctx {
   out: StreamEvent[];
 }
 
-function parseData(msg: SseMessage): Data | undefined {
-  try {
-    const data: unknown = JSON.parse(msg.data);
-    return typeof data === "object" && data !== null && !Array.isArray(data) ? (data as Data) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function handle(ctx: Ctx, state: ResponsesStreamState, type: string, data: Data): void {
-  const index = typeof data.output_index === "number" ? data.output_index : -1;
-  const delta = typeof data.delta === "string" ? data.delta : "";
+function handle(ctx: Ctx, state: ResponsesStreamState, type: string, data: ResponsesEvent): void {
+  const index = data.output_index ?? -1;
+  const delta = data.delta ?? "";
   switch (type) {
     case "response.created":
     case "response.in_progress":
     case "response.queued":
       return ensureStarted(ctx, state);
     case "response.output_item.added":
-      return addItem(ctx, state, index, data.item as OutputItem);
+      return addItem(ctx, state, index, data.item);
     case "response.reasoning_summary_text.delta":
     case "response.reasoning_text.delta":
-      return thinkingDelta(ctx, state, index, delta, typeof data.summary_index === "number" ? data.summary_index : 0);
+      return thinkingDelta(ctx, state, index, delta, data.summary_index ?? 0);
     case "response.output_text.delta":
     case "response.refusal.delta":
-      return emitDelta(ctx, state, itemFor(state, index, "text"), { type: "text_delta", text: delta });
+      return emitDelta(ctx, state, itemFor(state, index, "text"), delta);
     case "response.function_call_arguments.delta":
       return argumentsDelta(ctx, state, index, delta);
     case "response.output_item.done":
-      return finishItem(ctx, state, index, data.item as OutputItem);
+      return finishItem(ctx, state, index, data.item);
     case "response.completed":
     case "response.incomplete":
-      return complete(ctx, state, data.response as ResponseObject | undefined);
+      return complete(ctx, state, data.response);
     case "response.failed":
-      return terminate(ctx, state, errorEventFor((data.response as ResponseObject | undefined)?.error, FAILED));
+      return terminate(ctx, state, errorEventFor(data.response?.error, FAILED));
     case "error":
-      return terminate(ctx, state, errorEventFor((data.error ?? data) as ResponsesError | undefined, SENT_ERROR));
+      return terminate(ctx, state, errorEventFor(data.error ?? data, SENT_ERROR));
   }
 }
 
@@ -140,31 +132,31 @@ function ensureStarted(ctx: Ctx, state: ResponsesStreamState): void {
   ctx.out.push(messageStartEvent({ id: messageId(ctx.opts.idFactory), model: ctx.opts.model, usage }));
 }
 
-function addItem(ctx: Ctx, state: ResponsesStreamState, index: number, item: OutputItem | undefined): void {
+function addItem(ctx: Ctx, state: ResponsesStreamState, index: number, item: OutputItem | null | undefined): void {
   ensureStarted(ctx, state);
   const kind = kindOf(item?.type);
   if (!kind || !item) return;
   const st = newItem(state, index, kind);
   if (kind !== "tool_use") return;
-  st.toolUse = { id: toolUseIdFor(item.call_id, ctx.opts.idFactory), name: String(item.name ?? "") };
+  st.toolUse = { id: toolUseIdFor(item.call_id, ctx.opts.idFactory), name: item.name ?? "" };
   openBlock(ctx, state, st);
 }
 
-function kindOf(type: unknown): BlockKind | undefined {
+function kindOf(type: unknown): StreamedKind | undefined {
   if (type === "reasoning") return "thinking";
   if (type === "message") return "text";
   if (type === "function_call") return "tool_use";
   return undefined;
 }
 
-function newItem(state: ResponsesStreamState, index: number, kind: BlockKind): ItemState {
+function newItem(state: ResponsesStreamState, index: number, kind: StreamedKind): ItemState {
   const st: ItemState = { kind, open: false, streamed: false, summaryIndex: 0 };
   state.items.set(index, st);
   return st;
 }
 
 /** The item at `index`, created on the fly when its output_item.added never came. */
-function itemFor(state: ResponsesStreamState, index: number, kind: BlockKind): ItemState {
+function itemFor(state: ResponsesStreamState, index: number, kind: StreamedKind): ItemState {
   const st = state.items.get(index);
   return st && st.kind === kind ? st : newItem(state, index, kind);
 }
@@ -180,33 +172,26 @@ function thinkingDelta(
   const st = itemFor(state, index, "thinking");
   const separator = st.streamed && summaryIndex !== st.summaryIndex ? "\n\n" : "";
   st.summaryIndex = summaryIndex;
-  emitDelta(ctx, state, st, { type: "thinking_delta", thinking: separator + delta });
+  emitDelta(ctx, state, st, separator + delta);
 }
 
 function argumentsDelta(ctx: Ctx, state: ResponsesStreamState, index: number, delta: string): void {
   const st = state.items.get(index);
   if (st?.kind !== "tool_use" || !st.open) return; // no name/id to open a block with, or already closed
-  emitDelta(ctx, state, st, { type: "input_json_delta", partial_json: delta });
+  emitDelta(ctx, state, st, delta);
 }
 
-function emitDelta(ctx: Ctx, state: ResponsesStreamState, st: ItemState, delta: Data): void {
-  const text = (delta.text ?? delta.thinking ?? delta.partial_json) as string;
-  if (text === "") return;
+function emitDelta(ctx: Ctx, state: ResponsesStreamState, st: ItemState, fragment: string): void {
+  if (fragment === "") return;
   ensureStarted(ctx, state);
   if (!st.open) openBlock(ctx, state, st);
   st.streamed = true;
-  ctx.out.push(blockDeltaEvent(state.nextIndex - 1, delta));
+  ctx.out.push(blockDeltaEvent(state.nextIndex - 1, fragmentDelta(st.kind, fragment)));
 }
 
 function openBlock(ctx: Ctx, state: ResponsesStreamState, st: ItemState): void {
   if (state.current) closeBlock(ctx, state, state.current);
-  const block =
-    st.kind === "thinking"
-      ? { type: "thinking", thinking: "", signature: "" }
-      : st.kind === "text"
-        ? { type: "text", text: "" }
-        : { type: "tool_use", id: st.toolUse?.id, name: st.toolUse?.name, input: {} };
-  ctx.out.push(blockStartEvent(state.nextIndex++, block));
+  ctx.out.push(blockStartEvent(state.nextIndex++, emptyBlock(st.kind, st.toolUse)));
   st.open = true;
   state.current = st;
 }
@@ -221,26 +206,20 @@ function closeBlock(ctx: Ctx, state: ResponsesStreamState, st: ItemState, signat
   state.current = undefined;
 }
 
-function finishItem(ctx: Ctx, state: ResponsesStreamState, index: number, item: OutputItem | undefined): void {
+function finishItem(ctx: Ctx, state: ResponsesStreamState, index: number, item: OutputItem | null | undefined): void {
   const kind = kindOf(item?.type);
   if (!kind || !item) return;
   ensureStarted(ctx, state);
   const st = state.items.get(index)?.kind === kind ? state.items.get(index)! : undefined;
   if (kind === "tool_use") return finishToolUse(ctx, state, st, index, item);
   const current = st ?? newItem(state, index, kind);
-  const encrypted = typeof item.encrypted_content === "string" ? item.encrypted_content : undefined;
+  const encrypted = item.encrypted_content ?? undefined;
   if (!current.open) {
     // Nothing streamed for this item (or its block was cut short): send what the done item holds.
     const text = current.streamed ? "" : kind === "thinking" ? reasoningText(item) : messageText(item);
     if (text === "" && !(kind === "thinking" && encrypted)) return;
     openBlock(ctx, state, current);
-    if (text !== "")
-      emitDelta(
-        ctx,
-        state,
-        current,
-        kind === "thinking" ? { type: "thinking_delta", thinking: text } : { type: "text_delta", text },
-      );
+    emitDelta(ctx, state, current, text);
   }
   closeBlock(ctx, state, current, encodeReasoningSignature(encrypted));
 }
@@ -255,21 +234,20 @@ function finishToolUse(
   let current = st;
   if (!current) {
     current = newItem(state, index, "tool_use");
-    current.toolUse = { id: toolUseIdFor(item.call_id, ctx.opts.idFactory), name: String(item.name ?? "") };
+    current.toolUse = { id: toolUseIdFor(item.call_id, ctx.opts.idFactory), name: item.name ?? "" };
     openBlock(ctx, state, current);
   }
   if (!current.open) return;
-  const args = typeof item.arguments === "string" ? item.arguments : "";
-  if (!current.streamed && args !== "")
-    emitDelta(ctx, state, current, { type: "input_json_delta", partial_json: args });
+  const args = item.arguments ?? "";
+  if (!current.streamed) emitDelta(ctx, state, current, args);
   closeBlock(ctx, state, current);
   state.sawToolCall = true;
 }
 
-function complete(ctx: Ctx, state: ResponsesStreamState, response: ResponseObject | undefined): void {
+function complete(ctx: Ctx, state: ResponsesStreamState, response: ResponseObject | null | undefined): void {
   ensureStarted(ctx, state);
   if (state.current) closeBlock(ctx, state, state.current);
-  const sawToolCall = state.sawToolCall || (response?.output ?? []).some((i) => i?.type === "function_call");
+  const sawToolCall = state.sawToolCall || (response?.output ?? []).some((i) => i.type === "function_call");
   const stop_reason = responsesStopReason(response, sawToolCall);
   ctx.out.push(messageDeltaEvent(stop_reason, responsesUsageToAnthropic(response?.usage)));
   ctx.out.push(messageStopEvent());

@@ -86,35 +86,3 @@ export interface ResponsesRequest {
   top_p?: number;
   text?: { format: Record<string, unknown> };
 }
-
-/** An item of `response.output` (and of `output_item.added/done`). */
-export interface OutputItem {
-  type: string;
-  id?: string;
-  [k: string]: unknown;
-}
-
-export interface ResponsesUsage {
-  input_tokens?: number;
-  input_tokens_details?: { cached_tokens?: number } | null;
-  output_tokens?: number;
-  output_tokens_details?: { reasoning_tokens?: number } | null;
-  total_tokens?: number;
-}
-
-export interface ResponsesError {
-  code?: string | null;
-  type?: string | null;
-  message?: string;
-}
-
-/** A `response` object (non-streaming body, or `response.completed.response`). */
-export interface ResponseObject {
-  id?: string;
-  status?: string;
-  output?: OutputItem[];
-  usage?: ResponsesUsage | null;
-  incomplete_details?: { reason?: string } | null;
-  error?: ResponsesError | null;
-  [k: string]: unknown;
-}

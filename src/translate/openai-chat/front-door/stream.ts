@@ -1,4 +1,10 @@
-import type { StreamEvent, Usage } from "../../../contracts/anthropic.ts";
+import {
+  type BlockDelta,
+  type ContentBlock,
+  knownBlock,
+  type StreamEvent,
+  type Usage,
+} from "../../../contracts/anthropic.ts";
 import { stopReasonToChatFinish } from "../../shared/stop-reasons.ts";
 import { chatCompletionId, openAIUsage } from "./response.ts";
 
@@ -41,53 +47,40 @@ export function anthropicToOpenAIStreamTranslator(opts: OpenAIStreamOptions): Op
 }
 
 function step(state: OpenAIStreamState, event: StreamEvent, opts: OpenAIStreamOptions): string[] {
-  // biome-ignore lint/suspicious/noExplicitAny: read loosely until the typed Anthropic event union replaces StreamEvent
-  const e = event as Record<string, any>;
-  switch (e.type) {
+  switch (event.type) {
     case "message_start":
-      if (!opts.id && typeof e.message?.id === "string") state.id = chatCompletionId(e.message.id);
-      mergeUsage(state, e.message?.usage);
+      if (!opts.id && typeof event.message.id === "string") state.id = chatCompletionId(event.message.id);
+      mergeUsage(state, event.message.usage);
       return [chunk(state, opts, { role: "assistant", content: "" })];
     case "content_block_start":
-      return blockStart(state, opts, e.index, e.content_block ?? {});
+      return blockStart(state, opts, event.index, event.content_block);
     case "content_block_delta":
-      return blockDelta(state, opts, e.index, e.delta ?? {});
+      return blockDelta(state, opts, event.index, event.delta);
     case "message_delta":
-      state.stopReason = e.delta?.stop_reason;
-      mergeUsage(state, e.usage);
+      state.stopReason = event.delta.stop_reason;
+      mergeUsage(state, event.usage);
       return [];
     case "message_stop":
       return stopLines(state, opts);
     case "error":
-      return errorLines(state, e.error?.type ?? "api_error", e.error?.message ?? "upstream error");
+      return errorLines(state, event.error.type, event.error.message);
     default:
       return [];
   }
 }
 
-function blockStart(
-  state: OpenAIStreamState,
-  opts: OpenAIStreamOptions,
-  index: number,
-  // biome-ignore lint/suspicious/noExplicitAny: read loosely until the typed Anthropic event union replaces StreamEvent
-  block: Record<string, any>,
-): string[] {
-  if (block.type === "text" && typeof block.text === "string" && block.text !== "")
-    return [chunk(state, opts, { content: block.text })];
-  if (block.type !== "tool_use") return [];
+function blockStart(state: OpenAIStreamState, opts: OpenAIStreamOptions, index: number, block: ContentBlock): string[] {
+  const known = knownBlock(block);
+  if (known?.type === "text" && typeof known.text === "string" && known.text !== "")
+    return [chunk(state, opts, { content: known.text })];
+  if (known?.type !== "tool_use") return [];
   const toolIndex = state.tools.size;
   state.tools.set(index, toolIndex);
-  const call = { index: toolIndex, id: block.id, type: "function", function: { name: block.name, arguments: "" } };
+  const call = { index: toolIndex, id: known.id, type: "function", function: { name: known.name, arguments: "" } };
   return [chunk(state, opts, { tool_calls: [call] })];
 }
 
-function blockDelta(
-  state: OpenAIStreamState,
-  opts: OpenAIStreamOptions,
-  index: number,
-  // biome-ignore lint/suspicious/noExplicitAny: read loosely until the typed Anthropic event union replaces StreamEvent
-  delta: Record<string, any>,
-): string[] {
+function blockDelta(state: OpenAIStreamState, opts: OpenAIStreamOptions, index: number, delta: BlockDelta): string[] {
   if (delta.type === "text_delta" && delta.text) return [chunk(state, opts, { content: delta.text })];
   if (delta.type === "thinking_delta" && delta.thinking)
     return [chunk(state, opts, { reasoning_content: delta.thinking })];
@@ -113,7 +106,7 @@ function errorLines(state: OpenAIStreamState, type: string, message: string): st
 }
 
 /** Anthropic usage counts are cumulative; a 0/null in message_delta means "unchanged". */
-function mergeUsage(state: OpenAIStreamState, usage: Record<string, unknown> | undefined): void {
+function mergeUsage(state: OpenAIStreamState, usage: Partial<Usage> | undefined): void {
   if (!usage) return;
   for (const key of [
     "input_tokens",
