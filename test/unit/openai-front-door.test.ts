@@ -330,6 +330,17 @@ describe("anthropicToOpenAIStreamTranslator", () => {
     expect(parseSse(sse).at(-2)!.data).toContain("ended before message_stop");
   });
 
+  test("an event that fails its schema is an error chunk naming the field; unknown event types are skipped", async () => {
+    const text = readFixture("anthropic/stream-text.sse");
+    const cut = text.indexOf("event: content_block_start");
+    const extra =
+      'event: future_event\ndata: {"type":"future_event"}\n\nevent: content_block_delta\ndata: {"type":"content_block_delta","delta":{"type":"text_delta","text":"x"}}\n\n';
+    const lines = parseSse(await toOpenAIChunks(text.slice(0, cut) + extra + text.slice(cut)));
+    expect(lines.at(-2)!.data).toMatch(/malformed stream event.*index/);
+    expect(lines.at(-1)!.data).toBe("[DONE]");
+    expect(lines.filter((l) => l.data.includes("future_event"))).toHaveLength(0);
+  });
+
   test("OpenAI stream → Anthropic events → OpenAI chunks: the SDK sees the same parallel tool calls", async () => {
     const upstream = readFixture("openai/stream-tool-calls.sse");
     const anthropic = translateSseStream(

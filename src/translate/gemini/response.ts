@@ -1,4 +1,4 @@
-import type { ContentBlock, MessageResponse, StopReason, Usage } from "../../contracts/anthropic.ts";
+import type { ContentBlock, MessageResponse, StopReason } from "../../contracts/anthropic.ts";
 import { TranslateError, UpstreamError } from "../../util/errors.ts";
 import type { IdFactory } from "../shared/ids.ts";
 import { geminiCallToolUseId } from "./call-id.ts";
@@ -6,7 +6,8 @@ import { anthropicMessage } from "../shared/message.ts";
 import { PLACEHOLDER_SIGNATURE } from "../shared/thinking-signature.ts";
 import { googleErrorToUpstream } from "./errors.ts";
 import { parkSignature } from "./signature.ts";
-import { checkGeminiAnswer, type GeminiCandidate, type GeminiPart, type UsageMetadata } from "./schema.ts";
+import { checkGeminiAnswer, type GeminiCandidate, type GeminiPart } from "./schema.ts";
+import { geminiUsageToAnthropic } from "./usage.ts";
 import { malformedAnswer } from "../shared/wire-schema.ts";
 
 export interface GeminiResponseOptions {
@@ -46,7 +47,7 @@ export function fromGeminiResponse(body: unknown, opts: GeminiResponseOptions): 
     opts,
     content,
     candidate ? finishToStopReason(candidate.finishReason, sawToolUse) : "refusal",
-    geminiUsage(res.usageMetadata),
+    geminiUsageToAnthropic(res.usageMetadata),
   );
 }
 
@@ -59,19 +60,6 @@ export function finishToStopReason(reason: string | null | undefined, sawToolUse
   if (reason === "MAX_TOKENS") return "max_tokens";
   if (reason && REFUSAL_REASONS.has(reason)) return "refusal";
   return "end_turn";
-}
-
-/** usageMetadata → Anthropic usage: cached tokens split out of the prompt, thoughts billed as output. */
-export function geminiUsage(meta: UsageMetadata | null | undefined): Usage {
-  const n = (v: unknown) => (typeof v === "number" && Number.isFinite(v) && v > 0 ? v : 0);
-  const prompt = n(meta?.promptTokenCount) + n(meta?.toolUsePromptTokenCount);
-  const cached = n(meta?.cachedContentTokenCount);
-  return {
-    input_tokens: Math.max(0, prompt - cached),
-    cache_creation_input_tokens: 0,
-    cache_read_input_tokens: cached,
-    output_tokens: n(meta?.candidatesTokenCount) + n(meta?.thoughtsTokenCount),
-  };
 }
 
 export function malformedFunctionCall(candidate: GeminiCandidate): UpstreamError {

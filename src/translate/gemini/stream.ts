@@ -18,7 +18,8 @@ import { messageId } from "../shared/ids.ts";
 import { geminiCallToolUseId } from "./call-id.ts";
 import { PLACEHOLDER_SIGNATURE } from "../shared/thinking-signature.ts";
 import { googleErrorEvent, googleErrorOf } from "./errors.ts";
-import { blockedNote, finishToStopReason, geminiUsage, type GeminiResponseOptions } from "./response.ts";
+import { blockedNote, finishToStopReason, type GeminiResponseOptions } from "./response.ts";
+import { geminiUsageToAnthropic } from "./usage.ts";
 import { parkSignature, type ParkedKind } from "./signature.ts";
 import { checkGeminiAnswer, type GeminiPart, type UsageMetadata } from "./schema.ts";
 import { parseJson } from "../shared/wire-schema.ts";
@@ -175,13 +176,13 @@ function messageStart(state: GeminiStreamState): StreamEvent {
   return messageStartEvent({
     id: messageId(state.opts.idFactory),
     model: state.opts.model,
-    usage: geminiUsage(state.usage),
+    usage: geminiUsageToAnthropic(state.usage),
   });
 }
 
 function messageEnd(state: GeminiStreamState, stopReason: StopReason): StreamEvent[] {
   state.done = true;
-  return [messageDeltaEvent(stopReason, geminiUsage(state.usage)), messageStopEvent()];
+  return [messageDeltaEvent(stopReason, geminiUsageToAnthropic(state.usage)), messageStopEvent()];
 }
 
 /** Closes what is open and ends the stream with an error event. */

@@ -1,4 +1,5 @@
 import type { ErrorMapper } from "../../contracts/adapter.ts";
+import type { ErrorEvent } from "../../contracts/anthropic.ts";
 import { type AnthropicErrorType, anthropicErrorBody, statusForErrorType, UpstreamError } from "../../util/errors.ts";
 import { errorObjectOf, openaiErrorType } from "../shared/openai-error.ts";
 import { isContextLengthError, promptTooLongMessage } from "../shared/prompt-too-long.ts";
@@ -43,10 +44,7 @@ export function classifyError(
 }
 
 /** An Anthropic `error` stream event for a `response.failed` error or an `error` event. */
-export function errorEventFor(
-  err: ResponsesError | null | undefined,
-  fallbackMessage: string,
-): { type: "error"; error: { type: AnthropicErrorType; message: string } } {
+export function errorEventFor(err: ResponsesError | null | undefined, fallbackMessage: string): ErrorEvent {
   const message = typeof err?.message === "string" && err.message !== "" ? err.message : fallbackMessage;
   const { type, message: text } = classifyError(err?.code ?? err?.type, message, "api_error");
   return anthropicErrorBody(type, text);

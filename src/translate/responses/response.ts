@@ -1,10 +1,11 @@
-import type { ContentBlock, MessageResponse, StopReason, Usage } from "../../contracts/anthropic.ts";
+import type { ContentBlock, MessageResponse, StopReason } from "../../contracts/anthropic.ts";
 import { type IdFactory, toolUseId } from "../shared/ids.ts";
 import { anthropicMessage } from "../shared/message.ts";
 import { TranslateError } from "../../util/errors.ts";
 import { responseFailureError } from "./errors.ts";
 import { callIdToToolUseId, encodeReasoningSignature } from "./opaque-state.ts";
-import { type OutputItem, type ResponseObject, ResponseObjectSchema, type ResponsesUsage } from "./schema.ts";
+import { type OutputItem, type ResponseObject, ResponseObjectSchema } from "./schema.ts";
+import { responsesUsageToAnthropic } from "./usage.ts";
 import { checkWire, malformedAnswer } from "../shared/wire-schema.ts";
 
 export interface FromResponsesOptions {
@@ -105,19 +106,6 @@ export function responsesStopReason(response: ResponseObject | null | undefined,
   if (reason === "max_output_tokens") return "max_tokens";
   if (reason === "content_filter") return "refusal";
   return "end_turn";
-}
-
-const count = (v: unknown): number => (typeof v === "number" && Number.isFinite(v) && v > 0 ? v : 0);
-
-/** Responses input_tokens include cached tokens; Anthropic's exclude them. */
-export function responsesUsageToAnthropic(usage: ResponsesUsage | null | undefined): Usage {
-  const cached = count(usage?.input_tokens_details?.cached_tokens);
-  return {
-    input_tokens: Math.max(0, count(usage?.input_tokens) - cached),
-    cache_creation_input_tokens: 0,
-    cache_read_input_tokens: cached,
-    output_tokens: count(usage?.output_tokens),
-  };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -1,4 +1,4 @@
-import type { StreamEvent } from "../../contracts/anthropic.ts";
+import type { ErrorEvent, StreamEvent } from "../../contracts/anthropic.ts";
 import {
   blockDeltaEvent,
   blockStartEvent,
@@ -17,13 +17,8 @@ import { PLACEHOLDER_SIGNATURE } from "../shared/thinking-signature.ts";
 import type { StreamTranslator } from "../../stream/pipeline.ts";
 import { errorEventFor } from "./errors.ts";
 import { encodeReasoningSignature } from "./opaque-state.ts";
-import {
-  messageText,
-  reasoningText,
-  responsesStopReason,
-  responsesUsageToAnthropic,
-  toolUseIdFor,
-} from "./response.ts";
+import { responsesUsageToAnthropic } from "./usage.ts";
+import { messageText, reasoningText, responsesStopReason, toolUseIdFor } from "./response.ts";
 import { type OutputItem, type ResponseObject, type ResponsesEvent, ResponsesEventSchema } from "./schema.ts";
 import { parseWire } from "../shared/wire-schema.ts";
 
@@ -45,7 +40,8 @@ interface ItemState {
 
 export interface ResponsesStreamState {
   started: boolean;
-  ended: boolean;
+  /** message_stop or an error event has been sent; nothing more may follow. */
+  done: boolean;
   nextIndex: number;
   current?: ItemState;
   items: Map<number, ItemState>;
@@ -64,28 +60,30 @@ export function responsesStreamTranslator(opts: ResponsesStreamOptions): StreamT
     return ctx.out;
   };
   return {
-    init: () => ({ started: false, ended: false, nextIndex: 0, items: new Map(), sawToolCall: false }),
+    init: () => ({ started: false, done: false, nextIndex: 0, items: new Map(), sawToolCall: false }),
     step: (state, msg) =>
       run((ctx) => {
-        if (state.ended || msg.data.trim() === "" || msg.data === "[DONE]") return;
+        if (state.done || msg.data.trim() === "" || msg.data === "[DONE]") return;
         const parsed = parseWire(ResponsesEventSchema, msg.data);
-        if (!parsed.ok) return terminate(ctx, state, errorEvent("api_error", `${MALFORMED} (${parsed.problem})`));
+        if (!parsed.ok) return void ctx.out.push(...terminate(state, apiError(`${MALFORMED} (${parsed.problem})`)));
         const data = parsed.value;
         try {
           handle(ctx, state, data.type ?? msg.event ?? "", data);
         } catch (err) {
-          terminate(ctx, state, errorEvent("api_error", `Failed to translate the Responses stream: ${String(err)}`));
+          ctx.out.push(...terminate(state, apiError(`Failed to translate the Responses stream: ${String(err)}`)));
         }
       }),
     finish: (state) =>
       run((ctx) => {
-        if (!state.ended)
-          terminate(ctx, state, errorEventFor(undefined, "The Responses stream closed before response.completed"));
+        if (!state.done)
+          ctx.out.push(
+            ...terminate(state, errorEventFor(undefined, "The Responses stream closed before response.completed")),
+          );
       }),
     fail: (state, err) =>
       run((ctx) => {
-        if (state.ended) return;
-        terminate(ctx, state, thrownErrorEvent(err, "The Responses stream broke: "));
+        if (state.done) return;
+        ctx.out.push(...terminate(state, thrownErrorEvent(err, "The Responses stream broke: ")));
       }),
   };
 }
@@ -119,9 +117,9 @@ function handle(ctx: Ctx, state: ResponsesStreamState, type: string, data: Respo
     case "response.incomplete":
       return complete(ctx, state, data.response);
     case "response.failed":
-      return terminate(ctx, state, errorEventFor(data.response?.error, FAILED));
+      return void ctx.out.push(...terminate(state, errorEventFor(data.response?.error, FAILED)));
     case "error":
-      return terminate(ctx, state, errorEventFor(data.error ?? data, SENT_ERROR));
+      return void ctx.out.push(...terminate(state, errorEventFor(data.error ?? data, SENT_ERROR)));
   }
 }
 
@@ -190,18 +188,23 @@ function emitDelta(ctx: Ctx, state: ResponsesStreamState, st: ItemState, fragmen
 }
 
 function openBlock(ctx: Ctx, state: ResponsesStreamState, st: ItemState): void {
-  if (state.current) closeBlock(ctx, state, state.current);
+  if (state.current) closeBlock(ctx.out, state, state.current);
   ctx.out.push(blockStartEvent(state.nextIndex++, emptyBlock(st.kind, st.toolUse)));
   st.open = true;
   state.current = st;
 }
 
 /** Closes the open block; a thinking block closed before its item is done still gets a signature. */
-function closeBlock(ctx: Ctx, state: ResponsesStreamState, st: ItemState, signature = PLACEHOLDER_SIGNATURE): void {
+function closeBlock(
+  out: StreamEvent[],
+  state: ResponsesStreamState,
+  st: ItemState,
+  signature = PLACEHOLDER_SIGNATURE,
+): void {
   if (!st.open) return;
   const index = state.nextIndex - 1;
-  if (st.kind === "thinking") ctx.out.push(blockDeltaEvent(index, { type: "signature_delta", signature }));
-  ctx.out.push(blockStopEvent(index));
+  if (st.kind === "thinking") out.push(blockDeltaEvent(index, { type: "signature_delta", signature }));
+  out.push(blockStopEvent(index));
   st.open = false;
   state.current = undefined;
 }
@@ -221,7 +224,7 @@ function finishItem(ctx: Ctx, state: ResponsesStreamState, index: number, item: 
     openBlock(ctx, state, current);
     emitDelta(ctx, state, current, text);
   }
-  closeBlock(ctx, state, current, encodeReasoningSignature(encrypted));
+  closeBlock(ctx.out, state, current, encodeReasoningSignature(encrypted));
 }
 
 function finishToolUse(
@@ -240,23 +243,30 @@ function finishToolUse(
   if (!current.open) return;
   const args = item.arguments ?? "";
   if (!current.streamed) emitDelta(ctx, state, current, args);
-  closeBlock(ctx, state, current);
+  closeBlock(ctx.out, state, current);
   state.sawToolCall = true;
 }
 
 function complete(ctx: Ctx, state: ResponsesStreamState, response: ResponseObject | null | undefined): void {
   ensureStarted(ctx, state);
-  if (state.current) closeBlock(ctx, state, state.current);
+  if (state.current) closeBlock(ctx.out, state, state.current);
   const sawToolCall = state.sawToolCall || (response?.output ?? []).some((i) => i.type === "function_call");
   const stop_reason = responsesStopReason(response, sawToolCall);
   ctx.out.push(messageDeltaEvent(stop_reason, responsesUsageToAnthropic(response?.usage)));
   ctx.out.push(messageStopEvent());
-  state.ended = true;
+  state.done = true;
 }
 
 /** Closes what is open and ends the stream with an Anthropic `error` event. */
-function terminate(ctx: Ctx, state: ResponsesStreamState, error: StreamEvent): void {
-  if (state.current) closeBlock(ctx, state, state.current);
-  ctx.out.push(error);
-  state.ended = true;
+function terminate(state: ResponsesStreamState, error: ErrorEvent): StreamEvent[] {
+  if (state.done) return [];
+  const out: StreamEvent[] = [];
+  if (state.current) closeBlock(out, state, state.current);
+  out.push(error);
+  state.done = true;
+  return out;
+}
+
+function apiError(message: string): ErrorEvent {
+  return errorEvent("api_error", message);
 }

@@ -2,6 +2,7 @@ import type { StreamEvent } from "../../../contracts/anthropic.ts";
 import { errorEvent, thrownErrorEvent } from "../../../stream/event-writer.ts";
 import { pumpSse } from "../../../stream/pipeline.ts";
 import type { OpenAIChunkTranslator } from "./stream.ts";
+import { parseAnthropicEvent } from "../../anthropic/schema.ts";
 
 const encoder = new TextEncoder();
 
@@ -12,7 +13,10 @@ export function translateToOpenAISse<S>(
 ): ReadableStream<Uint8Array> {
   const state = translator.init();
   return pumpSse<string>(body, {
-    step: (msg) => translator.step(state, parseEvent(msg.data)),
+    step: (msg) => {
+      const event = readEvent(msg.data);
+      return event ? translator.step(state, event) : [];
+    },
     finish: () => translator.finish(state),
     fail: (err) => [
       ...translator.step(state, thrownErrorEvent(err, "upstream stream failed: ")),
@@ -22,12 +26,9 @@ export function translateToOpenAISse<S>(
   });
 }
 
-function parseEvent(data: string): StreamEvent {
-  try {
-    const event = JSON.parse(data) as StreamEvent;
-    if (event && typeof event.type === "string") return event;
-  } catch {
-    // fall through to the error event below
-  }
-  return errorEvent("api_error", `upstream sent a malformed stream event: ${data.slice(0, 200)}`);
+/** The typed event; undefined for a type the front door does not read; a malformed one is an error. */
+function readEvent(data: string): StreamEvent | undefined {
+  const parsed = parseAnthropicEvent(data);
+  if (!parsed || parsed.ok) return parsed?.value;
+  return errorEvent("api_error", `upstream sent a malformed stream event (${parsed.problem})`);
 }
