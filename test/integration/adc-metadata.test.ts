@@ -4,6 +4,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { createAdcSource } from "../../src/auth/adc.ts";
 import { json, startFakeUpstream, status, type FakeUpstream } from "../helpers/fake-upstream.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
 
 let google: FakeUpstream;
 const files = (map: Record<string, string>) => async (path: string) => map[path];
