@@ -41,7 +41,24 @@ const fact = <T>(value: T, checked: string, ref: string): WireFact<T> => ({ valu
 export const CLAUDE_CODE_VERSION = "2.1.332";
 const CLAUDE_CODE_REF = "@anthropic-ai/claude-code 2.1.112 cli.js; shared/reference/protocol.md §2.3, §2.10";
 
-/** Claude Pro/Max subscription (OAuth) on api.anthropic.com. */
+/**
+ * Claude Pro/Max subscription (OAuth) on api.anthropic.com.
+ *
+ * `forward` was checked on 2026-12-06 against the client itself: 2.1.112's cli.js and the JS bundle
+ * inside 2.1.332's native binary (@anthropic-ai/claude-code-linux-x64). Both build the API client's
+ * default headers from x-app, User-Agent, X-Claude-Code-Session-Id, x-claude-remote-container-id /
+ * x-claude-remote-session-id (set from CLAUDE_CODE_CONTAINER_ID / CLAUDE_CODE_REMOTE_SESSION_ID),
+ * x-client-app (CLAUDE_AGENT_SDK_CLIENT_APP) and x-anthropic-additional-protection
+ * (CLAUDE_CODE_ADDITIONAL_PROTECTION); the SDK adds x-stainless-*, x-stainless-helper on its helper
+ * calls. 2.1.332 adds x-claude-code-agent-id / x-claude-code-parent-agent-id on subagent calls, and
+ * sends x-client-request-id only when its base URL is first-party (so through ccmux only with
+ * _CLAUDE_CODE_ASSUME_FIRST_PARTY_BASE_URL). Not forwarded: x-stainless-async, which neither version
+ * sends (the Python SDK does), and 2.1.332's other per-request headers (x-claude-code-request-class,
+ * -agent-type, -auxiliary-type, -prompt-id, x-claude-1p-request-class, x-claude-remote-session-origin,
+ * …), which its own relay's pass-through set leaves out too (accept, user-agent, anthropic-beta,
+ * x-app, the session, agent and parent-agent ids, x-client-request-id, additional-protection,
+ * x-stainless-*). CLIProxyAPI's claude_executor_headers.go relays the same six extra headers.
+ */
 const CLAUDE_OAUTH: WireProfile = {
   forward: fact(
     [
@@ -49,7 +66,13 @@ const CLAUDE_OAUTH: WireProfile = {
       "x-app",
       "anthropic-dangerous-direct-browser-access",
       "x-claude-code-session-id",
+      "x-claude-code-agent-id",
+      "x-claude-code-parent-agent-id",
+      "x-claude-remote-container-id",
+      "x-claude-remote-session-id",
       "x-client-app",
+      "x-client-request-id",
+      "x-anthropic-additional-protection",
       "x-stainless-lang",
       "x-stainless-os",
       "x-stainless-arch",
@@ -58,10 +81,11 @@ const CLAUDE_OAUTH: WireProfile = {
       "x-stainless-package-version",
       "x-stainless-retry-count",
       "x-stainless-timeout",
+      "x-stainless-helper",
       "x-stainless-helper-method",
     ],
-    "2026-12-05",
-    CLAUDE_CODE_REF,
+    "2026-12-06",
+    "@anthropic-ai/claude-code 2.1.112 cli.js and 2.1.332 (native binary's bundle); router-for-me/CLIProxyAPI claude_executor_headers.go",
   ),
   markers: fact(
     {

@@ -32,8 +32,9 @@ beforeAll(async () => {
   const config = testConfig({
     providers: [
       provider("claude-max", up.url, { auth_type: "oauth", oauth_provider: "claude-max", api_key: undefined }),
+      provider("claude-key", up.url),
     ],
-    models: [model("sonnet", ["claude-max", "claude-sonnet-4-6"])],
+    models: [model("sonnet", ["claude-max", "claude-sonnet-4-6"]), model("keyed", ["claude-key", "claude-sonnet-4-6"])],
   });
   ccmux = await startInProcess(config, {
     auth: { store, flows, credentials: oauthSourceFactory({ store, flows, fetch: fetchFn }) },
@@ -86,6 +87,41 @@ describe("the OAuth request on the wire", () => {
       "oauth-2025-04-20",
       "interleaved-thinking-2025-05-14",
     ]);
+  });
+
+  // Set by Claude Code from its environment (remote containers, the Agent SDK) and on subagent calls;
+  // src/catalog/wire-profiles.ts says where each was checked.
+  const CONDITIONAL_HEADERS = {
+    "x-claude-remote-container-id": "container-fake-1",
+    "x-claude-remote-session-id": "remote-session-fake-1",
+    "x-anthropic-additional-protection": "true",
+    "x-client-request-id": "6c1f0d2e-fake-request",
+    "x-claude-code-agent-id": "agent-fake-child",
+    "x-claude-code-parent-agent-id": "agent-fake-parent",
+    "x-client-app": "fake-sdk-app",
+    "x-stainless-helper": "BetaToolRunner",
+  };
+
+  const sendClaudeCode = (modelName: string) => {
+    up.reply(json(toolUseAnswer("Grep")));
+    return fetch(`${ccmux.url}/v1/messages?beta=true`, {
+      method: "POST",
+      headers: { ...claudeCodeHeaders(), ...CONDITIONAL_HEADERS },
+      body: JSON.stringify({ model: modelName, max_tokens: 64, messages: [{ role: "user", content: "hi" }] }),
+    });
+  };
+
+  test("Claude Code's remote, agent and protection headers are relayed on OAuth", async () => {
+    expect((await sendClaudeCode("sonnet")).status).toBe(200);
+    const sent = up.requests[0]!.headers;
+    for (const [name, value] of Object.entries(CONDITIONAL_HEADERS)) expect([name, sent[name]]).toEqual([name, value]);
+  });
+
+  test("an API-key provider relays none of them", async () => {
+    expect((await sendClaudeCode("keyed")).status).toBe(200);
+    const sent = up.requests[0]!.headers;
+    expect(sent["x-api-key"]).toBe("test-key-claude-key");
+    for (const name of Object.keys(CONDITIONAL_HEADERS)) expect([name, sent[name]]).toEqual([name, undefined]);
   });
 
   test("count_tokens keeps ?beta=true too", async () => {

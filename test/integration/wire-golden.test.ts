@@ -181,6 +181,20 @@ describe("Claude Pro/Max (OAuth)", () => {
   test("Claude Code's turn keeps ?beta=true, its identifying headers and its beta order", () =>
     expectWire("claude-oauth.claude-code", "/v1/messages?beta=true", claudeCodeTurn("claude-max")));
 
+  test("a Claude Code subagent in a remote container keeps its agent, remote and protection headers", () => {
+    const init = claudeCodeTurn("claude-max");
+    const headers = {
+      ...(init.headers as Record<string, string>),
+      "x-claude-code-agent-id": "agent-fake-child",
+      "x-claude-code-parent-agent-id": "agent-fake-parent",
+      "x-claude-remote-container-id": "container-fake-1",
+      "x-claude-remote-session-id": "remote-session-fake-1",
+      "x-anthropic-additional-protection": "true",
+      "x-client-request-id": "6c1f0d2e-fake-request",
+    };
+    return expectWire("claude-oauth.claude-code-subagent", "/v1/messages?beta=true", { ...init, headers });
+  });
+
   test("Claude Code's count_tokens keeps ?beta=true", () => {
     const init = claudeCodeTurn("claude-max");
     const body = { model: "claude-max", messages: [{ role: "user", content: "hi" }] };
