@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { parse } from "smol-toml";
 import { openTokenStore, TOKEN_FILE_NAME } from "../auth/store.ts";
+import { checkTokens, tokenUses } from "../auth/token-check.ts";
 import { buildAdapters } from "../providers/registry.ts";
 import { runtime } from "../runtime/index.ts";
 import { locateKeys } from "../config/key-locations.ts";
@@ -53,8 +54,8 @@ export async function checkConfigFile(path: string, env: Env): Promise<CheckRepo
   } catch (err) {
     return { ok: false, ...base, warnings, errors: [{ message: err instanceof Error ? err.message : String(err) }] };
   }
-  const missing = await missingAccountTokens(config, env);
-  if (missing.length) return { ok: false, ...base, warnings, errors: missing };
+  const tokens = await tokenProblems(config, env);
+  if (tokens.length) return { ok: false, ...base, warnings, errors: tokens };
   return { ok: true, ...base, warnings, providers: config.providers.length, models: config.models.length };
 }
 
@@ -69,24 +70,16 @@ async function unknownKeyWarnings(path: string): Promise<string[]> {
   }
 }
 
-/** Pool accounts whose token id is not in the token store: `serve` would fail every request to them. */
-async function missingAccountTokens(config: Config, env: Env): Promise<ConfigProblem[]> {
-  const wanted = config.providers.flatMap((p, i) =>
-    p.enabled
-      ? (p.accounts ?? []).flatMap((a, j) => (a.enabled && a.oauth_provider ? [{ p, i, j, id: a.oauth_provider }] : []))
-      : [],
-  );
-  if (wanted.length === 0) return [];
+/** OAuth providers and pool accounts whose token is missing, of the wrong kind, or expired beyond refresh. */
+async function tokenProblems(config: Config, env: Env): Promise<ConfigProblem[]> {
+  if (tokenUses(config.providers).length === 0) return [];
   let store: Awaited<ReturnType<typeof openTokenStore>>;
   try {
     store = await openTokenStore({ path: join(dataDir(env), TOKEN_FILE_NAME), runtime });
   } catch (err) {
     return [{ message: err instanceof Error ? err.message : String(err) }];
   }
-  return wanted
-    .filter((w) => !store.get(w.id))
-    .map((w) => ({
-      keyPath: `providers[${w.i}].accounts[${w.j}].oauth_provider`,
-      message: `no token "${w.id}" in ${store.path} (run \`ccmux auth login <kind> --id ${w.id}\`)`,
-    }));
+  return checkTokens(config.providers, (id) => store.get(id), store.path, Date.now())
+    .filter((f) => !f.ok)
+    .map((f) => ({ keyPath: f.keyPath, message: `${f.message} (${f.fix})` }));
 }

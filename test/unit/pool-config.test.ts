@@ -84,6 +84,6 @@ describe("accounts in config", () => {
     expect(report.errors).toHaveLength(1);
     expect(report.errors[0]!.keyPath).toBe("providers[0].accounts[1].oauth_provider");
     expect(report.errors[0]!.message).toContain('no token "work2"');
-    expect(report.errors[0]!.message).toContain("ccmux auth login <kind> --id work2");
+    expect(report.errors[0]!.message).toContain("ccmux auth login anthropic --id work2");
   });
 });
