@@ -146,5 +146,6 @@ export function normalizeDocument(doc: ConfigDocument, refs: Map<string, string>
   const config: Config = { server, router, providers, models, usage: { ...doc.usage }, prices: { ...doc.prices } };
   if (refs.size > 0) config.env_refs = configRefs(refs, doc.models);
   if (doc.context_windows) config.context_windows = doc.context_windows;
+  if (doc.output_limits) config.output_limits = doc.output_limits;
   return config;
 }

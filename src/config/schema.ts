@@ -164,6 +164,8 @@ export const ConfigDocumentSchema = v.object({
   models: v.optional(v.array(ModelSchema), []),
   /** Upstream model id → context window in tokens; overrides the shipped table. */
   context_windows: v.optional(v.record(v.string(), integer(1))),
+  /** Upstream model id → most output tokens per answer; overrides the shipped table. */
+  output_limits: v.optional(v.record(v.string(), integer(1))),
   usage: v.optional(UsageSchema, {}),
   /** USD per million tokens by model id, over the prices shipped in the binary. */
   prices: v.optional(v.record(v.string(), PriceSchema), {}),

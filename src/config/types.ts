@@ -161,6 +161,8 @@ export interface Config {
   models: ModelConfig[];
   /** Upstream model id → context window in tokens, over the shipped table (catalog/context-windows.ts). */
   context_windows?: Record<string, number>;
+  /** Upstream model id → most output tokens per answer, over the shipped table (catalog/output-limits.ts). */
+  output_limits?: Record<string, number>;
   /** Defaults apply when absent (configs built in code). */
   usage?: UsageConfig;
   /** `[prices."model-id"]`: over the prices shipped in the binary. */

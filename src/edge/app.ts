@@ -14,7 +14,8 @@ import { mountUsageRoutes } from "./admin/usage-routes.ts";
 import { mountMetrics } from "./admin/metrics-route.ts";
 import { browserGuard } from "./middleware/admin-guard.ts";
 import { inboundAuth } from "./middleware/inbound-auth.ts";
-import { mountInfoRoutes, mountModelsRoute } from "./routes/info.ts";
+import { mountInfoRoutes } from "./routes/info.ts";
+import { isOpenAIRequest, mountModelsRoute } from "./routes/models.ts";
 import { messagesHandler } from "./routes/messages.ts";
 import { mountStatusRoute } from "./routes/status.ts";
 import { mountStatuslineRoute } from "./routes/statusline.ts";
@@ -27,11 +28,16 @@ const tooLarge = () => {
   throw new RequestError(`Request body exceeds the ${MAX_BODY_BYTES / 1024 / 1024} MB limit`, 413, "request_too_large");
 };
 
-const OPENAI_ROUTE = "/v1/chat/completions";
+const OPENAI_ROUTES = new Set(["/v1/chat/completions"]);
 
-/** Errors leave in Anthropic's envelope, or in OpenAI's on the OpenAI front door. */
-function errorResponse(path: string, err: unknown, scrub?: Scrub): Response {
-  return path === OPENAI_ROUTE ? openAIErrorResponse(err, scrub) : anthropicErrorResponse(err, {}, scrub);
+/** OpenAI's front doors, and the models list when an OpenAI client asks for it. */
+function speaksOpenAI(req: Request, path: string): boolean {
+  return OPENAI_ROUTES.has(path) || (/^\/v1\/models(\/|$)/.test(path) && isOpenAIRequest(req.headers));
+}
+
+/** Errors leave in Anthropic's envelope, or in OpenAI's to an OpenAI client. */
+function errorResponse(req: Request, path: string, err: unknown, scrub?: Scrub): Response {
+  return speaksOpenAI(req, path) ? openAIErrorResponse(err, scrub) : anthropicErrorResponse(err, {}, scrub);
 }
 
 /** The Hono app. Every error, on every route, leaves in the client's own API shape. */
@@ -45,9 +51,11 @@ export function createApp(holder: DepsHolder): Hono {
     const { status } = toAnthropicError(err);
     if (status >= 500) holder.current().log.error(`${c.req.method} ${c.req.path}: ${err.message}`);
     else holder.current().log.info(`${c.req.method} ${c.req.path} → ${status}: ${err.message}`);
-    return errorResponse(c.req.path, err, secretScrubber(deps));
+    return errorResponse(c.req.raw, c.req.path, err, secretScrubber(deps));
   });
-  app.notFound((c) => errorResponse(c.req.path, new RequestError(`No route for ${c.req.method} ${c.req.path}`, 404)));
+  app.notFound((c) =>
+    errorResponse(c.req.raw, c.req.path, new RequestError(`No route for ${c.req.method} ${c.req.path}`, 404)),
+  );
   const sessions = createUiSessions();
   mountAdminApi(app, holder, sessions);
   mountUi(app, holder, sessions);

@@ -10,6 +10,7 @@ import { admit, tryPool } from "./pool-failover.ts";
 import { settleHealth } from "./settle-health.ts";
 import { matchErrorRule } from "../pool/error-rules.ts";
 import { compactionError, isPromptTooLong, longContextRetry } from "./context-fallback.ts";
+import { withOutputLimit } from "./output-limit.ts";
 
 export interface Attempt {
   provider: string;
@@ -266,7 +267,16 @@ export async function forwardWithFailover(
   deps: AppDeps,
   opts: ForwardOptions,
 ): Promise<ForwardResult> {
-  const send = (adapter: ProviderAdapter, ctx: SendContext) => adapter.send(req, ctx);
+  const send = (adapter: ProviderAdapter, ctx: SendContext) => {
+    const target = {
+      model: ctx.model,
+      providerType: adapter.config.provider_type,
+      estimatedInputTokens: ctx.estimatedInputTokens,
+    };
+    const limited = withOutputLimit(req, target, deps.config);
+    // The client's raw JSON no longer matches a request that gained max_tokens.
+    return adapter.send(limited, limited === req ? ctx : { ...ctx, rawBody: undefined });
+  };
   try {
     return await failover(req, resolution, deps, opts, send);
   } catch (err) {

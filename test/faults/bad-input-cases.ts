@@ -110,11 +110,12 @@ const FIELDS: Record<string, Record<string, Accepts>> = {
     stop: (v) => isNullish(v) || isString(v) || (isArray(v) && (v as unknown[]).length === 0),
     reasoning_effort: isNullish,
     n: isNullish,
+    // Read since json_object is honoured: anything but an object with a known type is refused.
+    response_format: isNullish,
     // Ignored by the front door (OpenAI-only knobs with no Anthropic equivalent).
     stream: always,
     user: always,
     seed: always,
-    response_format: always,
     presence_penalty: always,
   },
 };

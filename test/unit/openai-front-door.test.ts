@@ -153,10 +153,17 @@ describe("fromOpenAIRequest", () => {
       thinking: { type: "enabled", budget_tokens: 8192 },
       output_config: { format: { type: "json_schema", schema: { type: "object" } } },
     });
-    expect(fromOpenAIRequest({ model: "m", messages: [{ role: "user", content: "hi" }] }).max_tokens).toBe(4096);
+    // No max_tokens: left for the proxy to fill with the target model's output limit.
+    expect(fromOpenAIRequest({ model: "m", messages: [{ role: "user", content: "hi" }] }).max_tokens).toBeUndefined();
     expect(
       fromOpenAIRequest({ model: "m", messages: [{ role: "user", content: "hi" }], reasoning_effort: "high" }).thinking,
-    ).toEqual({ type: "enabled", budget_tokens: 4095 });
+    ).toEqual({ type: "enabled", budget_tokens: 16384 });
+    const format = (response_format: unknown) =>
+      fromOpenAIRequest({ model: "m", messages: [{ role: "user", content: "hi" }], response_format }).output_config;
+    expect(format({ type: "json_object" })).toEqual({ format: { type: "json_object" } });
+    expect(format({ type: "json_schema", json_schema: { name: "x" } })).toEqual({ format: { type: "json_object" } });
+    expect(format({ type: "text" })).toBeUndefined();
+    expect(() => format({ type: "yaml" })).toThrow(/response_format.type must be/);
     expect(
       fromOpenAIRequest({ model: "m", messages: [{ role: "user", content: "hi" }], stop: ["a", "b"] }).stop_sequences,
     ).toEqual(["a", "b"]);

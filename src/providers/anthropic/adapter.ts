@@ -3,6 +3,7 @@ import type { MessageResponse, MessagesRequest } from "../../contracts/anthropic
 import { renameTools, restoreToolNames, type ToolNameRestore } from "../../translate/anthropic/tool-names.ts";
 import { restoreToolNamesInSse } from "../tool-name-restore.ts";
 import { stripForeignThinking } from "../../translate/anthropic/strip-foreign-thinking.ts";
+import { jsonObjectAsInstruction } from "../../translate/anthropic/json-object.ts";
 import { spliceModel } from "../../translate/anthropic/splice-model.ts";
 import { shapeClaudeOAuthRequest } from "../../auth/claude-shaping.ts";
 import { UpstreamError } from "../../util/errors.ts";
@@ -148,7 +149,7 @@ export function createAnthropicAdapter(config: ProviderConfig, opts: AnthropicAd
   const authorize = opts.authorize ?? authorizeDefault;
 
   async function attempt(url: string, req: MessagesRequest, ctx: SendContext, creds: Credentials): Promise<Sent> {
-    const stripped = withoutFields(stripForeignThinking(req), rules.dropBodyFields);
+    const stripped = withoutFields(jsonObjectAsInstruction(stripForeignThinking(req)), rules.dropBodyFields);
     const prepared = { ...stripped, model: ctx.model };
     const headers = baseHeaders(config, ctx.inbound, req.stream === true, rules);
     const call: AnthropicCall = { headers, body: prepared, restore: NO_RENAMES };

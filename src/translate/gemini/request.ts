@@ -1,3 +1,4 @@
+import { outputFormatOf } from "../shared/output-format.ts";
 import type {
   MessagesRequest,
   TextBlock,
@@ -139,11 +140,10 @@ function toGenerationConfig(req: MessagesRequest, model: string): GenerationConf
   // stop_sequences are not sent: Gemini answers STOP either way, so ccmux finds the match itself.
   const thinking = toThinkingConfig(req.thinking, model);
   if (thinking) config.thinkingConfig = thinking;
-  const schema = jsonOutputSchema(req.output_config);
-  if (schema) {
-    config.responseMimeType = "application/json";
-    config.responseSchema = cleanSchemaForGemini(schema, "output_config.format.schema");
-  }
+  const format = outputFormatOf(req.output_config);
+  if (format) config.responseMimeType = "application/json";
+  if (format?.type === "json_schema")
+    config.responseSchema = cleanSchemaForGemini(format.schema, "output_config.format.schema");
   return Object.keys(config).length > 0 ? config : undefined;
 }
 
@@ -160,13 +160,6 @@ function toThinkingConfig(thinking: AnthropicThinking | undefined, model: string
       ? Math.min(Math.max(0, Math.floor(thinking.budget_tokens)), MAX_THINKING_BUDGET)
       : -1;
   return { includeThoughts: thinking.display !== "omitted", thinkingBudget: budget };
-}
-
-function jsonOutputSchema(outputConfig: unknown): Record<string, unknown> | undefined {
-  if (typeof outputConfig !== "object" || outputConfig === null) return undefined;
-  const format = (outputConfig as { format?: { type?: unknown; schema?: unknown } }).format;
-  if (format?.type !== "json_schema" || typeof format.schema !== "object" || format.schema === null) return undefined;
-  return format.schema as Record<string, unknown>;
 }
 
 function sessionIdFromMetadata(metadata: Record<string, unknown> | undefined): string | undefined {

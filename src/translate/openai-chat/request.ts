@@ -1,3 +1,4 @@
+import { outputFormatOf } from "../shared/output-format.ts";
 import type { MessagesRequest } from "../../contracts/anthropic.ts";
 import { checkTranslatable } from "../shared/request-check.ts";
 import { toChatMessages } from "./request-messages.ts";
@@ -102,7 +103,7 @@ export function reasoningEffort(req: MessagesRequest): ReasoningEffort | undefin
 }
 
 function responseFormat(outputConfig: unknown): ChatCompletionRequest["response_format"] {
-  const format = (outputConfig as { format?: { type?: unknown; schema?: unknown } } | undefined)?.format;
-  if (format?.type !== "json_schema" || typeof format.schema !== "object" || format.schema === null) return undefined;
-  return { type: "json_schema", json_schema: { name: "output", schema: format.schema } };
+  const format = outputFormatOf(outputConfig);
+  if (format?.type === "json_object") return { type: "json_object" };
+  return format && { type: "json_schema", json_schema: { name: "output", schema: format.schema } };
 }

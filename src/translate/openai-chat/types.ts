@@ -63,5 +63,5 @@ export interface ChatCompletionRequest {
   reasoning_effort?: ReasoningEffort;
   /** OpenRouter's unified reasoning knob. */
   reasoning?: { effort: ReasoningEffort };
-  response_format?: { type: "json_schema"; json_schema: { name: string; schema: unknown } };
+  response_format?: { type: "json_schema"; json_schema: { name: string; schema: unknown } } | { type: "json_object" };
 }

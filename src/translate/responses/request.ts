@@ -1,3 +1,4 @@
+import { outputFormatOf } from "../shared/output-format.ts";
 import type { MessagesRequest, TextBlock, Tool, ToolChoice } from "../../contracts/anthropic.ts";
 import { checkTranslatable } from "../shared/request-check.ts";
 import { toChatTools } from "../shared/tools.ts";
@@ -113,7 +114,7 @@ function samplingFields(req: MessagesRequest, model: string): Partial<ResponsesR
 }
 
 function textFormat(req: MessagesRequest): Record<string, unknown> | undefined {
-  const format = (req.output_config as { format?: { type?: unknown; schema?: unknown } } | undefined)?.format;
-  if (format?.type !== "json_schema" || typeof format.schema !== "object" || format.schema === null) return undefined;
-  return { type: "json_schema", name: "output", schema: format.schema, strict: false };
+  const format = outputFormatOf(req.output_config);
+  if (format?.type === "json_object") return { type: "json_object" };
+  return format && { type: "json_schema", name: "output", schema: format.schema, strict: false };
 }

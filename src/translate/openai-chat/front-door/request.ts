@@ -2,7 +2,6 @@ import type { MessagesRequest, Tool, ToolChoice } from "../../../contracts/anthr
 import { RequestError } from "../../../util/errors.ts";
 import { convertMessages } from "./request-messages.ts";
 
-const DEFAULT_MAX_TOKENS = 4096;
 const THINKING_BUDGET: Record<string, number> = { low: 2048, medium: 8192, high: 16384, xhigh: 32768, max: 32768 };
 
 type Body = Record<string, unknown>;
@@ -18,7 +17,10 @@ export function fromOpenAIRequest(body: unknown): MessagesRequest {
   if (typeof b.model !== "string" || b.model === "") throw new RequestError("model must be a non-empty string");
   if (b.n !== undefined && b.n !== null && b.n !== 1) throw new RequestError("n other than 1 is not supported");
   const { system, messages } = convertMessages(b.messages);
-  const req: MessagesRequest = { model: b.model, messages, max_tokens: maxTokens(b) };
+  const req: MessagesRequest = { model: b.model, messages };
+  // No max_tokens from the client: the proxy fills in the target model's own output limit.
+  const max = maxTokens(b);
+  if (max !== undefined) req.max_tokens = max;
   if (system.length > 0) req.system = system;
   const tools = convertTools(b.tools);
   if (tools) req.tools = tools;
@@ -36,9 +38,9 @@ export function fromOpenAIRequest(body: unknown): MessagesRequest {
   return req;
 }
 
-function maxTokens(b: Body): number {
+function maxTokens(b: Body): number | undefined {
   const value = b.max_completion_tokens ?? b.max_tokens;
-  if (value === undefined || value === null) return DEFAULT_MAX_TOKENS;
+  if (value === undefined || value === null) return undefined;
   if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
     throw new RequestError("max_tokens / max_completion_tokens must be a positive integer");
   }
@@ -105,15 +107,25 @@ function applyThinking(req: MessagesRequest, effort: unknown): void {
   const wanted = typeof effort === "string" ? THINKING_BUDGET[effort] : undefined;
   if (wanted === undefined)
     throw new RequestError('reasoning_effort must be one of "none", "minimal", "low", "medium", "high", "xhigh"');
-  const budget = Math.min(wanted, (req.max_tokens ?? DEFAULT_MAX_TOKENS) - 1);
+  const budget = req.max_tokens === undefined ? wanted : Math.min(wanted, req.max_tokens - 1);
   if (budget < 1024) return;
   req.thinking = { type: "enabled", budget_tokens: budget };
   delete req.temperature;
   delete req.top_p;
 }
 
+/**
+ * response_format → output_config.format. json_object has no Anthropic wire form: it travels as
+ * `{type: "json_object"}` and each upstream dialect renders it (see translate/anthropic/json-object.ts).
+ */
 function outputFormat(raw: unknown): Record<string, unknown> | undefined {
-  const f = raw as { type?: unknown; json_schema?: { schema?: unknown } } | undefined;
-  if (f?.type !== "json_schema" || !f.json_schema || typeof f.json_schema.schema !== "object") return undefined;
+  if (raw === undefined || raw === null) return undefined;
+  const f = raw as { type?: unknown; json_schema?: { schema?: unknown } };
+  if (f.type === "text") return undefined;
+  if (f.type === "json_object") return { type: "json_object" };
+  if (f.type !== "json_schema")
+    throw new RequestError('response_format.type must be "text", "json_object" or "json_schema"');
+  // A json_schema with no schema asks for JSON and nothing more.
+  if (!f.json_schema || !isObject(f.json_schema.schema)) return { type: "json_object" };
   return { type: "json_schema", schema: f.json_schema.schema };
 }
