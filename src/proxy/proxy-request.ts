@@ -11,6 +11,8 @@ import { headerSafe } from "../util/wire-text.ts";
 import { healthKey } from "../providers/health.ts";
 import { createUsageWatcher, usageOf, type UsageCounts } from "./usage-tap.ts";
 import { finishFailed, finishTrace, startTrace, type RequestTrace } from "./request-trace.ts";
+import { bytesStream, failedAfterCommit, heldResponse, holdCommitMs, jsonAsEvents } from "./held-answer.ts";
+import { raceHold, STILL_PENDING } from "../stream/ping-hold.ts";
 
 function formatUsage(u: UsageCounts): string {
   if (u.input === undefined && u.output === undefined) return "tokens n/a";
@@ -83,28 +85,50 @@ export async function proxyAnthropic(
 }
 
 async function answer(c: Context, trace: RequestTrace, req: MessagesRequest, sent: RequestBody): Promise<Response> {
-  const { deps, started } = trace;
+  const { deps } = trace;
   const resolution = resolveRoute(req, deps.router, { bodyLength: sent.length, xProvider: c.req.header("x-provider") });
   trace.route = resolution.route;
   const timing = { upstreamMs: 0 };
-  const rawBody = resolution.rewritten ? undefined : sent.raw;
-  const result = await forwardWithFailover(req, resolution, deps, {
+  const control = new AbortController();
+  const forwarding = forwardWithFailover(req, resolution, deps, {
     inbound: c.req.raw.headers,
-    signal: c.req.raw.signal,
+    signal: AbortSignal.any([c.req.raw.signal, control.signal]),
     timing,
-    rawBody,
+    rawBody: resolution.rewritten ? undefined : sent.raw,
     attempts: trace.attempts,
   }).catch((err: unknown) => {
     if (err instanceof CcmuxError) err.headers["x-ccmux-route"] = resolution.route;
     throw err;
   });
-  const headers = dropSecretHeaders(new Headers(result.response.headers), deps);
-  for (const [k, v] of Object.entries(routingHeaders(resolution, result))) headers.set(k, v);
-  headers.set("server-timing", serverTiming(started, timing.upstreamMs));
+  const commitMs = holdCommitMs(deps, req);
+  const result = commitMs > 0 ? await raceHold(forwarding, commitMs) : await forwarding;
+  if (result !== STILL_PENDING) return relayAnswer(trace, resolution, result, timing);
+  // Nothing yet after one ping interval: answer 200 now and keep the client's connection alive with pings.
+  const next = forwarding
+    .then((late) => heldBody(trace, resolution, late))
+    .catch((err: unknown) => failedAfterCommit(trace, err));
+  return heldResponse(resolution.route, next, commitMs, control);
+}
+
+/** Notes who answered in the trace. */
+function traceAnswer(trace: RequestTrace, resolution: Resolution, result: ForwardResult): void {
   trace.route = (result.resolution ?? resolution).route;
   trace.provider = result.candidate.provider;
   trace.account = result.account;
   trace.upstreamModel = result.candidate.model;
+}
+
+async function relayAnswer(
+  trace: RequestTrace,
+  resolution: Resolution,
+  result: ForwardResult,
+  timing: { upstreamMs: number },
+): Promise<Response> {
+  const { deps, started } = trace;
+  const headers = dropSecretHeaders(new Headers(result.response.headers), deps);
+  for (const [k, v] of Object.entries(routingHeaders(resolution, result))) headers.set(k, v);
+  headers.set("server-timing", serverTiming(started, timing.upstreamMs));
+  traceAnswer(trace, resolution, result);
   const { status } = result.response;
   if (!isEventStream(result.response.headers)) {
     // A whole JSON answer: read it once (adapters already hold it in memory) instead of streaming it through JS.
@@ -113,6 +137,20 @@ async function answer(c: Context, trace: RequestTrace, req: MessagesRequest, sen
     return new Response(bytes, { status, headers });
   }
   return new Response(relayTraced(trace, result.response), { status, headers });
+}
+
+/** The body that follows the pings once a provider answered: its stream, or its whole message as events. */
+async function heldBody(
+  trace: RequestTrace,
+  resolution: Resolution,
+  result: ForwardResult,
+): Promise<ReadableStream<Uint8Array> | null> {
+  traceAnswer(trace, resolution, result);
+  if (isEventStream(result.response.headers)) return relayTraced(trace, result.response);
+  const bytes = new Uint8Array(await result.response.arrayBuffer());
+  const events = jsonAsEvents(bytes);
+  finishAnswered(trace, result.response.status, usageOf(bytes), "ok");
+  return bytesStream(events);
 }
 
 /** Relays a streamed answer, noting the first byte out and publishing the record when it ends. */

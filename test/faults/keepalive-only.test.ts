@@ -2,7 +2,13 @@
 // for the first content event is bounded (first_event_timeout_ms), then failover or an error.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import Anthropic from "@anthropic-ai/sdk";
-import { sse, startFakeUpstream, type Chunk, type FakeUpstream, type Reply } from "../helpers/fake-upstream.ts";
+import {
+  CHAT_KEEPALIVES,
+  keepAlivesForever,
+  sse,
+  startFakeUpstream,
+  type FakeUpstream,
+} from "../helpers/fake-upstream.ts";
 import { model, provider, startInProcess, testConfig, type InProcessServer } from "../helpers/in-process.ts";
 import { readFixture } from "../helpers/sse.ts";
 import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
@@ -11,28 +17,6 @@ boundTestsForBusyMachine();
 
 const FIRST_EVENT_MS = 300;
 
-/** 200, then `chunks` over and over, 20 ms apart, for as long as the connection stays open. */
-function keepAlivesForever(chunks: Chunk[]): Reply {
-  return {
-    kind: "respond",
-    status: 200,
-    headers: { "content-type": "text/event-stream", "cache-control": "no-cache" },
-    chunks: function* () {
-      for (;;) yield* chunks;
-    },
-    framing: "chunked",
-    delayMs: 20,
-    headerDelayMs: 0,
-    ending: "end",
-  };
-}
-
-const CHAT_KEEPALIVES = [
-  ": OPENROUTER PROCESSING\n\n",
-  ":\n\n",
-  'data: {"id":"c1","object":"chat.completion.chunk","choices":[]}\n\n',
-  'data: {"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{}}]}\n\n',
-];
 const GEMINI_KEEPALIVES = [
   ": ping\r\n\r\n",
   'data: {"candidates":[{"content":{"role":"model","parts":[]},"index":0}]}\r\n\r\n',

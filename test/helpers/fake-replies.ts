@@ -114,6 +114,30 @@ export function resetMidStream(chunks: Chunk | Chunk[], opts: StreamOptions = {}
   return streamed(chunks, "reset", opts);
 }
 
+/** 200, then `chunks` over and over, 20 ms apart, for as long as the connection stays open (keep-alives only). */
+export function keepAlivesForever(chunks: Chunk[]): Reply {
+  return {
+    kind: "respond",
+    status: 200,
+    headers: { "content-type": "text/event-stream", "cache-control": "no-cache" },
+    chunks: function* () {
+      for (;;) yield* chunks;
+    },
+    framing: "chunked",
+    delayMs: 20,
+    headerDelayMs: 0,
+    ending: "end",
+  };
+}
+
+/** What OpenAI-compatible upstreams (OpenRouter) send while they think: comments and chunks without content. */
+export const CHAT_KEEPALIVES = [
+  ": OPENROUTER PROCESSING\n\n",
+  ":\n\n",
+  'data: {"id":"c1","object":"chat.completion.chunk","choices":[]}\n\n',
+  'data: {"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{}}]}\n\n',
+];
+
 /** Delays the status line of any respond-kind reply by `ms` (slow first byte). */
 export function delayed(ms: number, reply: Reply): Reply {
   if (reply.kind !== "respond") throw new Error(`delayed() needs a respond-kind reply, got ${reply.kind}`);

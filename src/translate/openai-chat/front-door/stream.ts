@@ -36,6 +36,8 @@ export interface OpenAIStreamState {
 }
 
 export const DONE_LINE = "data: [DONE]\n\n";
+/** An Anthropic `ping` becomes an SSE comment: OpenAI clients skip it, and it keeps the connection alive. */
+export const KEEPALIVE_LINE = ": ping\n\n";
 
 /** Anthropic stream events → OpenAI chat.completion.chunk SSE lines, ending with a usage chunk and [DONE]. */
 export function anthropicToOpenAIStreamTranslator(opts: OpenAIStreamOptions): OpenAIChunkTranslator<OpenAIStreamState> {
@@ -64,6 +66,8 @@ function step(state: OpenAIStreamState, event: StreamEvent, opts: OpenAIStreamOp
       return stopLines(state, opts);
     case "error":
       return errorLines(state, event.error.type, event.error.message);
+    case "ping":
+      return [KEEPALIVE_LINE];
     default:
       return [];
   }
