@@ -81,6 +81,20 @@ export function withIdentity(system: MessagesRequest["system"]): TextBlock[] {
   return blocks;
 }
 
+/** Claude Code's own headers named by the rules' allow-list, relayed as sent; the rules' markers for any other client. */
+export function identifyingHeaders(
+  inbound: Headers,
+  rules: Pick<ClaudeWireRules, "forward" | "markers">,
+): Record<string, string> {
+  if (!isClaudeCodeClient(inbound)) return { ...rules.markers };
+  const set: Record<string, string> = {};
+  for (const name of rules.forward) {
+    const value = inbound.get(name);
+    if (value) set[name] = value;
+  }
+  return set;
+}
+
 /**
  * Shapes a request for a Claude Pro/Max subscription token: Bearer auth (no x-api-key), Claude Code's
  * beta order, the identity block at the top of the system prompt, and the identifying headers: relayed from Claude Code through the allow-list, or ccmux's
@@ -96,12 +110,7 @@ export function shapeClaudeOAuthRequest(
   const set: Record<string, string> = {
     "anthropic-beta": orderClaudeBetas(inbound.get("anthropic-beta"), claudeCode, rules.leadingBetas),
   };
-  if (claudeCode) {
-    for (const name of rules.forward) {
-      const value = inbound.get(name);
-      if (value) set[name] = value;
-    }
-  } else Object.assign(set, rules.markers);
+  Object.assign(set, identifyingHeaders(inbound, rules));
   if (accessToken !== undefined) set.authorization = `Bearer ${accessToken}`;
   return {
     body: { ...body, system: withIdentity(body.system) },

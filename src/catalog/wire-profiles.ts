@@ -21,6 +21,8 @@ export interface WireProfile {
   leadingBetas?: WireFact<readonly string[]>;
   /** The only betas the upstream accepts; absent = any. */
   allowedBetas?: WireFact<readonly string[]>;
+  /** Betas the upstream refuses, removed unless the provider's `allowed_betas` names them. */
+  deniedBetas?: WireFact<readonly string[]>;
   /** Top-level body fields the upstream rejects ("Extra inputs are not permitted"). */
   dropBodyFields?: WireFact<readonly string[]>;
   /** Query parameters on every model call. */
@@ -180,12 +182,43 @@ const VERTEX_CLAUDE: WireProfile = {
   ),
 };
 
-/** Anthropic-compatible presets: they reject betas they do not know, and Claude Code's newer fields. */
-const COMPATIBLE_BETAS = ["interleaved-thinking-2025-05-14", "fine-grained-tool-streaming-2025-05-14"] as const;
-const compatible = (ref: string): WireProfile => ({
-  allowedBetas: fact(COMPATIBLE_BETAS, "2026-12-05", ref),
-  dropBodyFields: fact(["context_management", "mcp_servers", "container", "service_tier"], "2026-12-05", ref),
+/**
+ * Anthropic-compatible presets, checked 2026-12-06. Each relays Claude Code's own user agent (not the
+ * runtime's); betas and fields are per provider:
+ * - Kimi For Coding lets only coding agents in, by user agent: anything else gets 403 "Kimi For
+ *   Coding is currently only available for Coding Agents such as Kimi CLI, Claude Code, …" or 429
+ *   "engine overloaded" (MoonshotAI/kimi-cli#2322 2026-05-18, earendil-works/pi#3586 2026-04-23,
+ *   gsd-build/gsd-2#4640 2026-04-21), so other clients get Claude Code's. It answers 400 "Invalid
+ *   request Error" to Claude Code's experimental betas (MoonshotAI/Kimi-K2.5#5, 2026-02-02..03-05);
+ *   CLIProxyAPI's claude_executor_kimi.go sends it only claude-code-20250219 and
+ *   interleaved-thinking-2025-05-14 and strips context_management and output_config.effort.
+ * - ZenMux supports every Anthropic feature except anthropic-version other than 2023-06-01 and the
+ *   code-execution-2025-08-25 beta (docs.zenmux.ai api/anthropic/create-messages).
+ * - z.ai and MiniMax document Claude Code as a client (docs.z.ai devpack; platform.minimax.io
+ *   text-anthropic-api: text and tool messages, thinking, no images or documents) and say nothing of
+ *   betas; no public report of either rejecting one was found, so they keep the conservative list.
+ */
+const CLAUDE_CODE_UA_ONLY = fact(["user-agent"] as const, "2026-12-06", "the client's own user agent, never Bun's");
+const CONSERVATIVE_BETAS = ["interleaved-thinking-2025-05-14", "fine-grained-tool-streaming-2025-05-14"] as const;
+const CLAUDE_CODE_NEWER_FIELDS = ["context_management", "mcp_servers", "container", "service_tier"] as const;
+const conservative = (ref: string): WireProfile => ({
+  forward: CLAUDE_CODE_UA_ONLY,
+  allowedBetas: fact(CONSERVATIVE_BETAS, "2026-12-06", ref),
+  dropBodyFields: fact(CLAUDE_CODE_NEWER_FIELDS, "2026-12-06", ref),
 });
+
+const KIMI_REF = "MoonshotAI/Kimi-K2.5#5; CLIProxyAPI claude_executor_kimi.go; MoonshotAI/kimi-cli#2322";
+const KIMI_CODING: WireProfile = {
+  forward: CLAUDE_CODE_UA_ONLY,
+  markers: fact({ "user-agent": `claude-cli/${CLAUDE_CODE_VERSION} (external, cli)` }, "2026-12-06", KIMI_REF),
+  allowedBetas: fact(["claude-code-20250219", "interleaved-thinking-2025-05-14"], "2026-12-06", KIMI_REF),
+  dropBodyFields: fact([...CLAUDE_CODE_NEWER_FIELDS, "output_config"], "2026-12-06", KIMI_REF),
+};
+
+const ZENMUX: WireProfile = {
+  forward: CLAUDE_CODE_UA_ONLY,
+  deniedBetas: fact(["code-execution-2025-08-25"], "2026-12-06", "docs.zenmux.ai api/anthropic/create-messages"),
+};
 
 /** ChatGPT Plus/Pro through the Codex endpoint; version = @openai/codex latest on npm, 2026-12-05. */
 export const CODEX_VERSION = "0.171.0";
@@ -224,10 +257,10 @@ const ANTHROPIC_TOKEN_ENDPOINT = {
 export const WIRE_PROFILES = {
   "claude-oauth": CLAUDE_OAUTH,
   "vertex-claude": VERTEX_CLAUDE,
-  "z.ai": compatible("docs.z.ai Claude-compatible endpoint; claude-code-router issue threads on z.ai 400s"),
-  minimax: compatible("platform.minimax.io Anthropic-compatible API: unsupported betas rejected"),
-  "kimi-coding": compatible("Kimi For Coding Anthropic endpoint: documented for Claude Code"),
-  zenmux: compatible("zenmux.ai Anthropic-compatible API"),
+  "z.ai": conservative("docs.z.ai devpack Claude Code setup (supported tool); no beta list published"),
+  minimax: conservative("platform.minimax.io text-anthropic-api parameter table; no beta list published"),
+  "kimi-coding": KIMI_CODING,
+  zenmux: ZENMUX,
   codex: CODEX,
   "code-assist": CODE_ASSIST,
   "anthropic-token-endpoint": ANTHROPIC_TOKEN_ENDPOINT,

@@ -11,6 +11,8 @@ export interface WireRules {
   leadingBetas: readonly string[];
   /** undefined = every beta passes. */
   allowedBetas?: ReadonlySet<string>;
+  /** Betas removed even when `allowedBetas` lets every beta pass. */
+  deniedBetas: ReadonlySet<string>;
   dropBodyFields: readonly string[];
   query: Readonly<Record<string, string>>;
   /** The provider's `headers`, set last (they win over markers and forwarded headers). */
@@ -39,6 +41,7 @@ export function wireRules(kind: string, config: ProviderConfig): WireRules {
     markers: p.markers?.value ?? {},
     leadingBetas: p.leadingBetas?.value ?? [],
     allowedBetas: allowed(config, p.allowedBetas?.value),
+    deniedBetas: new Set(config.allowed_betas ? [] : p.deniedBetas?.value),
     dropBodyFields: config.drop_body_fields ?? p.dropBodyFields?.value ?? [],
     query: p.query?.value ?? {},
     headers: config.headers,
@@ -64,7 +67,7 @@ export function allowedBetaList(list: string | null, rules: WireRules): string |
   const betas = (list ?? "")
     .split(",")
     .map((b) => b.trim())
-    .filter((b) => b && (!rules.allowedBetas || rules.allowedBetas.has(b)));
+    .filter((b) => b && !rules.deniedBetas.has(b) && (!rules.allowedBetas || rules.allowedBetas.has(b)));
   return betas.length > 0 ? [...new Set(betas)].join(",") : undefined;
 }
 

@@ -252,6 +252,18 @@ describe("Vertex AI", () => {
 
 describe("Anthropic-compatible presets", () => {
   for (const preset of Object.keys(PRESETS))
-    test(`${preset} keeps only the betas and fields it accepts`, () =>
+    test(`${preset} gets Claude Code's user agent and only the betas and fields it accepts`, () =>
       expectWire(`preset.${preset}`, "/v1/messages?beta=true", claudeCodeTurn(preset)));
+
+  // Kimi For Coding refuses clients that are not coding agents, by user agent.
+  test("kimi-coding from another client (curl on the OpenAI route) gets Claude Code's user agent", () =>
+    expectWire("preset.kimi-coding.other-client", "/v1/chat/completions", {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        authorization: "Bearer fake-client-key",
+        "user-agent": "curl/8.5.0",
+      },
+      body: JSON.stringify({ model: "kimi-coding", max_tokens: 64, messages: [{ role: "user", content: "hi" }] }),
+    }));
 });

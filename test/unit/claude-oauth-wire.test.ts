@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { shapeClaudeOAuthRequest } from "../../src/auth/claude-shaping.ts";
-import { wireRules } from "../../src/providers/wire-shape.ts";
+import { allowedBetaList, wireRules } from "../../src/providers/wire-shape.ts";
 import {
   CLAUDE_CODE_VERSION,
   WIRE_PROFILES,
@@ -109,5 +109,31 @@ describe("Claude Pro/Max wire shape", () => {
     for (const profile of Object.values(WIRE_PROFILES) as WireProfile[])
       for (const fact of Object.values(profile) as WireFact<unknown>[])
         expect(fact.checked).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+});
+
+describe("Anthropic-compatible presets' betas", () => {
+  const CLAUDE_CODE_BETAS =
+    "claude-code-20250219,interleaved-thinking-2025-05-14,code-execution-2025-08-25,effort-2025-11-24";
+  const preset = (type: string, extra = {}) =>
+    wireRules(type, provider(type, "http://127.0.0.1:1", { provider_type: type, ...extra }));
+
+  test("each preset keeps only what it accepts", () => {
+    expect(allowedBetaList(CLAUDE_CODE_BETAS, preset("kimi-coding"))).toBe(
+      "claude-code-20250219,interleaved-thinking-2025-05-14",
+    );
+    expect(allowedBetaList(CLAUDE_CODE_BETAS, preset("z.ai"))).toBe("interleaved-thinking-2025-05-14");
+    expect(allowedBetaList(CLAUDE_CODE_BETAS, preset("minimax"))).toBe("interleaved-thinking-2025-05-14");
+    expect(allowedBetaList(CLAUDE_CODE_BETAS, preset("zenmux"))).toBe(
+      "claude-code-20250219,interleaved-thinking-2025-05-14,effort-2025-11-24",
+    );
+  });
+
+  test("a provider's allowed_betas replaces the kind's lists, deny list included", () => {
+    const zenmux = preset("zenmux", { allowed_betas: ["*"] });
+    expect(allowedBetaList(CLAUDE_CODE_BETAS, zenmux)).toBe(CLAUDE_CODE_BETAS);
+    expect(allowedBetaList(CLAUDE_CODE_BETAS, preset("kimi-coding", { allowed_betas: ["effort-2025-11-24"] }))).toBe(
+      "effort-2025-11-24",
+    );
   });
 });

@@ -5,7 +5,7 @@ import { restoreToolNamesInSse } from "../tool-name-restore.ts";
 import { stripForeignThinking } from "../../translate/anthropic/strip-foreign-thinking.ts";
 import { jsonObjectAsInstruction } from "../../translate/anthropic/json-object.ts";
 import { spliceModel } from "../../translate/anthropic/splice-model.ts";
-import { shapeClaudeOAuthRequest } from "../../auth/claude-shaping.ts";
+import { identifyingHeaders, shapeClaudeOAuthRequest } from "../../auth/claude-shaping.ts";
 import { UpstreamError } from "../../util/errors.ts";
 import { providerKind } from "../../catalog/providers.ts";
 import { withAuthRetry } from "../auth-retry.ts";
@@ -51,6 +51,7 @@ function authorizeDefault(
 ): void {
   if (config.auth_type === "oauth" && creds.accessToken)
     return authorizeClaudeOAuth(call, creds.accessToken, inbound, rules);
+  for (const [name, value] of Object.entries(identifyingHeaders(inbound, rules))) call.headers.set(name, value);
   if (config.auth_type === "passthrough") {
     for (const name of ["x-api-key", "authorization"]) {
       const v = inbound.get(name);
