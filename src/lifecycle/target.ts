@@ -6,6 +6,7 @@ import { ConfigFileError, loadConfigFile } from "../config/load.ts";
 import { configPath, type Env } from "../config/paths.ts";
 import { ServerSchema } from "../config/schema.ts";
 import { runtime } from "../runtime/index.ts";
+import { claudeCodeNeedsOwnCredentials } from "./client-credentials.ts";
 
 /** Where a ccmux for this config listens, and what a client must present to it. */
 export interface ServerTarget {
@@ -17,7 +18,10 @@ export interface ServerTarget {
   url: string;
   apiKey?: string;
   adminToken?: string;
-  /** Some provider forwards the client's own credentials (auth_type = "passthrough", or no config: the embedded default). */
+  /**
+   * Claude Code's own credentials reach an upstream: a request it sends can be routed to a pass-through
+   * provider (or no config: the embedded default). A broken config: any enabled pass-through provider.
+   */
   passthrough: boolean;
   /** Set when the config has errors outside [server]: only that table was read. */
   problem?: string;
@@ -81,7 +85,7 @@ export async function resolveTarget(flag: string | undefined, env: Env): Promise
     const loaded = await loadConfigFile(path, env);
     exists = loaded !== undefined;
     server = section(loaded?.config.server ?? v.parse(ServerSchema, {}));
-    passthrough = loaded ? passesThrough(loaded.config.providers) : true;
+    passthrough = loaded ? claudeCodeNeedsOwnCredentials(loaded.config) : true;
   } catch (err) {
     const partial = err instanceof ConfigFileError ? await serverOnly(path, env) : undefined;
     if (!partial) throw err;

@@ -77,6 +77,15 @@ describe("ccmux config init", () => {
     expect(statSync(join(dir, "config.toml")).mode & 0o777).toBe(0o644);
   });
 
+  test("after serve wrote the starter file, init finds it unchanged: exit 0, the next step shown", async () => {
+    const dir = home();
+    writeFileSync(join(dir, "config.toml"), CONFIG_TEMPLATE);
+    const out = await spawnCcmux(["config", "init"], { env: { CCMUX_HOME: dir } });
+    expect(out.exitCode).toBe(0);
+    expect(out.stdout).toContain("already the starter config");
+    expect(out.stdout).toContain("Next: edit it");
+  });
+
   test("never overwrites an existing config: exit 1, file untouched", async () => {
     const dir = home();
     writeFileSync(join(dir, "mine.toml"), "# mine\n");

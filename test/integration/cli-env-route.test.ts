@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { CONFIG_TEMPLATE } from "../../src/config/template.ts";
 import { spawnCcmux } from "../helpers/spawn.ts";
 import { readFixtureJson } from "../helpers/sse.ts";
 import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
@@ -37,6 +38,18 @@ describe("ccmux env", () => {
       ANTHROPIC_AUTH_TOKEN: "ccmux-no-client-key-needed",
       NO_PROXY: "corp.example,localhost,127.0.0.1,::1",
     });
+  });
+
+  test("the starter template edited to route Claude Code to a keyed provider: its pass-through catch-all no longer counts", async () => {
+    const edited = CONFIG_TEMPLATE.replace('default = "default"\nauto_map_regex = "^$"\n', 'default = "m"\n');
+    const own = `\n[[providers]]\nname = "p"\nprovider_type = "openrouter"\napi_key = "k"\n[[models]]\nname = "m"\n[[models.mappings]]\npriority = 1\nprovider = "p"\nactual_model = "x"\n`;
+    const routed = await spawnCcmux(["env", "--json", "--config", configFile(edited + own)]);
+    expect(JSON.parse(routed.stdout).ANTHROPIC_AUTH_TOKEN).toBe("ccmux-no-client-key-needed");
+    const background = `${edited.replace('default = "m"\n', 'default = "m"\nbackground = "*"\n')}${own}`;
+    const viaSlot = await spawnCcmux(["env", "--json", "--config", configFile(background)]);
+    expect(JSON.parse(viaSlot.stdout).ANTHROPIC_AUTH_TOKEN).toBeUndefined();
+    const unchanged = await spawnCcmux(["env", "--json", "--config", configFile(CONFIG_TEMPLATE)]);
+    expect(JSON.parse(unchanged.stdout).ANTHROPIC_AUTH_TOKEN).toBeUndefined();
   });
 
   test("0.0.0.0 becomes 127.0.0.1; server.api_key becomes ANTHROPIC_AUTH_TOKEN; a broken provider does not matter", async () => {
