@@ -11,6 +11,7 @@ export function authContext(extraEnv: Record<string, string> = {}) {
   const log = createLogger({
     level: env.CCMUX_LOG_LEVEL ?? "info",
     plain: !runtime.isTTY("stdout") || Boolean(env.NO_COLOR),
+    timestamps: false,
   });
   const store = createTokenStore({ path: join(dataDir(env), TOKEN_FILE_NAME), runtime, log });
   const flows = createFlowRegistry({ env, log });

@@ -1,3 +1,4 @@
+import { LOG_LEVELS } from "../util/log.ts";
 import { blank, checkDuplicateNames, definedOnly, normalizeProviders, type Sink } from "./normalize-providers.ts";
 import { compileRegex } from "./regex.ts";
 import type { ConfigDocument, ModelDocument } from "./schema.ts";
@@ -10,7 +11,6 @@ import {
   type ServerConfig,
 } from "./types.ts";
 
-const LOG_LEVELS = ["silent", "error", "warn", "info", "debug", "trace"];
 const MODEL_SLOTS = ["default", "background", "think", "websearch", "long_context", "image"] as const;
 const REGEX_SLOTS = ["auto_map_regex", "background_regex"] as const;
 
@@ -24,8 +24,8 @@ function normalizeServer(doc: ConfigDocument["server"], refs: Map<string, string
     }
   }
   if (!LOG_LEVELS.includes(doc.log_level.toLowerCase())) {
-    const message = `unknown log level "${doc.log_level}" (one of ${LOG_LEVELS.join(", ")}); info is used`;
-    sink.warnings.push({ path: ["server", "log_level"], message });
+    const message = `unknown log level "${doc.log_level}" (one of ${LOG_LEVELS.join(", ")})`;
+    sink.errors.push({ path: ["server", "log_level"], message });
   }
   return definedOnly({
     host: doc.host,

@@ -1,4 +1,5 @@
 import { createConsola, type ConsolaInstance } from "consola";
+import { lineReporter, type LineSink } from "./log-line.ts";
 
 export type Logger = ConsolaInstance;
 
@@ -81,34 +82,43 @@ function currentSecrets(known: KnownSecrets): readonly string[] {
   }
 }
 
+/** The level's consola number; an unknown level is an error, never silently `info`. */
 export function levelNumber(level: string): number {
-  return LEVELS[level.toLowerCase()] ?? LEVELS.info!;
+  const n = LEVELS[level.toLowerCase()];
+  if (n === undefined) throw new Error(`unknown log level "${level}" (one of ${LOG_LEVELS.join(", ")})`);
+  return n;
 }
 
 export interface LoggerOptions {
   level?: string;
-  /** Plain output (no colours, no fancy box); set when stdout is not a TTY or NO_COLOR is set. */
+  /** No colours; set when stdout is not a TTY or NO_COLOR is set, and for files. */
   plain?: boolean;
+  /** Every line goes here (a log file, a test's array); default: stdout, with warnings and errors on stderr. */
   stream?: { write(s: string): unknown };
+  /** ISO timestamps at the start of each line (default true); CLI commands talking to a person turn them off. */
+  timestamps?: boolean;
 }
 
+function sinkFor(opts: LoggerOptions): LineSink {
+  const stream = opts.stream;
+  if (stream) return { write: (line) => void stream.write(line) };
+  return { write: (line, level) => void (level < 2 ? process.stderr : process.stdout).write(line) };
+}
+
+/** The one logger factory: redaction of secrets, then one line format (timestamp, level, message). */
 export function createLogger(opts: LoggerOptions = {}): Logger {
-  const options: NonNullable<Parameters<typeof createConsola>[0]> = {
-    level: levelNumber(opts.level ?? "info"),
-    fancy: !opts.plain,
-    formatOptions: { colors: !opts.plain, date: false },
-  };
-  if (opts.stream) options.stdout = options.stderr = opts.stream as NodeJS.WriteStream;
-  const logger = createConsola(options);
+  // throttle 0: consola would otherwise fold repeated identical lines into one "(repeated N times)".
+  const logger = createConsola({ level: levelNumber(opts.level ?? "info"), throttle: 0 });
   const known: KnownSecrets = {};
-  logger.setReporters(
-    logger.options.reporters.map((r) => ({
-      log: (obj, ctx) => {
+  const reporter = lineReporter(sinkFor(opts), { timestamps: opts.timestamps !== false, colors: !opts.plain });
+  logger.setReporters([
+    {
+      log: (obj) => {
         const secrets = currentSecrets(known);
-        r.log({ ...obj, args: obj.args.map((arg) => redactArg(arg, secrets)) }, ctx);
+        reporter.log({ ...obj, args: obj.args.map((arg) => redactArg(arg, secrets)) });
       },
-    })),
-  );
+    },
+  ]);
   Object.assign(logger, { [KNOWN_SECRETS]: known });
   return logger;
 }
