@@ -1,127 +1,34 @@
 import type { AnthropicErrorType } from "../util/errors.ts";
+import type { ContentBlock, TextBlock } from "./anthropic-content.ts";
 
 /**
  * Anthropic Messages API wire types. Loose on purpose: requests keep every
  * unknown field and block type so pass-through upstreams receive them intact.
  */
-export interface CacheControl {
-  type: "ephemeral";
-  ttl?: string;
-  [k: string]: unknown;
-}
-
-export interface TextBlock {
-  type: "text";
-  text: string;
-  cache_control?: CacheControl;
-  [k: string]: unknown;
-}
-
-export type ImageSource =
-  | { type: "base64"; media_type: string; data: string }
-  | { type: "url"; url: string }
-  | { type: string; [k: string]: unknown };
-
-export interface ImageBlock {
-  type: "image";
-  source: ImageSource;
-  [k: string]: unknown;
-}
-
-/** A PDF or text document; `source` may also be `{type:"content", content:[…]}` or a file id. */
-export interface DocumentBlock {
-  type: "document";
-  source?: ImageSource;
-  [k: string]: unknown;
-}
-
-export interface SearchResultBlock {
-  type: "search_result";
-  source?: string;
-  title?: string;
-  content?: ContentBlock[];
-  [k: string]: unknown;
-}
-
-export interface ToolUseBlock {
-  type: "tool_use";
-  id: string;
-  name: string;
-  input: unknown;
-  [k: string]: unknown;
-}
-
-export interface ToolResultBlock {
-  type: "tool_result";
-  tool_use_id: string;
-  content?: string | ContentBlock[];
-  is_error?: boolean;
-  [k: string]: unknown;
-}
-
-export interface ThinkingBlock {
-  type: "thinking";
-  thinking: string;
-  signature?: string;
-  [k: string]: unknown;
-}
-
-export interface RedactedThinkingBlock {
-  type: "redacted_thinking";
-  data: string;
-  [k: string]: unknown;
-}
-
-/** Every block type ccmux reads. A closed union: `switch (block.type)` narrows it. */
-export type KnownBlock =
-  | TextBlock
-  | ImageBlock
-  | DocumentBlock
-  | SearchResultBlock
-  | ToolUseBlock
-  | ToolResultBlock
-  | ThinkingBlock
-  | RedactedThinkingBlock;
-
-export type KnownBlockType = KnownBlock["type"];
-
-/**
- * A block of a type ccmux does not know (server_tool_use, web_search_tool_result, container_upload,
- * whatever Anthropic adds next). Kept whole and forwarded untouched, never dropped; translators to
- * other dialects say what they cannot carry.
- */
-export interface UnknownBlock {
-  type: string;
-  [k: string]: unknown;
-}
-
-export type ContentBlock = KnownBlock | UnknownBlock;
-
-const KNOWN_BLOCK_TYPES: ReadonlySet<string> = new Set<KnownBlockType>([
-  "text",
-  "image",
-  "document",
-  "search_result",
-  "tool_use",
-  "tool_result",
-  "thinking",
-  "redacted_thinking",
-]);
-
-/**
- * The block as a KnownBlock, or undefined for an UnknownBlock. TypeScript cannot narrow a union
- * whose last member has `type: string`, so this is the one place that tells them apart.
- */
-export function knownBlock(block: ContentBlock): KnownBlock | undefined {
-  // The set holds exactly KnownBlockType; the block's other fields are the client's or upstream's.
-  return KNOWN_BLOCK_TYPES.has(block.type) ? (block as KnownBlock) : undefined;
-}
-
-/** A message's content as a block list; a string becomes one text block. */
-export function contentBlocks(content: string | ContentBlock[] | undefined): ContentBlock[] {
-  if (Array.isArray(content)) return content;
-  return typeof content === "string" && content !== "" ? [{ type: "text", text: content }] : [];
-}
+export { contentBlocks, knownBlock, knownSource } from "./anthropic-content.ts";
+export type {
+  CacheControl,
+  TextBlock,
+  Base64Source,
+  UrlSource,
+  FileSource,
+  TextSource,
+  ContentSource,
+  KnownSource,
+  UnknownSource,
+  ImageSource,
+  ImageBlock,
+  DocumentBlock,
+  SearchResultBlock,
+  ToolUseBlock,
+  ToolResultBlock,
+  ThinkingBlock,
+  RedactedThinkingBlock,
+  KnownBlock,
+  KnownBlockType,
+  UnknownBlock,
+  ContentBlock,
+} from "./anthropic-content.ts";
 
 export interface Message {
   role: "user" | "assistant" | "system";

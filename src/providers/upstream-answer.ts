@@ -41,8 +41,11 @@ export async function translatedSseResponse<S>(
   ctx: Pick<SendContext, "timeouts" | "estimatedInputTokens">,
 ): Promise<Response> {
   const estimated = withInputEstimate(translator, ctx.estimatedInputTokens);
-  const stopping = withStopSequences(estimated, usableStops(req.stop_sequences));
+  const stops = usableStops(req.stop_sequences);
   const bound = { ms: firstEventTimeout(ctx.timeouts), provider };
-  const body = await translateHoldingStart(streamBody(res, provider), stopping, bound);
+  const body =
+    stops.length === 0
+      ? await translateHoldingStart(streamBody(res, provider), estimated, bound)
+      : await translateHoldingStart(streamBody(res, provider), withStopSequences(estimated, stops), bound);
   return new Response(body, { status: 200, headers: sseHeaders() });
 }

@@ -19,13 +19,13 @@ interface StopState<S> {
  * Upstreams that don't take stop strings (Responses) or don't say which one matched (Chat
  * Completions, Gemini) get them checked here: text is held back while it could be the start of a
  * stop string (across chunk boundaries), and at a match the block is cut, closed, and the message
- * ends with `stop_reason: "stop_sequence"` and the string, as Anthropic ends it.
+ * ends with `stop_reason: "stop_sequence"` and the string, as Anthropic ends it. With no stop
+ * strings, callers use the translator as it is.
  */
 export function withStopSequences<S>(
   translator: StreamTranslator<S>,
   stops: readonly string[],
 ): StreamTranslator<StopState<S>> {
-  if (stops.length === 0) return translator as unknown as StreamTranslator<StopState<S>>;
   const run = (state: StopState<S>, events: StreamEvent[]) => (state.stopped ? [] : filter(state, events));
   return {
     init: () => ({ inner: translator.init(), stops, held: new Map(), stopped: false, sentChars: 0, usage: {} }),

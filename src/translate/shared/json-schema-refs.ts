@@ -1,4 +1,5 @@
 import { RequestError } from "../../util/errors.ts";
+import { isIndexable, isRecord } from "../../util/is-record.ts";
 
 type Schema = Record<string, unknown>;
 
@@ -52,11 +53,11 @@ function resolvePointer(root: Schema, ref: string, label: string): Schema | unde
   if (ref !== "#" && !ref.startsWith("#/")) return undefined;
   let cur: unknown = root;
   for (const raw of ref.split("/").slice(1)) {
-    if (typeof cur !== "object" || cur === null) return undefined;
+    if (!isIndexable(cur)) return undefined;
     const key = decodeSegment(raw, ref, label).replace(/~1/g, "/").replace(/~0/g, "~");
-    cur = Object.hasOwn(cur, key) ? (cur as Record<string, unknown>)[key] : undefined;
+    cur = Object.hasOwn(cur, key) ? cur[key] : undefined;
   }
-  return typeof cur === "object" && cur !== null && !Array.isArray(cur) ? (cur as Schema) : undefined;
+  return isRecord(cur) ? cur : undefined;
 }
 
 function decodeSegment(raw: string, ref: string, label: string): string {

@@ -1,3 +1,4 @@
+import { isRecord as isSchema } from "../../util/is-record.ts";
 import { chargeRef, refBudget, resolveRef, type RefBudget } from "./json-schema-refs.ts";
 
 type Schema = Record<string, unknown>;
@@ -129,7 +130,8 @@ function applyExclusiveBounds(node: Schema, out: Schema, hints: string[]): void 
     { ex: node.exclusiveMaximum, key: "maximum", step: -1, pick: Math.min, sign: "<" },
   ];
   for (const { ex, key, step, pick, sign } of pairs) {
-    const inclusive = typeof node[key] === "number" ? (node[key] as number) : undefined;
+    const current = node[key];
+    const inclusive = typeof current === "number" ? current : undefined;
     const bound = typeof ex === "number" ? ex : ex === true ? inclusive : undefined;
     if (bound === undefined) continue;
     if (integer) {
@@ -197,7 +199,8 @@ function applyCombinators(node: Schema, out: Schema, ctx: Ctx): void {
   const rest = variants.filter((v) => !isNull(v));
   if (rest.length < variants.length) out.nullable = true;
   if (rest.length === 1) mergeAll(out, rest);
-  else if (rest.length > 1) out.anyOf = [...((out.anyOf as Schema[] | undefined) ?? []), ...rest];
+  const earlier: unknown[] = Array.isArray(out.anyOf) ? out.anyOf : [];
+  if (rest.length > 1) out.anyOf = [...earlier, ...rest];
 }
 
 /**
@@ -209,8 +212,8 @@ function mergeAll(into: Schema, subs: Schema[]): void {
   for (const from of subs) {
     for (const [key, value] of Object.entries(from)) {
       if (key === "properties" && isSchema(value)) {
-        if (!isSchema(into.properties)) into.properties = {};
-        const props = into.properties as Schema;
+        const props: Schema = isSchema(into.properties) ? into.properties : {};
+        into.properties = props;
         for (const [name, sub] of Object.entries(value)) if (!Object.hasOwn(props, name)) setOwn(props, name, sub);
       } else if (key === "required" && Array.isArray(value)) {
         for (const name of value) required.add(name);
@@ -240,8 +243,4 @@ function finish(out: Schema, hints: string[]): void {
 /** `obj[key] = value` that keeps a property named "__proto__" a property. */
 function setOwn(obj: Schema, key: string, value: unknown): void {
   Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
-}
-
-function isSchema(value: unknown): value is Schema {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -1,3 +1,4 @@
+import { isIndexable } from "../../util/is-record.ts";
 import { type AnthropicErrorType, errorTypeForStatus } from "../../util/errors.ts";
 
 /** An OpenAI-style error object (Chat Completions, Responses; OpenRouter also sends it inside stream chunks). */
@@ -21,14 +22,11 @@ export function parseErrorObject(body: string): OpenAIErrorObject | undefined {
 }
 
 export function errorObjectOf(value: unknown): OpenAIErrorObject | undefined {
-  if (value === null || typeof value !== "object") return undefined;
-  const err = (value as { error?: unknown }).error;
+  if (!isIndexable(value)) return undefined;
+  const err = value.error;
   if (typeof err === "string") return { message: err };
-  if (err && typeof err === "object") {
-    const obj = err as OpenAIErrorObject;
-    return { ...obj, message: typeof obj.message === "string" ? obj.message : JSON.stringify(err) };
-  }
-  const message = (value as { message?: unknown }).message;
+  if (isIndexable(err)) return { ...err, message: typeof err.message === "string" ? err.message : JSON.stringify(err) };
+  const message = value.message;
   return typeof message === "string" ? { message } : undefined;
 }
 

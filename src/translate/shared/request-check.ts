@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import type { MessagesRequest } from "../../contracts/anthropic.ts";
 import { RequestError } from "../../util/errors.ts";
+import { isRecord } from "../../util/is-record.ts";
 import { describeIssue } from "../../util/valibot-issue.ts";
 
 /**
@@ -10,13 +11,10 @@ import { describeIssue } from "../../util/valibot-issue.ts";
  */
 type Schema = v.GenericSchema;
 
-const isObject = (input: unknown): input is Record<string, unknown> =>
-  typeof input === "object" && input !== null && !Array.isArray(input);
-
 /** The schema for `input`'s `type` in `table`, else `fallback` (open-ended unions like content blocks). */
 function byType(table: Record<string, Schema>, fallback: Schema): Schema {
   return v.lazy((input) => {
-    const type = isObject(input) ? input.type : undefined;
+    const type = isRecord(input) ? input.type : undefined;
     return (typeof type === "string" && Object.hasOwn(table, type) ? table[type] : undefined) ?? fallback;
   });
 }
@@ -122,8 +120,10 @@ const TranslatableRequest = v.looseObject({
 
 /** `req` if every field a translator reads has the shape Anthropic's API demands; else a RequestError naming the first that does not. */
 export function checkTranslatable(req: unknown): MessagesRequest {
-  if (!isObject(req)) throw new RequestError("Request body must be a JSON object");
+  if (!isRecord(req)) throw new RequestError("Request body must be a JSON object");
   const result = v.safeParse(TranslatableRequest, req);
   if (!result.success) throw new RequestError(describeIssue(result.issues[0]));
+  // Cast: the schema checked every field translators read, as MessagesRequest declares it (its dispatch by block
+  // and source type leaves valibot's output type unknown); the client's object goes on, not valibot's copy.
   return req as MessagesRequest;
 }

@@ -50,7 +50,7 @@ export function toChatTools(
 function toChatTool(tool: Tool): ChatTool {
   if (typeof tool.name !== "string" || tool.name === "")
     throw new RequestError("tools: every tool needs a non-empty name");
-  const { $schema: _ignored, ...schema } = (tool.input_schema ?? {}) as Record<string, unknown>;
+  const { $schema: _ignored, ...schema } = tool.input_schema ?? {};
   const parameters = Object.keys(schema).length > 0 ? schema : { type: "object", properties: {} };
   const fn: ChatTool["function"] = { name: tool.name, parameters };
   if (typeof tool.description === "string" && tool.description !== "") fn.description = tool.description;
