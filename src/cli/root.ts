@@ -15,6 +15,7 @@ export const rootCommand = defineCommand({
     code: () => import("./code.ts").then((m) => m.codeCommand),
     route: () => import("./route.ts").then((m) => m.routeCommand),
     status: () => import("./status.ts").then((m) => m.statusCommand),
+    doctor: () => import("./doctor/command.ts").then((m) => m.doctorCommand),
     usage: () => import("./usage-history.ts").then((m) => m.usageCommand),
     statusline: () => import("./statusline-command.ts").then((m) => m.statuslineCommand),
     ui: () => import("./ui.ts").then((m) => m.uiCommand),

@@ -92,3 +92,31 @@ export function expandDocument(doc: unknown, env: Env): DocumentExpansion {
   const expanded = expandValue(doc, [], ctx, false);
   return { doc: expanded, problems: ctx.problems, refs: ctx.refs };
 }
+
+/** One `$VAR` reference in a config document. */
+export interface VariableUse {
+  name: string;
+  /** Key path of the string holding it, e.g. `providers[1].api_key`. */
+  path: string;
+  /** Inside a disabled provider or account: unset is not an error there. */
+  optional: boolean;
+}
+
+/** Every `$VAR` / `${VAR}` a parsed document references, set or not (for `doctor` and `service install`). */
+export function variableUses(doc: unknown): VariableUse[] {
+  const uses: VariableUse[] = [];
+  const walk = (value: unknown, path: PathSegment[], optional: boolean): void => {
+    if (typeof value === "string") {
+      for (const name of expandString(value, {}).vars) uses.push({ name, path: pathToString(path), optional });
+    } else if (Array.isArray(value))
+      value.forEach((item, i) => {
+        walk(item, [...path, i], optional);
+      });
+    else if (isTable(value)) {
+      const skip = optional || isDisabledProvider(path, value);
+      for (const [key, child] of Object.entries(value)) walk(child, [...path, key], skip);
+    }
+  };
+  walk(doc, [], false);
+  return uses;
+}

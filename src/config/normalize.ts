@@ -83,7 +83,12 @@ function configRefs(refs: Map<string, string>, docs: ModelDocument[]): Map<strin
   return out;
 }
 
-function modelIsKnown(name: string, models: ModelConfig[], providers: ProviderConfig[]): boolean {
+/** A [[models]] name, the catch-all, or a model an enabled provider lists (`doctor` asks the same). */
+export function modelIsKnown(
+  name: string,
+  models: readonly Pick<ModelConfig, "name">[],
+  providers: readonly Pick<ProviderConfig, "enabled" | "models">[],
+): boolean {
   if (models.some((m) => m.name === name || m.name === CATCH_ALL_MODEL)) return true;
   return providers.some((p) => p.enabled && p.models.includes(name));
 }

@@ -65,5 +65,6 @@ export function launchdSpec(inputs: UnitInputs, env: Env, uid: number | undefine
     stop: [call(["launchctl", "kill", "SIGTERM", target])],
     restart: [call(["launchctl", "kickstart", "-k", target])],
     status: ["launchctl", "print", target],
+    lastExit: ["launchctl", "print", target],
   };
 }

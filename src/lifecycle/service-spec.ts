@@ -29,5 +29,7 @@ export interface ServiceSpec {
   stop: ManagerCall[];
   restart: ManagerCall[];
   status: string[];
+  /** Asks the manager how the service last ended; read by parseLastExit. */
+  lastExit: string[];
   hint?: string;
 }

@@ -86,3 +86,38 @@ export async function installedService(env: Env, configPath: string): Promise<Se
   const spec = serviceSpec(kind, configPath, env);
   return (await runtime.exists(spec.unitPath)) ? spec : undefined;
 }
+
+/** How the service last ended, as its manager tells it. */
+export interface LastExit {
+  /** The exit status of the last run; undefined when it never exited or the manager does not say. */
+  code?: number;
+  /** The manager's words, e.g. "failed (exit-code), last exit 1". */
+  detail: string;
+}
+
+/** Reads `systemctl show` properties or `launchctl print` output. */
+export function parseLastExit(kind: ServiceKind, output: string): LastExit {
+  if (kind === "launchd") {
+    const code = /last exit code = (-?\d+)/.exec(output)?.[1];
+    const state = /\bstate = (\w+)/.exec(output)?.[1] ?? "unknown";
+    return { code: code === undefined ? undefined : Number(code), detail: `${state}, last exit ${code ?? "none yet"}` };
+  }
+  const props = Object.fromEntries(
+    output.split("\n").map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+  );
+  const code =
+    props.ExecMainStatus === undefined || props.ExecMainStatus === "" ? undefined : Number(props.ExecMainStatus);
+  const state = `${props.ActiveState ?? "unknown"}${props.SubState ? `/${props.SubState}` : ""}`;
+  return { code, detail: `${state} (${props.Result ?? "?"}), last exit ${code ?? "?"}` };
+}
+
+/** The last exit, when the manager may be asked and answers. */
+export async function serviceLastExit(spec: ServiceSpec, enabled: boolean): Promise<LastExit | undefined> {
+  if (!enabled) return undefined;
+  try {
+    const result = await runtime.run(spec.lastExit, { stdio: "pipe" });
+    return result.code === 0 ? parseLastExit(spec.kind, result.stdout) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -54,6 +54,7 @@ export function systemdSpec(inputs: UnitInputs, env: Env): ServiceSpec {
     stop: [ctl("stop", UNIT)],
     restart: [ctl("restart", UNIT)],
     status: ["systemctl", "--user", "is-active", UNIT],
+    lastExit: ["systemctl", "--user", "show", UNIT, "--property=ActiveState,SubState,Result,ExecMainStatus"],
     hint: "To keep it running while you are logged out: loginctl enable-linger $USER",
   };
 }
