@@ -1,29 +1,37 @@
-import type { ContentBlock, ImageBlock, ToolResultBlock } from "../../contracts/anthropic.ts";
+import {
+  type ContentBlock,
+  type ImageBlock,
+  type ImageSource,
+  knownBlock,
+  knownSource,
+  type ToolResultBlock,
+} from "../../contracts/anthropic.ts";
 import { RequestError } from "../../util/errors.ts";
 import type { ChatContentPart, ChatImagePart } from "./types.ts";
 
 /** Message content as a block list; a string becomes one text block. */
-export function blocksOf(content: unknown, where: string): ContentBlock[] {
+export function blocksOf(content: string | ContentBlock[], where: string): ContentBlock[] {
   if (typeof content === "string") return content === "" ? [] : [{ type: "text", text: content }];
-  if (Array.isArray(content)) return content as ContentBlock[];
+  if (Array.isArray(content)) return content;
   throw new RequestError(`${where}.content must be a string or an array of content blocks`);
 }
 
 /** The readable text of a text-like block (text, text document, search result), else undefined. */
 export function blockText(block: ContentBlock): string | undefined {
-  if (block.type === "text") return typeof block.text === "string" ? block.text : "";
-  if (block.type === "document") return documentText(block.source);
-  if (block.type === "search_result") {
-    const inner = Array.isArray(block.content) ? joinTexts(block.content as ContentBlock[]) : "";
-    return [block.title, block.source, inner].filter((s) => typeof s === "string" && s !== "").join("\n");
+  const known = knownBlock(block);
+  if (known?.type === "text") return typeof known.text === "string" ? known.text : "";
+  if (known?.type === "document") return documentText(known.source);
+  if (known?.type === "search_result") {
+    const inner = Array.isArray(known.content) ? joinTexts(known.content) : "";
+    return [known.title, known.source, inner].filter((s) => typeof s === "string" && s !== "").join("\n");
   }
   return undefined;
 }
 
-function documentText(source: unknown): string {
-  const src = (source ?? {}) as Record<string, unknown>;
-  if (src.type === "text" && typeof src.data === "string") return src.data;
-  if (src.type === "content" && Array.isArray(src.content)) return joinTexts(src.content as ContentBlock[]);
+function documentText(source: ImageSource | undefined): string {
+  const src = knownSource(source);
+  if (src?.type === "text" && typeof src.data === "string") return src.data;
+  if (src?.type === "content" && Array.isArray(src.content)) return joinTexts(src.content);
   return "[document omitted: this provider only accepts text documents]";
 }
 
@@ -38,21 +46,21 @@ export function joinTexts(blocks: ContentBlock[]): string {
 
 /** Anthropic image → Chat image part: base64 becomes a data URL, url stays a url. */
 export function imagePart(block: ImageBlock, where: string): ChatImagePart {
-  const src = (block.source ?? {}) as Record<string, unknown>;
-  if (src.type === "base64" && typeof src.data === "string") {
+  const src = knownSource(block.source);
+  if (src?.type === "base64" && typeof src.data === "string") {
     const media = typeof src.media_type === "string" ? src.media_type : "image/png";
     return { type: "image_url", image_url: { url: `data:${media};base64,${src.data}` } };
   }
-  if (src.type === "url" && typeof src.url === "string") return { type: "image_url", image_url: { url: src.url } };
+  if (src?.type === "url" && typeof src.url === "string") return { type: "image_url", image_url: { url: src.url } };
   throw new RequestError(
-    `${where}: image source type "${String(src.type)}" is not supported by OpenAI-compatible providers`,
+    `${where}: image source type "${String(block.source?.type)}" is not supported by OpenAI-compatible providers`,
   );
 }
 
 /** Parts → message content: a plain string when there is no image (the most widely accepted shape). */
 export function partsToContent(parts: ChatContentPart[]): string | ChatContentPart[] {
-  if (parts.every((p) => p.type === "text")) return parts.map((p) => (p as { text: string }).text).join("\n");
-  return parts;
+  const texts = parts.flatMap((p) => (p.type === "text" ? [p.text] : []));
+  return texts.length === parts.length ? texts.join("\n") : parts;
 }
 
 export interface ToolResultContent {
@@ -68,8 +76,9 @@ export function toolResultContent(block: ToolResultBlock, supportsImages: boolea
   const images: ChatImagePart[] = [];
   const texts: string[] = [];
   for (const inner of blocksOf(block.content ?? "", where)) {
-    if (inner.type === "image") {
-      if (supportsImages) images.push(imagePart(inner as ImageBlock, where));
+    const known = knownBlock(inner);
+    if (known?.type === "image") {
+      if (supportsImages) images.push(imagePart(known, where));
       texts.push(supportsImages ? IMAGE_FOLLOWS : IMAGE_DROPPED);
       continue;
     }

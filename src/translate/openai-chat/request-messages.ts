@@ -1,10 +1,10 @@
-import type {
-  ContentBlock,
-  ImageBlock,
-  Message,
-  MessagesRequest,
-  ToolResultBlock,
-  ToolUseBlock,
+import {
+  type ContentBlock,
+  knownBlock,
+  type Message,
+  type MessagesRequest,
+  type ToolResultBlock,
+  type ToolUseBlock,
 } from "../../contracts/anthropic.ts";
 import { RequestError } from "../../util/errors.ts";
 import { callOrderOf, inCallOrder } from "../shared/call-order.ts";
@@ -72,9 +72,10 @@ function addAssistant(b: Builder, blocks: ContentBlock[]): void {
   const reasoning: string[] = [];
   const toolCalls: ChatToolCall[] = [];
   for (const block of blocks) {
-    if (block.type === "text") texts.push(String(block.text ?? ""));
-    else if (block.type === "thinking" && typeof block.thinking === "string") reasoning.push(block.thinking);
-    else if (block.type === "tool_use") toolCalls.push(toolCall(b, block as ToolUseBlock));
+    const known = knownBlock(block);
+    if (known?.type === "text") texts.push(String(known.text ?? ""));
+    else if (known?.type === "thinking" && typeof known.thinking === "string") reasoning.push(known.thinking);
+    else if (known?.type === "tool_use") toolCalls.push(toolCall(b, known));
   }
   const text = texts.join("\n");
   if (text === "" && toolCalls.length === 0) return;
@@ -104,14 +105,15 @@ function addUser(b: Builder, blocks: ContentBlock[], where: string): void {
   const parts: ChatContentPart[] = [];
   blocks.forEach((block, j) => {
     const at = `${where}.content[${j}]`;
-    if (block.type === "tool_result") {
-      const result = toolResult(b, block as ToolResultBlock, at);
+    const known = knownBlock(block);
+    if (known?.type === "tool_result") {
+      const result = toolResult(b, known, at);
       tools.push(result.message);
       if (result.images.length > 0)
-        toolImages.push({ type: "text", text: `Image output of tool call ${block.tool_use_id}:` }, ...result.images);
-    } else if (block.type === "image") {
+        toolImages.push({ type: "text", text: `Image output of tool call ${known.tool_use_id}:` }, ...result.images);
+    } else if (known?.type === "image") {
       if (!b.opts.supportsImages) throw noImages(b.opts.model, at);
-      parts.push(imagePart(block as ImageBlock, at));
+      parts.push(imagePart(known, at));
     } else {
       const text = blockText(block);
       if (text !== undefined) parts.push({ type: "text", text });

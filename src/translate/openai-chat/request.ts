@@ -93,7 +93,7 @@ function applyReasoning(
 export function reasoningEffort(req: MessagesRequest): ReasoningEffort | undefined {
   const thinking = req.thinking;
   if (!thinking || (thinking.type !== "enabled" && thinking.type !== "adaptive")) return undefined;
-  const configured = (req.output_config as { effort?: unknown } | undefined)?.effort;
+  const configured = req.output_config?.effort;
   if (configured === "low" || configured === "medium" || configured === "high") return configured;
   if (configured === "xhigh" || configured === "max") return "high";
   const budget = thinking.budget_tokens;
@@ -102,7 +102,7 @@ export function reasoningEffort(req: MessagesRequest): ReasoningEffort | undefin
   return budget < 16384 ? "medium" : "high";
 }
 
-function responseFormat(outputConfig: unknown): ChatCompletionRequest["response_format"] {
+function responseFormat(outputConfig: MessagesRequest["output_config"]): ChatCompletionRequest["response_format"] {
   const format = outputFormatOf(outputConfig);
   if (format?.type === "json_object") return { type: "json_object" };
   return format && { type: "json_schema", json_schema: { name: "output", schema: format.schema } };

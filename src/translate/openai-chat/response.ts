@@ -1,5 +1,6 @@
 import type { ContentBlock, MessageResponse } from "../../contracts/anthropic.ts";
 import { TranslateError } from "../../util/errors.ts";
+import { isRecord } from "../../util/is-record.ts";
 import { toolUseId, type IdFactory } from "../shared/ids.ts";
 import { anthropicMessage } from "../shared/message.ts";
 import { chatFinishToStopReason } from "../shared/stop-reasons.ts";
@@ -65,7 +66,7 @@ function toolUseBlock(call: ChatToolCallDelta, idFactory?: IdFactory): ContentBl
 /** Tool-call arguments (a JSON string) → input object. "" and null mean no arguments. */
 export function parseToolArguments(args: unknown, name: string): Record<string, unknown> {
   if (args === undefined || args === null || (typeof args === "string" && args.trim() === "")) return {};
-  if (typeof args === "object" && !Array.isArray(args)) return args as Record<string, unknown>;
+  if (isRecord(args)) return args;
   let parsed: unknown;
   try {
     parsed = JSON.parse(String(args));
@@ -75,10 +76,10 @@ export function parseToolArguments(args: unknown, name: string): Record<string, 
     );
   }
   if (parsed === null) return {};
-  if (typeof parsed !== "object" || Array.isArray(parsed)) {
+  if (!isRecord(parsed)) {
     throw new TranslateError(
       `upstream returned arguments for tool "${name}" that are not a JSON object: ${String(args).slice(0, 200)}`,
     );
   }
-  return parsed as Record<string, unknown>;
+  return parsed;
 }
