@@ -38,6 +38,7 @@ function normalizeServer(doc: ConfigDocument["server"], refs: Map<string, string
     log_level: doc.log_level,
     timeouts: { ...doc.timeouts },
     health: { ...doc.health },
+    limits: { ...doc.limits },
   });
 }
 

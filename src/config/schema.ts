@@ -46,6 +46,13 @@ export const HealthSchema = v.object({
   max_cooldown_ms: v.optional(integer(1), DEFAULT_HEALTH.max_cooldown_ms),
 });
 
+export const DEFAULT_LIMITS = { max_upstream_body_mb: 64 } as const;
+
+/** `[server.limits]`: how much ccmux buffers of an upstream answer. */
+export const LimitsSchema = v.object({
+  max_upstream_body_mb: v.optional(integer(1, 4096), DEFAULT_LIMITS.max_upstream_body_mb),
+});
+
 export const ServerSchema = v.object({
   host: v.optional(nonEmptyString, "127.0.0.1"),
   port: v.optional(integer(0, 65_535), DEFAULT_PORT),
@@ -56,6 +63,7 @@ export const ServerSchema = v.object({
   log_level: v.optional(v.string(), "info"),
   timeouts: v.optional(TimeoutsSchema, {}),
   health: v.optional(HealthSchema, {}),
+  limits: v.optional(LimitsSchema, {}),
 });
 
 export const DEFAULT_RETENTION_DAYS = 90;

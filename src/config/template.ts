@@ -29,6 +29,9 @@ failure_threshold = 3         # consecutive retryable failures before a cooldown
 cooldown_ms = 5000            # first cooldown; doubles after each failed probe
 max_cooldown_ms = 600000      # cap, also for retry-after
 
+[server.limits]
+max_upstream_body_mb = 64     # a larger non-streamed answer is a 502 and fails over
+
 [router]
 # Each slot names a [[models]] entry. As written, auto-mapping is off, so every model
 # name Claude Code sends reaches the catch-all model "*" below unchanged.

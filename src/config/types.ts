@@ -23,6 +23,12 @@ export interface HealthConfig {
   max_cooldown_ms: number;
 }
 
+/** `[server.limits]`; defaults (DEFAULT_LIMITS) apply when absent. */
+export interface LimitsConfig {
+  /** A non-streamed upstream body (answer or error) larger than this is a retryable 502. */
+  max_upstream_body_mb: number;
+}
+
 export interface ServerConfig {
   host: string;
   port: number;
@@ -38,6 +44,8 @@ export interface ServerConfig {
   timeouts: TimeoutsConfig;
   /** Defaults apply when absent (configs built in code). */
   health?: HealthConfig;
+  /** Defaults apply when absent (configs built in code). */
+  limits?: LimitsConfig;
 }
 
 /** Model-name slots are never "": an empty value in the file means unset. */

@@ -1,6 +1,6 @@
 import type { UpstreamError } from "../util/errors.ts";
 import type { MessagesRequest } from "./anthropic.ts";
-import type { ProviderConfig, TimeoutsConfig } from "../config/types.ts";
+import type { LimitsConfig, ProviderConfig, TimeoutsConfig } from "../config/types.ts";
 import type { Env } from "../config/paths.ts";
 import type { Logger } from "../util/log.ts";
 
@@ -44,6 +44,8 @@ export interface SendContext {
   /** The upstream model id (the mapping's actual_model). */
   model: string;
   timeouts: TimeoutsConfig;
+  /** Caps on what is read from the upstream (`max_upstream_body_mb`). */
+  limits: LimitsConfig;
   log: Logger;
   credentials: CredentialSource;
   /**

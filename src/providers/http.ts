@@ -1,4 +1,5 @@
 import { watchBody } from "../stream/watchdog.ts";
+import { readCappedBody } from "./body-cap.ts";
 import { ClientAbort, UpstreamError } from "../util/errors.ts";
 import { redact } from "../util/log.ts";
 import { isRedirect, NO_REDIRECTS, refusedRedirect } from "../util/redirect.ts";
@@ -111,13 +112,15 @@ function watchedStream(
 
 /**
  * Any other body (a whole JSON answer, an error) is read at once, within a second `api_timeout_ms`
- * counted from the headers: every adapter needs all of it anyway, and reading it natively spares a JS stream per chunk.
+ * counted from the headers and at most `max_upstream_body_mb` long: every adapter needs all of it
+ * anyway, and reading it natively (when its length is declared) spares a JS stream per chunk.
  */
 async function wholeBody(res: Response, ctx: SendContext, provider: string, abort: AbortController): Promise<Response> {
   const ms = ctx.timeouts.api_timeout_ms;
+  const capBytes = ctx.limits.max_upstream_body_mb * 1024 * 1024;
   const deadline = abortAfter(ms, abort);
   try {
-    const bytes = await res.arrayBuffer();
+    const bytes = await readCappedBody(res, capBytes, provider);
     return new Response(bytes, { status: res.status, statusText: res.statusText, headers: res.headers });
   } catch (err) {
     throw deadline.fired() ? stalled(provider, ms, abort) : bodyError(err, ctx, provider);

@@ -11,9 +11,8 @@ import { streamBody } from "./http.ts";
 
 /** A 2xx upstream body parsed as JSON; anything else is a 502 naming the provider. */
 export async function readJsonBody(res: Response, provider: string): Promise<unknown> {
-  const text = await res.text();
   try {
-    return JSON.parse(text);
+    return await res.json();
   } catch {
     throw new TranslateError(`${provider}: upstream answered ${res.status} with a body that is not JSON`, 502);
   }

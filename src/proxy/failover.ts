@@ -8,6 +8,7 @@ import { observingFetch, quotaOf, type SeenAnswer } from "../pool/observe-fetch.
 import { poolExhaustedError, type ParkedAccount } from "../pool/exhausted.ts";
 import { admit, tryPool } from "./pool-failover.ts";
 import { settleHealth } from "./settle-health.ts";
+import { DEFAULT_LIMITS } from "../config/schema.ts";
 import { matchErrorRule } from "../pool/error-rules.ts";
 import { compactionError, isPromptTooLong, longContextRetry } from "./context-fallback.ts";
 import { withOutputLimit } from "./output-limit.ts";
@@ -148,6 +149,7 @@ export async function tryCandidate<T>(
     inbound: opts.inbound,
     model: candidate.model,
     timeouts: deps.config.server.timeouts,
+    limits: deps.config.server.limits ?? DEFAULT_LIMITS,
     log: deps.log,
     credentials: deps.credentials(adapter, opts.inbound, account),
     rawBody: opts.rawBody,

@@ -44,8 +44,8 @@ function lowerKeys(headers: Record<string, string> = {}): Record<string, string>
   return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
 }
 
-function fixed(status: number, contentType: string, text: string, headers?: Record<string, string>): RespondReply {
-  const bytes = encoder.encode(text);
+function fixed(status: number, contentType: string, text: Chunk, headers?: Record<string, string>): RespondReply {
+  const bytes = typeof text === "string" ? encoder.encode(text) : text;
   return {
     kind: "respond",
     status,
@@ -81,6 +81,11 @@ export function json(body: unknown, opts: ReplyOptions = {}): Reply {
 /** A raw SSE body, chunked; each array element is written (and flushed) on its own, `delayMs` apart. */
 export function sse(body: Chunk | Chunk[], opts: StreamOptions = {}): Reply {
   return streamed(body, "end", opts);
+}
+
+/** These exact bytes with content-length, e.g. a gzip-encoded body (with `content-encoding` in `headers`). */
+export function bytes(body: Uint8Array, contentType: string, opts: ReplyOptions = {}): Reply {
+  return fixed(opts.status ?? 200, contentType, body, opts.headers);
 }
 
 /** Any status. Objects are sent as JSON; strings as JSON if they look like it, else text/plain. */
@@ -144,33 +149,65 @@ export function delayed(ms: number, reply: Reply): Reply {
   return { ...reply, headerDelayMs: ms };
 }
 
+const BIG_HEAD =
+  '{"id":"msg_big","type":"message","role":"assistant","model":"fake-big","content":[{"type":"text","text":"';
+const BIG_TAIL = '"}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":1,"output_tokens":1}}';
+const BIG_PIECE = new Uint8Array(64 * 1024).fill(0x61);
+
+export interface BigBodyOptions extends ReplyOptions {
+  /** Chunked transfer encoding, no content-length (the default sends content-length). */
+  chunked?: boolean;
+}
+
 /**
  * A valid Anthropic message JSON body of exactly `bytes` bytes (the text block is padded with "a"),
- * generated lazily in 64 KiB pieces with content-length.
+ * generated lazily in 64 KiB pieces.
  */
-export function bigBody(bytes: number, opts: ReplyOptions = {}): Reply {
-  const head =
-    '{"id":"msg_big","type":"message","role":"assistant","model":"fake-big","content":[{"type":"text","text":"';
-  const tail = '"}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":1,"output_tokens":1}}';
-  const pad = bytes - head.length - tail.length;
-  if (pad < 0) throw new Error(`bigBody needs at least ${head.length + tail.length} bytes`);
-  const piece = new Uint8Array(64 * 1024).fill(0x61);
+export function bigBody(bytes: number, opts: BigBodyOptions = {}): Reply {
+  const pad = bytes - BIG_HEAD.length - BIG_TAIL.length;
+  if (pad < 0) throw new Error(`bigBody needs at least ${BIG_HEAD.length + BIG_TAIL.length} bytes`);
   function* chunks(): Iterable<Chunk> {
-    yield head;
-    for (let left = pad; left > 0; left -= piece.byteLength)
-      yield left >= piece.byteLength ? piece : piece.subarray(0, left);
-    yield tail;
+    yield BIG_HEAD;
+    for (let left = pad; left > 0; left -= BIG_PIECE.byteLength)
+      yield left >= BIG_PIECE.byteLength ? BIG_PIECE : BIG_PIECE.subarray(0, left);
+    yield BIG_TAIL;
   }
   return {
     kind: "respond",
     status: opts.status ?? 200,
     headers: { "content-type": "application/json", ...lowerKeys(opts.headers) },
     chunks,
-    framing: "length",
-    length: bytes,
+    framing: opts.chunked ? "chunked" : "length",
+    length: opts.chunked ? undefined : bytes,
     delayMs: 0,
     headerDelayMs: 0,
     ending: "end",
+  };
+}
+
+/**
+ * The start of a JSON message whose text never ends: 64 KiB pieces, chunked, for as long as the
+ * client reads. `sent()` says how many bytes went out.
+ */
+export function endlessBody(opts: ReplyOptions = {}): Reply & { sent(): number } {
+  let sent = 0;
+  function* chunks(): Iterable<Chunk> {
+    yield BIG_HEAD;
+    for (;;) {
+      sent += BIG_PIECE.byteLength;
+      yield BIG_PIECE;
+    }
+  }
+  return {
+    kind: "respond",
+    status: opts.status ?? 200,
+    headers: { "content-type": "application/json", ...lowerKeys(opts.headers) },
+    chunks,
+    framing: "chunked",
+    delayMs: 0,
+    headerDelayMs: 0,
+    ending: "end",
+    sent: () => sent,
   };
 }
 

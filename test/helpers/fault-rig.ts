@@ -1,7 +1,8 @@
 // A ccmux in-process server in front of two fake upstreams, with short time bounds, for the fault suite.
 import { afterAll, afterEach, beforeAll, expect } from "bun:test";
 import Anthropic from "@anthropic-ai/sdk";
-import type { TimeoutsConfig } from "../../src/config/types.ts";
+import type { LimitsConfig, TimeoutsConfig } from "../../src/config/types.ts";
+import { DEFAULT_LIMITS } from "../../src/config/schema.ts";
 import type { ConnectGate } from "../../src/providers/connect-gate.ts";
 import { startFakeUpstream, type FakeUpstream } from "./fake-upstream.ts";
 import { model, provider, startInProcess, testConfig, type InProcessServer } from "./in-process.ts";
@@ -47,6 +48,8 @@ export interface FaultRig {
 
 export interface RigOptions {
   timeouts?: Partial<TimeoutsConfig>;
+  /** `[server.limits]`; unset keys keep their defaults. */
+  limits?: Partial<LimitsConfig>;
   /** base_url of the "unreachable" provider (models "far" and "far-fo"). */
   farUrl?: string;
   connectGate?: ConnectGate;
@@ -78,6 +81,7 @@ export async function startFaultRig(opts: RigOptions = {}): Promise<FaultRig> {
   });
   config.server.timeouts = { ...FAST_TIMEOUTS, ...opts.timeouts };
   config.server.health = { failure_threshold: 1000, cooldown_ms: 1000, max_cooldown_ms: 1000 };
+  config.server.limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const ccmux = await startInProcess(config, opts.connectGate ? { connectGate: opts.connectGate } : {});
   const client = new Anthropic({ baseURL: ccmux.url, apiKey: "client-key", maxRetries: 0 });
   const post = (body: Record<string, unknown>) =>

@@ -174,6 +174,7 @@ describe("Vertex requests", () => {
       inbound: new Headers(),
       model: "gemini-2.5-flash",
       timeouts: { connect_timeout_ms: 1000, api_timeout_ms: 1000, idle_timeout_ms: 1000 },
+      limits: { max_upstream_body_mb: 1 },
       log: createLogger({ level: "silent", plain: true }),
       credentials: { get: async () => ({ accessToken: "ya29.x", projectId: "billing-proj" }) },
     } as SendContext;

@@ -16,6 +16,8 @@ import { mapAnthropicError } from "../../translate/anthropic/errors.ts";
 
 export const DEFAULT_ANTHROPIC_VERSION = "2023-06-01";
 
+const decoder = new TextDecoder();
+
 export interface AnthropicCall {
   headers: Headers;
   body: MessagesRequest;
@@ -95,11 +97,11 @@ export interface AnthropicAdapterOptions {
  * that is not JSON becomes a retryable 502, so failover applies, instead of a 200 the client
  * cannot parse.
  */
-async function checkedJson(res: Response, provider: string): Promise<string> {
-  const text = await res.text();
+async function checkedJson(res: Response, provider: string): Promise<Uint8Array<ArrayBuffer>> {
+  const bytes = await res.bytes();
   try {
-    JSON.parse(text);
-    return text;
+    JSON.parse(decoder.decode(bytes));
+    return bytes;
   } catch {
     throw new UpstreamError({
       status: 502,
@@ -126,9 +128,9 @@ async function answerBody(
 ): Promise<BodyInit | null> {
   if (req.stream === true || isEventStream(res.headers))
     return restore.size > 0 && res.body ? restoreToolNamesInSse(res.body, restore) : res.body;
-  const text = await checkedJson(res, provider);
-  if (restore.size === 0) return text;
-  return JSON.stringify(restoreToolNames(JSON.parse(text) as MessageResponse, restore));
+  const bytes = await checkedJson(res, provider);
+  if (restore.size === 0) return bytes;
+  return JSON.stringify(restoreToolNames(JSON.parse(decoder.decode(bytes)) as MessageResponse, restore));
 }
 
 /** The headers to relay; when they are refused, the body is released so no upstream connection stays open. */
