@@ -3,12 +3,12 @@
 // window runs out (a 429 with real-shaped unified headers): ccmux parks it and the second turn is
 // answered by the second account, without Claude Code noticing anything.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { sse, startFakeUpstream, status, type FakeUpstream, type RecordedRequest } from "../helpers/fake-upstream.ts";
 import { ANTHROPIC_LIMIT_BODY, anthropicUnified } from "../helpers/rate-limit-headers.ts";
-import { runClaude } from "../helpers/claude-cli.ts";
-import { REPO_ROOT, startCcmuxServer, type CcmuxServer } from "../helpers/spawn.ts";
+import { claudeVersion, runClaude } from "../helpers/claude-cli.ts";
+import { startCcmuxServer, type CcmuxServer } from "../helpers/spawn.ts";
 import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
 
 boundTestsForBusyMachine();
@@ -137,12 +137,10 @@ test("claude -p runs its tool loop through a pool of two subscriptions; the firs
 test("the upstream requests of that run carry Claude Code's OAuth markers", () => {
   const turns = up.requests.filter((r) => r.path.startsWith("/v1/messages"));
   expect(turns.length).toBeGreaterThanOrEqual(3);
-  const version = JSON.parse(
-    readFileSync(join(REPO_ROOT, "node_modules/@anthropic-ai/claude-code/package.json"), "utf8"),
-  );
+  const version = claudeVersion();
   for (const r of turns) {
     expect(r.path).toBe("/v1/messages?beta=true");
-    expect(r.headers["user-agent"]).toStartWith(`claude-cli/${version.version} (external, `);
+    expect(r.headers["user-agent"]).toStartWith(`claude-cli/${version} (external, `);
     expect(r.headers["x-app"]).toBe("cli");
     expect(r.headers["x-claude-code-session-id"]).toMatch(/^[0-9a-f-]{36}$/);
     expect(r.headers["x-stainless-lang"]).toBe("js");

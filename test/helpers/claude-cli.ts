@@ -1,9 +1,27 @@
 // Runs the pinned Claude Code CLI (`claude -p`, JSON output) against a ccmux base URL.
-import { mkdirSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "./spawn.ts";
 
 export const CLAUDE_CLI = join(REPO_ROOT, "node_modules/@anthropic-ai/claude-code/cli.js");
+
+/**
+ * How the suites start Claude Code: the pinned cli.js under Node (2.1.112, the last release that
+ * ships one), or the build `CCMUX_CLAUDE_BIN` names, such as the native binary of a current release
+ * (`claude` inside `@anthropic-ai/claude-code-linux-x64`, which npm does not install by default here).
+ */
+export const CLAUDE_COMMAND: readonly string[] = process.env.CCMUX_CLAUDE_BIN
+  ? [process.env.CCMUX_CLAUDE_BIN]
+  : ["node", CLAUDE_CLI];
+
+/** The version of the Claude Code the suites run, as its user agent names it. */
+export function claudeVersion(): string {
+  if (!process.env.CCMUX_CLAUDE_BIN)
+    return JSON.parse(readFileSync(join(CLAUDE_CLI, "../package.json"), "utf8")).version;
+  const out = spawnSync(process.env.CCMUX_CLAUDE_BIN, ["--version"], { encoding: "utf8" });
+  return out.stdout.trim().split(" ")[0]!;
+}
 
 export interface ClaudeResult {
   is_error: boolean;
@@ -20,7 +38,7 @@ export async function runClaude(
   const work = join(process.env.CCMUX_TEST_ROOT!, workName);
   mkdirSync(work, { recursive: true });
   const proc = Bun.spawn(
-    ["node", CLAUDE_CLI, "-p", "say hello with echo", "--allowedTools", "Bash", "--output-format", "json", ...extra],
+    [...CLAUDE_COMMAND, "-p", "say hello with echo", "--allowedTools", "Bash", "--output-format", "json", ...extra],
     {
       cwd: work,
       env: {

@@ -2,7 +2,7 @@
 // Claude Code in Anthropic or OpenAI shape, and a PATH where `claude` is the pinned real CLI.
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CLAUDE_CLI } from "./claude-cli.ts";
+import { CLAUDE_COMMAND } from "./claude-cli.ts";
 import { json, sse, type RecordedRequest } from "./fake-upstream.ts";
 
 const ev = (data: { type: string }) => `event: ${data.type}\ndata: ${JSON.stringify(data)}\n\n`;
@@ -47,11 +47,11 @@ export function answerWith(text: string) {
     req.path.startsWith("/v1/chat/completions") ? openaiAnswer(req, text) : anthropicAnswer(req, text);
 }
 
-/** A directory holding `claude` (the pinned CLI through node), to put first on PATH. */
+/** A directory holding `claude` (the pinned CLI through node, or CCMUX_CLAUDE_BIN), to put first on PATH. */
 export function claudeOnPath(dir: string): string {
   mkdirSync(dir, { recursive: true });
   const shim = join(dir, "claude");
-  writeFileSync(shim, `#!/bin/sh\nexec node '${CLAUDE_CLI}' "$@"\n`);
+  writeFileSync(shim, `#!/bin/sh\nexec ${CLAUDE_COMMAND.map((a) => `'${a}'`).join(" ")} "$@"\n`);
   chmodSync(shim, 0o755);
   return `${dir}:${process.env.PATH}`;
 }
