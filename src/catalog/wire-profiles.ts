@@ -38,7 +38,8 @@ const fact = <T>(value: T, checked: string, ref: string): WireFact<T> => ({ valu
 
 /**
  * The Claude Code release named in the user agent ccmux sends for non-Claude-Code clients: the npm
- * registry's latest on 2026-12-05. The header format is the one 2.1.112 and 2.1.197 send.
+ * registry's latest on 2026-12-05. The header format is the one 2.1.112, 2.1.197 and 2.1.332 send
+ * (2.1.332's native binary through ccmux's e2e suites, 2026-12-06).
  */
 export const CLAUDE_CODE_VERSION = "2.1.332";
 const CLAUDE_CODE_REF = "@anthropic-ai/claude-code 2.1.112 cli.js; shared/reference/protocol.md §2.3, §2.10";
@@ -248,9 +249,9 @@ const CODE_ASSIST: WireProfile = {
 /** The Anthropic OAuth token endpoint and create_api_key: the native client uses axios. */
 const ANTHROPIC_TOKEN_ENDPOINT = {
   markers: fact(
-    { "user-agent": "axios/1.13.6", accept: "application/json, text/plain, */*" },
-    "2026-12-05",
-    "Claude Code 2.1.112 cli.js bundles axios 1.13.6 (User-Agent axios/<v>, default Accept)",
+    { "user-agent": "axios/1.15.2", accept: "application/json, text/plain, */*" },
+    "2026-12-06",
+    "Claude Code 2.1.332 posts the refresh with its bundled axios 1.15.2 (2.1.112: 1.13.6); User-Agent axios/<v>, default Accept",
   ),
 } satisfies WireProfile;
 
