@@ -1,6 +1,6 @@
 // The README's first day as one script, in a fresh HOME with the compiled binary: serve on the embedded
-// default, `config init`, the edit the template's comments describe, `config check`, `doctor`, then
-// `ccmux code -p` starting the real Claude Code (the pinned CLI) through a routed provider without /login.
+// default, `config init`, the edit the template's comments describe, `config check`, `start`, `doctor`,
+// then `ccmux code -p` starting the real Claude Code (the pinned CLI) through a routed provider without /login.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -75,6 +75,12 @@ test("clone → serve → config init → edit → config check → doctor → c
 
   const check = await spawnCcmux(["config", "check"], { bin: BIN, env });
   expect({ exit: check.exitCode, out: check.stdout + check.stderr }).toMatchObject({ exit: 0 });
+
+  const start = await spawnCcmux(["start"], { bin: BIN, env, timeoutMs: 60_000 });
+  expect({ exit: start.exitCode, out: start.stdout + start.stderr }).toMatchObject({ exit: 0 });
+  const doctor = await spawnCcmux(["doctor"], { bin: BIN, env, timeoutMs: 60_000 });
+  expect({ exit: doctor.exitCode, out: doctor.stdout + doctor.stderr }).toMatchObject({ exit: 0 });
+  expect(doctor.stdout).toContain("no problems");
 
   const code = await spawnCcmux(["code", "-p", "say hi", "--output-format", "json"], {
     bin: BIN,
