@@ -8,6 +8,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import pkg from "../package.json" with { type: "json" };
 import { tarXz, writeChecksums, zipExe } from "./archive.ts";
+import { ENTRY_POINTS } from "../src/entry-points.ts";
 import { writeBundleModule } from "./build-ui.ts";
 
 const root = join(import.meta.dir, "..");
@@ -45,7 +46,8 @@ async function bunBuild(opts: BuildOptions): Promise<{ ok: boolean; output: stri
   if (opts.target) args.push(`--target=${opts.target}`);
   if (opts.minify) args.push("--minify");
   if (opts.bytecode) args.push("--bytecode");
-  args.push(join(root, "src/main.ts"));
+  // src/main.ts first (the binary's entry), then the modules it loads at run time (src/entry-points.ts).
+  args.push(...ENTRY_POINTS.map((entry) => join(root, "src", entry)));
   const proc = Bun.spawn(args, { cwd: root, stdout: "pipe", stderr: "pipe" });
   const [out, err] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
   return { ok: (await proc.exited) === 0, output: `${out}${err}`.trim() };

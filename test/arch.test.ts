@@ -5,7 +5,7 @@ import { dirname, join, normalize, relative } from "node:path";
 
 /** The layers, top to bottom, as in docs/architecture.md. A file may import its own layer or any below it. */
 const LAYERS = [
-  ["main", "cli"],
+  ["main", "main-cli", "cli"],
   ["lifecycle"],
   ["edge"],
   ["ui"],
@@ -24,7 +24,7 @@ const LAYERS = [
   ["config"],
   ["catalog"],
   ["util"],
-  ["runtime", "version"],
+  ["runtime", "version", "entry-points"],
 ];
 const DIALECTS = ["openai-chat", "responses", "gemini"];
 const MAX_LINES = 300;

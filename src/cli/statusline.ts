@@ -1,6 +1,6 @@
 // `ccmux statusline`: runs on every refresh of Claude Code's status bar, so it imports nothing:
 // main.ts loads this file alone, before the command tree.
-import { readFileSync } from "node:fs";
+import { fstatSync, readFileSync } from "node:fs";
 
 /**
  * Past this, the line is left empty rather than holding up Claude Code's status bar (a stopped
@@ -14,10 +14,14 @@ function timeoutMs(env: Record<string, string | undefined>): number {
   return Number.isFinite(set) && set > 0 ? set : TIMEOUT_MS;
 }
 
-/** Claude Code writes its JSON and closes stdin; a synchronous read is ~25 ms quicker than a stream. */
+/**
+ * Claude Code writes its JSON and closes stdin; a synchronous read is ~25 ms quicker than a stream.
+ * A terminal (run by hand) is a character device and is not read. `fstat`, not `process.stdin.isTTY`
+ * or `node:tty`: touching `process.stdin` sets up Node's streams, ~25 ms of CPU in the compiled binary.
+ */
 function readStdin(): string {
-  if (globalThis.process?.stdin?.isTTY) return "";
   try {
+    if (fstatSync(0).isCharacterDevice()) return "";
     return readFileSync(0, "utf8");
   } catch {
     return "";

@@ -1,4 +1,5 @@
 import type { ContentBlock, Message, MessagesRequest, Tool } from "../contracts/anthropic.ts";
+import { loadEntry } from "../entry-points.ts";
 
 /** Anthropic bills an image at up to ~1,600 tokens; the size isn't known without decoding it. */
 const IMAGE_TOKENS = 1600;
@@ -9,9 +10,14 @@ type Counter = (text: string) => number;
 
 let loading: Promise<Counter> | undefined;
 
-/** The tokenizer is loaded on first use only (it costs ~0.3 s), never on the /v1/messages path. */
+/**
+ * The tokenizer is loaded on first use only (it costs ~0.3 s), never on the /v1/messages path; in the
+ * binary it is an entry point of its own, so no other command loads its rank data.
+ */
 function tokenizer(): Promise<Counter> {
-  loading ??= import("gpt-tokenizer/encoding/o200k_base").then((m) => (text: string) => m.countTokens(text));
+  loading ??= loadEntry<typeof import("./o200k.ts")>("tokens/o200k.ts").then(
+    (m) => (text: string) => m.countTokens(text),
+  );
   return loading;
 }
 

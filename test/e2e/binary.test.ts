@@ -6,6 +6,7 @@ import { json, sse, startFakeUpstream, type FakeUpstream } from "../helpers/fake
 import { parseAnthropicEvents, readFixture, splitSseEvents } from "../helpers/sse.ts";
 import { REPO_ROOT, spawnCcmux, startCcmuxServer, type CcmuxServer } from "../helpers/spawn.ts";
 import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+import { countRequestTokens } from "../../src/tokens/count.ts";
 
 boundTestsForBusyMachine();
 
@@ -29,12 +30,26 @@ base_url = "${upstream}"
 api_key = "$FAKE_KEY"
 models = []
 
+[[providers]]
+name = "fake-openai"
+provider_type = "openai-compatible"
+base_url = "${upstream}/v1"
+api_key = "$FAKE_KEY"
+models = []
+
 [[models]]
 name = "sonnet"
 [[models.mappings]]
 priority = 1
 provider = "fake-anthropic"
 actual_model = "fake-sonnet"
+
+[[models]]
+name = "gpt"
+[[models.mappings]]
+priority = 1
+provider = "fake-openai"
+actual_model = "fake-gpt"
 `;
 }
 
@@ -141,6 +156,23 @@ describe("the compiled binary", () => {
     expect(JSON.parse(usage.stdout).rows.map((r: { key: string; requests: number }) => [r.key, r.requests])).toEqual([
       ["fake-anthropic", 3],
     ]);
+  });
+
+  test("count_tokens for an upstream that cannot count: the o200k estimate, its tokenizer a separate module", async () => {
+    const req = {
+      model: "gpt",
+      system: "You are terse.",
+      messages: [{ role: "user" as const, content: "Count the tokens in this sentence, please." }],
+    };
+    const res = await fetch(`${server.url}/v1/messages/count_tokens`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(req),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-ccmux-provider")).toBe("fake-openai");
+    expect(await res.json()).toEqual({ input_tokens: await countRequestTokens(req) });
+    expect(upstream.requests.filter((r) => r.path.includes("count_tokens"))).toEqual([]);
   });
 
   test("SIGTERM exits 0", async () => {
