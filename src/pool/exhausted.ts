@@ -1,4 +1,4 @@
-import { UpstreamError } from "../util/errors.ts";
+import { UpstreamError, type UpstreamErrorInit } from "../util/errors.ts";
 
 /** An account skipped or stopped because its quota is spent. */
 export interface ParkedAccount {
@@ -28,21 +28,30 @@ export function earliestReset(parked: ParkedAccount[]): number {
   return Math.min(...parked.map((p) => p.until));
 }
 
-/**
- * Every account that could serve the request is out of quota: a 429 in Anthropic's shape that
- * says when the first one reopens, with `retry-after` to match.
- */
-export function poolExhaustedError(parked: ParkedAccount[], now: number): UpstreamError {
+function exhaustedInit(parked: ParkedAccount[], now: number): UpstreamErrorInit {
   const count = new Set(parked.map((p) => p.key)).size;
   const earliest = earliestReset(parked);
   const seconds = Math.max(1, Math.ceil((earliest - now) / 1000));
   const noun = count === 1 ? "account" : "accounts";
-  return new UpstreamError({
+  return {
     status: 429,
     type: "rate_limit_error",
     message: `all ${count} ${noun} limited; earliest reset ${clock(earliest, now)} (in ${span(seconds)})`,
     retryable: false,
     retryAfter: seconds,
     headers: { "retry-after": String(seconds) },
-  });
+  };
+}
+
+/**
+ * Every account that could serve the request is out of quota: a 429 in Anthropic's shape that
+ * says when the first one reopens, with `retry-after` to match; `parked` says which and until when.
+ */
+export class PoolExhausted extends UpstreamError {
+  constructor(
+    readonly parked: ParkedAccount[],
+    now: number,
+  ) {
+    super(exhaustedInit(parked, now));
+  }
 }

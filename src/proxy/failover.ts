@@ -5,12 +5,13 @@ import { healthKey } from "../providers/health.ts";
 import { CcmuxError, ClientAbort, RequestError, UpstreamError, toAnthropicError } from "../util/errors.ts";
 import type { AppDeps } from "./deps.ts";
 import { observingFetch, quotaOf, type SeenAnswer } from "../pool/observe-fetch.ts";
-import { poolExhaustedError, type ParkedAccount } from "../pool/exhausted.ts";
+import { PoolExhausted, type ParkedAccount } from "../pool/exhausted.ts";
 import { admit, tryPool } from "./pool-failover.ts";
 import { settleHealth } from "./settle-health.ts";
 import { DEFAULT_LIMITS } from "../config/schema.ts";
 import { matchErrorRule } from "../pool/error-rules.ts";
 import { compactionError, isPromptTooLong, longContextRetry } from "./context-fallback.ts";
+import { retryAfterReset } from "./wait-for-reset.ts";
 import { withOutputLimit } from "./output-limit.ts";
 
 export interface Attempt {
@@ -253,12 +254,13 @@ export async function failover<T>(
   const forced = await tryEarliestCooling(run, resolution.model);
   if (forced) return forced;
   if (run.parked.length > 0 && (run.last === undefined || isRateLimited(run.last)))
-    throw poolExhaustedError(run.parked, deps.pools.now());
+    throw new PoolExhausted(run.parked, deps.pools.now());
   throw allFailed(run.attempts, run.last, resolution.model);
 }
 
 /**
- * Forwards with failover. A "prompt is too long" answer never fails over to another mapping
+ * Forwards with failover; when every account is parked and one resets within its pool's
+ * `wait_for_reset_max_s`, waits for it and tries once more. A "prompt is too long" answer never fails over to another mapping
  * (which may have a smaller window): it is retried once on the router's `long_context` model when
  * that model's window holds the prompt, else it comes back in Anthropic's exact wording so
  * Claude Code compacts the conversation.
@@ -280,7 +282,7 @@ export async function forwardWithFailover(
     return adapter.send(limited, limited === req ? ctx : { ...ctx, rawBody: undefined });
   };
   try {
-    return await failover(req, resolution, deps, opts, send);
+    return await retryAfterReset(() => failover(req, resolution, deps, opts, send), deps, opts.signal);
   } catch (err) {
     if (!isPromptTooLong(err)) throw err;
     const larger = longContextRetry(err, req, resolution, deps);

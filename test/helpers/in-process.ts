@@ -82,3 +82,15 @@ export async function startInProcess(config: Config, opts: InProcessOptions = {}
     stop: () => server.stop(1000),
   };
 }
+
+/** Resolves with the first captured log line matching `re` (checked every 10 ms), or fails after `timeoutMs`. */
+export async function waitForLog(s: { logs: string[] }, re: RegExp, timeoutMs = 5000): Promise<string> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const line = s.logs.find((l) => re.test(l));
+    if (line) return line;
+    if (performance.now() > deadline)
+      throw new Error(`no log line matching ${re} within ${timeoutMs} ms:\n${s.logs.join("")}`);
+    await Bun.sleep(10);
+  }
+}

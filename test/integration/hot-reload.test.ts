@@ -13,6 +13,7 @@ import { watchConfig, type Reloader } from "../../src/proxy/reload.ts";
 import { createLogger } from "../../src/util/log.ts";
 import { json, startFakeUpstream, status, type FakeUpstream } from "../helpers/fake-upstream.ts";
 import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+import { waitForLog } from "../helpers/in-process.ts";
 
 boundTestsForBusyMachine();
 
@@ -125,17 +126,6 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
     (_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms)),
   );
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-}
-
-async function waitForLog(s: Reloadable, re: RegExp, timeoutMs = 5000): Promise<string> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const line = s.logs.find((l) => re.test(l));
-    if (line) return line;
-    if (performance.now() > deadline)
-      throw new Error(`no log line matching ${re} within ${timeoutMs} ms:\n${s.logs.join("")}`);
-    await Bun.sleep(10);
-  }
 }
 
 const post = (s: Reloadable) =>

@@ -1,4 +1,5 @@
-import { ClientAbort, UpstreamError } from "../../util/errors.ts";
+import { UpstreamError } from "../../util/errors.ts";
+import { sleep } from "../../util/sleep.ts";
 import type { SendContext } from "../../contracts/adapter.ts";
 
 export interface QuotaWaitLimits {
@@ -8,21 +9,6 @@ export interface QuotaWaitLimits {
 }
 
 export const QUOTA_WAIT_LIMITS: QuotaWaitLimits = { maxWaitSeconds: 5, maxRetries: 2 };
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new ClientAbort());
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new ClientAbort());
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-}
 
 /**
  * Google's 429 RESOURCE_EXHAUSTED often says how long to wait (RetryInfo). A short wait is

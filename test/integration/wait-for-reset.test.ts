@@ -1,0 +1,143 @@
+// wait_for_reset_max_s: a request that finds every account of a pool parked, with a reset within
+// the bound, is held until that reset (pings for a streaming client) and tried once more.
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import type { FinishedRequest } from "../../src/proxy/request-record.ts";
+import { json, startFakeUpstream, status, type FakeUpstream, type Reply } from "../helpers/fake-upstream.ts";
+import {
+  model,
+  provider,
+  startInProcess,
+  testConfig,
+  waitForLog,
+  type InProcessServer,
+} from "../helpers/in-process.ts";
+import { assembleAnthropicStream } from "../helpers/anthropic-grammar.ts";
+import { eventsOf, MESSAGE } from "../helpers/fault-rig.ts";
+import { ANTHROPIC_LIMIT_BODY, anthropicUnified } from "../helpers/rate-limit-headers.ts";
+import { readStream } from "../helpers/sse.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
+
+boundTestsForBusyMachine();
+
+/** Generous: the waits below are 2-3 s, or 20 s for the one the client walks away from. */
+const WAIT_MAX_S = 30;
+
+let upstream: FakeUpstream;
+let ccmux: InProcessServer;
+
+/** A subscription 429 whose 5h window is spent until `resetSec` (epoch seconds). */
+const limited = (resetSec: number): Reply =>
+  status(429, ANTHROPIC_LIMIT_BODY, anthropicUnified({ fiveHour: 1.02, fiveHourReset: resetSec, rejected: "5h" }));
+const okReply = () =>
+  json(MESSAGE, { headers: anthropicUnified({ fiveHour: 0.1, fiveHourReset: secondsAhead(3600) }) });
+const secondsAhead = (s: number) => Math.ceil(Date.now() / 1000) + s;
+const keys = ["pool#a", "pool#b"];
+
+beforeAll(async () => {
+  upstream = await startFakeUpstream();
+  const pooled = provider("pool", upstream.url, {
+    api_key: undefined,
+    accounts: ["a", "b"].map((name) => ({ name, api_key: `fake-key-${name}`, weight: 1, enabled: true })),
+    pool: { strategy: "fill-first", shed_utilization: 0.9, session_ttl_s: 3600, wait_for_reset_max_s: WAIT_MAX_S },
+  });
+  const config = testConfig({ providers: [pooled], models: [model("m", ["pool", "m-up"])] });
+  config.server.timeouts = {
+    connect_timeout_ms: 5_000,
+    api_timeout_ms: 20_000,
+    idle_timeout_ms: 20_000,
+    ping_interval_ms: 50,
+  };
+  ccmux = await startInProcess(config);
+});
+
+afterEach(async () => {
+  await upstream.waitForClosedConnections(5000);
+  upstream.clear();
+  ccmux.deps.pools.reset();
+  ccmux.deps.health.reset();
+  ccmux.logs.length = 0;
+});
+
+afterAll(async () => {
+  await ccmux.stop();
+  await upstream.stop();
+});
+
+function post(stream: boolean, signal?: AbortSignal): Promise<Response> {
+  return fetch(`${ccmux.url}/v1/messages`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ model: "m", max_tokens: 5, stream, messages: [{ role: "user", content: "hi" }] }),
+    signal,
+  });
+}
+
+/** The epoch ms at which the fake upstream received its n-th request. */
+const receivedAtEpoch = (n: number) => performance.timeOrigin + upstream.requests[n]!.receivedAt;
+
+describe("wait_for_reset_max_s", () => {
+  test("every account limited, the reset 2 s ahead: held until it, then answered by one probe", async () => {
+    const reset = secondsAhead(2);
+    upstream.reply(limited(reset));
+    upstream.reply(limited(reset));
+    upstream.reply(okReply());
+    const res = await post(false);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as any).content[0].text).toBe("fine");
+    expect(res.headers.get("x-ccmux-account")).toBe("a");
+    expect(upstream.requests).toHaveLength(3);
+    // Date.now and performance.now may disagree by a few ms.
+    expect(receivedAtEpoch(2)).toBeGreaterThanOrEqual(reset * 1000 - 50);
+    expect(ccmux.logs.join("")).toContain("holding the request");
+  });
+
+  test("a streaming client gets pings while held, then the answer in one well-formed stream", async () => {
+    const reset = secondsAhead(2);
+    upstream.reply(limited(reset));
+    upstream.reply(limited(reset));
+    upstream.reply(okReply());
+    const res = await post(true);
+    expect(res.status).toBe(200);
+    const events = eventsOf(await readStream(res));
+    expect(events[0]!.event).toBe("ping");
+    const got = assembleAnthropicStream(events.map((e) => e.data));
+    expect(got.content).toEqual(MESSAGE.content);
+    expect(events.filter((e) => e.event === "message_start")).toHaveLength(1);
+    expect(receivedAtEpoch(2)).toBeGreaterThanOrEqual(reset * 1000 - 50);
+  });
+
+  test("a reset beyond the bound: the 429 naming the earliest reset comes at once, as before", async () => {
+    upstream.reply(limited(secondsAhead(WAIT_MAX_S + 600)));
+    upstream.reply(limited(secondsAhead(WAIT_MAX_S + 600)));
+    const res = await post(false);
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(WAIT_MAX_S);
+    expect(((await res.json()) as any).error.message).toContain("all 2 accounts limited; earliest reset");
+    expect(upstream.requests).toHaveLength(2);
+    expect(ccmux.logs.join("")).not.toContain("holding the request");
+  });
+
+  test("the client leaving during the wait ends it at once and releases everything", async () => {
+    const reset = secondsAhead(20);
+    upstream.reply(limited(reset));
+    upstream.reply(limited(reset));
+    const finished = new Promise<FinishedRequest>((resolve) => {
+      const stop = ccmux.deps.requests.subscribe((record) => {
+        stop();
+        resolve(record);
+      });
+    });
+    const ac = new AbortController();
+    const res = post(false, ac.signal).catch((e: unknown) => e);
+    await waitForLog(ccmux, /holding the request/, 10_000);
+    ac.abort();
+    expect(await res).toBeInstanceOf(Error);
+    const record = await finished;
+    expect(record).toMatchObject({ status: 499, clientAbort: true });
+    // The wait ended with the client, not with the reset.
+    expect(Date.now()).toBeLessThan(reset * 1000);
+    expect(upstream.requests).toHaveLength(2);
+    expect(upstream.openConnections()).toBe(0);
+    for (const key of keys) expect(ccmux.deps.pools.peek(key)?.probing ?? false).toBe(false);
+  });
+});
