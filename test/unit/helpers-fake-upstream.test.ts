@@ -96,21 +96,12 @@ describe("fake upstream: replies", () => {
 
   test("sse drips chunks in order, each after the previous one", async () => {
     fake.reply(sse(["event: a\ndata: 1\n\n", "event: b\ndata: 2\n\n", "event: c\ndata: 3\n\n"], { delayMs: 60 }));
+    const started = performance.now();
     const res = await fetch(`${fake.url}/v1/messages`);
     expect(res.headers.get("content-type")).toContain("text/event-stream");
-    const reader = res.body!.getReader();
-    const decoder = new TextDecoder();
-    const arrivals: { text: string; at: number }[] = [];
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      arrivals.push({ text: decoder.decode(value), at: performance.now() });
-    }
-    expect(arrivals.map((a) => a.text).join("")).toBe(
-      "event: a\ndata: 1\n\nevent: b\ndata: 2\n\nevent: c\ndata: 3\n\n",
-    );
-    expect(arrivals.length).toBe(3); // the delay keeps chunks apart
-    expect(arrivals[2]!.at - arrivals[0]!.at).toBeGreaterThanOrEqual(100);
+    // TCP may merge chunks a busy reader comes late for, so only the sender's delays are certain.
+    expect(await res.text()).toBe("event: a\ndata: 1\n\nevent: b\ndata: 2\n\nevent: c\ndata: 3\n\n");
+    expect(performance.now() - started).toBeGreaterThanOrEqual(120);
   });
 
   test("hang never sends headers; the client's timeout aborts", async () => {

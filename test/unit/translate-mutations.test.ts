@@ -12,6 +12,7 @@ import { toChatRequest } from "../../src/translate/openai-chat/request.ts";
 import { toResponsesRequest } from "../../src/translate/responses/request.ts";
 import { fitName } from "../../src/translate/shared/short-name.ts";
 import { RequestError } from "../../src/util/errors.ts";
+import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
 import {
   type Container,
   type Json,
@@ -20,6 +21,8 @@ import {
   type MutationVocabulary,
 } from "../helpers/json-mutations.ts";
 import { readFixtureJson } from "../helpers/sse.ts";
+
+boundTestsForBusyMachine();
 
 const CASES_PER_SEED = 120;
 /** MUTATION_SEED=<n> explores other mutants; the default keeps the suite deterministic. */
