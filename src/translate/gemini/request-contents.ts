@@ -1,4 +1,15 @@
-import type { ContentBlock, ImageSource, Message, ToolResultBlock, ToolUseBlock } from "../../contracts/anthropic.ts";
+import {
+  type ContentBlock,
+  type DocumentBlock,
+  type ImageSource,
+  knownBlock,
+  knownSource,
+  type Message,
+  type SearchResultBlock,
+  type ThinkingBlock,
+  type ToolResultBlock,
+} from "../../contracts/anthropic.ts";
+import { isRecord } from "../../util/is-record.ts";
 import { RequestError } from "../../util/errors.ts";
 import { callOrderOf, inCallOrder } from "../shared/call-order.ts";
 import { geminiCallIdOf } from "./call-id.ts";
@@ -58,10 +69,11 @@ function modelParts(blocks: ContentBlock[], calls: Calls, opts: ContentsOptions)
   const parts: Part[] = [];
   const ids: string[] = [];
   for (const block of blocks) {
-    if (block.type === "text" && typeof block.text === "string" && block.text !== "") parts.push({ text: block.text });
-    else if (block.type === "thinking") replayThinking(block, parts, opts.signatureScope);
-    else if (block.type === "tool_use") {
-      const { id, name, input } = block as ToolUseBlock;
+    const known = knownBlock(block);
+    if (known?.type === "text" && typeof known.text === "string" && known.text !== "") parts.push({ text: known.text });
+    else if (known?.type === "thinking") replayThinking(known, parts, opts.signatureScope);
+    else if (known?.type === "tool_use") {
+      const { id, name, input } = known;
       calls.names.set(id, name);
       ids.push(id);
       const signature = callSignatures.get(id);
@@ -77,7 +89,7 @@ function modelParts(blocks: ContentBlock[], calls: Calls, opts: ContentsOptions)
 }
 
 /** Only thinking that Gemini produced on this upstream goes back; other providers' reasoning is dropped. */
-function replayThinking(block: ContentBlock, parts: Part[], scope: string | undefined): void {
+function replayThinking(block: ThinkingBlock, parts: Part[], scope: string | undefined): void {
   const parked = unparkSignature(block.signature);
   if (!signatureUsable(parked, scope)) return;
   if (parked.kind === "thought") {
@@ -91,10 +103,7 @@ function replayThinking(block: ContentBlock, parts: Part[], scope: string | unde
 }
 
 function systemParts(blocks: ContentBlock[]): Part[] {
-  const text = blocks
-    .filter((b) => b.type === "text" && typeof b.text === "string")
-    .map((b) => b.text as string)
-    .join("\n\n");
+  const text = blocks.flatMap((b) => (b.type === "text" && typeof b.text === "string" ? [b.text] : [])).join("\n\n");
   return text === "" ? [] : [{ text: `<system>\n${text}\n</system>` }];
 }
 
@@ -106,7 +115,10 @@ function withCallId<T extends { name: string }>(call: T, toolUseId: string): T &
 
 /** Tool results first, in the order of the model's calls (Gemini pairs them by position), then the rest. */
 function userParts(blocks: ContentBlock[], calls: Calls): Part[] {
-  const results = blocks.filter((b): b is ToolResultBlock => b.type === "tool_result");
+  const results = blocks.flatMap((b) => {
+    const known = knownBlock(b);
+    return known?.type === "tool_result" ? [known] : [];
+  });
   const ordered = inCallOrder(results, (b) => b.tool_use_id, calls.order);
   const parts = ordered.flatMap((b) => toolResultParts(b, calls));
   for (const block of blocks) if (block.type !== "tool_result") parts.push(...blockParts(block));
@@ -135,30 +147,30 @@ function toolResultParts(block: ToolResultBlock, calls: Calls): Part[] {
 
 /** One user-side content block → parts. Blocks Gemini has no counterpart for are left out. */
 function blockParts(block: ContentBlock): Part[] {
-  switch (block.type) {
+  const known = knownBlock(block);
+  switch (known?.type) {
     case "text":
-      return typeof block.text === "string" && block.text !== "" ? [{ text: block.text }] : [];
+      return typeof known.text === "string" && known.text !== "" ? [{ text: known.text }] : [];
     case "image":
-      return [sourcePart(block.source as ImageSource, "image")];
+      return [sourcePart(known.source, "image")];
     case "document":
-      return documentParts(block);
+      return documentParts(known);
     case "search_result":
-      return searchResultParts(block);
+      return searchResultParts(known);
     default:
       return [];
   }
 }
 
-function documentParts(block: ContentBlock): Part[] {
-  const source = block.source as Record<string, unknown> | undefined;
+function documentParts(block: DocumentBlock): Part[] {
+  const source = knownSource(block.source);
   if (source?.type === "text" && typeof source.data === "string") return [{ text: source.data }];
-  if (source?.type === "content" && Array.isArray(source.content))
-    return (source.content as ContentBlock[]).flatMap(blockParts);
-  return source ? [sourcePart(source as ImageSource, "document")] : [];
+  if (source?.type === "content" && Array.isArray(source.content)) return source.content.flatMap(blockParts);
+  return block.source ? [sourcePart(block.source, "document")] : [];
 }
 
-function searchResultParts(block: ContentBlock): Part[] {
-  const inner = Array.isArray(block.content) ? (block.content as ContentBlock[]) : [];
+function searchResultParts(block: SearchResultBlock): Part[] {
+  const inner = Array.isArray(block.content) ? block.content : [];
   const body = inner
     .flatMap(blockParts)
     .map((p) => p.text ?? "")
@@ -167,14 +179,15 @@ function searchResultParts(block: ContentBlock): Part[] {
 }
 
 function sourcePart(source: ImageSource, what: string): Part {
-  if (source.type === "base64" && typeof source.data === "string") {
-    return { inlineData: { mimeType: String(source.media_type ?? "application/octet-stream"), data: source.data } };
+  const known = knownSource(source);
+  if (known?.type === "base64" && typeof known.data === "string") {
+    return { inlineData: { mimeType: String(known.media_type ?? "application/octet-stream"), data: known.data } };
   }
-  if (source.type === "url" && typeof source.url === "string") {
-    if (FILE_URI.test(source.url)) return { fileData: { mimeType: guessMime(source.url), fileUri: source.url } };
-    return { text: `[${what} not included, this upstream cannot fetch URLs: ${source.url}]` };
+  if (known?.type === "url" && typeof known.url === "string") {
+    if (FILE_URI.test(known.url)) return { fileData: { mimeType: guessMime(known.url), fileUri: known.url } };
+    return { text: `[${what} not included, this upstream cannot fetch URLs: ${known.url}]` };
   }
-  const fileId = (source as { file_id?: unknown }).file_id;
+  const fileId = source.file_id;
   const ref = typeof fileId === "string" ? `file ${fileId}` : `${String(source.type)} source`;
   return { text: `[${what} not included: ${ref}]` };
 }
@@ -182,8 +195,4 @@ function sourcePart(source: ImageSource, what: string): Part {
 function guessMime(url: string): string {
   const ext = /\.([a-z0-9]+)(?:[?#]|$)/i.exec(url)?.[1]?.toLowerCase() ?? "";
   return MIME_BY_EXTENSION[ext] ?? "image/jpeg";
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

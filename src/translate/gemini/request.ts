@@ -1,3 +1,4 @@
+import { isRecord } from "../../util/is-record.ts";
 import { outputFormatOf } from "../shared/output-format.ts";
 import type {
   MessagesRequest,
@@ -165,7 +166,8 @@ function toThinkingConfig(thinking: AnthropicThinking | undefined, model: string
 function sessionIdFromMetadata(metadata: Record<string, unknown> | undefined): string | undefined {
   if (typeof metadata?.user_id !== "string") return undefined;
   try {
-    const parsed = JSON.parse(metadata.user_id) as { session_id?: unknown };
+    const parsed: unknown = JSON.parse(metadata.user_id);
+    if (!isRecord(parsed)) return undefined;
     return typeof parsed.session_id === "string" && parsed.session_id !== "" ? parsed.session_id : undefined;
   } catch {
     return undefined;

@@ -22,7 +22,7 @@ export interface ParkedSignature {
   signature: string;
 }
 
-const KINDS: ReadonlySet<string> = new Set(["thought", "call", "text"]);
+const KINDS: readonly ParkedKind[] = ["thought", "call", "text"];
 
 export function parkSignature(p: ParkedSignature): string {
   return `${GEMINI_SIGNATURE_PREFIX}${p.kind}:${encodeURIComponent(p.scope)}:${p.toolUseId}:${p.signature}`;
@@ -32,11 +32,12 @@ export function unparkSignature(value: unknown): ParkedSignature | undefined {
   if (typeof value !== "string" || !value.startsWith(GEMINI_SIGNATURE_PREFIX)) return undefined;
   const fields = value.slice(GEMINI_SIGNATURE_PREFIX.length).split(":");
   if (fields.length < 4) return undefined;
-  const [kind, scope, toolUseId] = fields as [string, string, string];
+  const [named, scope = "", toolUseId = ""] = fields;
+  const kind = KINDS.find((k) => k === named);
   const signature = fields.slice(3).join(":");
-  if (!KINDS.has(kind) || signature === "") return undefined;
+  if (kind === undefined || signature === "") return undefined;
   try {
-    return { kind: kind as ParkedKind, scope: decodeURIComponent(scope), toolUseId, signature };
+    return { kind, scope: decodeURIComponent(scope), toolUseId, signature };
   } catch {
     return undefined;
   }
