@@ -5,6 +5,7 @@ import { oauthCredentialSource } from "../auth/refresh.ts";
 import { findImportableConfigs, importHint } from "../config/import/foreign.ts";
 import { runtime } from "../runtime/index.ts";
 import type { Logger } from "../util/log.ts";
+import { table } from "../util/cli.ts";
 import { authContext } from "./auth-context.ts";
 import { loginCommand } from "./auth-login.ts";
 
@@ -25,16 +26,6 @@ async function guarded(log: Logger, fn: () => Promise<void>): Promise<void> {
   } catch (err) {
     fail(log, err instanceof Error ? err.message : String(err));
   }
-}
-
-function table(rows: string[][]): string[] {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) =>
-    r
-      .map((cell, i) => cell.padEnd(widths[i]!))
-      .join("  ")
-      .trimEnd(),
-  );
 }
 
 const list = defineCommand({

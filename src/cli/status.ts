@@ -1,10 +1,10 @@
 import { defineCommand } from "citty";
 import { loadConfigFile } from "../config/load.ts";
-import { fetchStatus, probeHealth, type Health } from "../lifecycle/health.ts";
+import { fetchAdmin, fetchStatus, probeHealth, type Health } from "../lifecycle/health.ts";
 import { pidFilePath, readPidFile } from "../lifecycle/pid-file.ts";
 import { resolveTargetLoosely } from "../lifecycle/target.ts";
 import { runtime } from "../runtime/index.ts";
-import { accountLines } from "./status-accounts.ts";
+import { type ProviderStatus, providerTable, type TokensToday, usageByProvider } from "./status-table.ts";
 import { configArg, jsonArg, paint, printJson, say } from "../util/cli.ts";
 
 const ROUTE_SLOTS = ["default", "background", "think", "websearch", "long_context", "image"] as const;
@@ -37,21 +37,12 @@ function uptime(seconds: number | undefined): string {
   return h > 0 ? `${h}h ${m}m` : m > 0 ? `${m}m ${seconds % 60}s` : `${seconds}s`;
 }
 
-const scalar = (v: unknown) => v === null || ["string", "number", "boolean"].includes(typeof v);
-
-/** One line per provider, whatever shape /api/status gives them (list or map). */
-function providerLines(providers: unknown): string[] {
-  if (!providers || typeof providers !== "object") return [];
-  const entries = Array.isArray(providers)
-    ? providers.map((p) => [String((p as Record<string, unknown>)?.name ?? "?"), p] as const)
-    : Object.entries(providers);
-  return entries.flatMap(([name, info]) => {
-    const fields = Object.entries((info ?? {}) as Record<string, unknown>).filter(
-      ([k, v]) => k !== "name" && scalar(v),
-    );
-    return [`  ${name}: ${fields.map(([k, v]) => `${k}=${v}`).join(" ") || "ok"}`, ...accountLines(info)];
-  });
+/** The providers /api/status lists, with today's tokens from /api/usage (when the usage history is on). */
+function providersOf(status: Record<string, unknown> | undefined): ProviderStatus[] | undefined {
+  return Array.isArray(status?.providers) ? (status.providers as ProviderStatus[]) : undefined;
 }
+
+const tokensOf = (u: TokensToday) => ({ input: u.inputTokens, output: u.outputTokens, cache_read: u.cacheReadTokens });
 
 export const statusCommand = defineCommand({
   meta: {
@@ -71,6 +62,8 @@ export const statusCommand = defineCommand({
     const { url, health } = found;
     const status = await fetchStatus(url, target.adminToken);
     const routes = (status?.routes as Record<string, unknown> | undefined) ?? (await configRoutes(target.configPath));
+    const providers = providersOf(status);
+    const usage = usageByProvider(await fetchAdmin(url, "/api/usage?since=today&by=provider", target.adminToken));
     if (args.json) {
       return printJson({
         running: true,
@@ -79,8 +72,13 @@ export const statusCommand = defineCommand({
         pid: health.pid ?? null,
         runtime: health.runtime ?? null,
         uptime_s: health.uptime_s ?? null,
+        config_path: status?.config_path ?? null,
         routes: routes ?? null,
-        status: status ?? null,
+        providers:
+          providers?.map((p) => {
+            const used = usage.get(p.name);
+            return { ...p, tokens_today: used ? tokensOf(used) : null };
+          }) ?? null,
       });
     }
     say(
@@ -89,8 +87,7 @@ export const statusCommand = defineCommand({
     const set = Object.entries(routes ?? {}).filter(([, v]) => v !== null && v !== undefined);
     if (set.length)
       say(`routes: ${set.map(([k, v]) => `${k} → ${typeof v === "string" ? v : JSON.stringify(v)}`).join(", ")}`);
-    const lines = providerLines(status?.providers);
-    if (lines.length) say(`providers:\n${lines.join("\n")}`);
+    if (providers?.length) say(["", ...providerTable(providers, usage, Date.now())].join("\n"));
     else if (!status)
       say("provider state: not available (this server has no /api/status, or it needs server.admin_token)");
   },

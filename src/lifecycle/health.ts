@@ -28,14 +28,20 @@ export async function probeHealth(url: string, timeoutMs = 1500): Promise<Health
 }
 
 /** GET /api/status, when this server has it and lets us in; undefined otherwise. */
-export async function fetchStatus(
+export function fetchStatus(url: string, adminToken?: string, timeoutMs = 3000) {
+  return fetchAdmin(url, "/api/status", adminToken, timeoutMs);
+}
+
+/** A JSON object from the admin API (`path` under `url`), when it answers 200; undefined otherwise. */
+export async function fetchAdmin(
   url: string,
+  path: string,
   adminToken?: string,
   timeoutMs = 3000,
 ): Promise<Record<string, unknown> | undefined> {
   const headers: Record<string, string> = adminToken ? { authorization: `Bearer ${adminToken}` } : {};
   try {
-    const res = await fetch(`${url}/api/status`, { headers, signal: AbortSignal.timeout(timeoutMs) });
+    const res = await fetch(`${url}${path}`, { headers, signal: AbortSignal.timeout(timeoutMs) });
     if (!res.ok) {
       await res.body?.cancel();
       return undefined;
