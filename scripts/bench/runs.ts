@@ -17,7 +17,7 @@ type Log = (msg: string) => void;
 
 const FULL_LATENCY: LatencyPlan = { rounds: 8, perRound: 250, warmup: 300, budgetMs: 40_000 };
 const QUICK_LATENCY: LatencyPlan = { rounds: 15, perRound: 200, warmup: 300, budgetMs: 15_000 };
-const QUICK_ATTEMPTS = 3;
+const QUICK_ATTEMPTS = 5;
 export const QUICK_THRESHOLD = 3;
 
 export interface FullRunOptions {
