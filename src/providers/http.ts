@@ -1,5 +1,11 @@
 import { watchBody } from "../stream/watchdog.ts";
 import { readCappedBody } from "./body-cap.ts";
+import {
+  headerBytes,
+  MAX_RELAYED_HEADER_BYTES,
+  MAX_UPSTREAM_HEADER_BYTES,
+  oversizedHeaders,
+} from "../util/header-size.ts";
 import { ClientAbort, UpstreamError } from "../util/errors.ts";
 import { redact } from "../util/log.ts";
 import { isRedirect, NO_REDIRECTS, refusedRedirect } from "../util/redirect.ts";
@@ -21,33 +27,20 @@ const RELAYED_HEADERS = new Set([
 ]);
 const RELAYED_PREFIXES = ["anthropic-ratelimit-", "x-ratelimit-"];
 
-/** Node clients refuse an answer whose headers pass 16 KB; ccmux's own headers need room too. */
-export const MAX_RELAYED_HEADER_BYTES = 8 * 1024;
-
 function isRelayed(name: string): boolean {
   return RELAYED_HEADERS.has(name) || RELAYED_PREFIXES.some((prefix) => name.startsWith(prefix));
 }
 
 /**
  * The allow-listed upstream response headers, minus any value shaped like a credential. Together
- * larger than MAX_RELAYED_HEADER_BYTES, they are an upstream fault (a retryable 502).
+ * larger than MAX_RELAYED_HEADER_BYTES (8 KB), they are an upstream fault (a retryable 502).
  */
 export function relayHeaders(upstream: Headers, provider: string): Headers {
   const out = new Headers();
-  let size = 0;
   upstream.forEach((value, key) => {
-    if (!isRelayed(key) || redact(value) !== value) return;
-    size += key.length + value.length + 4;
-    out.append(key, value);
+    if (isRelayed(key) && redact(value) === value) out.append(key, value);
   });
-  if (size > MAX_RELAYED_HEADER_BYTES) {
-    throw new UpstreamError({
-      status: 502,
-      message: `${provider}: upstream response headers exceed ${MAX_RELAYED_HEADER_BYTES / 1024} KB`,
-      provider,
-      retryable: true,
-    });
-  }
+  if (headerBytes(out) > MAX_RELAYED_HEADER_BYTES) throw oversizedHeaders(provider, MAX_RELAYED_HEADER_BYTES);
   return out;
 }
 
@@ -200,6 +193,10 @@ export async function upstreamFetch(
   }
   if (isRedirect(res)) {
     throw new UpstreamError({ status: 502, message: refusedRedirect(res, url, provider), provider, retryable: true });
+  }
+  if (headerBytes(res.headers) > MAX_UPSTREAM_HEADER_BYTES) {
+    res.body?.cancel().catch(() => {});
+    throw oversizedHeaders(provider, MAX_UPSTREAM_HEADER_BYTES);
   }
   res = await watchedResponse(res, ctx, provider, abort);
   if (res.ok) return res;

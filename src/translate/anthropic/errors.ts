@@ -1,6 +1,7 @@
 import type { ErrorMapper } from "../../contracts/adapter.ts";
 import { isAnthropicErrorType, UpstreamError } from "../../util/errors.ts";
 import { retryAfterSeconds } from "../shared/retry-after.ts";
+import { headerBytes, MAX_RELAYED_HEADER_BYTES, oversizedHeaders } from "../../util/header-size.ts";
 
 const RELAYED = ["retry-after", "retry-after-ms", "x-should-retry", "request-id"];
 
@@ -35,12 +36,15 @@ export const mapAnthropicError: ErrorMapper = ({ status, body: text, headers, pr
   const parsed = parseAnthropicError(text);
   const type = isAnthropicErrorType(parsed.type) ? parsed.type : undefined;
   const message = parsed.message ?? (text.trim().slice(0, 500) || `HTTP ${status}`);
+  const relay = relayed(headers);
+  // The same bound as a pass-through answer's relayed headers: the client must be able to parse the error.
+  if (headerBytes(relay) > MAX_RELAYED_HEADER_BYTES) return oversizedHeaders(provider, MAX_RELAYED_HEADER_BYTES);
   return new UpstreamError({
     status,
     type,
     message,
     provider,
     retryAfter: retryAfterSeconds(headers),
-    headers: relayed(headers),
+    headers: relay,
   });
 };
