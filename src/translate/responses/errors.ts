@@ -10,7 +10,7 @@ import { checkWire, nullishNumber } from "../shared/wire-schema.ts";
 
 /** Responses/Codex error codes (or types) → Anthropic error types; unknown codes fall back to the HTTP status. */
 const TYPE_BY_CODE = new Map<string, AnthropicErrorType>(
-  Object.entries({
+  Object.entries<AnthropicErrorType>({
     rate_limit_exceeded: "rate_limit_error",
     usage_limit_reached: "rate_limit_error",
     insufficient_quota: "billing_error",
@@ -26,7 +26,7 @@ const TYPE_BY_CODE = new Map<string, AnthropicErrorType>(
     server_is_overloaded: "overloaded_error",
     overloaded: "overloaded_error",
     slow_down: "overloaded_error",
-  }) as [string, AnthropicErrorType][],
+  }),
 );
 
 /** Codes meaning "this account can't serve now": worth failing over even when the status says otherwise. */

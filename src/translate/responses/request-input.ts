@@ -1,4 +1,13 @@
-import type { ContentBlock, ImageSource, Message, ToolResultBlock, ToolUseBlock } from "../../contracts/anthropic.ts";
+import {
+  type ContentBlock,
+  type DocumentBlock,
+  type ImageSource,
+  knownBlock,
+  knownSource,
+  type Message,
+  type ToolResultBlock,
+  type ToolUseBlock,
+} from "../../contracts/anthropic.ts";
 import { RequestError } from "../../util/errors.ts";
 import { callOrderOf, inCallOrder } from "../shared/call-order.ts";
 import { decodeReasoningSignature, toolUseIdToCallId } from "./opaque-state.ts";
@@ -18,7 +27,10 @@ export function toInputItems(messages: Message[]): InputItem[] {
   for (const message of messages) {
     if (message.role === "assistant") {
       const blocks = blocksOf(message.content);
-      const ids = blocks.flatMap((b) => (b.type === "tool_use" ? [(b as ToolUseBlock).id] : []));
+      const ids = blocks.flatMap((b) => {
+        const known = knownBlock(b);
+        return known?.type === "tool_use" ? [known.id] : [];
+      });
       if (ids.length > 0) callOrder = callOrderOf(ids);
       items.push(...assistantItems(blocks));
     } else if (message.role === "system") pushMessage(items, "developer", textParts(blocksOf(message.content)));
@@ -31,7 +43,7 @@ export function developerMessage(text: string): InputItem {
   return { type: "message", role: "developer", content: [{ type: "input_text", text }] };
 }
 
-function blocksOf(content: Message["content"]): ContentBlock[] {
+function blocksOf(content: Message["content"] | undefined): ContentBlock[] {
   if (typeof content === "string") return content === "" ? [] : [{ type: "text", text: content }];
   return Array.isArray(content) ? content : [];
 }
@@ -56,7 +68,10 @@ function userItems(blocks: ContentBlock[], callOrder: ReadonlyMap<string, number
   const items: InputItem[] = [];
   const toolImages: InputContent[] = [];
   const parts: InputContent[] = [];
-  const results = blocks.filter((b): b is ToolResultBlock => b.type === "tool_result");
+  const results = blocks.flatMap((b) => {
+    const known = knownBlock(b);
+    return known?.type === "tool_result" ? [known] : [];
+  });
   for (const block of inCallOrder(results, (b) => b.tool_use_id, callOrder)) {
     const { item, images } = toolResultItem(block);
     items.push(item);
@@ -84,31 +99,33 @@ function toolResultItem(block: ToolResultBlock): { item: FunctionCallOutputItem;
 }
 
 function userParts(block: ContentBlock): InputContent[] {
-  switch (block.type) {
+  const known = knownBlock(block);
+  switch (known?.type) {
     case "text":
-      return typeof block.text === "string" && block.text !== "" ? [{ type: "input_text", text: block.text }] : [];
+      return typeof known.text === "string" && known.text !== "" ? [{ type: "input_text", text: known.text }] : [];
     case "image": {
-      const url = imageUrl(block.source as ImageSource);
+      const url = imageUrl(known.source);
       return url ? [{ type: "input_image", image_url: url, detail: "auto" }] : [];
     }
     case "document":
-      return documentParts(block);
+      return documentParts(known);
     case "search_result":
-      return textParts(blocksOf(block.content as Message["content"]));
+      return textParts(blocksOf(known.content));
     default:
       return [];
   }
 }
 
-function imageUrl(source: ImageSource | undefined): string | undefined {
+function imageUrl(image: ImageSource): string | undefined {
+  const source = knownSource(image);
   if (source?.type === "base64" && typeof source.data === "string")
     return `data:${source.media_type};base64,${source.data}`;
   if (source?.type === "url" && typeof source.url === "string") return source.url;
   return undefined;
 }
 
-function documentParts(block: ContentBlock): InputContent[] {
-  const source = block.source as Record<string, unknown> | undefined;
+function documentParts(block: DocumentBlock): InputContent[] {
+  const source = knownSource(block.source);
   const title = typeof block.title === "string" ? block.title : undefined;
   if (source?.type === "text" && typeof source.data === "string") {
     return [{ type: "input_text", text: title ? `${title}\n\n${source.data}` : source.data }];
@@ -118,7 +135,7 @@ function documentParts(block: ContentBlock): InputContent[] {
     return [{ type: "input_file", filename, file_data: `data:${source.media_type};base64,${source.data}` }];
   }
   if (source?.type === "url" && typeof source.url === "string") return [{ type: "input_file", file_url: source.url }];
-  if (source?.type === "content") return blocksOf(source.content as Message["content"]).flatMap(userParts);
+  if (source?.type === "content") return blocksOf(source.content).flatMap(userParts);
   return [];
 }
 
@@ -134,17 +151,18 @@ function assistantItems(blocks: ContentBlock[]): InputItem[] {
     text = [];
   };
   for (const block of blocks) {
-    if (block.type === "text" && typeof block.text === "string" && block.text !== "") {
-      text.push({ type: "output_text", text: block.text });
-    } else if (block.type === "thinking") {
-      const reasoning = reasoningItem(block.thinking, block.signature);
+    const known = knownBlock(block);
+    if (known?.type === "text" && typeof known.text === "string" && known.text !== "") {
+      text.push({ type: "output_text", text: known.text });
+    } else if (known?.type === "thinking") {
+      const reasoning = reasoningItem(known.thinking, known.signature);
       if (reasoning) {
         flush();
         items.push(reasoning);
       }
-    } else if (block.type === "tool_use") {
+    } else if (known?.type === "tool_use") {
       flush();
-      items.push(functionCallItem(block as ToolUseBlock));
+      items.push(functionCallItem(known));
     }
   }
   flush();

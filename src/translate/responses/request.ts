@@ -94,7 +94,7 @@ const EFFORT_BY_LEVEL: Record<string, ReasoningEffort> = {
 export function reasoningEffort(req: MessagesRequest): ReasoningEffort | undefined {
   const thinking = req.thinking;
   if (thinking?.type === "disabled") return undefined;
-  const level = (req.output_config as { effort?: unknown } | undefined)?.effort;
+  const level = req.output_config?.effort;
   if (typeof level === "string" && Object.hasOwn(EFFORT_BY_LEVEL, level)) return EFFORT_BY_LEVEL[level];
   if (thinking?.type === "enabled") {
     const budget = typeof thinking.budget_tokens === "number" ? thinking.budget_tokens : 0;
