@@ -73,7 +73,13 @@ export function oauthCredentialSource(opts: OAuthSourceOptions): CredentialSourc
     const latest = store.get(id) ?? seen;
     const kind = kindOf(latest);
     // Another process (or an earlier flight) may have refreshed it already.
-    if (force ? latest.access_token !== seen.access_token : !expiring(latest)) return latest;
+    if (force ? latest.access_token !== seen.access_token : !expiring(latest)) {
+      log?.debug(`OAuth token "${id}" was already refreshed (by another request or process)`);
+      return latest;
+    }
+    const why = force ? "the upstream refused it" : `it expires ${latest.expires_at}`;
+    log?.debug(`OAuth token "${id}" (${kind}): refreshing, ${why}`);
+    const started = performance.now();
     let grant;
     try {
       grant = await flows.get(kind).refresh(latest, fetch);
@@ -87,7 +93,8 @@ export function oauthCredentialSource(opts: OAuthSourceOptions): CredentialSourc
     }
     const next: StoredToken = { ...latest, ...grant, provider_id: id, kind };
     await store.set(next, { mustExist: true });
-    log?.debug(`OAuth token "${id}" refreshed; expires ${next.expires_at}`);
+    const ms = Math.round(performance.now() - started);
+    log?.debug(`OAuth token "${id}" refreshed in ${ms} ms; expires ${next.expires_at}`);
     return next;
   }
 

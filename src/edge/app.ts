@@ -1,11 +1,12 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { ClientAbort, RequestError, anthropicErrorResponse, toAnthropicError, type Scrub } from "../util/errors.ts";
-import { maskKnownSecrets } from "../util/log.ts";
+import { maskKnownSecrets, type Logger } from "../util/log.ts";
 import { mountAdminApi } from "./admin/routes.ts";
 import { mountOAuthAdmin } from "./admin/oauth-routes.ts";
 import type { DepsHolder } from "../proxy/deps.ts";
 import { knownSecrets, scrubError, secretScrubber } from "../proxy/secret-scrub.ts";
+import { wasLogged } from "../proxy/request-trace.ts";
 import { mountUi } from "./ui/page.ts";
 import { mountUiApi } from "./ui/routes.ts";
 import { createLiveLog, mountLiveLog } from "./ui/live-log.ts";
@@ -40,6 +41,12 @@ function errorResponse(req: Request, path: string, err: unknown, scrub?: Scrub):
   return speaksOpenAI(req, path) ? openAIErrorResponse(err, scrub) : anthropicErrorResponse(err, {}, scrub);
 }
 
+function logError(log: Logger, what: string, err: Error): void {
+  const { status } = toAnthropicError(err);
+  if (status >= 500) log.error(`${what}: ${err.message}`);
+  else log.info(`${what} → ${status}: ${err.message}`);
+}
+
 /** The Hono app. Every error, on every route, leaves in the client's own API shape. */
 export function createApp(holder: DepsHolder): Hono {
   const app = new Hono();
@@ -48,9 +55,8 @@ export function createApp(holder: DepsHolder): Hono {
     if (err instanceof ClientAbort) return new Response(null, { status: 499 });
     const deps = holder.current();
     scrubError(err, deps);
-    const { status } = toAnthropicError(err);
-    if (status >= 500) holder.current().log.error(`${c.req.method} ${c.req.path}: ${err.message}`);
-    else holder.current().log.info(`${c.req.method} ${c.req.path} → ${status}: ${err.message}`);
+    // A proxied request's failure is on its request line already.
+    if (!wasLogged(err)) logError(deps.log, `${c.req.method} ${c.req.path}`, err);
     return errorResponse(c.req.raw, c.req.path, err, secretScrubber(deps));
   });
   app.notFound((c) =>

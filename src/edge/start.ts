@@ -12,6 +12,7 @@ import { createAccountPools } from "../pool/pools.ts";
 import { createPoolTables, PoolStore } from "../pool/pool-store.ts";
 import { dataDir } from "../config/paths.ts";
 import { createRequestFeed } from "../proxy/request-record.ts";
+import { TRACE_NOTICE, traceOn } from "../proxy/debug-log.ts";
 import { startUsageService } from "../usage/service.ts";
 
 export interface StartOptions {
@@ -95,6 +96,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   }
   deps = { ...deps, bound: { host: srv.host, port: running.port } };
   banner(`http://${formatHost(srv.host)}:${running.port}`, deps, opts.configPath, opts.log);
+  if (traceOn(opts.log)) opts.log.warn(TRACE_NOTICE);
   const bound = deps.bound;
   const reloader = configFile
     ? watchConfig({

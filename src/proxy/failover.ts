@@ -9,6 +9,7 @@ import { PoolExhausted, type ParkedAccount } from "../pool/exhausted.ts";
 import { admit, tryPool } from "./pool-failover.ts";
 import { settleHealth } from "./settle-health.ts";
 import { DEFAULT_LIMITS } from "../config/schema.ts";
+import { loggingFetch } from "./debug-log.ts";
 import { matchErrorRule } from "../pool/error-rules.ts";
 import { compactionError, isPromptTooLong, longContextRetry } from "./context-fallback.ts";
 import { retryAfterReset } from "./wait-for-reset.ts";
@@ -144,9 +145,11 @@ export async function tryCandidate<T>(
   const { deps, opts } = run;
   const key = healthKey(candidate.provider, account);
   const seen: SeenAnswer = {};
+  const who = attemptName({ provider: candidate.provider, account });
+  deps.log.debug(`failover: trying ${who}/${candidate.model}${probe ? " (probe)" : ""}`);
   const ctx: SendContext = {
     signal: opts.signal,
-    fetch: account ? observingFetch(run.fetch, seen) : run.fetch,
+    fetch: loggingFetch(account ? observingFetch(run.fetch, seen) : run.fetch, deps.log, who),
     inbound: opts.inbound,
     model: candidate.model,
     timeouts: deps.config.server.timeouts,

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
-import { resolveRoute, type Resolution } from "../router/resolve.ts";
+import type { Resolution } from "../router/resolve.ts";
+import { resolveLogged, traceBody } from "./debug-log.ts";
 import type { MessagesRequest } from "../contracts/anthropic.ts";
 import type { AppDeps } from "./deps.ts";
 import { forwardWithFailover, type ForwardResult } from "./failover.ts";
@@ -14,18 +15,12 @@ import { finishFailed, finishTrace, startTrace, type RequestTrace } from "./requ
 import { bytesStream, failedAfterCommit, heldResponse, holdCommitMs, jsonAsEvents } from "./held-answer.ts";
 import { raceHold, STILL_PENDING } from "../stream/ping-hold.ts";
 
-function formatUsage(u: UsageCounts): string {
-  if (u.input === undefined && u.output === undefined) return "tokens n/a";
-  const cached = u.cacheRead ? ` (+${u.cacheRead} cached)` : "";
-  return `tokens in ${u.input ?? "?"}${cached} out ${u.output ?? "?"}`;
-}
-
 interface StreamFailure {
   why: string;
   errorType: string;
 }
 
-/** Logs the request line and publishes the finished request. */
+/** Counts the account's tokens, writes the request line and publishes the finished request. */
 function finishAnswered(
   trace: RequestTrace,
   status: number,
@@ -33,14 +28,10 @@ function finishAnswered(
   end: "ok" | "aborted",
   failure?: StreamFailure,
 ): void {
-  const outcome = failure?.why ?? end;
-  const record = finishTrace(trace, { status, usage, clientAbort: end === "aborted", errorType: failure?.errorType });
-  const ms = Math.round(record.latencyMs);
-  const tail = outcome === "ok" ? "" : ` [${outcome}]`;
-  const via = trace.account ? `${trace.provider}[${trace.account}]` : trace.provider;
   if (trace.account)
     trace.deps.pools.counted(healthKey(trace.provider, trace.account), { input: usage.input, output: usage.output });
-  trace.deps.log.info(`${trace.route} → ${via}/${trace.upstreamModel} ${status} ${ms}ms ${formatUsage(usage)}${tail}`);
+  const clientAbort = end === "aborted";
+  finishTrace(trace, { status, usage, clientAbort, errorType: failure?.errorType, failure: failure?.why });
 }
 
 /** Which route, provider, model and account answered; names are data (any text), made header-safe. */
@@ -86,7 +77,8 @@ export async function proxyAnthropic(
 
 async function answer(c: Context, trace: RequestTrace, req: MessagesRequest, sent: RequestBody): Promise<Response> {
   const { deps } = trace;
-  const resolution = resolveRoute(req, deps.router, { bodyLength: sent.length, xProvider: c.req.header("x-provider") });
+  traceBody(deps, "request body", sent.raw ?? JSON.stringify(req));
+  const resolution = resolveLogged(req, deps, { bodyLength: sent.length, xProvider: c.req.header("x-provider") });
   trace.route = resolution.route;
   const timing = { upstreamMs: 0 };
   const control = new AbortController();
@@ -133,6 +125,7 @@ async function relayAnswer(
   if (!isEventStream(result.response.headers)) {
     // A whole JSON answer: read it once (adapters already hold it in memory) instead of streaming it through JS.
     const bytes = new Uint8Array(await result.response.arrayBuffer());
+    traceBody(deps, "response body", bytes);
     finishAnswered(trace, status, usageOf(bytes), "ok");
     return new Response(bytes, { status, headers });
   }
@@ -162,6 +155,7 @@ function relayTraced(trace: RequestTrace, response: Response): ReadableStream<Ui
     onFailure: (why, errorType) => (failure = { why, errorType }),
     onOutput: (bytes) => {
       trace.ttftMs ??= performance.now() - trace.started;
+      traceBody(deps, "stream bytes", bytes);
       watcher.watch(bytes);
     },
     onEnd: (outcome) => {

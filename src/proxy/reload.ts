@@ -4,6 +4,7 @@ import type { Config } from "../config/types.ts";
 import { runtime, type FileInfo } from "../runtime/index.ts";
 import { levelNumber, type Logger } from "../util/log.ts";
 import type { AppDeps, DepsHolder } from "./deps.ts";
+import { TRACE_NOTICE, traceOn } from "./debug-log.ts";
 
 /** Command-line values that win over the file, on every load. */
 export interface ServerOverrides {
@@ -72,8 +73,10 @@ function applySideEffects(opts: ReloaderOptions, prev: Config, next: Config): vo
       `server.host/port changed to ${next.server.host}:${next.server.port}; that needs a restart (still listening on ${now})`,
     );
   }
-  if (!opts.overrides?.logLevel && prev.server.log_level !== next.server.log_level)
+  if (!opts.overrides?.logLevel && prev.server.log_level !== next.server.log_level) {
     opts.log.level = levelNumber(next.server.log_level);
+    if (traceOn(opts.log)) opts.log.warn(TRACE_NOTICE);
+  }
 }
 
 /** Config text → the deps to swap in; throws (with the loader's file:line:column message) when refused. */

@@ -41,6 +41,8 @@ export interface FinishedRequest {
   clientAbort: boolean;
   /** The Anthropic error type when the request failed (mid-stream failures included). */
   errorType?: string;
+  /** What went wrong, in words, for the log line ("stream ended before message_stop", an error message). */
+  failure?: string;
 }
 
 export type RequestSubscriber = (record: FinishedRequest) => void;

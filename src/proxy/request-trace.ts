@@ -6,6 +6,7 @@ import type { AppDeps } from "./deps.ts";
 import type { Attempt } from "./failover.ts";
 import type { FinishedRequest, TokenCounts } from "./request-record.ts";
 import type { UsageCounts } from "./usage-tap.ts";
+import { requestLine } from "./request-log.ts";
 
 /** What is known about a request while it runs; `finish` turns it into the published record. */
 export interface RequestTrace {
@@ -55,13 +56,25 @@ export interface Outcome {
   usage: UsageCounts;
   clientAbort?: boolean;
   errorType?: string;
+  failure?: string;
 }
 
 function isSubscription(deps: AppDeps, provider: string): boolean {
   return deps.config.providers.some((p) => p.name === provider && p.auth_type === "oauth");
 }
 
-/** Publishes the finished request to every subscriber in `deps.requests`. */
+/** Marks an error the request line already reported, so the app's error handler does not log it again. */
+const LOGGED = Symbol("ccmux.requestLogged");
+
+export function wasLogged(err: unknown): boolean {
+  return typeof err === "object" && err !== null && LOGGED in err;
+}
+
+function markLogged(err: unknown): void {
+  if (typeof err === "object" && err !== null) Object.defineProperty(err, LOGGED, { value: true });
+}
+
+/** Writes the request line (a warning when ccmux answered 5xx) and publishes the finished request. */
 export function finishTrace(trace: RequestTrace, outcome: Outcome): FinishedRequest {
   const { deps } = trace;
   const record: FinishedRequest = {
@@ -83,7 +96,10 @@ export function finishTrace(trace: RequestTrace, outcome: Outcome): FinishedRequ
     subscription: isSubscription(deps, trace.provider),
     clientAbort: outcome.clientAbort === true,
     errorType: outcome.errorType,
+    failure: outcome.failure,
   };
+  if (record.status >= 500) deps.log.warn(requestLine(record));
+  else deps.log.info(requestLine(record));
   deps.requests.publish(record);
   return record;
 }
@@ -96,10 +112,13 @@ export function finishFailed(trace: RequestTrace, err: unknown): void {
     trace.account = last.account;
     trace.upstreamModel = last.model;
   }
+  markLogged(err);
   if (err instanceof ClientAbort) {
     finishTrace(trace, { status: 499, usage: {}, clientAbort: true });
     return;
   }
   const { status, body } = toAnthropicError(err);
-  finishTrace(trace, { status, usage: {}, errorType: body.error.type });
+  // The attempts already say why each provider failed; with none, the message is the reason.
+  const failure = trace.attempts.length ? body.error.type : `${body.error.type}: ${body.error.message}`;
+  finishTrace(trace, { status, usage: {}, errorType: body.error.type, failure });
 }

@@ -121,7 +121,7 @@ test("claude -p runs its tool loop through a pool of two subscriptions; the firs
     .content.find((b: { type: string }) => b.type === "tool_result");
   expect(JSON.stringify(toolResult.content)).toContain("hello-from-pool");
   const log = server.stdout() + server.stderr();
-  expect(log).toMatch(/claude\[max-2\]\/claude-sonnet-4-5 200/);
+  expect(log).toMatch(/claude\[max-2\]\/claude-sonnet-4-5 \/v1\/messages (stream|json) 200 /);
   expect(log).not.toContain("fake-access-");
   const st = (await (await fetch(`${server.url}/api/status`)).json()) as any;
   const [first, second] = st.providers[0].accounts;

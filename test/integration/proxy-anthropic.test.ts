@@ -173,15 +173,22 @@ describe("Anthropic pass-through", () => {
 
   test("one info log line per request with route, provider, model, status and tokens", async () => {
     primary.reply(json(MESSAGE));
+    const before = ccmux.logs.length;
     await client.messages.create({
       model: "claude-sonnet-4-6",
       max_tokens: 10,
       messages: [{ role: "user", content: "hi" }],
     });
     await Bun.sleep(20);
-    const line = ccmux.logs.find((l) => l.includes("primary/up-sonnet"));
+    const requestLines = ccmux.logs
+      .slice(before)
+      .filter((l) => l.includes(" INFO ") && l.includes("primary/up-sonnet"));
+    const line = requestLines[0];
     expect(line).toBeDefined();
-    expect(line).toMatch(/default → primary\/up-sonnet 200 \d+ms tokens in 12 out 4/);
+    expect(line).toMatch(
+      /INFO {2}claude-sonnet-4-6 → default → primary\/up-sonnet \/v1\/messages json 200 \d+ms tokens in 12 out 4 cached \d+ attempts 1$/m,
+    );
+    expect(requestLines).toHaveLength(1);
   });
 });
 
