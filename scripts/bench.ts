@@ -5,15 +5,18 @@
 //   bun run bench --quick           CI guard (< 60 s): exits 1 if ccmux adds > 3× the baseline's latency
 //   bun run bench --usage           only usage recording on vs off (added latency of each)
 //   bun run bench --body            only added latency vs body size (1 KB to 4 MB) and peak RSS with 16 × 4 MB
+//   bun run bench --throughput      only throughput, from Bun's fetch and from wrk (installed with apt-get if missing)
+//   bun run bench --startup         only start-up: --version, serve ready, statusline (ccmux running and not)
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pkg from "../package.json" with { type: "json" };
 import { send } from "./bench/client.ts";
 import { endpoints, type Urls } from "./bench/cases.ts";
-import { runFull, runQuick, type FullRunOptions } from "./bench/runs.ts";
+import { nativeThroughput, runFull, runQuick, throughputRows, type FullRunOptions } from "./bench/runs.ts";
 import { measureUsageCost } from "./bench/usage-cost.ts";
 import { measureBodySize } from "./bench/body-size.ts";
+import { measureStartup } from "./bench/startup.ts";
 import { ensureBuilt, spawnAnnouncing, startCcmux, type CcmuxProcess, type Child } from "./bench/procs.ts";
 import { machineInfo, toMarkdown, type Report } from "./bench/report.ts";
 
@@ -23,6 +26,8 @@ interface Args {
   quick: boolean;
   usage: boolean;
   body: boolean;
+  startup: boolean;
+  throughput: boolean;
   json: boolean;
   jsonPath?: string;
 }
@@ -34,6 +39,8 @@ function parseArgs(argv: string[]): Args {
     quick: argv.includes("--quick"),
     usage: argv.includes("--usage"),
     body: argv.includes("--body"),
+    startup: argv.includes("--startup"),
+    throughput: argv.includes("--throughput"),
     json: i >= 0,
     jsonPath: next && !next.startsWith("--") ? next : undefined,
   };
@@ -61,6 +68,11 @@ async function runMode(args: Args, o: FullRunOptions): Promise<Report> {
   if (args.quick) return runQuick(o.urls, o.machine, o.log);
   if (args.usage) return { ...bare, mode: "usage", usage: await measureUsageCost(o.urls, o.dir, o.log) };
   if (args.body) return { ...bare, mode: "body", bodySize: await measureBodySize(o.urls, o) };
+  if (args.throughput) {
+    const throughput = await throughputRows(o.urls, o.log);
+    return { ...bare, mode: "throughput", throughput, nativeThroughput: await nativeThroughput(o.urls, o.dir, o.log) };
+  }
+  if (args.startup) return { ...bare, mode: "startup", startup: await measureStartup(10, o.urls.direct, o.urls.ccmux) };
   return runFull(o);
 }
 
@@ -75,7 +87,7 @@ async function main(): Promise<number> {
     const baseline = await spawnAnnouncing("scripts/baseline-proxy.ts", [fake.url], join(dir, "baseline.log"));
     children.push(baseline);
     const { ccmux, openai } =
-      args.quick || args.usage
+      args.quick || args.usage || args.startup || args.throughput
         ? { ccmux: await startCcmux(dir, { upstream: fake.url, openai: false, logLevel: "info" }), openai: false }
         : await startCcmuxDetecting(dir, fake.url);
     children.push(ccmux);

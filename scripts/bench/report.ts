@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import type { Goal } from "./goals.ts";
 import type { LatencyResult } from "./latency.ts";
 import type { OpenStreamsResult, SoakResult } from "./memory.ts";
-import type { StartupResult } from "./startup.ts";
+import type { StartupResult, StatuslineTiming } from "./startup.ts";
 import type { ThroughputResult } from "./throughput.ts";
 import type { TranslationResult } from "./translate-rate.ts";
 import type { UsageCostResult } from "./usage-cost.ts";
@@ -22,11 +22,13 @@ export interface Machine {
 }
 
 export interface Report {
-  mode: "full" | "quick" | "usage" | "body";
+  mode: "full" | "quick" | "usage" | "body" | "startup" | "throughput";
   machine: Machine;
   /** One row per case; `result` absent when this build cannot serve it. */
   latency: { case: string; result?: LatencyResult }[];
   throughput: ThroughputResult[];
+  /** The same throughput rows from a native load generator (wrk), or why they were skipped. */
+  nativeThroughput?: { tool: string; rows: ThroughputResult[] } | { skipped: string };
   translation?: TranslationResult[];
   memory?: {
     idleMb: number;
@@ -114,6 +116,36 @@ function throughputTable(rows: ThroughputResult[]): string {
   );
 }
 
+/** wrk's rows, and each ccmux / baseline ratio beside the Bun client's from the same run. */
+function nativeThroughputParts(n: NonNullable<Report["nativeThroughput"]>, bun: ThroughputResult[]): string[] {
+  const head = "#### Throughput (load generator: wrk)";
+  if ("skipped" in n) return [head, `Skipped: ${n.skipped}.`];
+  const key = (t: ThroughputResult) => `${t.case}/${t.conns}`;
+  const byKey = new Map(bun.map((t) => [key(t), t]));
+  const side = table(
+    [
+      "Case",
+      "connections",
+      "ccmux / baseline, Bun fetch",
+      "ccmux / baseline, wrk",
+      "ccmux req/s, Bun fetch",
+      "ccmux req/s, wrk",
+    ],
+    n.rows.map((t) => {
+      const b = byKey.get(key(t));
+      return [
+        t.case,
+        t.conns,
+        b ? `${b.ratio.toFixed(2)}×` : "–",
+        `${t.ratio.toFixed(2)}×`,
+        b ? int(b.rps.ccmux) : "–",
+        int(t.rps.ccmux),
+      ];
+    }),
+  );
+  return [head, `${n.tool}; the same cases, rounds and targets as above.`, throughputTable(n.rows), side];
+}
+
 function translationTable(rows: TranslationResult[] | undefined): string {
   if (!rows) return table(["Input", "events/s"], [["OpenAI Chat → Anthropic", NA]]);
   return table(
@@ -135,6 +167,23 @@ function memoryTable(m: Report["memory"]): string {
     rows.push([c.after ? `after ${int(c.after)} requests` : "before the request run", c.mb.toFixed(1)]);
   if (m.idleAfterMb !== undefined) rows.push(["idle again after the run", m.idleAfterMb.toFixed(1)]);
   return table(["ccmux state", "RSS MB"], rows);
+}
+
+function statuslineRows(s: StartupResult): string[][] {
+  const st = s.statusline;
+  if (!st) return [];
+  const cell = (t: StatuslineTiming) => `${f3(t.wallMs)} (CPU ${f3(t.cpuMs)})`;
+  return [
+    [`ccmux statusline, ccmux running (median of ${st.runs})`, cell(st.running)],
+    [`ccmux statusline, ccmux not running (median of ${st.runs})`, cell(st.stopped)],
+  ];
+}
+
+function startupTable(s: StartupResult): string {
+  return table(
+    ["Command", "ms"],
+    [["ccmux --version", f3(s.versionMs)], ["ccmux serve → /health 200", f3(s.serveReadyMs)], ...statuslineRows(s)],
+  );
 }
 
 function goalsTable(goals: Goal[]): string {
@@ -198,7 +247,8 @@ export function toMarkdown(r: Report): string {
   ];
   if (r.latency.length)
     parts.push("#### Latency at 1 connection (ms; added = over direct-to-upstream)", latencyTable(r.latency));
-  if (r.throughput.length) parts.push("#### Throughput", throughputTable(r.throughput));
+  if (r.throughput.length) parts.push("#### Throughput (load generator: Bun fetch)", throughputTable(r.throughput));
+  if (r.nativeThroughput) parts.push(...nativeThroughputParts(r.nativeThroughput, r.throughput));
   if (r.mode === "full") {
     parts.push(
       "#### Stream translation, in-process",
@@ -206,19 +256,9 @@ export function toMarkdown(r: Report): string {
       "#### Memory",
       memoryTable(r.memory),
     );
-    if (r.startup)
-      parts.push(
-        `#### Start-up (median of ${r.startup.runs} runs)`,
-        table(
-          ["Command", "ms"],
-          [
-            ["ccmux --version", f3(r.startup.versionMs)],
-            ["ccmux serve → /health 200", f3(r.startup.serveReadyMs)],
-          ],
-        ),
-      );
-    parts.push("#### Goals", goalsTable(r.goals));
   }
+  if (r.startup) parts.push(`#### Start-up (median of ${r.startup.runs} runs)`, startupTable(r.startup));
+  if (r.mode === "full") parts.push("#### Goals", goalsTable(r.goals));
   if (r.bodySize) parts.push("#### Added latency vs body size (JSON, 1 connection)", bodySizeTables(r.bodySize));
   if (r.usage) parts.push("#### Usage recording on vs off (added ms over direct-to-upstream)", usageTable(r.usage));
   if (r.quick)

@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { rssMb, startCcmux, type CcmuxProcess } from "./procs.ts";
 import type { Machine, Report } from "./report.ts";
 import { measureStartup } from "./startup.ts";
-import { measureThroughput, type ThroughputResult } from "./throughput.ts";
+import { measureThroughput, type LoadFn, type ThroughputResult } from "./throughput.ts";
+import { findOrInstallWrk, wrkLoader } from "./native-load.ts";
 import { measureTranslation } from "./translate-rate.ts";
 import { measureUsageCost } from "./usage-cost.ts";
 import { measureBodySize } from "./body-size.ts";
@@ -48,22 +49,44 @@ async function latencyRows(urls: Urls, openai: boolean, log: Log): Promise<Repor
   return rows;
 }
 
-async function throughputRows(urls: Urls, log: Log): Promise<ThroughputResult[]> {
+export async function throughputRows(
+  urls: Urls,
+  log: Log,
+  loader?: { name: string; load: LoadFn },
+): Promise<ThroughputResult[]> {
   const rows: ThroughputResult[] = [];
   for (const stream of [false, true]) {
     for (const conns of [32, 128]) {
       const name = stream ? "Anthropic SSE, 200 events" : "Anthropic JSON, small";
-      log(`throughput: ${name} at ${conns} connections`);
+      log(`throughput${loader ? ` (${loader.name})` : ""}: ${name} at ${conns} connections`);
       const eps = endpoints(urls, "anthropic", "small", stream);
       rows.push(
         await measureThroughput(
           { name, stream, conns, endpoints: eps },
           { rounds: 3, durationMs: 2500, warmupMs: 800 },
+          loader?.load,
         ),
       );
     }
   }
   return rows;
+}
+
+/** The same throughput rows from wrk, or why they are skipped. */
+export async function nativeThroughput(
+  urls: Urls,
+  dir: string,
+  log: Log,
+): Promise<NonNullable<Report["nativeThroughput"]>> {
+  const wrk = findOrInstallWrk(log);
+  if ("skipped" in wrk) {
+    log(`throughput (wrk): skipped, ${wrk.skipped}`);
+    return { skipped: wrk.skipped };
+  }
+  return {
+    tool: `${wrk.version}, 1 thread`,
+    rows: await throughputRows(urls, log, { name: "wrk", load: wrkLoader(wrk.path, dir) }),
+  };
 }
 
 /** On a fresh ccmux, so earlier phases' heap growth does not count: idle, open streams, 100,000 requests. */
@@ -96,16 +119,18 @@ async function memoryFigures(o: FullRunOptions): Promise<NonNullable<Report["mem
 export async function runFull(o: FullRunOptions): Promise<Report> {
   const latency = await latencyRows(o.urls, o.openai, o.log);
   const throughput = await throughputRows(o.urls, o.log);
+  const nativeThroughputResult = await nativeThroughput(o.urls, o.dir, o.log);
   o.log("stream translation rate");
   const translation = await measureTranslation(1000);
   const memory = await memoryFigures(o);
   o.log("start-up");
-  const startup = await measureStartup(10, o.urls.direct);
+  const startup = await measureStartup(10, o.urls.direct, o.urls.ccmux);
   const usage = await measureUsageCost(o.urls, o.dir, o.log);
   const bodySize = await measureBodySize(o.urls, o);
   const goals = evaluateGoals({
     latency: latency.map((r) => r.result),
     throughput,
+    nativeThroughput: "rows" in nativeThroughputResult ? nativeThroughputResult.rows : undefined,
     translation,
     idleMb: memory.idleMb,
     open: memory.open,
@@ -118,6 +143,7 @@ export async function runFull(o: FullRunOptions): Promise<Report> {
     machine: o.machine,
     latency,
     throughput,
+    nativeThroughput: nativeThroughputResult,
     translation,
     memory,
     startup,

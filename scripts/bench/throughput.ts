@@ -25,13 +25,20 @@ export interface ThroughputResult {
   ratio: number;
 }
 
-export async function measureThroughput(c: ThroughputCase, plan: ThroughputPlan): Promise<ThroughputResult> {
-  for (const t of TARGETS) await load(c.endpoints[t], c.stream, c.conns, plan.warmupMs);
+/** A load generator: `conns` concurrent request loops for `durationMs`. Bun's fetch (client.ts) or wrk. */
+export type LoadFn = typeof load;
+
+export async function measureThroughput(
+  c: ThroughputCase,
+  plan: ThroughputPlan,
+  loadFn: LoadFn = load,
+): Promise<ThroughputResult> {
+  for (const t of TARGETS) await loadFn(c.endpoints[t], c.stream, c.conns, plan.warmupMs);
   const samples: Record<TargetName, number[]> = { direct: [], baseline: [], ccmux: [] };
   const errors: Record<TargetName, number> = { direct: 0, baseline: 0, ccmux: 0 };
   for (let r = 0; r < plan.rounds; r++) {
     for (const t of roundOrder(TARGETS, r)) {
-      const res = await load(c.endpoints[t], c.stream, c.conns, plan.durationMs);
+      const res = await loadFn(c.endpoints[t], c.stream, c.conns, plan.durationMs);
       samples[t].push(res.rps);
       errors[t] += res.errors;
     }
