@@ -29,6 +29,8 @@ export class AccountPools {
   /** Probe locks this process holds in the store. */
   private readonly claimed = new Set<string>();
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Requests waiting for the verdict of a probe in flight, by account key. */
+  private readonly probeWaiters = new Map<string, (() => void)[]>();
 
   constructor(
     readonly now: () => number = Date.now,
@@ -97,6 +99,18 @@ export class AccountPools {
     return this.states.get(key);
   }
 
+  /** Resolves once the probe in flight on `key` has its verdict (or was given up); at once when there is none. */
+  probeSettled(key: string): Promise<void> {
+    if (!this.states.get(key)?.probing) return Promise.resolve();
+    return new Promise((resolve) => this.probeWaiters.set(key, [...(this.probeWaiters.get(key) ?? []), resolve]));
+  }
+
+  private probeEnded(key: string): void {
+    const waiters = this.probeWaiters.get(key);
+    this.probeWaiters.delete(key);
+    for (const wake of waiters ?? []) wake();
+  }
+
   /** Takes the one probe slot when a park has just ended. */
   admit(key: string): QuotaAdmission {
     return admitQuota(this.states.get(key), this.now(), true);
@@ -114,6 +128,7 @@ export class AccountPools {
   observe(key: string, reading: QuotaReading | undefined): void {
     observeQuota(this.state(key), reading, this.now());
     this.dropClaim(key);
+    this.probeEnded(key);
     this.changed(key);
   }
 
@@ -122,6 +137,7 @@ export class AccountPools {
     const s = this.state(key);
     Object.assign(s, { limited_until: this.now() + ms, cause, probing: false });
     this.dropClaim(key);
+    this.probeEnded(key);
     this.changed(key);
     return s.limited_until;
   }
@@ -131,6 +147,7 @@ export class AccountPools {
     const s = this.states.get(key);
     if (s) s.probing = false;
     this.dropClaim(key);
+    this.probeEnded(key);
   }
 
   counted(key: string, tokens?: { input?: number; output?: number }): void {
@@ -142,6 +159,7 @@ export class AccountPools {
     const live = new Set(providers.flatMap((p) => (p.accounts ?? []).map((a) => healthKey(p.name, a.name))));
     for (const key of [...this.states.keys(), ...this.scores.keys()]) {
       if (live.has(key)) continue;
+      this.probeEnded(key);
       this.states.delete(key);
       this.scores.delete(key);
     }
@@ -150,6 +168,7 @@ export class AccountPools {
   }
 
   reset(): void {
+    for (const key of [...this.probeWaiters.keys()]) this.probeEnded(key);
     this.states.clear();
     this.scores.clear();
     this.affinity.clear();

@@ -1,5 +1,6 @@
 import { healthKey } from "../providers/health.ts";
 import { PoolExhausted, type ParkedAccount } from "../pool/exhausted.ts";
+import { ClientAbort } from "../util/errors.ts";
 import { sleep } from "../util/sleep.ts";
 import type { AppDeps } from "./deps.ts";
 
@@ -18,10 +19,44 @@ export function resetToWaitFor(parked: ParkedAccount[], deps: AppDeps): number |
   return near.length > 0 ? Math.min(...near) : undefined;
 }
 
+/** Accounts skipped only because another request holds their probe right now. */
+function probesInFlight(err: unknown, deps: AppDeps): string[] {
+  if (!(err instanceof PoolExhausted)) return [];
+  const now = deps.pools.now();
+  return err.parked.filter((p) => p.until <= now && deps.pools.peek(p.key)?.probing).map((p) => p.key);
+}
+
+/** Resolves when `done` does; rejects with ClientAbort as soon as `signal` aborts. */
+function unlessAborted(done: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.reject(new ClientAbort());
+  let onAbort!: () => void;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new ClientAbort());
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+  return Promise.race([done, aborted]).finally(() => signal.removeEventListener("abort", onAbort));
+}
+
+/**
+ * The try after the reset. Requests held for the same reset wake together and only one may probe
+ * an account: the others wait for that probe's verdict (the client leaving ends the wait), then try again.
+ */
+async function afterReset<T>(attempt: () => Promise<T>, deps: AppDeps, signal: AbortSignal): Promise<T> {
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (err) {
+      const probing = probesInFlight(err, deps);
+      if (probing.length === 0) throw err;
+      await unlessAborted(Promise.race(probing.map((key) => deps.pools.probeSettled(key))), signal);
+    }
+  }
+}
+
 /**
  * Runs `attempt`; when it finds every account parked and one of them resets within its pool's
  * `wait_for_reset_max_s`, holds the request until that reset (the client leaving ends the wait
- * with ClientAbort) and runs it once more. Anything else, or a reset beyond the bound, is thrown as is.
+ * with ClientAbort) and tries once more. Anything else, or a reset beyond the bound, is thrown as is.
  */
 export async function retryAfterReset<T>(attempt: () => Promise<T>, deps: AppDeps, signal: AbortSignal): Promise<T> {
   try {
@@ -33,6 +68,6 @@ export async function retryAfterReset<T>(attempt: () => Promise<T>, deps: AppDep
     const seconds = Math.max(0, Math.ceil((until - deps.pools.now()) / 1000));
     deps.log.info(`${err.message}; holding the request ${seconds} s for it (wait_for_reset_max_s)`);
     for (let left = until - deps.pools.now(); left > 0; left = until - deps.pools.now()) await sleep(left, signal);
-    return attempt();
+    return afterReset(attempt, deps, signal);
   }
 }

@@ -106,6 +106,20 @@ describe("wait_for_reset_max_s", () => {
     expect(receivedAtEpoch(2)).toBeGreaterThanOrEqual(reset * 1000 - 50);
   });
 
+  test("three requests held for two accounts: the one left without a probe waits for a probe's verdict", async () => {
+    const reset = secondsAhead(2);
+    upstream.setDefault(() => (Date.now() < reset * 1000 ? limited(reset) : okReply()));
+    try {
+      const answers = await Promise.all([post(false), post(false), post(false)]);
+      expect(answers.map((r) => r.status)).toEqual([200, 200, 200]);
+      await Promise.all(answers.map((r) => r.arrayBuffer()));
+      const afterReset = upstream.requests.filter((r) => performance.timeOrigin + r.receivedAt >= reset * 1000 - 50);
+      expect(afterReset).toHaveLength(3);
+    } finally {
+      upstream.setDefault(status(404, "unscripted"));
+    }
+  });
+
   test("a reset beyond the bound: the 429 naming the earliest reset comes at once, as before", async () => {
     upstream.reply(limited(secondsAhead(WAIT_MAX_S + 600)));
     upstream.reply(limited(secondsAhead(WAIT_MAX_S + 600)));
