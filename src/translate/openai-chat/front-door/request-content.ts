@@ -1,8 +1,9 @@
-import type { ContentBlock, ImageBlock, ToolUseBlock } from "../../../contracts/anthropic.ts";
+import type { ImageBlock, TextBlock, ToolUseBlock } from "../../../contracts/anthropic.ts";
 import { RequestError } from "../../../util/errors.ts";
+import { isIndexable, isRecord } from "../../../util/is-record.ts";
 
 /** An OpenAI message `content` (string, null or parts) → Anthropic blocks. Text and images only. */
-export function contentBlocks(content: unknown, where: string): ContentBlock[] {
+export function contentBlocks(content: unknown, where: string): (TextBlock | ImageBlock)[] {
   if (content === null || content === undefined) return [];
   if (typeof content === "string") return content === "" ? [] : [{ type: "text", text: content }];
   if (!Array.isArray(content))
@@ -12,8 +13,8 @@ export function contentBlocks(content: unknown, where: string): ContentBlock[] {
     .filter((b) => !(b.type === "text" && b.text === ""));
 }
 
-function partBlock(part: unknown, where: string): ContentBlock {
-  const p = (part ?? {}) as { type?: unknown; text?: unknown; refusal?: unknown; image_url?: unknown };
+function partBlock(part: unknown, where: string): TextBlock | ImageBlock {
+  const p: Record<string, unknown> = isIndexable(part) ? part : {};
   if (p.type === "text" && typeof p.text === "string") return { type: "text", text: p.text };
   if (p.type === "refusal" && typeof p.refusal === "string") return { type: "text", text: p.refusal };
   if (p.type === "image_url") return imageBlock(p.image_url, where);
@@ -26,7 +27,7 @@ const DATA_URL = /^data:([^;,]+)((?:;[^;,]*)*),(.*)$/s;
 
 /** image_url → Anthropic image: a base64 data URL becomes a base64 source, http(s) a url source. */
 export function imageBlock(imageUrl: unknown, where: string): ImageBlock {
-  const url = typeof imageUrl === "string" ? imageUrl : (imageUrl as { url?: unknown } | undefined)?.url;
+  const url = typeof imageUrl === "string" ? imageUrl : isIndexable(imageUrl) ? imageUrl.url : undefined;
   if (typeof url !== "string" || url === "")
     throw new RequestError(`${where}: image_url.url must be a non-empty string`);
   const data = DATA_URL.exec(url);
@@ -44,25 +45,20 @@ export function contentText(content: unknown, where: string): string {
   return contentBlocks(content, where)
     .map((b) => {
       if (b.type !== "text") throw new RequestError(`${where}: only text content is allowed here`);
-      return b.text as string;
+      return b.text;
     })
     .join("\n");
 }
 
-interface RawToolCall {
-  id?: unknown;
-  type?: unknown;
-  function?: { name?: unknown; arguments?: unknown };
-}
-
 /** An assistant `tool_calls` entry → tool_use block; arguments must be a JSON object string. */
 export function toolUseBlock(call: unknown, where: string): ToolUseBlock {
-  const c = (call ?? {}) as RawToolCall;
+  const c: Record<string, unknown> = isIndexable(call) ? call : {};
   if (typeof c.id !== "string" || c.id === "") throw new RequestError(`${where}.id must be a non-empty string`);
-  const name = c.function?.name;
+  const fn = isIndexable(c.function) ? c.function : undefined;
+  const name = fn?.name;
   if (typeof name !== "string" || name === "")
     throw new RequestError(`${where}.function.name must be a non-empty string`);
-  return { type: "tool_use", id: c.id, name, input: parseArguments(c.function?.arguments, where) };
+  return { type: "tool_use", id: c.id, name, input: parseArguments(fn?.arguments, where) };
 }
 
 function parseArguments(args: unknown, where: string): Record<string, unknown> {
@@ -74,8 +70,6 @@ function parseArguments(args: unknown, where: string): Record<string, unknown> {
   } catch {
     throw new RequestError(`${where}.function.arguments is not valid JSON`);
   }
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-    throw new RequestError(`${where}.function.arguments must encode a JSON object`);
-  }
-  return parsed as Record<string, unknown>;
+  if (!isRecord(parsed)) throw new RequestError(`${where}.function.arguments must encode a JSON object`);
+  return parsed;
 }

@@ -1,5 +1,11 @@
-import type { ContentBlock, Message, TextBlock } from "../../../contracts/anthropic.ts";
+import {
+  type ContentBlock,
+  contentBlocks as asBlocks,
+  type Message,
+  type TextBlock,
+} from "../../../contracts/anthropic.ts";
 import { RequestError } from "../../../util/errors.ts";
+import { isIndexable } from "../../../util/is-record.ts";
 import { contentBlocks, contentText, toolUseBlock } from "./request-content.ts";
 
 export interface ConvertedMessages {
@@ -25,8 +31,8 @@ export function convertMessages(raw: unknown): ConvertedMessages {
 }
 
 function addMessage(acc: Acc, raw: unknown, where: string): void {
-  if (raw === null || typeof raw !== "object") throw new RequestError(`${where} must be an object`);
-  const msg = raw as { role?: unknown; content?: unknown; tool_calls?: unknown; tool_call_id?: unknown };
+  if (!isIndexable(raw)) throw new RequestError(`${where} must be an object`);
+  const msg = raw;
   switch (msg.role) {
     case "system":
     case "developer": {
@@ -48,7 +54,7 @@ function addMessage(acc: Acc, raw: unknown, where: string): void {
 }
 
 function assistantBlocks(acc: Acc, msg: { content?: unknown; tool_calls?: unknown }, where: string): ContentBlock[] {
-  const blocks = contentBlocks(msg.content, where).filter((b) => b.type === "text");
+  const blocks: ContentBlock[] = contentBlocks(msg.content, where).filter((b) => b.type === "text");
   if (msg.tool_calls === undefined || msg.tool_calls === null) return blocks;
   if (!Array.isArray(msg.tool_calls)) throw new RequestError(`${where}.tool_calls must be an array`);
   msg.tool_calls.forEach((call, j) => {
@@ -76,7 +82,7 @@ function append(acc: Acc, role: "user" | "assistant", blocks: ContentBlock[]): v
     acc.messages.push({ role, content: blocks });
     return;
   }
-  const merged = [...(last.content as ContentBlock[]), ...blocks];
+  const merged = [...asBlocks(last.content), ...blocks];
   // Anthropic wants a user turn's tool_result blocks before anything else in it.
   last.content = [...merged.filter((b) => b.type === "tool_result"), ...merged.filter((b) => b.type !== "tool_result")];
 }

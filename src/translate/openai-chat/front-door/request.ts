@@ -1,19 +1,16 @@
 import type { MessagesRequest, Tool, ToolChoice } from "../../../contracts/anthropic.ts";
 import { RequestError } from "../../../util/errors.ts";
+import { isIndexable, isRecord } from "../../../util/is-record.ts";
 import { convertMessages } from "./request-messages.ts";
 
 const THINKING_BUDGET: Record<string, number> = { low: 2048, medium: 8192, high: 16384, xhigh: 32768, max: 32768 };
 
 type Body = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Body =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
 /** An OpenAI Chat Completions request (the front door) → the canonical Anthropic request. */
 export function fromOpenAIRequest(body: unknown): MessagesRequest {
-  if (body === null || typeof body !== "object" || Array.isArray(body))
-    throw new RequestError("request body must be a JSON object");
-  const b = body as Body;
+  if (!isRecord(body)) throw new RequestError("request body must be a JSON object");
+  const b = body;
   if (typeof b.model !== "string" || b.model === "") throw new RequestError("model must be a non-empty string");
   if (b.n !== undefined && b.n !== null && b.n !== 1) throw new RequestError("n other than 1 is not supported");
   const { system, messages } = convertMessages(b.messages);
@@ -59,16 +56,13 @@ function convertTools(raw: unknown): Tool[] | undefined {
   if (!Array.isArray(raw)) throw new RequestError("tools must be an array");
   if (raw.length === 0) return undefined;
   return raw.map((tool, i) => {
-    const t = (tool ?? {}) as {
-      type?: unknown;
-      function?: { name?: unknown; description?: unknown; parameters?: unknown };
-    };
+    const t: Body = isIndexable(tool) ? tool : {};
     if (t.type !== "function" || !t.function)
       throw new RequestError(`tools[${i}] must be {type:"function", function:{…}}`);
-    const { name, description, parameters } = t.function;
+    const { name, description, parameters }: Body = isIndexable(t.function) ? t.function : {};
     if (typeof name !== "string" || name === "")
       throw new RequestError(`tools[${i}].function.name must be a non-empty string`);
-    if (parameters !== undefined && parameters !== null && !isObject(parameters))
+    if (parameters !== undefined && parameters !== null && !isRecord(parameters))
       throw new RequestError(`tools[${i}].function.parameters must be a JSON Schema object`);
     const out: Tool = { name, input_schema: parameters ?? { type: "object", properties: {} } };
     if (typeof description === "string") out.description = description;
@@ -81,14 +75,17 @@ function convertToolChoice(raw: unknown, parallel: unknown): ToolChoice | undefi
   if (raw === "auto") choice = { type: "auto" };
   else if (raw === "none") choice = { type: "none" };
   else if (raw === "required") choice = { type: "any" };
-  else if (raw && typeof raw === "object") {
-    const name = (raw as { function?: { name?: unknown } }).function?.name;
+  else if (isIndexable(raw)) {
+    const name = isIndexable(raw.function) ? raw.function.name : undefined;
     if (typeof name !== "string" || name === "")
       throw new RequestError("tool_choice.function.name must be a non-empty string");
     choice = { type: "tool", name };
   } else if (raw !== undefined && raw !== null)
     throw new RequestError('tool_choice must be "auto", "none", "required" or {type:"function",function:{name}}');
-  if (parallel === false) choice = { ...(choice ?? { type: "auto" }), disable_parallel_tool_use: true } as ToolChoice;
+  if (parallel === false) {
+    const base: ToolChoice = choice ?? { type: "auto" };
+    choice = { ...base, disable_parallel_tool_use: true };
+  }
   return choice;
 }
 
@@ -120,12 +117,13 @@ function applyThinking(req: MessagesRequest, effort: unknown): void {
  */
 function outputFormat(raw: unknown): Record<string, unknown> | undefined {
   if (raw === undefined || raw === null) return undefined;
-  const f = raw as { type?: unknown; json_schema?: { schema?: unknown } };
+  const f: Body = isIndexable(raw) ? raw : {};
   if (f.type === "text") return undefined;
   if (f.type === "json_object") return { type: "json_object" };
   if (f.type !== "json_schema")
     throw new RequestError('response_format.type must be "text", "json_object" or "json_schema"');
   // A json_schema with no schema asks for JSON and nothing more.
-  if (!f.json_schema || !isObject(f.json_schema.schema)) return { type: "json_object" };
-  return { type: "json_schema", schema: f.json_schema.schema };
+  const schema = isIndexable(f.json_schema) ? f.json_schema.schema : undefined;
+  if (!isRecord(schema)) return { type: "json_object" };
+  return { type: "json_schema", schema };
 }
