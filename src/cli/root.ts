@@ -23,5 +23,6 @@ export const rootCommand = defineCommand({
     start: () => import("./start.ts").then((m) => m.startCommand),
     stop: () => import("./stop.ts").then((m) => m.stopCommand),
     restart: () => import("./restart.ts").then((m) => m.restartCommand),
+    completion: () => import("./completion.ts").then((m) => m.completionCommand),
   },
 });
