@@ -12,14 +12,20 @@ function files(dir: string): string[] {
   });
 }
 
-function casts(path: string): { line: number; text: string }[] {
+export interface TypeAssertion {
+  path: string;
+  line: number;
+  text: string;
+}
+
+function casts(path: string): TypeAssertion[] {
   const source = ts.createSourceFile(path, readFileSync(path, "utf8"), ts.ScriptTarget.Latest, true);
-  const found: { line: number; text: string }[] = [];
+  const found: TypeAssertion[] = [];
   const visit = (node: ts.Node): void => {
     const isAs = ts.isAsExpression(node) || ts.isTypeAssertionExpression(node);
     if (isAs && !(ts.isTypeReferenceNode(node.type) && node.type.getText() === "const")) {
       const line = source.getLineAndCharacterOfPosition(node.getStart()).line + 1;
-      found.push({ line, text: node.getText().replace(/\s+/g, " ").slice(0, 100) });
+      found.push({ path, line, text: node.getText().replace(/\s+/g, " ").slice(0, 100) });
     }
     ts.forEachChild(node, visit);
   };
@@ -27,13 +33,18 @@ function casts(path: string): { line: number; text: string }[] {
   return found;
 }
 
-const list = process.argv.includes("--list");
-let total = 0;
-for (const dir of process.argv.slice(2).filter((a) => !a.startsWith("--"))) {
-  for (const path of files(dir)) {
-    const found = casts(path);
-    total += found.length;
-    if (list) for (const c of found) console.log(`${path}:${c.line}: ${c.text}`);
-  }
+/** Every type assertion in the .ts files under `dir`. */
+export function typeAssertions(dir: string): TypeAssertion[] {
+  return files(dir).flatMap(casts);
 }
-console.log(`${total} type assertions`);
+
+if (import.meta.main) {
+  const list = process.argv.includes("--list");
+  let total = 0;
+  for (const dir of process.argv.slice(2).filter((a) => !a.startsWith("--"))) {
+    const found = typeAssertions(dir);
+    total += found.length;
+    if (list) for (const c of found) console.log(`${c.path}:${c.line}: ${c.text}`);
+  }
+  console.log(`${total} type assertions`);
+}

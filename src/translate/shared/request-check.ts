@@ -123,7 +123,7 @@ export function checkTranslatable(req: unknown): MessagesRequest {
   if (!isRecord(req)) throw new RequestError("Request body must be a JSON object");
   const result = v.safeParse(TranslatableRequest, req);
   if (!result.success) throw new RequestError(describeIssue(result.issues[0]));
-  // Cast: the schema checked every field translators read, as MessagesRequest declares it (its dispatch by block
-  // and source type leaves valibot's output type unknown); the client's object goes on, not valibot's copy.
+  // Cast: the schema checked every field translators read, typed the way MessagesRequest declares it (its dispatch
+  // by block and source type leaves valibot's output type unknown); the client's object goes on, not a copy.
   return req as MessagesRequest;
 }
