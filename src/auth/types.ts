@@ -55,6 +55,8 @@ export interface TokenGrant {
   api_key?: string;
   project_id?: string | null;
   enterprise_url?: string | null;
+  /** The scopes the token endpoint granted (space-separated), sent back on refresh as Claude Code does. */
+  scope?: string;
 }
 
 export interface ExchangeInput {

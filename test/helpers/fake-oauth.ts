@@ -112,6 +112,9 @@ export function startFakeOAuth(options: FakeOAuthOptions): FakeOAuth {
     return tokenResponse();
   }
 
+  // The granted scopes come back space-separated, as Anthropic's token endpoint answers (protocol.md §2.10).
+  const GRANTED_SCOPE = "user:inference user:profile user:sessions:claude_code";
+
   function tokenResponse(): Response {
     const { access, idToken } = issueTokens();
     const refresh = next("fake-refresh");
@@ -121,6 +124,7 @@ export function startFakeOAuth(options: FakeOAuthOptions): FakeOAuth {
       refresh_token: refresh,
       expires_in: options.expiresIn ?? 28800,
       token_type: "Bearer",
+      scope: GRANTED_SCOPE,
       ...(idToken ? { id_token: idToken } : {}),
     });
   }

@@ -67,13 +67,22 @@ describe("oauth flows against the fake provider", () => {
       client_id: "9d1c250a-e61b-44d9-88ed-5944d1962f5e",
     });
     expect(Date.parse(grant.expires_at) - Date.now()).toBeGreaterThan(28_000_000);
+    expect(grant.scope).toBe("user:inference user:profile user:sessions:claude_code");
     const refreshed = await flow.refresh(stored(grant, "anthropic"), fetch);
     expect(refreshed.refresh_token).not.toBe(grant.refresh_token);
+    // Claude Code asks for the granted scopes again
     expect(f.requests.at(-1)!.body).toEqual({
       grant_type: "refresh_token",
       refresh_token: grant.refresh_token,
       client_id: "9d1c250a-e61b-44d9-88ed-5944d1962f5e",
+      scope: "user:inference user:profile user:sessions:claude_code",
     });
+    // A token stored without scopes (claude-code-mux's file) asks for Claude Code's default set
+    const { scope: _granted, ...unscoped } = refreshed;
+    await flow.refresh(stored(unscoped, "anthropic"), fetch);
+    expect(f.requests.at(-1)!.body.scope).toBe(
+      "user:profile user:inference user:sessions:claude_code user:mcp_servers user:file_upload",
+    );
   });
 
   test("a wrong verifier is refused (the fake really checks S256)", async () => {

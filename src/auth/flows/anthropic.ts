@@ -23,6 +23,9 @@ export const ANTHROPIC_TOKEN_URL = "https://platform.claude.com/v1/oauth/token";
 export const ANTHROPIC_REDIRECT_URI = "https://platform.claude.com/oauth/code/callback";
 export const ANTHROPIC_SCOPES =
   "org:create_api_key user:profile user:inference user:sessions:claude_code user:mcp_servers user:file_upload";
+/** Claude Code's refresh asks for the token's granted scopes, else this set (2.1.112 and 2.1.332, checked 2026-12-06). */
+export const ANTHROPIC_REFRESH_SCOPES =
+  "user:profile user:inference user:sessions:claude_code user:mcp_servers user:file_upload";
 
 /** Shared by `anthropic` and `anthropic-console`: paste `code#state`, JSON token exchange. */
 export function anthropicFlowParts(
@@ -55,6 +58,7 @@ export function anthropicFlowParts(
         grant_type: "refresh_token",
         refresh_token: requireRefreshToken(token),
         client_id: ANTHROPIC_CLIENT_ID,
+        scope: typeof token.scope === "string" && token.scope ? token.scope : ANTHROPIC_REFRESH_SCOPES,
       };
       return grantFrom(
         await postToken(tokenUrl, { json }, fetch, "Token refresh", ANTHROPIC_CLIENT_HEADERS),

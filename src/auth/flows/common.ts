@@ -83,7 +83,12 @@ export function grantFrom(data: Record<string, unknown>, now: number, previous?:
     expires_at: new Date(expiresMs).toISOString(),
     project_id: previous?.project_id,
     enterprise_url: previous?.enterprise_url,
+    scope: typeof data.scope === "string" && data.scope ? data.scope : previousScope(previous),
   };
+}
+
+function previousScope(previous: StoredToken | undefined): string | undefined {
+  return typeof previous?.scope === "string" ? previous.scope : undefined;
 }
 
 export function requireRefreshToken(token: StoredToken): string {
