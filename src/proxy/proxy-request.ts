@@ -139,7 +139,7 @@ async function heldBody(
   result: ForwardResult,
 ): Promise<ReadableStream<Uint8Array> | null> {
   traceAnswer(trace, resolution, result);
-  if (isEventStream(result.response.headers)) return relayTraced(trace, result.response);
+  if (isEventStream(result.response.headers)) return relayTraced(trace, result.response, true);
   const bytes = new Uint8Array(await result.response.arrayBuffer());
   const events = jsonAsEvents(bytes);
   finishAnswered(trace, result.response.status, usageOf(bytes), "ok");
@@ -147,11 +147,12 @@ async function heldBody(
 }
 
 /** Relays a streamed answer, noting the first byte out and publishing the record when it ends. */
-function relayTraced(trace: RequestTrace, response: Response): ReadableStream<Uint8Array> | null {
+function relayTraced(trace: RequestTrace, response: Response, held = false): ReadableStream<Uint8Array> | null {
   const { deps } = trace;
   let failure: StreamFailure | undefined;
   const watcher = createUsageWatcher();
   const body = relayBody(response, trace.provider, deps, {
+    held,
     onFailure: (why, errorType) => (failure = { why, errorType }),
     onOutput: (bytes) => {
       trace.ttftMs ??= performance.now() - trace.started;

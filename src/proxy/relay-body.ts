@@ -17,6 +17,8 @@ export interface RelayHooks {
   onFailure(why: string, errorType: string): void;
   onOutput?(bytes: Uint8Array): void;
   onEnd?(outcome: "ok" | "aborted"): void;
+  /** The client already had pings (a held stream): keep sending them before the first event too. */
+  held?: boolean;
 }
 
 export function relayBody(
@@ -31,6 +33,7 @@ export function relayBody(
   return guardSseStream(response.body, {
     pingIntervalMs: deps.config.server.timeouts.ping_interval_ms ?? DEFAULT_PING_INTERVAL_MS,
     scrub: secretScrubber(deps),
+    pingBeforeFirstEvent: hooks.held,
     onOutput: hooks.onOutput,
     onEnd: hooks.onEnd,
     onUpstreamError(err) {

@@ -49,6 +49,7 @@ export function pingUntil(
       if (cancelled) return;
       if (!source) return controller.close();
       const { done, value } = await source.read();
+      if (cancelled) return;
       if (done) controller.close();
       else controller.enqueue(value);
     },

@@ -5,6 +5,8 @@ import { endsStream, hasErrorEvent, rewriteErrorFrames } from "./sse-terminal.ts
 export interface SseGuardOptions {
   /** Output silence after which a `ping` event is sent; 0 = never. */
   pingIntervalMs: number;
+  /** Pings may go out before the first event: the client already had some (a held stream). */
+  pingBeforeFirstEvent?: boolean;
   /**
    * Masks configured secrets in `error` events: the guard's own, and the upstream's (each
    * `event: error` frame is parsed and rebuilt; every other frame is relayed byte for byte).
@@ -75,6 +77,7 @@ class SseGuard {
     private readonly ctrl: ReadableStreamDefaultController<Uint8Array>,
     private readonly opts: SseGuardOptions,
   ) {
+    this.started = opts.pingBeforeFirstEvent === true;
     if (opts.pingIntervalMs > 0) this.timer = setTimeout(() => this.tick(), opts.pingIntervalMs);
   }
 

@@ -120,6 +120,17 @@ describe("guardSseStream", () => {
     await reader.cancel();
   });
 
+  test("a held stream (pings already sent) is pinged before its first event too", async () => {
+    const src = manualSource();
+    const reader = guardSseStream(src.stream, { pingIntervalMs: 10, pingBeforeFirstEvent: true }).getReader();
+    expect(dec.decode((await reader.read()).value)).toBe('event: ping\ndata: {"type":"ping"}\n\n');
+    src.push(START);
+    let next = dec.decode((await reader.read()).value);
+    while (next.startsWith("event: ping")) next = dec.decode((await reader.read()).value);
+    expect(next).toBe(START);
+    await reader.cancel();
+  });
+
   test("a partial event over 1 MiB is relayed rather than held", async () => {
     const src = manualSource();
     const reader = guardSseStream(src.stream, { pingIntervalMs: 0 }).getReader();
