@@ -21,7 +21,9 @@ import { messagesHandler } from "./routes/messages.ts";
 import { mountStatusRoute } from "./routes/status.ts";
 import { mountStatuslineRoute } from "./routes/statusline.ts";
 import { countTokensHandler } from "./routes/count-tokens.ts";
-import { chatCompletionsHandler, openAIErrorResponse } from "./routes/chat-completions.ts";
+import { chatCompletionsHandler } from "./routes/chat-completions.ts";
+import { openAIErrorResponse } from "./routes/front-door.ts";
+import { responsesHandler } from "./routes/responses.ts";
 
 export const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
@@ -29,7 +31,7 @@ const tooLarge = () => {
   throw new RequestError(`Request body exceeds the ${MAX_BODY_BYTES / 1024 / 1024} MB limit`, 413, "request_too_large");
 };
 
-const OPENAI_ROUTES = new Set(["/v1/chat/completions"]);
+const OPENAI_ROUTES = new Set(["/v1/chat/completions", "/v1/responses"]);
 
 /** OpenAI's front doors, and the models list when an OpenAI client asks for it. */
 function speaksOpenAI(req: Request, path: string): boolean {
@@ -77,6 +79,7 @@ export function createApp(holder: DepsHolder): Hono {
   proxy.post("/messages", messagesHandler(holder));
   proxy.post("/messages/count_tokens", countTokensHandler(holder));
   proxy.post("/chat/completions", chatCompletionsHandler(holder));
+  proxy.post("/responses", responsesHandler(holder));
   mountModelsRoute(proxy, holder);
   mountStatuslineRoute(proxy, holder);
   app.route("/v1", proxy);

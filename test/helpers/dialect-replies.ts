@@ -50,6 +50,15 @@ export function replyInDialect(req: RecordedRequest, turn: ScriptTurn): Reply {
   }
 }
 
+/** A scripted tool loop: the call first; once a tool result is back (in any dialect), the answer. */
+export function callThenAnswer(turns: { call: ScriptTurn; answer: ScriptTurn }): (req: RecordedRequest) => Reply {
+  return (req) => {
+    const seen = JSON.stringify(req.json());
+    const back = /functionResponse|function_call_output|"role":"tool"|tool_result/.test(seen);
+    return replyInDialect(req, back ? turns.answer : turns.call);
+  };
+}
+
 const data = (body: unknown) => `data: ${JSON.stringify(body)}\n\n`;
 const named = (body: { type: string }) => `event: ${body.type}\ndata: ${JSON.stringify(body)}\n\n`;
 const fullText = (turn: ScriptTurn) => (turn.text ?? []).join("");

@@ -5,7 +5,7 @@ import { createAnthropic } from "@ai-sdk/anthropic";
 import Anthropic from "@anthropic-ai/sdk";
 import { ChatAnthropic } from "@langchain/anthropic";
 import { jsonSchema, streamText, tool } from "ai";
-import { replyInDialect, type ScriptTurn } from "../helpers/dialect-replies.ts";
+import { callThenAnswer, replyInDialect, type ScriptTurn } from "../helpers/dialect-replies.ts";
 import { startFakeUpstream, type FakeUpstream } from "../helpers/fake-upstream.ts";
 import { model, provider, startInProcess, testConfig, type InProcessServer } from "../helpers/in-process.ts";
 import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
@@ -46,11 +46,7 @@ afterEach(() => up.clear());
 const weather = { id: "call_w1", name: "get_weather", input: { city: "Paris" } };
 /** A call first; once the result is back, an answer. */
 function twoTurns(turns: { call: ScriptTurn; answer: ScriptTurn }) {
-  up.setDefault((req) => {
-    const seen = JSON.stringify(req.json());
-    const back = /functionResponse|function_call_output|"role":"tool"|tool_result/.test(seen);
-    return replyInDialect(req, back ? turns.answer : turns.call);
-  });
+  up.setDefault(callThenAnswer(turns));
 }
 
 describe("@anthropic-ai/sdk stream events", () => {

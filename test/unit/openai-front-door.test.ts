@@ -5,7 +5,7 @@ import type { MessageResponse } from "../../src/contracts/anthropic.ts";
 import { openAIErrorBody, toOpenAIError } from "../../src/translate/openai-chat/front-door/errors.ts";
 import { fromOpenAIRequest } from "../../src/translate/openai-chat/front-door/request.ts";
 import { toOpenAIResponse } from "../../src/translate/openai-chat/front-door/response.ts";
-import { translateToOpenAISse } from "../../src/translate/openai-chat/front-door/stream-pipe.ts";
+import { translateFrontDoorSse } from "../../src/translate/shared/front-door-sse.ts";
 import { anthropicToOpenAIStreamTranslator } from "../../src/translate/openai-chat/front-door/stream.ts";
 import { toChatRequest } from "../../src/translate/openai-chat/request.ts";
 import { fromChatResponse } from "../../src/translate/openai-chat/response.ts";
@@ -264,7 +264,7 @@ describe("toOpenAIResponse", () => {
 
 async function toOpenAIChunks(anthropicSse: string, split = 1, seed = 1): Promise<string> {
   const bytes = encoder.encode(anthropicSse);
-  const body = translateToOpenAISse(
+  const body = translateFrontDoorSse(
     streamOf(splitAtRandom(bytes, split, seed)),
     anthropicToOpenAIStreamTranslator({ model: "gpt-4.1", created: CREATED }),
   );
@@ -354,7 +354,7 @@ describe("anthropicToOpenAIStreamTranslator", () => {
       streamOf([encoder.encode(upstream)]),
       chatStreamTranslator({ model: "gpt-4.1" }),
     );
-    const back = translateToOpenAISse(
+    const back = translateFrontDoorSse(
       anthropic,
       anthropicToOpenAIStreamTranslator({ model: "gpt-4.1", created: CREATED }),
     );

@@ -1,55 +1,18 @@
 import type { Context } from "hono";
-import type { MessageResponse } from "../../contracts/anthropic.ts";
-import { toOpenAIError } from "../../translate/openai-chat/front-door/errors.ts";
 import { fromOpenAIRequest } from "../../translate/openai-chat/front-door/request.ts";
 import { toOpenAIResponse } from "../../translate/openai-chat/front-door/response.ts";
-import { translateToOpenAISse } from "../../translate/openai-chat/front-door/stream-pipe.ts";
+import { translateFrontDoorSse } from "../../translate/shared/front-door-sse.ts";
 import { anthropicToOpenAIStreamTranslator } from "../../translate/openai-chat/front-door/stream.ts";
 import { sseHeaders } from "../../stream/sse.ts";
-import { TranslateError, type Scrub } from "../../util/errors.ts";
+import { isEventStream, messageOf, passHeaders } from "./front-door.ts";
 import { parseJsonBody, requireJsonContentType } from "../parse-body.ts";
 import { proxyAnthropic } from "../../proxy/proxy-request.ts";
 import type { DepsHolder } from "../../proxy/deps.ts";
-
-const PASSED_HEADERS = [
-  "x-ccmux-route",
-  "x-ccmux-provider",
-  "x-ccmux-model",
-  "server-timing",
-  "retry-after",
-  "request-id",
-];
-
-function passHeaders(from: Headers, extra: Record<string, string>): Headers {
-  const headers = new Headers(extra);
-  for (const name of PASSED_HEADERS) {
-    const v = from.get(name);
-    if (v !== null) headers.set(name, v);
-  }
-  return headers;
-}
 
 /** OpenAI sends the final usage chunk only when the client asked with stream_options.include_usage. */
 function wantsUsage(body: unknown): boolean {
   const options = (body as { stream_options?: { include_usage?: unknown } }).stream_options;
   return options?.include_usage === true;
-}
-
-function isEventStream(res: Response): boolean {
-  return /^text\/event-stream/i.test(res.headers.get("content-type") ?? "");
-}
-
-async function messageOf(res: Response): Promise<MessageResponse> {
-  try {
-    return (await res.json()) as MessageResponse;
-  } catch {
-    throw new TranslateError("the upstream's answer is not a JSON message", 502);
-  }
-}
-
-export function openAIErrorResponse(err: unknown, scrub?: Scrub): Response {
-  const { status, body, headers } = toOpenAIError(err, scrub);
-  return Response.json(body, { status, headers });
 }
 
 /**
@@ -73,7 +36,7 @@ export function chatCompletionsHandler(holder: DepsHolder) {
         created,
         includeUsage: wantsUsage(body),
       });
-      return new Response(translateToOpenAISse(res.body, translator), {
+      return new Response(translateFrontDoorSse(res.body, translator), {
         status: 200,
         headers: passHeaders(res.headers, sseHeaders()),
       });

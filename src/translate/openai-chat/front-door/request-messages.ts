@@ -6,6 +6,7 @@ import {
 } from "../../../contracts/anthropic.ts";
 import { RequestError } from "../../../util/errors.ts";
 import { isIndexable } from "../../../util/is-record.ts";
+import { appendTurn as append } from "../../shared/turns.ts";
 import { contentBlocks, contentText, toolUseBlock } from "./request-content.ts";
 
 export interface ConvertedMessages {
@@ -73,16 +74,4 @@ function toolResult(acc: Acc, msg: { tool_call_id?: unknown; content?: unknown }
       `${where}.tool_call_id ${JSON.stringify(id)} does not match any earlier assistant tool call`,
     );
   return { type: "tool_result", tool_use_id: id, content: contentText(msg.content, where) };
-}
-
-function append(acc: Acc, role: "user" | "assistant", blocks: ContentBlock[]): void {
-  if (blocks.length === 0) return;
-  const last = acc.messages.at(-1);
-  if (!last || last.role !== role) {
-    acc.messages.push({ role, content: blocks });
-    return;
-  }
-  const merged = [...asBlocks(last.content), ...blocks];
-  // Anthropic wants a user turn's tool_result blocks before anything else in it.
-  last.content = [...merged.filter((b) => b.type === "tool_result"), ...merged.filter((b) => b.type !== "tool_result")];
 }

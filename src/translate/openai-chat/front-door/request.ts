@@ -1,9 +1,8 @@
 import type { MessagesRequest, Tool, ToolChoice } from "../../../contracts/anthropic.ts";
 import { RequestError } from "../../../util/errors.ts";
 import { isIndexable, isRecord } from "../../../util/is-record.ts";
+import { applyEffort } from "../../shared/effort-thinking.ts";
 import { convertMessages } from "./request-messages.ts";
-
-const THINKING_BUDGET: Record<string, number> = { low: 2048, medium: 8192, high: 16384, xhigh: 32768, max: 32768 };
 
 type Body = Record<string, unknown>;
 
@@ -28,7 +27,7 @@ export function fromOpenAIRequest(body: unknown): MessagesRequest {
   if (b.stream === true) req.stream = true;
   copyNumber(b, req, "temperature");
   copyNumber(b, req, "top_p");
-  applyThinking(req, b.reasoning_effort);
+  applyEffort(req, b.reasoning_effort, "reasoning_effort");
   const format = outputFormat(b.response_format);
   if (format) req.output_config = { format };
   if (typeof b.user === "string" && b.user !== "") req.metadata = { user_id: b.user };
@@ -96,19 +95,6 @@ function convertStop(raw: unknown): string[] | undefined {
     throw new RequestError("stop must be a string or an array of strings");
   const nonEmpty = list.filter((s) => s !== "");
   return nonEmpty.length > 0 ? nonEmpty : undefined;
-}
-
-/** reasoning_effort → extended thinking; Anthropic wants budget < max_tokens and no sampling knobs with it. */
-function applyThinking(req: MessagesRequest, effort: unknown): void {
-  if (effort === undefined || effort === null || effort === "none" || effort === "minimal") return;
-  const wanted = typeof effort === "string" ? THINKING_BUDGET[effort] : undefined;
-  if (wanted === undefined)
-    throw new RequestError('reasoning_effort must be one of "none", "minimal", "low", "medium", "high", "xhigh"');
-  const budget = req.max_tokens === undefined ? wanted : Math.min(wanted, req.max_tokens - 1);
-  if (budget < 1024) return;
-  req.thinking = { type: "enabled", budget_tokens: budget };
-  delete req.temperature;
-  delete req.top_p;
 }
 
 /**

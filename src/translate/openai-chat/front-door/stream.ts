@@ -5,16 +5,13 @@ import {
   type StreamEvent,
   type Usage,
 } from "../../../contracts/anthropic.ts";
+import { mergeUsage } from "../../shared/usage.ts";
+import type { SseTextTranslator } from "../../shared/front-door-sse.ts";
 import { stopReasonToChatFinish } from "../../shared/stop-reasons.ts";
 import { chatCompletionId, openAIUsage } from "./response.ts";
 
-/** Like StreamTranslator, but the output is OpenAI SSE text (`data: {…}\n\n` lines), not Anthropic events. */
-export interface OpenAIChunkTranslator<S> {
-  init(): S;
-  step(state: S, event: StreamEvent): string[];
-  /** End of the Anthropic stream; reports a missing message_stop as an error chunk. */
-  finish(state: S): string[];
-}
+/** The output is OpenAI SSE text (`data: {…}\n\n` lines), not Anthropic events. */
+export type OpenAIChunkTranslator<S> = SseTextTranslator<S>;
 
 export interface OpenAIStreamOptions {
   model: string;
@@ -52,7 +49,7 @@ function step(state: OpenAIStreamState, event: StreamEvent, opts: OpenAIStreamOp
   switch (event.type) {
     case "message_start":
       if (!opts.id && typeof event.message.id === "string") state.id = chatCompletionId(event.message.id);
-      mergeUsage(state, event.message.usage);
+      mergeUsage(state.usage, event.message.usage);
       return [chunk(state, opts, { role: "assistant", content: "" })];
     case "content_block_start":
       return blockStart(state, opts, event.index, event.content_block);
@@ -60,7 +57,7 @@ function step(state: OpenAIStreamState, event: StreamEvent, opts: OpenAIStreamOp
       return blockDelta(state, opts, event.index, event.delta);
     case "message_delta":
       state.stopReason = event.delta.stop_reason;
-      mergeUsage(state, event.usage);
+      mergeUsage(state.usage, event.usage);
       return [];
     case "message_stop":
       return stopLines(state, opts);
@@ -107,20 +104,6 @@ function stopLines(state: OpenAIStreamState, opts: OpenAIStreamOptions): string[
 function errorLines(state: OpenAIStreamState, type: string, message: string): string[] {
   state.done = true;
   return [line({ error: { message, type, param: null, code: null } }), DONE_LINE];
-}
-
-/** Anthropic usage counts are cumulative; a 0/null in message_delta means "unchanged". */
-function mergeUsage(state: OpenAIStreamState, usage: Partial<Usage> | undefined): void {
-  if (!usage) return;
-  for (const key of [
-    "input_tokens",
-    "output_tokens",
-    "cache_read_input_tokens",
-    "cache_creation_input_tokens",
-  ] as const) {
-    const value = usage[key];
-    if (typeof value === "number" && value > 0) state.usage[key] = value;
-  }
 }
 
 function envelope(state: OpenAIStreamState, opts: OpenAIStreamOptions) {

@@ -1,15 +1,22 @@
-import type { StreamEvent } from "../../../contracts/anthropic.ts";
-import { errorEvent, thrownErrorEvent } from "../../../stream/event-writer.ts";
-import { pumpSse } from "../../../stream/pipeline.ts";
-import type { OpenAIChunkTranslator } from "./stream.ts";
-import { parseAnthropicEvent } from "../../anthropic/schema.ts";
+import type { StreamEvent } from "../../contracts/anthropic.ts";
+import { errorEvent, thrownErrorEvent } from "../../stream/event-writer.ts";
+import { pumpSse } from "../../stream/pipeline.ts";
+import { parseAnthropicEvent } from "../anthropic/schema.ts";
+
+/** A front door's stream translator: Anthropic events in, the client dialect's SSE text out. */
+export interface SseTextTranslator<S> {
+  init(): S;
+  step(state: S, event: StreamEvent): string[];
+  /** End of the Anthropic stream; reports a missing message_stop as an error in the client's dialect. */
+  finish(state: S): string[];
+}
 
 const encoder = new TextEncoder();
 
-/** Anthropic SSE bytes → OpenAI SSE bytes through an OpenAIChunkTranslator. Cancel propagates upstream. */
-export function translateToOpenAISse<S>(
+/** Anthropic SSE bytes → a front door's SSE bytes (Chat Completions chunks, Responses events). Cancel propagates upstream. */
+export function translateFrontDoorSse<S>(
   body: ReadableStream<Uint8Array>,
-  translator: OpenAIChunkTranslator<S>,
+  translator: SseTextTranslator<S>,
 ): ReadableStream<Uint8Array> {
   const state = translator.init();
   return pumpSse<string>(body, {
