@@ -1,4 +1,5 @@
 import type { ContentBlock, MessageResponse, StopReason } from "../../contracts/anthropic.ts";
+import { isRecord } from "../../util/is-record.ts";
 import { type IdFactory, toolUseId } from "../shared/ids.ts";
 import { anthropicMessage } from "../shared/message.ts";
 import { TranslateError } from "../../util/errors.ts";
@@ -37,8 +38,8 @@ export function fromResponsesResponse(body: unknown, opts: FromResponsesOptions)
 
 /** The `response` object, also when it comes wrapped in a `response.completed` event's data. */
 function asResponseObject(body: unknown): ResponseObject {
-  const candidate = isObject(body) && body.object !== "response" && isObject(body.response) ? body.response : body;
-  if (!isObject(candidate) || !Array.isArray(candidate.output)) {
+  const candidate = isRecord(body) && body.object !== "response" && isRecord(body.response) ? body.response : body;
+  if (!isRecord(candidate) || !Array.isArray(candidate.output)) {
     throw new TranslateError("The Responses upstream returned a body without an output array");
   }
   const checked = checkWire(ResponseObjectSchema, candidate);
@@ -106,8 +107,4 @@ export function responsesStopReason(response: ResponseObject | null | undefined,
   if (reason === "max_output_tokens") return "max_tokens";
   if (reason === "content_filter") return "refusal";
   return "end_turn";
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
