@@ -1,3 +1,5 @@
+import { isIndexable } from "../../util/is-record.ts";
+
 /**
  * What `output_config.format` asks of the answer: JSON matching a schema (Anthropic's structured
  * output), or any JSON object (`{type: "json_object"}`, which only the OpenAI front door produces:
@@ -6,9 +8,9 @@
 export type OutputFormat = { type: "json_schema"; schema: Record<string, unknown> } | { type: "json_object" };
 
 export function outputFormatOf(outputConfig: unknown): OutputFormat | undefined {
-  if (typeof outputConfig !== "object" || outputConfig === null) return undefined;
-  const format = (outputConfig as { format?: { type?: unknown; schema?: unknown } }).format;
-  if (format?.type === "json_object") return { type: "json_object" };
-  if (format?.type !== "json_schema" || typeof format.schema !== "object" || format.schema === null) return undefined;
-  return { type: "json_schema", schema: format.schema as Record<string, unknown> };
+  if (!isIndexable(outputConfig) || !isIndexable(outputConfig.format)) return undefined;
+  const format = outputConfig.format;
+  if (format.type === "json_object") return { type: "json_object" };
+  if (format.type !== "json_schema" || !isIndexable(format.schema)) return undefined;
+  return { type: "json_schema", schema: format.schema };
 }
