@@ -48,6 +48,7 @@ async function afterReset<T>(attempt: () => Promise<T>, deps: AppDeps, signal: A
     } catch (err) {
       const probing = probesInFlight(err, deps);
       if (probing.length === 0) throw err;
+      deps.log.info(`waiting for the probe in flight on ${probing.join(", ")}`);
       await unlessAborted(Promise.race(probing.map((key) => deps.pools.probeSettled(key))), signal);
     }
   }

@@ -2,7 +2,7 @@
 // the bound, is held until that reset (pings for a streaming client) and tried once more.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import type { FinishedRequest } from "../../src/proxy/request-record.ts";
-import { json, startFakeUpstream, status, type FakeUpstream, type Reply } from "../helpers/fake-upstream.ts";
+import { hang, json, startFakeUpstream, status, type FakeUpstream, type Reply } from "../helpers/fake-upstream.ts";
 import {
   model,
   provider,
@@ -115,6 +115,41 @@ describe("wait_for_reset_max_s", () => {
       await Promise.all(answers.map((r) => r.arrayBuffer()));
       const afterReset = upstream.requests.filter((r) => performance.timeOrigin + r.receivedAt >= reset * 1000 - 50);
       expect(afterReset).toHaveLength(3);
+    } finally {
+      upstream.setDefault(status(404, "unscripted"));
+    }
+  });
+
+  test("a request waiting for another's probe verdict ends when its client leaves; the probe is released", async () => {
+    const reset = secondsAhead(2);
+    const far = secondsAhead(WAIT_MAX_S + 600);
+    // Account a resets in 2 s and its probe then hangs; account b stays limited beyond the bound.
+    upstream.setDefault((req) => {
+      if (req.headers["x-api-key"] === "fake-key-b") return limited(far);
+      return Date.now() < reset * 1000 ? limited(reset) : hang();
+    });
+    const records: FinishedRequest[] = [];
+    const bothFinished = new Promise<void>((resolve) => {
+      const stop = ccmux.deps.requests.subscribe((record) => {
+        if (records.push(record) < 2) return;
+        stop();
+        resolve();
+      });
+    });
+    try {
+      const probing = new AbortController();
+      const waiting = new AbortController();
+      const first = post(false, probing.signal).catch((e: unknown) => e);
+      const second = post(false, waiting.signal).catch((e: unknown) => e);
+      await waitForLog(ccmux, /waiting for the probe in flight on pool#a/, 20_000);
+      waiting.abort();
+      probing.abort();
+      expect(await first).toBeInstanceOf(Error);
+      expect(await second).toBeInstanceOf(Error);
+      await bothFinished;
+      expect(records.map((r) => r.clientAbort)).toEqual([true, true]);
+      await upstream.waitForClosedConnections(5000);
+      expect(ccmux.deps.pools.peek("pool#a")?.probing).toBe(false);
     } finally {
       upstream.setDefault(status(404, "unscripted"));
     }
