@@ -108,16 +108,25 @@ function addPart(row: UsageRow, part: SqlRow, prices: PriceBook): void {
   else if (model !== "" && !row.unpriced.includes(model)) row.unpriced.push(model);
 }
 
-/** Requests, tokens, errors, latency percentiles and estimated cost per group, largest first. */
-export function queryUsage(db: Database, q: UsageQuery): UsageRow[] {
-  const key = KEY_SQL[q.by];
+/**
+ * Requests, tokens, errors and estimated cost per group, without latency percentiles: one aggregate
+ * in SQLite, where the percentiles read every row of the window into JS (the status line wants only this).
+ */
+export function usageSums(db: Database, q: UsageQuery): Map<string, UsageRow> {
   const rows = new Map<string, UsageRow>();
-  for (const part of sums(db, key, q.since)) {
+  for (const part of sums(db, KEY_SQL[q.by], q.since)) {
     const name = String(part.key ?? "");
     const row = rows.get(name) ?? emptyRow(name);
     addPart(row, part, q.prices);
     rows.set(name, row);
   }
+  return rows;
+}
+
+/** Requests, tokens, errors, latency percentiles and estimated cost per group, largest first. */
+export function queryUsage(db: Database, q: UsageQuery): UsageRow[] {
+  const key = KEY_SQL[q.by];
+  const rows = usageSums(db, q);
   for (const [name, list] of latencies(db, key, q.since)) {
     const row = rows.get(name);
     if (!row) continue;

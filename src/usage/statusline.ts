@@ -2,8 +2,8 @@ import type { FinishedRequest, RequestFeed } from "../proxy/request-record.ts";
 import type { Database } from "../runtime/index.ts";
 import { compactCount, costText } from "./format.ts";
 import type { PriceBook } from "./prices.ts";
-import type { UsageRow } from "./query.ts";
-import { startOfToday, usageReport } from "./report.ts";
+import { totalOf, usageSums, type UsageRow } from "./query.ts";
+import { startOfToday } from "./report.ts";
 
 /** Who answered a session's last request. */
 export interface SessionAnswer {
@@ -40,9 +40,12 @@ export function trackSessionAnswers(feed: RequestFeed): SessionAnswers {
   return { get: (session) => last.get(session), stop };
 }
 
-/** Today's total, from the same report `ccmux usage --since today` prints. */
+/**
+ * Today's total tokens and cost, the figures `ccmux usage --since today` prints, without its latency
+ * percentiles: those read every row of the day into JS (~1 s at 100,000 rows), and the status bar asks often.
+ */
 export function todayTotal(db: Database, prices: PriceBook, now = Date.now()): UsageRow {
-  return usageReport(db, { since: startOfToday(now), by: "model", prices }).total;
+  return totalOf([...usageSums(db, { since: startOfToday(now), by: "model", prices }).values()]);
 }
 
 function tokensOf(row: UsageRow): number {
