@@ -46,11 +46,12 @@ export const HealthSchema = v.object({
   max_cooldown_ms: v.optional(integer(1), DEFAULT_HEALTH.max_cooldown_ms),
 });
 
-export const DEFAULT_LIMITS = { max_upstream_body_mb: 64 } as const;
+export const DEFAULT_LIMITS = { max_upstream_body_mb: 64, request_body_timeout_ms: 60_000 } as const;
 
-/** `[server.limits]`: how much ccmux buffers of an upstream answer. */
+/** `[server.limits]`: how much ccmux buffers of an upstream answer, how long it waits for a client's body. */
 export const LimitsSchema = v.object({
   max_upstream_body_mb: v.optional(integer(1, 4096), DEFAULT_LIMITS.max_upstream_body_mb),
+  request_body_timeout_ms: v.optional(integer(1), DEFAULT_LIMITS.request_body_timeout_ms),
 });
 
 export const ServerSchema = v.object({

@@ -31,6 +31,7 @@ max_cooldown_ms = 600000      # cap, also for retry-after
 
 [server.limits]
 max_upstream_body_mb = 64     # a larger non-streamed answer is a 502 and fails over
+request_body_timeout_ms = 60000  # a client's request body silent this long gets a 408
 
 [router]
 # Each slot names a [[models]] entry. As written, auto-mapping is off, so every model

@@ -27,6 +27,8 @@ export interface HealthConfig {
 export interface LimitsConfig {
   /** A non-streamed upstream body (answer or error) larger than this is a retryable 502. */
   max_upstream_body_mb: number;
+  /** A client's request body that sends no byte for this long is answered 408 and its connection closed. */
+  request_body_timeout_ms: number;
 }
 
 export interface ServerConfig {

@@ -15,6 +15,7 @@ import { mountUsageRoutes } from "./admin/usage-routes.ts";
 import { mountMetrics } from "./admin/metrics-route.ts";
 import { browserGuard } from "./middleware/admin-guard.ts";
 import { inboundAuth } from "./middleware/inbound-auth.ts";
+import { requestBodyTimeout } from "./middleware/body-timeout.ts";
 import { mountInfoRoutes } from "./routes/info.ts";
 import { isOpenAIRequest, mountModelsRoute } from "./routes/models.ts";
 import { messagesHandler } from "./routes/messages.ts";
@@ -64,6 +65,7 @@ export function createApp(holder: DepsHolder): Hono {
   app.notFound((c) =>
     errorResponse(c.req.raw, c.req.path, new RequestError(`No route for ${c.req.method} ${c.req.path}`, 404)),
   );
+  app.use(requestBodyTimeout(holder));
   const sessions = createUiSessions();
   mountAdminApi(app, holder, sessions);
   mountUi(app, holder, sessions);

@@ -63,3 +63,32 @@ export function rawRequest(
     });
   });
 }
+
+/**
+ * Writes `request` (its body unfinished, for instance) and resolves once the server closes the
+ * connection, with everything it sent parsed as the first response. `timeoutMs` only bounds a server
+ * that never closes.
+ */
+export function rawUntilClosed(
+  port: number,
+  request: string | Uint8Array,
+  opts: { timeoutMs?: number } = {},
+): Promise<RawResponse & { raw: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1");
+    let text = "";
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`not closed within ${opts.timeoutMs ?? 10_000} ms; got ${JSON.stringify(text.slice(0, 200))}`));
+    }, opts.timeoutMs ?? 10_000);
+    socket.on("data", (chunk) => {
+      text += chunk.toString("latin1");
+    });
+    socket.on("close", () => {
+      clearTimeout(timer);
+      resolve({ ...parse(text), raw: text });
+    });
+    socket.on("error", () => {});
+    socket.write(typeof request === "string" ? Buffer.from(request, "latin1") : request);
+  });
+}

@@ -84,7 +84,7 @@ describe("claude-code-mux compatibility", () => {
       log_level: "info",
       timeouts: { api_timeout_ms: 600000, connect_timeout_ms: 10000, idle_timeout_ms: 120000, ping_interval_ms: 15000 },
       health: { failure_threshold: 3, cooldown_ms: 5000, max_cooldown_ms: 600000 },
-      limits: { max_upstream_body_mb: 64 },
+      limits: { max_upstream_body_mb: 64, request_body_timeout_ms: 60000 },
     });
     expect(config.router.default).toBe("glm-4.6");
     expect(config.router.background_regex).toBe("(?i)claude.*haiku");
@@ -115,9 +115,12 @@ describe("claude-code-mux compatibility", () => {
     expect(config.router.long_context_threshold).toBe(60000);
   });
 
-  test("[server.limits] takes the upstream body cap, a whole number of MB, at least 1", () => {
-    const text = `[server.limits]\nmax_upstream_body_mb = 8\n${ROUTER}`;
-    expect(parseConfig(text, { path: "c", env: {} }).config.server.limits).toEqual({ max_upstream_body_mb: 8 });
+  test("[server.limits] takes the upstream body cap and the request body timeout, whole numbers at least 1", () => {
+    const text = `[server.limits]\nmax_upstream_body_mb = 8\nrequest_body_timeout_ms = 5000\n${ROUTER}`;
+    expect(parseConfig(text, { path: "c", env: {} }).config.server.limits).toEqual({
+      max_upstream_body_mb: 8,
+      request_body_timeout_ms: 5000,
+    });
     expect(parseError(`[server.limits]\nmax_upstream_body_mb = 0\n${ROUTER}`).message).toContain(
       "server.limits.max_upstream_body_mb: expected at least 1, got 0",
     );
