@@ -199,6 +199,20 @@ describe("the OpenAI front door while held", () => {
     expect(text.trimEnd()).toEndWith("data: [DONE]");
   });
 
+  test("the Responses front door too: comments, then the answer as Responses events", async () => {
+    slow.reply(keepAlivesForever(CHAT_KEEPALIVES));
+    backup.reply(sse(readFixture(TEXT_FIXTURE)));
+    const res = await fetch(`${held.url}/v1/responses`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "slow-fo", stream: true, input: "hi" }),
+    });
+    expect(res.status).toBe(200);
+    const text = await readStream(res);
+    expect(text).toStartWith(": ping\n\n");
+    expect(text).toContain("response.completed");
+  });
+
   test("the official openai client reads the held answer", async () => {
     slow.reply(keepAlivesForever(CHAT_KEEPALIVES));
     backup.reply(sse(readFixture(TEXT_FIXTURE)));
