@@ -1,5 +1,8 @@
 import { defineCommand } from "citty";
 import { checkConfigFile } from "./config-check-file.ts";
+import { configVariables, setUpServiceEnv } from "./service-env-setup.ts";
+import { withPlaceholders } from "../config/env-expand.ts";
+import type { Env } from "../config/paths.ts";
 import { formatProblem } from "../config/problems.ts";
 import { probeHealth } from "../lifecycle/health.ts";
 import {
@@ -13,6 +16,7 @@ import {
   type ServiceKind,
   type ServiceSpec,
 } from "../lifecycle/service.ts";
+import { readServiceEnv } from "../lifecycle/service-env.ts";
 import { resolveTarget } from "../lifecycle/target.ts";
 import { runtime } from "../runtime/index.ts";
 import { configArg, die, errorMessage, jsonArg, printJson, say } from "../util/cli.ts";
@@ -40,9 +44,9 @@ async function specFor(args: { config?: string; kind?: string }): Promise<Servic
   return serviceSpec(pickKind(args.kind), target.configPath, env);
 }
 
-/** Refuses to install a service for a config that `serve` would reject. */
-async function requireValidConfig(path: string): Promise<void> {
-  const report = await checkConfigFile(path, runtime.envAll());
+/** Refuses to install a service for a config that `serve` would reject; unset $VARs only warn (setUpServiceEnv). */
+async function requireValidConfig(path: string, env: Env): Promise<void> {
+  const report = await checkConfigFile(path, withPlaceholders(await configVariables(path), env));
   if (!report.exists)
     return say(`note: ${path} does not exist yet; the service writes the starter config there on first start`);
   if (report.ok) return;
@@ -66,13 +70,16 @@ const install = defineCommand({
   },
   async run({ args }) {
     const spec = await specFor(args);
+    const { envFile, configPath } = spec.inputs;
     if (args["dry-run"]) {
       say(`# ${spec.unitPath} (dry run: nothing written or loaded)`);
       process.stdout.write(spec.unitText);
       for (const c of spec.load) say(`# would run: ${c.argv.join(" ")}`);
+      await setUpServiceEnv(envFile, configPath, runtime.envAll(), true);
       return;
     }
-    await requireValidConfig(spec.inputs.configPath);
+    await requireValidConfig(configPath, { ...runtime.envAll(), ...(await readServiceEnv(envFile)) });
+    await setUpServiceEnv(envFile, configPath, runtime.envAll(), false);
     const load = managerEnabled(runtime.envAll()) && args.load !== false;
     try {
       await installService(spec, load, say);
@@ -84,7 +91,6 @@ const install = defineCommand({
         ? `ccmux serve now runs at login (${spec.kind}) with ${spec.inputs.configPath}.`
         : "Written, not loaded: run the commands above to load it.",
     );
-    say(`Provider keys that config.toml references as $VAR go in ${spec.inputs.envFile} (NAME=value lines).`);
     if (spec.hint) say(spec.hint);
   },
 });

@@ -120,3 +120,10 @@ export function variableUses(doc: unknown): VariableUse[] {
   walk(doc, [], false);
   return uses;
 }
+
+/** `env` with every referenced but unset variable standing for itself ("$NAME"), so the rest of a file can be checked. */
+export function withPlaceholders(uses: readonly VariableUse[], env: Env): Env {
+  const filled: Env = { ...env };
+  for (const { name } of uses) if (filled[name] === undefined) filled[name] = `$${name}`;
+  return filled;
+}

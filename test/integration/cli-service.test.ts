@@ -98,6 +98,49 @@ describe("ccmux service (systemd)", () => {
   });
 });
 
+describe("ccmux service: the environment file", () => {
+  const config = `[router]\ndefault = "m"\n[[providers]]\nname = "a"\nprovider_type = "openrouter"\napi_key = "$SVC_KEY_A"\nmodels = []\n[[providers]]\nname = "b"\nprovider_type = "openrouter"\napi_key = "\${SVC_KEY_B}"\nmodels = []\n[[providers]]\nname = "off"\nprovider_type = "openrouter"\napi_key = "$SVC_KEY_OFF"\nenabled = false\nmodels = []\n[[models]]\nname = "m"\n[[models.mappings]]\npriority = 1\nprovider = "a"\nactual_model = "x"\n`;
+
+  test("install lists the $VARs, creates the file 0600 with them commented out, and warns about each one unset", async () => {
+    const s = sandbox("envfile");
+    writeFileSync(s.config, config);
+    const envFile = join(s.ccmuxHome, "service.env");
+    const out = await spawnCcmux(["service", "install", "--kind", "systemd"], {
+      env: { ...s.env, SVC_KEY_A: "fake-a" },
+    });
+    expect(out.exitCode).toBe(0);
+    expect(out.stdout).toContain("config.toml references: $SVC_KEY_A, $SVC_KEY_B, $SVC_KEY_OFF (disabled provider)");
+    expect(out.stdout).toContain(`created ${envFile} (mode 0600)`);
+    expect(statSync(envFile).mode & 0o777).toBe(0o600);
+    const text = readFileSync(envFile, "utf8");
+    expect(text).toContain("\n# SVC_KEY_A=\n# SVC_KEY_B=\n# SVC_KEY_OFF=\n");
+    expect(text).not.toContain("fake-a");
+    expect(out.stderr).toContain(
+      `warning: SVC_KEY_A is not set in ${envFile} (this shell has it, the service does not read your shell)`,
+    );
+    expect(out.stderr).toContain(`warning: SVC_KEY_B is not set in ${envFile}: add SVC_KEY_B=… there`);
+    expect(out.stderr).not.toContain("SVC_KEY_OFF is not set");
+
+    writeFileSync(envFile, "SVC_KEY_A=fake-a\nSVC_KEY_B=fake-b\n", { mode: 0o600 });
+    const again = await spawnCcmux(["service", "install", "--kind", "systemd"], { env: s.env });
+    expect(again.exitCode).toBe(0);
+    expect(again.stdout).toContain(`kept ${envFile} as it is`);
+    expect(again.stderr).not.toContain("is not set");
+    expect(readFileSync(envFile, "utf8")).toBe("SVC_KEY_A=fake-a\nSVC_KEY_B=fake-b\n");
+  });
+
+  test("--dry-run shows the file it would create and creates nothing; status exits non-zero when nothing is installed", async () => {
+    const s = sandbox("envfile-dry");
+    writeFileSync(s.config, config);
+    const out = await s.run("service", "install", "--kind", "systemd", "--dry-run");
+    expect(out.stdout).toContain(`# would create ${join(s.ccmuxHome, "service.env")} (mode 0600):`);
+    expect(existsSync(join(s.ccmuxHome, "service.env"))).toBe(false);
+    const status = await s.run("service", "status", "--kind", "systemd");
+    expect(status.exitCode).toBe(3);
+    expect(status.stdout).toContain("(not installed)");
+  });
+});
+
 describe("ccmux service (launchd)", () => {
   test("install writes ~/Library/LaunchAgents/io.github.ccmux.plist, sourcing service.env, logging to the state dir", async () => {
     const s = sandbox("launchd");

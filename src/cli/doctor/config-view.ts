@@ -1,6 +1,6 @@
 import { parse } from "smol-toml";
 import type { OAuthProviderLike } from "../../auth/token-check.ts";
-import { expandDocument, isTable, variableUses, type VariableUse } from "../../config/env-expand.ts";
+import { expandDocument, isTable, variableUses, type VariableUse, withPlaceholders } from "../../config/env-expand.ts";
 import { ConfigFileError, configFromDocument, type LoadedConfig } from "../../config/load.ts";
 import type { Env } from "../../config/paths.ts";
 import { formatProblem } from "../../config/problems.ts";
@@ -46,13 +46,6 @@ function providerView(p: Record<string, unknown>): ProviderView {
   };
 }
 
-/** Unset variables stand for themselves ("$NAME"), so the rest of the file can still be checked. */
-function placeholderEnv(vars: VariableUse[], env: Env): Env {
-  const filled: Env = { ...env };
-  for (const { name } of vars) if (filled[name] === undefined) filled[name] = `$${name}`;
-  return filled;
-}
-
 function load(doc: unknown, path: string, source: string, env: Env): { loaded?: LoadedConfig; problems: string[] } {
   try {
     return { loaded: configFromDocument(doc, { path, env, source }), problems: [] };
@@ -68,7 +61,7 @@ export async function readConfigView(path: string, env: Env): Promise<ConfigView
   if (!(await runtime.exists(path))) return undefined;
   const doc = parse(source) as Record<string, unknown>;
   const vars = variableUses(doc);
-  const filled = placeholderEnv(vars, env);
+  const filled = withPlaceholders(vars, env);
   const expanded = expandDocument(doc, filled).doc as Record<string, unknown>;
   const router = isTable(expanded.router) ? expanded.router : {};
   return {
