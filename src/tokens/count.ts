@@ -1,5 +1,5 @@
 import type { ContentBlock, Message, MessagesRequest, Tool } from "../contracts/anthropic.ts";
-import { loadEntry } from "../entry-points.ts";
+import { countTexts } from "./o200k-client.ts";
 
 /** Anthropic bills an image at up to ~1,600 tokens; the size isn't known without decoding it. */
 const IMAGE_TOKENS = 1600;
@@ -7,19 +7,6 @@ const IMAGE_TOKENS = 1600;
 const PER_MESSAGE = 4;
 
 type Counter = (text: string) => number;
-
-let loading: Promise<Counter> | undefined;
-
-/**
- * The tokenizer is loaded on first use only (it costs ~0.3 s), never on the /v1/messages path; in the
- * binary it is an entry point of its own, so no other command loads its rank data.
- */
-function tokenizer(): Promise<Counter> {
-  loading ??= loadEntry<typeof import("./o200k.ts")>("tokens/o200k.ts").then(
-    (m) => (text: string) => m.countTokens(text),
-  );
-  return loading;
-}
 
 function blockCost(block: ContentBlock, count: Counter): number {
   switch (block.type) {
@@ -53,14 +40,21 @@ function toolCost(tool: Tool, count: Counter): number {
 
 /**
  * A real-tokenizer estimate (o200k) of a request's input tokens: system, messages and tool
- * definitions. Used by count_tokens when the upstream has no counting endpoint of its own.
+ * definitions. Used by count_tokens when the upstream has no counting endpoint of its own. The texts
+ * are gathered here and counted in the tokenizer's Worker: never on the event loop, never on the
+ * /v1/messages path.
  */
 export async function countRequestTokens(req: Pick<MessagesRequest, "system" | "messages" | "tools">): Promise<number> {
-  const count = await tokenizer();
+  const texts: string[] = [];
+  const gather: Counter = (text) => {
+    texts.push(text);
+    return 0;
+  };
   let total = 0;
-  if (typeof req.system === "string") total += count(req.system);
-  else if (Array.isArray(req.system)) for (const b of req.system) total += count(String(b?.text ?? ""));
-  for (const msg of req.messages) total += PER_MESSAGE + contentCost(msg.content, count);
-  for (const tool of req.tools ?? []) total += toolCost(tool, count);
+  if (typeof req.system === "string") total += gather(req.system);
+  else if (Array.isArray(req.system)) for (const b of req.system) total += gather(String(b?.text ?? ""));
+  for (const msg of req.messages) total += PER_MESSAGE + contentCost(msg.content, gather);
+  for (const tool of req.tools ?? []) total += toolCost(tool, gather);
+  for (const n of await countTexts(texts)) total += n;
   return total;
 }
