@@ -22,6 +22,7 @@ export const rootCommand = defineCommand({
     service: () => import("./service.ts").then((m) => m.serviceCommand),
     start: () => import("./start.ts").then((m) => m.startCommand),
     stop: () => import("./stop.ts").then((m) => m.stopCommand),
+    logs: () => import("./logs.ts").then((m) => m.logsCommand),
     restart: () => import("./restart.ts").then((m) => m.restartCommand),
     completion: () => import("./completion.ts").then((m) => m.completionCommand),
   },

@@ -19,9 +19,21 @@ export function logFilePath(env: Env): string {
   return join(allPaths({ env }).logs, "ccmux.log");
 }
 
+/** What the background process itself prints outside the log (a crash of the runtime): stdout and stderr. */
+export function outputFilePath(env: Env): string {
+  return join(allPaths({ env }).logs, "ccmux.out");
+}
+
+async function sizeOf(path: string): Promise<number> {
+  return (await runtime.fileInfo(path))?.size ?? 0;
+}
+
+/** The last lines written since `from` (a rotation in between shows the new file whole). */
 async function logTail(path: string, from: number): Promise<string> {
-  const text = (await runtime.readText(path)) ?? "";
-  return text.slice(from).trim().split("\n").slice(-20).join("\n");
+  const read = await runtime.readFrom(path, 0);
+  const bytes = read?.bytes ?? new Uint8Array();
+  const text = new TextDecoder().decode(bytes.length >= from ? bytes.subarray(from) : bytes);
+  return text.trim().split("\n").slice(-20).join("\n");
 }
 
 /**
@@ -34,15 +46,17 @@ export async function startBackground(target: ServerTarget, env: Env, timeoutMs 
   const answering = await probeHealth(target.url);
   if (answering) return { pid: answering.pid, url: target.url, logFile, already: true };
   const staleRemoved = await dropStalePidFile(pidPath);
-  const logStart = (await runtime.fileInfo(logFile))?.size ?? 0;
+  const outFile = outputFilePath(env);
+  const [logStart, outStart] = await Promise.all([sizeOf(logFile), sizeOf(outFile)]);
   const argv = [...runtime.selfCommand(), "serve", "--config", target.configPath, "--port", String(target.port)];
-  const pid = await runtime.spawnDetached(argv, { env: { ...env, NO_COLOR: "1" }, logFile });
+  argv.push("--log-file", logFile);
+  const pid = await runtime.spawnDetached(argv, { env: { ...env, NO_COLOR: "1" }, logFile: outFile });
   const health = await waitForHealth(target.url, { pid, timeoutMs, abandon: () => !runtime.processAlive(pid) });
   if (!health) {
     const alive = runtime.processAlive(pid);
     if (alive) runtime.kill(pid, "SIGTERM");
     const why = alive ? `did not answer on ${target.url} within ${timeoutMs / 1000} s` : "exited before answering";
-    const tail = await logTail(logFile, logStart);
+    const tail = [await logTail(logFile, logStart), await logTail(outFile, outStart)].filter(Boolean).join("\n");
     throw new Error(`ccmux serve ${why} (log: ${logFile})${tail ? `\n${tail}` : ""}`);
   }
   await writePidFile(pidPath, {

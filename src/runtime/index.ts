@@ -12,3 +12,4 @@ export type {
   RunningServer,
   ServeOptions,
 } from "./types.ts";
+export type { AppendHandle, ReadFrom, SyncFiles } from "./append-file.ts";

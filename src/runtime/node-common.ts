@@ -3,6 +3,7 @@ import { dirname, basename, join } from "node:path";
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import type { FileInfo, LineReader, Runtime } from "./types.ts";
+import { readFromNode, syncFilesNode } from "./append-file.ts";
 
 /** File helpers on node:fs, which both Bun and Deno implement. */
 export async function writeFileAtomicNode(
@@ -178,4 +179,6 @@ export const nodeFileOps = {
   exists: async (path: string) => existsSync(path),
   onSignal: onSignalNode,
   openBrowser: openBrowserNode,
+  syncFiles: syncFilesNode,
+  readFrom: readFromNode,
 } satisfies Partial<Runtime>;

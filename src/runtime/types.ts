@@ -1,3 +1,5 @@
+import type { ReadFrom, SyncFiles } from "./append-file.ts";
+
 export interface ServeOptions {
   hostname: string;
   port: number;
@@ -98,6 +100,10 @@ export interface Runtime {
   kill(pid: number, signal: "SIGTERM" | "SIGKILL"): boolean;
   processCommand(pid: number): Promise<string | undefined>;
   uid(): number | undefined;
+  /** Synchronous appends, sizes and renames, for the rotating log file. */
+  syncFiles: SyncFiles;
+  /** A file's bytes from `start` to its end, and its inode; undefined when it does not exist. */
+  readFrom(path: string, start: number): Promise<ReadFrom | undefined>;
   /** Opens (creating when missing) an SQLite database file: bun:sqlite under Bun, node:sqlite under Deno. */
   openDatabase(path: string): Database;
 }
