@@ -2,7 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import Anthropic from "@anthropic-ai/sdk";
 import { bigBody, invalidJson, json, stallAfter } from "../helpers/fake-upstream.ts";
-import { MESSAGE, useFaultRig, within } from "../helpers/fault-rig.ts";
+import { MESSAGE, useFaultRig, FAULT_BOUND_MS, within } from "../helpers/fault-rig.ts";
 import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
 
 boundTestsForBusyMachine();
@@ -18,14 +18,14 @@ describe("a 200 whose body is not JSON", () => {
   test("pass-through: fails over to the next provider", async () => {
     r.primary.reply(invalidJson());
     r.backup.reply(json(MESSAGE));
-    const { data, response } = await within(2000, () => ask("pass").withResponse());
+    const { data, response } = await within(FAULT_BOUND_MS, () => ask("pass").withResponse());
     expect(data.id).toBe("msg_fault");
     expect(response.headers.get("x-ccmux-provider")).toBe("backup");
   });
 
   test("pass-through alone: a 502 api_error naming the provider", async () => {
     r.primary.reply(invalidJson());
-    const err = await within(2000, () => ask("solo").catch((e) => e));
+    const err = await within(FAULT_BOUND_MS, () => ask("solo").catch((e) => e));
     expect(err).toBeInstanceOf(Anthropic.InternalServerError);
     expect(err.status).toBe(502);
     expect(err.error.error.type).toBe("api_error");
@@ -35,11 +35,11 @@ describe("a 200 whose body is not JSON", () => {
   test("translated: fails over, and alone is a 502 api_error", async () => {
     r.primary.reply(invalidJson());
     r.backup.reply(json(MESSAGE));
-    expect((await within(2000, () => ask("oai-fo").withResponse())).response.headers.get("x-ccmux-provider")).toBe(
-      "backup",
-    );
+    expect(
+      (await within(FAULT_BOUND_MS, () => ask("oai-fo").withResponse())).response.headers.get("x-ccmux-provider"),
+    ).toBe("backup");
     r.primary.reply(invalidJson());
-    const err = await within(2000, () => ask("oai").catch((e) => e));
+    const err = await within(FAULT_BOUND_MS, () => ask("oai").catch((e) => e));
     expect(err.status).toBe(502);
     expect(err.error.error.type).toBe("api_error");
   });
@@ -49,7 +49,7 @@ describe("a 200 whose body is not JSON", () => {
       stallAfter('{"id":"msg_half","type":"message","content":[', { headers: { "content-type": "application/json" } }),
     );
     r.backup.reply(json(MESSAGE));
-    const res = await within(3000, () => r.post({ model: "pass" }));
+    const res = await within(FAULT_BOUND_MS, () => r.post({ model: "pass" }));
     expect(res.headers.get("x-ccmux-provider")).toBe("backup");
   });
 });

@@ -3,7 +3,7 @@ import { afterAll, afterEach, describe, expect, test } from "bun:test";
 import Anthropic from "@anthropic-ai/sdk";
 import { createConnectGate } from "../../src/providers/connect-gate.ts";
 import { json, startFakeUpstream } from "../helpers/fake-upstream.ts";
-import { MESSAGE, startFaultRig, within, type FaultRig } from "../helpers/fault-rig.ts";
+import { MESSAGE, startFaultRig, FAULT_BOUND_MS, within, type FaultRig } from "../helpers/fault-rig.ts";
 import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
 
 boundTestsForBusyMachine();
@@ -36,14 +36,14 @@ describe("connection refused", () => {
     await dead.stop();
     r = await rig({ farUrl: deadUrl });
     r.backup.reply(json(MESSAGE));
-    const msg = await within(2000, () =>
+    const msg = await within(FAULT_BOUND_MS, () =>
       r.client.messages.create({ model: "far-fo", max_tokens: 5, messages: [{ role: "user", content: "hi" }] }),
     );
     expect(msg.id).toBe("msg_fault");
   });
 
   test("alone, it is a 502 api_error naming the provider and the refusal", async () => {
-    const err = await within(2000, () =>
+    const err = await within(FAULT_BOUND_MS, () =>
       r.client.messages
         .create({ model: "far", max_tokens: 5, messages: [{ role: "user", content: "hi" }] })
         .catch((e) => e),
@@ -59,10 +59,10 @@ describe("an unresolvable host", () => {
   test("fails fast and offline, and fails over", async () => {
     const r = await rig({ farUrl: UNRESOLVABLE });
     r.backup.reply(json(MESSAGE));
-    const res = await within(2000, () => r.post({ model: "far-fo" }));
+    const res = await within(FAULT_BOUND_MS, () => r.post({ model: "far-fo" }));
     expect(res.status).toBe(200);
     expect(res.headers.get("x-ccmux-provider")).toBe("backup");
-    const alone = await within(2000, () => r.post({ model: "far" }));
+    const alone = await within(FAULT_BOUND_MS, () => r.post({ model: "far" }));
     expect(alone.status).toBe(502);
     const body = await alone.json();
     expect(body.error.type).toBe("api_error");
@@ -81,7 +81,7 @@ describe("a connect that never completes", () => {
     const r = await rig({ connectGate: createConnectGate({ connect: never }), timeouts: { api_timeout_ms: 10_000 } });
     r.primary.reply({ kind: "hang" });
     r.backup.reply(json(MESSAGE));
-    const res = await within(3000, () => r.post({ model: "pass" }));
+    const res = await within(FAULT_BOUND_MS, () => r.post({ model: "pass" }));
     expect(res.status).toBe(200);
     expect(res.headers.get("x-ccmux-provider")).toBe("backup");
     expect(r.ccmux.logs.join("")).toMatch(
@@ -92,7 +92,7 @@ describe("a connect that never completes", () => {
   test("alone, the client gets 504 timeout_error", async () => {
     const r = rigs.at(-1)!;
     r.primary.reply({ kind: "hang" });
-    const res = await within(3000, () => r.post({ model: "solo" }));
+    const res = await within(FAULT_BOUND_MS, () => r.post({ model: "solo" }));
     expect(res.status).toBe(504);
     const body = await res.json();
     expect(body.error.type).toBe("timeout_error");

@@ -2,7 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import Anthropic from "@anthropic-ai/sdk";
 import { json, status } from "../helpers/fake-upstream.ts";
-import { MESSAGE, useFaultRig, within } from "../helpers/fault-rig.ts";
+import { MESSAGE, useFaultRig, FAULT_BOUND_MS, within } from "../helpers/fault-rig.ts";
 import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
 
 boundTestsForBusyMachine();
@@ -25,14 +25,14 @@ describe.each(RETRYABLE)("upstream $code", ({ code, type, headers, sdk }) => {
   test("fails over to the next provider", async () => {
     r.primary.reply(status(code, anthropicError(type, `upstream said ${code}`), headers));
     r.backup.reply(json(MESSAGE));
-    const { data, response } = await within(2000, () => ask("pass").withResponse());
+    const { data, response } = await within(FAULT_BOUND_MS, () => ask("pass").withResponse());
     expect(data.id).toBe("msg_fault");
     expect(response.headers.get("x-ccmux-provider")).toBe("backup");
   });
 
   test(`alone, the client gets ${code} ${type}`, async () => {
     r.primary.reply(status(code, anthropicError(type, `upstream said ${code}`), headers));
-    const err = await within(2000, () => ask("solo").catch((e) => e));
+    const err = await within(FAULT_BOUND_MS, () => ask("solo").catch((e) => e));
     expect(err).toBeInstanceOf(sdk);
     expect(err.status).toBe(code);
     expect(err.error.error.type).toBe(type);
@@ -47,7 +47,7 @@ describe.each([
 ])("upstream $code", ({ code, type, sdk }) => {
   test("goes back to the client as is, without trying the next provider", async () => {
     r.primary.reply(status(code, anthropicError(type, `upstream said ${code}`)));
-    const err = await within(2000, () => ask("pass").catch((e) => e));
+    const err = await within(FAULT_BOUND_MS, () => ask("pass").catch((e) => e));
     expect(err).toBeInstanceOf(sdk);
     expect(err.status).toBe(code);
     expect(err.error.error).toEqual({ type, message: `upstream said ${code}` });
@@ -59,11 +59,11 @@ describe("a translated (OpenAI-compatible) upstream", () => {
   test("503 fails over; 400 does not", async () => {
     r.primary.reply(status(503, { error: { message: "busy", type: "server_error" } }));
     r.backup.reply(json(MESSAGE));
-    expect((await within(2000, () => ask("oai-fo").withResponse())).response.headers.get("x-ccmux-provider")).toBe(
-      "backup",
-    );
+    expect(
+      (await within(FAULT_BOUND_MS, () => ask("oai-fo").withResponse())).response.headers.get("x-ccmux-provider"),
+    ).toBe("backup");
     r.primary.reply(status(400, { error: { message: "bad input", type: "invalid_request_error" } }));
-    const err = await within(2000, () => ask("oai-fo").catch((e) => e));
+    const err = await within(FAULT_BOUND_MS, () => ask("oai-fo").catch((e) => e));
     expect(err).toBeInstanceOf(Anthropic.BadRequestError);
     expect(err.error.error.type).toBe("invalid_request_error");
     expect(r.backup.requests).toHaveLength(1);
@@ -73,7 +73,7 @@ describe("a translated (OpenAI-compatible) upstream", () => {
     r.primary.reply(
       status(429, { error: { message: "slow down", type: "rate_limit_exceeded" } }, { "retry-after": "3" }),
     );
-    const err = await within(2000, () => ask("oai").catch((e) => e));
+    const err = await within(FAULT_BOUND_MS, () => ask("oai").catch((e) => e));
     expect(err).toBeInstanceOf(Anthropic.RateLimitError);
     expect(err.error.error.type).toBe("rate_limit_error");
   });

@@ -3,7 +3,16 @@
 import { describe, expect, test } from "bun:test";
 import Anthropic from "@anthropic-ai/sdk";
 import { hang, json, resetBeforeHeaders, resetMidStream, sse, stallAfter } from "../helpers/fake-upstream.ts";
-import { BLOCK_EVENT, DELTA_EVENT, MESSAGE, START_EVENT, eventsOf, useFaultRig, within } from "../helpers/fault-rig.ts";
+import {
+  BLOCK_EVENT,
+  DELTA_EVENT,
+  MESSAGE,
+  START_EVENT,
+  eventsOf,
+  useFaultRig,
+  FAULT_BOUND_MS,
+  within,
+} from "../helpers/fault-rig.ts";
 import { readFixture, splitSseEvents } from "../helpers/sse.ts";
 import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
 
@@ -30,9 +39,11 @@ describe("before the headers", () => {
   test("a reset fails over; alone it is a 502 api_error", async () => {
     r.primary.reply(resetBeforeHeaders());
     r.backup.reply(json(MESSAGE));
-    expect((await within(2000, () => r.post({ model: "pass" }))).headers.get("x-ccmux-provider")).toBe("backup");
+    expect((await within(FAULT_BOUND_MS, () => r.post({ model: "pass" }))).headers.get("x-ccmux-provider")).toBe(
+      "backup",
+    );
     r.primary.reply(resetBeforeHeaders());
-    const res = await within(2000, () => r.post({ model: "solo" }));
+    const res = await within(FAULT_BOUND_MS, () => r.post({ model: "solo" }));
     expect(res.status).toBe(502);
     expect((await res.json()).error.type).toBe("api_error");
   });
@@ -40,9 +51,11 @@ describe("before the headers", () => {
   test("a stall fails over after api_timeout_ms; alone it is a 504 timeout_error", async () => {
     r.primary.reply(hang());
     r.backup.reply(json(MESSAGE));
-    expect((await within(3000, () => r.post({ model: "pass" }))).headers.get("x-ccmux-provider")).toBe("backup");
+    expect((await within(FAULT_BOUND_MS, () => r.post({ model: "pass" }))).headers.get("x-ccmux-provider")).toBe(
+      "backup",
+    );
     r.primary.reply(hang());
-    const res = await within(3000, () => r.post({ model: "solo" }));
+    const res = await within(FAULT_BOUND_MS, () => r.post({ model: "solo" }));
     expect(res.status).toBe(504);
     expect(await res.json()).toMatchObject({
       error: { type: "timeout_error", message: expect.stringContaining("primary: no response within 400 ms") },
@@ -52,7 +65,7 @@ describe("before the headers", () => {
   test("a translated upstream stalling before its headers fails over too", async () => {
     r.primary.reply(hang());
     r.backup.reply(sse([START_EVENT, 'event: message_stop\ndata: {"type":"message_stop"}\n\n']));
-    const { res } = await within(3000, () => streamed("oai-fo"));
+    const { res } = await within(FAULT_BOUND_MS, () => streamed("oai-fo"));
     expect(res.headers.get("x-ccmux-provider")).toBe("backup");
   });
 });
@@ -60,7 +73,7 @@ describe("before the headers", () => {
 describe("mid-stream (pass-through)", () => {
   test("a reset ends the stream with an error event after the events already relayed", async () => {
     r.primary.reply(resetMidStream([START_EVENT, BLOCK_EVENT], { delayMs: 30 }));
-    const { res, events } = await within(2000, () => streamed("pass"));
+    const { res, events } = await within(FAULT_BOUND_MS, () => streamed("pass"));
     expect(res.status).toBe(200);
     // What was relayed before the reset depends on how much the socket delivered; never a partial event.
     expect(["message_start", "content_block_start"].slice(0, events.length - 1)).toEqual(
@@ -75,7 +88,7 @@ describe("mid-stream (pass-through)", () => {
 
   test("a stall is cut by the idle watchdog: the upstream is aborted and the client gets a timeout_error event", async () => {
     r.primary.reply(stallAfter([START_EVENT, BLOCK_EVENT, DELTA_EVENT]));
-    const { events } = await within(2000, () => streamed("pass"));
+    const { events } = await within(FAULT_BOUND_MS, () => streamed("pass"));
     expect(events.map((e) => e.event)).toEqual([
       "message_start",
       "content_block_start",
@@ -100,14 +113,14 @@ describe("mid-stream (pass-through)", () => {
       max_tokens: 5,
       messages: [{ role: "user", content: "hi" }],
     });
-    const err = await within(2000, () => stream.finalMessage().catch((e) => e));
+    const err = await within(FAULT_BOUND_MS, () => stream.finalMessage().catch((e) => e));
     expect(err).toBeInstanceOf(Anthropic.APIError);
     expect(err.error).toMatchObject({ type: "error", error: { type: "timeout_error" } });
   });
 
   test("a stream that ends without message_stop gets an error event instead of a silent cut", async () => {
     r.primary.reply(sse([START_EVENT, BLOCK_EVENT, DELTA_EVENT]));
-    const { events } = await within(2000, () => streamed("pass"));
+    const { events } = await within(FAULT_BOUND_MS, () => streamed("pass"));
     expect(events.map((e) => e.event)).toEqual([
       "message_start",
       "content_block_start",
@@ -125,7 +138,7 @@ describe("mid-stream (pass-through)", () => {
       "event: message_start\ndata: nope\n\n",
     ];
     r.primary.reply(sse(garbage));
-    const res = await within(2000, () => r.post({ model: "pass", stream: true }));
+    const res = await within(FAULT_BOUND_MS, () => r.post({ model: "pass", stream: true }));
     const text = await res.text();
     expect(text.startsWith(garbage.join(""))).toBe(true);
     expect(lastError(eventsOf(text))).toEqual({
@@ -138,14 +151,14 @@ describe("mid-stream (pass-through)", () => {
 describe("mid-stream (translated)", () => {
   test("a reset ends the stream with an error event", async () => {
     r.primary.reply(resetMidStream(OAI_PARTIAL, { delayMs: 30 }));
-    const { res, events } = await within(2000, () => streamed("oai"));
+    const { res, events } = await within(FAULT_BOUND_MS, () => streamed("oai"));
     expect(res.status).toBe(200);
     expect(lastError(events).type).toBe("api_error");
   });
 
   test("a stall is cut by the idle watchdog with a timeout_error event", async () => {
     r.primary.reply(stallAfter(OAI_PARTIAL));
-    const { events } = await within(2000, () => streamed("oai"));
+    const { events } = await within(FAULT_BOUND_MS, () => streamed("oai"));
     expect(events[0]!.event).toBe("message_start");
     expect(lastError(events)).toMatchObject({
       type: "timeout_error",
@@ -156,14 +169,14 @@ describe("mid-stream (translated)", () => {
 
   test("a stream truncated before its finish ends with an error event", async () => {
     r.primary.reply(sse(OAI_PARTIAL));
-    const { events } = await within(2000, () => streamed("oai"));
+    const { events } = await within(FAULT_BOUND_MS, () => streamed("oai"));
     expect(events.map((e) => e.event)).toContain("content_block_delta");
     expect(lastError(events).type).toBe("api_error");
   });
 
   test("invalid SSE after the first content becomes an error event", async () => {
     r.primary.reply(sse([...OAI_PARTIAL, "data: {half a json\n\n"]));
-    const { res, events } = await within(2000, () => streamed("oai"));
+    const { res, events } = await within(FAULT_BOUND_MS, () => streamed("oai"));
     expect(res.status).toBe(200);
     expect(events.map((e) => e.event)).toContain("content_block_delta");
     expect(lastError(events)).toMatchObject({ type: "api_error", message: expect.stringContaining("malformed") });
@@ -172,10 +185,10 @@ describe("mid-stream (translated)", () => {
   test("invalid SSE before any content fails over; alone it is a 500 api_error", async () => {
     r.primary.reply(sse([OAI_CHUNKS[0]!, "data: {half a json\n\n"]));
     r.backup.reply(sse([START_EVENT, 'event: message_stop\ndata: {"type":"message_stop"}\n\n']));
-    const { res } = await within(2000, () => streamed("oai-fo"));
+    const { res } = await within(FAULT_BOUND_MS, () => streamed("oai-fo"));
     expect(res.headers.get("x-ccmux-provider")).toBe("backup");
     r.primary.reply(sse([OAI_CHUNKS[0]!, "data: {half a json\n\n"]));
-    const alone = await within(2000, () => r.post({ model: "oai", stream: true }));
+    const alone = await within(FAULT_BOUND_MS, () => r.post({ model: "oai", stream: true }));
     expect(alone.status).toBe(500);
     expect((await alone.json()).error).toMatchObject({
       type: "api_error",

@@ -130,6 +130,13 @@ export function useFaultRig(opts: RigOptions = {}): FaultRig {
 }
 
 /** Runs `fn` and asserts it finished within `ms` (a generous bound, not a benchmark). */
+/**
+ * How long a fault may take to end under the rig's timeouts (all 300–400 ms, a failover at most doubles
+ * them): far below every default (connect 10 s, idle 120 s, api 600 s), so a configured bound that is
+ * not applied still fails, while a busy machine's scheduling delays (1.3 s seen at load 22) do not.
+ */
+export const FAULT_BOUND_MS = 8000;
+
 export async function within<T>(ms: number, fn: () => Promise<T>): Promise<T> {
   const t0 = performance.now();
   const result = await fn();
