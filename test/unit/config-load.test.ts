@@ -115,6 +115,12 @@ describe("claude-code-mux compatibility", () => {
     expect(config.router.long_context_threshold).toBe(60000);
   });
 
+  test("[output_limits] overrides the shipped output-limit table by model id, whole numbers of at least 1", () => {
+    const text = `${ROUTER}[output_limits]\n"my-local-model" = 32768\n`;
+    expect(parseConfig(text, { path: "c", env: {} }).config.output_limits).toEqual({ "my-local-model": 32768 });
+    expect(parseError(`${ROUTER}[output_limits]\n"m" = 0\n`).message).toContain("output_limits");
+  });
+
   test("[server.limits] takes the upstream body cap and the request body timeout, whole numbers at least 1", () => {
     const text = `[server.limits]\nmax_upstream_body_mb = 8\nrequest_body_timeout_ms = 5000\n${ROUTER}`;
     expect(parseConfig(text, { path: "c", env: {} }).config.server.limits).toEqual({
