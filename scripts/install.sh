@@ -6,7 +6,11 @@
 #   CCMUX_RELEASE_URL=...  download from this base URL instead of GitHub (mirrors, tests)
 #   CCMUX_BIN_DIR=...      install there instead of ~/.local/bin
 set -eu
-repo=${CCMUX_REPO:-OWNER/ccmux}
+repo=${CCMUX_REPO:-}
+if [ -z "$repo" ] && [ -z "${CCMUX_RELEASE_URL:-}" ]; then
+  echo "ccmux: set CCMUX_REPO=owner/name, the GitHub repository ccmux is released from" >&2
+  exit 2
+fi
 version=${CCMUX_VERSION:-latest}
 bin_dir=${CCMUX_BIN_DIR:-$HOME/.local/bin}
 
