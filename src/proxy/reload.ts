@@ -5,6 +5,7 @@ import { runtime, type FileInfo } from "../runtime/index.ts";
 import { levelNumber, type Logger } from "../util/log.ts";
 import type { AppDeps, DepsHolder } from "./deps.ts";
 import { TRACE_NOTICE, traceOn } from "./debug-log.ts";
+import { configChanges } from "./config-diff.ts";
 
 /** Command-line values that win over the file, on every load. */
 export interface ServerOverrides {
@@ -65,14 +66,37 @@ async function reloadTokens(deps: AppDeps, log: Logger): Promise<void> {
   }
 }
 
-/** Warns about what a reload cannot change, and applies the new log level unless the command line set one. */
-function applySideEffects(opts: ReloaderOptions, prev: Config, next: Config): void {
-  if (prev.server.host !== next.server.host || prev.server.port !== next.server.port) {
-    const now = `${prev.server.host}:${prev.server.port}`;
-    opts.log.warn(
-      `server.host/port changed to ${next.server.host}:${next.server.port}; that needs a restart (still listening on ${now})`,
+/** The address the server was started on: the config's, and the port it really bound. */
+interface Listening {
+  host: string;
+  port: number;
+  shown: string;
+}
+
+function listeningOf(deps: AppDeps): Listening {
+  const { host, port } = deps.config.server;
+  return { host, port, shown: `${host}:${deps.bound?.port ?? port}` };
+}
+
+/**
+ * Says what a reload cannot change: host/port are compared with the address the server listens
+ * on (not with the previous file), so changing the port and changing it back says it matches again.
+ */
+function noteAddress(log: Logger, listening: Listening, prev: Config, next: Config): void {
+  const same = (c: Config) => c.server.host === listening.host && c.server.port === listening.port;
+  const moved = prev.server.host !== next.server.host || prev.server.port !== next.server.port;
+  if (!moved) return;
+  if (same(next))
+    log.info(`server.host/port back to ${listening.host}:${listening.port}, the address ccmux listens on`);
+  else
+    log.warn(
+      `server.host/port changed to ${next.server.host}:${next.server.port}; that needs a restart (still listening on ${listening.shown})`,
     );
-  }
+}
+
+/** Applies the new log level unless the command line set one. */
+function applySideEffects(opts: ReloaderOptions, listening: Listening, prev: Config, next: Config): void {
+  noteAddress(opts.log, listening, prev, next);
   if (!opts.overrides?.logLevel && prev.server.log_level !== next.server.log_level) {
     opts.log.level = levelNumber(next.server.log_level);
     if (traceOn(opts.log)) opts.log.warn(TRACE_NOTICE);
@@ -80,14 +104,14 @@ function applySideEffects(opts: ReloaderOptions, prev: Config, next: Config): vo
 }
 
 /** Config text → the deps to swap in; throws (with the loader's file:line:column message) when refused. */
-async function prepare(opts: ReloaderOptions, text: string): Promise<AppDeps> {
+async function prepare(opts: ReloaderOptions, listening: Listening, text: string): Promise<AppDeps> {
   const prev = opts.current();
   const loaded = parseConfig(text, { path: opts.path, env: opts.env?.() ?? runtime.envAll() });
   for (const warning of loaded.warnings) opts.log.warn(warning);
   const config = applyOverrides(loaded.config, opts.overrides);
   await reloadTokens(prev, opts.log);
   const next = opts.build(config);
-  applySideEffects(opts, prev.config, config);
+  applySideEffects(opts, listening, prev.config, config);
   return next;
 }
 
@@ -102,6 +126,7 @@ async function readConfigText(path: string): Promise<{ text?: string; error?: st
 
 export function createReloader(opts: ReloaderOptions): Reloader {
   const { path, log } = opts;
+  const listening = listeningOf(opts.current());
   let lastText: string | undefined;
   let queue: Promise<unknown> = Promise.resolve();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -117,16 +142,17 @@ export function createReloader(opts: ReloaderOptions): Reloader {
     if (text === undefined) return fail(reason, error!);
     if (!force && text === lastText) return { ok: true };
     lastText = text;
+    const prev = opts.current().config;
     let next: AppDeps;
     try {
-      next = await prepare(opts, text);
+      next = await prepare(opts, listening, text);
     } catch (err) {
       return fail(reason, errorText(err));
     }
     opts.swap(next);
-    log.info(
-      `config reloaded (${reason}) from ${path}: ${next.config.providers.length} providers, ${next.config.models.length} models`,
-    );
+    const changes = configChanges(prev, next.config);
+    const counts = `${next.config.providers.length} providers, ${next.config.models.length} models`;
+    log.info(`config reloaded (${reason}) from ${path}: ${counts}; ${changes.join("; ") || "nothing changed"}`);
     return { ok: true };
   }
 

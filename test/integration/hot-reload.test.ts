@@ -249,6 +249,41 @@ describe("hot reload", () => {
     await waitForLog(s, /server\.host\/port changed to 127\.0\.0\.1:45678; that needs a restart/);
   });
 
+  test("a port changed and changed back says it matches the listening address again, not 'needs a restart'", async () => {
+    s = await startReloadable(configText("a"));
+    const port = new URL(s.url).port;
+    writeFileSync(s.path, configText("a", { port: 45678 }));
+    expect((await s.reloader.reload("test")).ok).toBe(true);
+    const warned = s.logs.filter((l) => l.includes("needs a restart"));
+    expect(warned).toHaveLength(1);
+    expect(warned[0]).toContain(`(still listening on 127.0.0.1:${port})`);
+    writeFileSync(s.path, configText("a"));
+    expect((await s.reloader.reload("test")).ok).toBe(true);
+    expect(s.logs.filter((l) => l.includes("needs a restart"))).toHaveLength(1);
+    expect(s.logs.join("")).toContain("server.host/port back to 127.0.0.1:0, the address ccmux listens on");
+  });
+
+  test("the reload line says what changed: providers, models and router slots, never a key", async () => {
+    s = await startReloadable(configText("a"));
+    writeFileSync(
+      s.path,
+      configText("a", { think: "m", bUrl: `${b.url}/` }).replace('api_key = "key-a"', 'api_key = "key-a2"'),
+    );
+    expect((await s.reloader.reload("test")).ok).toBe(true);
+    // The file watcher may get there first; either way one line says it.
+    const line = await waitForLog(s, /config reloaded \((test|file changed)\)/);
+    expect(line).toMatch(/: 2 providers, 1 models; providers changed a, b; router\.think unset → "m"$/m);
+    expect(line).not.toContain("key-a");
+    writeFileSync(
+      s.path,
+      configText("b", { think: "m", bUrl: `${b.url}/` }).replace('api_key = "key-a"', 'api_key = "key-a2"'),
+    );
+    expect((await s.reloader.reload("test")).ok).toBe(true);
+    expect(await waitForLog(s, /; models changed m$/m)).toContain("config reloaded");
+    expect((await s.reloader.reload("again", true)).ok).toBe(true);
+    expect(s.logs.at(-1)).toMatch(/config reloaded \(again\) .*; nothing changed$/m);
+  });
+
   test("provider health survives a reload for unchanged providers and is forgotten for changed ones", async () => {
     s = await startReloadable(configText("a"));
     a.reply(
