@@ -1,6 +1,6 @@
 // POST /v1/responses driven by real clients: the official openai SDK (responses.create and
 // responses.stream) and the AI SDK's default openai(model), which speaks Responses, against
-// fake upstreams of three dialects (Anthropic, OpenAI-compatible Chat Completions, Gemini).
+// fake upstreams of all four dialects (Anthropic, OpenAI-compatible Chat Completions, Gemini, Responses).
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { createOpenAI } from "@ai-sdk/openai";
 import { generateText, jsonSchema, stepCountIs, streamText, tool } from "ai";
@@ -16,7 +16,7 @@ let up: FakeUpstream;
 let ccmux: InProcessServer;
 let client: OpenAI;
 
-const MODELS = ["claude", "glm", "gem"] as const;
+const MODELS = ["claude", "glm", "gem", "resp"] as const;
 const USAGE = { input: 321, output: 17 };
 
 beforeAll(async () => {
@@ -26,11 +26,13 @@ beforeAll(async () => {
       provider("anth", up.url),
       provider("chat", `${up.url}/v1`, { provider_type: "openai-compatible" }),
       provider("gem", `${up.url}/v1beta`, { provider_type: "gemini" }),
+      provider("resp", `${up.url}/v1`, { provider_type: "openai-responses" }),
     ],
     models: [
       model("claude", ["anth", "claude-sonnet-4-5"]),
       model("glm", ["chat", "glm-4.6"]),
       model("gem", ["gem", "gemini-2.5-pro"]),
+      model("resp", ["resp", "gpt-5.1"]),
     ],
     router: { default: "claude", long_context_threshold: 1_000_000, auto_map_regex: "^$" },
   });
