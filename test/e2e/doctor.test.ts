@@ -2,10 +2,18 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { waitForHealth } from "../../src/lifecycle/health.ts";
-import { ccmuxCommand, freePort, spawnCcmux } from "../helpers/spawn.ts";
+import { ccmuxCommand, freePort, REPO_ROOT, spawnCcmux } from "../helpers/spawn.ts";
 import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
 
 boundTestsForBusyMachine();
+
+/** The compiled binary, as users run it. */
+const BIN = "dist/ccmux";
+
+beforeAll(() => {
+  const build = Bun.spawnSync([process.execPath, "run", "build"], { cwd: REPO_ROOT, stdout: "pipe", stderr: "pipe" });
+  if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr.toString()}`);
+}, 120_000);
 
 const FUTURE = "2030-01-01T00:00:00Z";
 const PAST = "2026-01-01T00:00:00Z";
@@ -62,7 +70,7 @@ function sandbox(config?: string, tokens?: Record<string, object>) {
     DOCTOR_KEY: "fake-key",
   };
   const doctor = async (more: Record<string, string> = {}, args: string[] = []) => {
-    const out = await spawnCcmux(["doctor", ...args], { env: { ...env, ...more } });
+    const out = await spawnCcmux(["doctor", ...args], { bin: BIN, env: { ...env, ...more } });
     return { ...out, text: out.stdout + out.stderr };
   };
   return { root, home, bin, ccmuxHome, configPath, env, doctor };
@@ -88,7 +96,7 @@ describe("ccmux doctor against a running server", () => {
     const providers = oauthProvider("claude-max");
     const models = `[[models.mappings]]\npriority = 2\nprovider = "claude-max"\nactual_model = "claude-sonnet-4-5"\n`;
     healthy = sandbox(configText(port, { providers, models }), { "claude-max": validToken });
-    server = Bun.spawn(ccmuxCommand(["serve", "--config", healthy.configPath]), {
+    server = Bun.spawn(ccmuxCommand(["serve", "--config", healthy.configPath], BIN), {
       env: { ...process.env, ...healthy.env },
       stdout: "ignore",
       stderr: "ignore",
@@ -155,7 +163,10 @@ describe("ccmux doctor finds each problem", () => {
 
   test("a $VAR unset in this shell", async () => {
     const s = sandbox(configText(await freePort()));
-    const unset = await spawnCcmux(["doctor"], { env: { ...s.env, DOCTOR_KEY: undefined as unknown as string } });
+    const unset = await spawnCcmux(["doctor"], {
+      bin: BIN,
+      env: { ...s.env, DOCTOR_KEY: undefined as unknown as string },
+    });
     expect(unset.exitCode).toBe(1);
     expect(finding(unset.stdout, "FAIL", "env")).toContain(
       "$DOCTOR_KEY (providers[0].api_key) is not set in this shell",
@@ -164,7 +175,7 @@ describe("ccmux doctor finds each problem", () => {
 
   test("a $VAR set in this shell but missing from the installed service's environment file", async () => {
     const s = sandbox(configText(await freePort()));
-    const install = await spawnCcmux(["service", "install", "--kind", "systemd"], { env: s.env });
+    const install = await spawnCcmux(["service", "install", "--kind", "systemd"], { bin: BIN, env: s.env });
     expect(install.exitCode).toBe(0);
     const out = await s.doctor();
     expect(out.exitCode).toBe(1);
@@ -237,7 +248,7 @@ describe("ccmux doctor finds each problem", () => {
 
   test("the service installed, and its last run exited non-zero", async () => {
     const s = sandbox(configText(await freePort()));
-    expect((await spawnCcmux(["service", "install", "--kind", "systemd"], { env: s.env })).exitCode).toBe(0);
+    expect((await spawnCcmux(["service", "install", "--kind", "systemd"], { bin: BIN, env: s.env })).exitCode).toBe(0);
     writeFileSync(join(s.ccmuxHome, "service.env"), "DOCTOR_KEY=fake-key\n");
     const systemctl = join(s.bin, "systemctl");
     writeFileSync(
