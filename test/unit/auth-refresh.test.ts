@@ -9,6 +9,7 @@ import type { ProviderConfig } from "../../src/config/types.ts";
 import type { FetchFn } from "../../src/contracts/adapter.ts";
 import { runtime } from "../../src/runtime/index.ts";
 import { AuthError } from "../../src/util/errors.ts";
+import { createLogger } from "../../src/util/log.ts";
 import { startFakeOAuth, type FakeOAuth, type FakeOAuthOptions } from "../helpers/fake-oauth.ts";
 
 let fake: FakeOAuth | undefined;
@@ -57,6 +58,18 @@ describe("oauth credential source", () => {
       expect(r.disk.refresh_token).not.toBe("rt-0");
       expect(f.refreshTokens.has(r.disk.refresh_token)).toBe(true);
     }
+  });
+
+  test("at debug the refresh is logged (why, how long, the new expiry), never a token", async () => {
+    const { store, flows } = await setup();
+    const lines: string[] = [];
+    const log = createLogger({ level: "debug", plain: true, stream: { write: (s: string) => lines.push(s) } });
+    const src = oauthCredentialSource({ store, id: "claude-max", flows, fetch, log });
+    const { accessToken } = await src.get();
+    const text = lines.join("");
+    expect(text).toMatch(/DEBUG OAuth token "claude-max" \(anthropic\): refreshing, it expires \d{4}-/);
+    expect(text).toMatch(/DEBUG OAuth token "claude-max" refreshed in \d+ ms; expires \d{4}-/);
+    for (const secret of ["at-0", "rt-0", accessToken!]) expect(text).not.toContain(secret);
   });
 
   test("separate sources for the same id share the flight", async () => {
