@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { Env } from "../config/paths.ts";
+import { outputFilePath } from "./daemon.ts";
 import { call, type ServiceSpec, type UnitInputs } from "./service-spec.ts";
 
 export const LAUNCHD_LABEL = "io.github.ccmux";
@@ -14,8 +15,12 @@ export function launchdPlistPath(env: Env): string {
 /** launchd has no EnvironmentFile: a /bin/sh wrapper sources it ($0) and execs the real argv ("$@"). */
 const SOURCE_ENV = 'set -a; [ -f "$0" ] && . "$0"; set +a; exec "$@"';
 
-function plistText(inputs: UnitInputs): string {
-  const args = ["/bin/sh", "-c", SOURCE_ENV, inputs.envFile, ...inputs.argv];
+/**
+ * launchd keeps no journal: ccmux writes its own rotated log (--log-file), and launchd's stdout/stderr
+ * catch only what the runtime prints outside it (a crash), in the same file `ccmux start` uses for that.
+ */
+function plistText(inputs: UnitInputs, outFile: string): string {
+  const args = ["/bin/sh", "-c", SOURCE_ENV, inputs.envFile, ...inputs.argv, "--log-file", inputs.logFile];
   const strings = args.map((a) => `    <string>${xml(a)}</string>`).join("\n");
   return `<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
@@ -41,9 +46,9 @@ ${strings}
     <false/>
   </dict>
   <key>StandardOutPath</key>
-  <string>${xml(inputs.logFile)}</string>
+  <string>${xml(outFile)}</string>
   <key>StandardErrorPath</key>
-  <string>${xml(inputs.logFile)}</string>
+  <string>${xml(outFile)}</string>
 </dict>
 </plist>
 `;
@@ -57,7 +62,7 @@ export function launchdSpec(inputs: UnitInputs, env: Env, uid: number | undefine
     kind: "launchd",
     inputs,
     unitPath,
-    unitText: plistText(inputs),
+    unitText: plistText(inputs, outputFilePath(env)),
     load: [call(["launchctl", "bootout", target], true), call(["launchctl", "bootstrap", domain, unitPath])],
     unload: [call(["launchctl", "bootout", target], true)],
     afterRemove: [],

@@ -151,8 +151,15 @@ describe("ccmux service (launchd)", () => {
     expect(plist).toContain(
       `<string>${join(s.ccmuxHome, "service.env")}</string>\n    <string>${process.execPath}</string>`,
     );
-    expect(plist).toContain(`<string>serve</string>\n    <string>--config</string>\n    <string>${s.config}</string>`);
-    expect(plist).toContain(`<string>${join(s.ccmuxHome, "logs", "ccmux.log")}</string>`);
+    // ccmux writes and rotates its own log; launchd's stdout/stderr only catch what the runtime prints
+    const log = join(s.ccmuxHome, "logs", "ccmux.log");
+    expect(plist).toContain(
+      `<string>serve</string>\n    <string>--config</string>\n    <string>${s.config}</string>\n    <string>--log-file</string>\n    <string>${log}</string>`,
+    );
+    expect(plist).toContain(`<key>StandardOutPath</key>\n  <string>${join(s.ccmuxHome, "logs", "ccmux.out")}</string>`);
+    expect(plist).toContain(
+      `<key>StandardErrorPath</key>\n  <string>${join(s.ccmuxHome, "logs", "ccmux.out")}</string>`,
+    );
     expect(out.stdout).toMatch(/launchctl bootstrap gui\/\d+ /);
   });
 });
