@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { waitForHealth } from "../../src/lifecycle/health.ts";
-import { ccmuxCommand, freePort, REPO_ROOT, spawnCcmux } from "../helpers/spawn.ts";
+import { ccmuxCommand, freePort, spawnCcmux } from "../helpers/spawn.ts";
+import { buildCompiledBinary } from "../helpers/compiled.ts";
 import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
 
 boundTestsForBusyMachine();
@@ -11,8 +12,7 @@ boundTestsForBusyMachine();
 const BIN = "dist/ccmux";
 
 beforeAll(() => {
-  const build = Bun.spawnSync([process.execPath, "run", "build"], { cwd: REPO_ROOT, stdout: "pipe", stderr: "pipe" });
-  if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr.toString()}`);
+  buildCompiledBinary();
 }, 120_000);
 
 const FUTURE = "2030-01-01T00:00:00Z";

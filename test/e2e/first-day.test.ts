@@ -6,7 +6,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { answerWith, claudeOnPath, quietClaudeEnv } from "../helpers/claude-first-try.ts";
 import { startFakeUpstream, type FakeUpstream } from "../helpers/fake-upstream.ts";
-import { freePort, REPO_ROOT, spawnCcmux, startCcmuxServer } from "../helpers/spawn.ts";
+import { freePort, spawnCcmux, startCcmuxServer } from "../helpers/spawn.ts";
+import { buildCompiledBinary } from "../helpers/compiled.ts";
 import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
 
 boundTestsForBusyMachine();
@@ -16,8 +17,7 @@ let up: FakeUpstream;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  const build = Bun.spawnSync([process.execPath, "run", "build"], { cwd: REPO_ROOT, stdout: "pipe", stderr: "pipe" });
-  if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr.toString()}`);
+  buildCompiledBinary();
   up = await startFakeUpstream();
   up.setDefault(answerWith("FIRST-DAY-ANSWER"));
   const root = join(process.env.CCMUX_TEST_ROOT!, "first-day");

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { json, startFakeUpstream, type FakeUpstream } from "../helpers/fake-upstream.ts";
 import { readFixtureJson } from "../helpers/sse.ts";
 import { ccmuxCommand, freePort, REPO_ROOT, spawnCcmux, startCcmuxServer } from "../helpers/spawn.ts";
+import { buildCompiledBinary, COMPILED_BIN } from "../helpers/compiled.ts";
 import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
 
 boundTestsForBusyMachine();
@@ -14,6 +15,7 @@ const ISO_LINE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (INFO |WARN |ERROR|DEB
 let upstream: FakeUpstream;
 
 beforeAll(async () => {
+  buildCompiledBinary();
   upstream = await startFakeUpstream();
   upstream.setDefault(json(readFixtureJson("anthropic/response-tool-use.json")));
 });
@@ -42,10 +44,10 @@ async function sandbox(name: string) {
     home,
     url: `http://127.0.0.1:${port}`,
     log: join(home, "logs", "ccmux.log"),
-    run: (...args: string[]) => spawnCcmux(args, { env }),
+    run: (...args: string[]) => spawnCcmux(args, { bin: COMPILED_BIN, env }),
     /** `ccmux logs -f` as a running process, its output collected. */
     follow(...args: string[]) {
-      const proc = Bun.spawn(ccmuxCommand(["logs", "-f", ...args]), {
+      const proc = Bun.spawn(ccmuxCommand(["logs", "-f", ...args], COMPILED_BIN), {
         cwd: REPO_ROOT,
         env: { ...process.env, ...env },
         stdout: "pipe",
@@ -132,6 +134,7 @@ describe("ccmux start's log file", () => {
     const s = await sandbox("serve-file");
     const file = join(s.home, "elsewhere", "serve.log");
     const server = await startCcmuxServer({
+      bin: COMPILED_BIN,
       configText: readFileSync(join(s.home, "config.toml"), "utf8"),
       args: ["--log-file", file],
     });

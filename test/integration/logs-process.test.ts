@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { json, startFakeUpstream, type FakeUpstream } from "../helpers/fake-upstream.ts";
 import { readFixtureJson } from "../helpers/sse.ts";
 import { spawnCcmux, startCcmuxServer } from "../helpers/spawn.ts";
+import { buildCompiledBinary, COMPILED_BIN } from "../helpers/compiled.ts";
 import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
 
 boundTestsForBusyMachine();
@@ -26,6 +27,7 @@ const configText = (upstream: string, level = "info") =>
 let upstream: FakeUpstream;
 
 beforeAll(async () => {
+  buildCompiledBinary();
   upstream = await startFakeUpstream();
   upstream.setDefault(json(OK));
 });
@@ -36,7 +38,7 @@ afterAll(async () => {
 
 describe("serve's log lines", () => {
   test("every line serve prints, the banner and the request line included, starts with a timestamp", async () => {
-    const ccmux = await startCcmuxServer({ configText: configText(upstream.url) });
+    const ccmux = await startCcmuxServer({ bin: COMPILED_BIN, configText: configText(upstream.url) });
     try {
       const res = await fetch(`${ccmux.url}/v1/messages`, {
         method: "POST",
@@ -60,14 +62,14 @@ describe("serve's log lines", () => {
   test("an unknown server.log_level stops serve with the key, line and column (never info instead)", async () => {
     const dir = mkdtempSync(join(process.env.CCMUX_TEST_ROOT ?? tmpdir(), "ccmux-level-"));
     writeFileSync(join(dir, "config.toml"), configText(upstream.url, "verbose"));
-    const out = await spawnCcmux(["serve", "--config", join(dir, "config.toml"), "--port", "0"]);
+    const out = await spawnCcmux(["serve", "--config", join(dir, "config.toml"), "--port", "0"], { bin: COMPILED_BIN });
     expect(out.exitCode).toBe(1);
     expect(out.stdout + out.stderr).toMatch(/config\.toml:1:\d+: server\.log_level: unknown log level "verbose"/);
     expect(out.stdout + out.stderr).not.toContain("listening on");
   });
 
   test("an unknown --log-level is one line of error and exit 2", async () => {
-    const out = await spawnCcmux(["serve", "--log-level", "loud", "--port", "0"]);
+    const out = await spawnCcmux(["serve", "--log-level", "loud", "--port", "0"], { bin: COMPILED_BIN });
     expect(out.exitCode).toBe(2);
     expect(out.stderr.split("\n")[0]).toBe(
       'error: --log-level must be one of silent, error, warn, info, debug, trace, got "loud"',

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test
 import { hang, json, stallAfter, startFakeUpstream, status, type FakeUpstream } from "../helpers/fake-upstream.ts";
 import { readFixtureJson, readFixture, splitSseEvents } from "../helpers/sse.ts";
 import { startCcmuxServer, type CcmuxServer } from "../helpers/spawn.ts";
+import { buildCompiledBinary, COMPILED_BIN } from "../helpers/compiled.ts";
 import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
 
 boundTestsForBusyMachine();
@@ -28,6 +29,7 @@ let second: FakeUpstream;
 let ccmux: CcmuxServer | undefined;
 
 beforeAll(async () => {
+  buildCompiledBinary();
   [first, second] = await Promise.all([startFakeUpstream(), startFakeUpstream()]);
 });
 
@@ -43,7 +45,7 @@ afterAll(async () => {
 });
 
 async function serve(...args: string[]): Promise<CcmuxServer> {
-  ccmux = await startCcmuxServer({ configText: configText(first.url, second.url), args });
+  ccmux = await startCcmuxServer({ bin: COMPILED_BIN, configText: configText(first.url, second.url), args });
   return ccmux;
 }
 

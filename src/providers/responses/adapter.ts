@@ -7,7 +7,6 @@ import { mapResponsesError } from "../../translate/responses/errors.ts";
 import { toResponsesRequest } from "../../translate/responses/request.ts";
 import { fromResponsesResponse } from "../../translate/responses/response.ts";
 import { responsesStreamTranslator } from "../../translate/responses/stream.ts";
-import { UpstreamError } from "../../util/errors.ts";
 import { withAuthRetry } from "../auth-retry.ts";
 import { providerKind } from "../../catalog/providers.ts";
 import { joinUrl, streamBody, upstreamFetch } from "../http.ts";

@@ -11,7 +11,7 @@ export const JSON_OBJECT_INSTRUCTION =
  */
 export function jsonObjectAsInstruction(req: MessagesRequest): MessagesRequest {
   const config = req.output_config;
-  if (!config || config.format?.type !== "json_object") return req;
+  if (config?.format?.type !== "json_object") return req;
   const { format: _format, ...rest } = config;
   const out: MessagesRequest = { ...req, system: withInstruction(req.system) };
   if (Object.keys(rest).length > 0) out.output_config = rest;

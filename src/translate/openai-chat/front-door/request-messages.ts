@@ -1,6 +1,5 @@
 import {
   type ContentBlock,
-  contentBlocks as asBlocks,
   type Message,
   type TextBlock,
 } from "../../../contracts/anthropic.ts";
