@@ -12,8 +12,9 @@ process.env.XDG_STATE_HOME = join(root, "state");
 process.env.XDG_CACHE_HOME = join(root, "cache");
 process.env.NO_COLOR = "1";
 process.env.CCMUX_TEST_ROOT = root;
+// CCMUX_CLAUDE_BIN stays: it picks the Claude Code build the e2e suites drive (test/helpers/claude-cli.ts).
 for (const key of Object.keys(process.env)) {
-  if (/^(ANTHROPIC|OPENAI|OPENROUTER|GEMINI|GOOGLE|GROQ|DEEPSEEK|CCMUX_(?!TEST_ROOT))/.test(key))
+  if (/^(ANTHROPIC|OPENAI|OPENROUTER|GEMINI|GOOGLE|GROQ|DEEPSEEK|CCMUX_(?!TEST_ROOT|CLAUDE_BIN))/.test(key))
     delete process.env[key];
   if (/^(HTTP_PROXY|HTTPS_PROXY|http_proxy|https_proxy|ALL_PROXY)$/.test(key)) delete process.env[key];
 }

@@ -27,6 +27,37 @@ export interface ClaudeResult {
   is_error: boolean;
   num_turns: number;
   result: string;
+  usage?: { input_tokens: number; output_tokens: number };
+}
+
+/** The env that points Claude Code at `baseUrl` with a test key and keeps it from calling home. */
+export function claudeEnv(baseUrl: string, extra: Record<string, string> = {}): Record<string, string | undefined> {
+  return {
+    ...process.env,
+    ANTHROPIC_BASE_URL: baseUrl,
+    ANTHROPIC_API_KEY: "sk-test-not-real",
+    DISABLE_TELEMETRY: "1",
+    DISABLE_AUTOUPDATER: "1",
+    DISABLE_ERROR_REPORTING: "1",
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+    ...extra,
+  };
+}
+
+/** Runs `command args…` (a Claude Code with `--output-format json`) and parses its last stdout line; throws with stderr on a non-zero exit. */
+export async function spawnClaude(
+  command: readonly string[],
+  args: string[],
+  opts: { cwd: string; env: Record<string, string | undefined> },
+): Promise<ClaudeResult> {
+  const proc = Bun.spawn([...command, ...args], { cwd: opts.cwd, env: opts.env, stdout: "pipe", stderr: "pipe" });
+  const [out, err, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
+  if (code !== 0) throw new Error(`claude exited ${code}: ${err}\n${out}`);
+  return JSON.parse(out.trim().split("\n").at(-1)!);
 }
 
 /** `claude -p "say hello with echo" --allowedTools Bash` in its own work dir; throws with stderr on a non-zero exit. */
@@ -37,28 +68,6 @@ export async function runClaude(
 ): Promise<ClaudeResult> {
   const work = join(process.env.CCMUX_TEST_ROOT!, workName);
   mkdirSync(work, { recursive: true });
-  const proc = Bun.spawn(
-    [...CLAUDE_COMMAND, "-p", "say hello with echo", "--allowedTools", "Bash", "--output-format", "json", ...extra],
-    {
-      cwd: work,
-      env: {
-        ...process.env,
-        ANTHROPIC_BASE_URL: baseUrl,
-        ANTHROPIC_API_KEY: "sk-test-not-real",
-        DISABLE_TELEMETRY: "1",
-        DISABLE_AUTOUPDATER: "1",
-        DISABLE_ERROR_REPORTING: "1",
-        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
-      },
-      stdout: "pipe",
-      stderr: "pipe",
-    },
-  );
-  const [out, err, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
-  if (code !== 0) throw new Error(`claude exited ${code}: ${err}\n${out}`);
-  return JSON.parse(out.trim().split("\n").at(-1)!);
+  const args = ["-p", "say hello with echo", "--allowedTools", "Bash", "--output-format", "json", ...extra];
+  return spawnClaude(CLAUDE_COMMAND, args, { cwd: work, env: claudeEnv(baseUrl) });
 }
