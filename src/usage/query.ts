@@ -37,16 +37,34 @@ const KEY_SQL: Record<UsageGrouping, string> = {
   account: "COALESCE(account, provider)",
 };
 
-function sums(db: Database, key: string, since: number): SqlRow[] {
+/** Rows by rowid, which only grows: `after` < rowid ≤ `upTo`. */
+export interface RowRange {
+  after: number;
+  upTo: number;
+}
+
+const ALL_ROWS: RowRange = { after: 0, upTo: Number.MAX_SAFE_INTEGER };
+
+function sums(db: Database, key: string, since: number, range = ALL_ROWS): SqlRow[] {
   return db
     .prepare(
       `SELECT ${key} AS key, upstream_model AS model, subscription,
         count(*) AS requests, count(error_type) AS errors,
         sum(input_tokens) AS input, sum(output_tokens) AS output,
         sum(cache_read_tokens) AS cache_read, sum(cache_write_tokens) AS cache_write
-      FROM usage WHERE time >= ? GROUP BY 1, 2, 3`,
+      FROM usage WHERE time >= ? AND rowid > ? AND rowid <= ? GROUP BY 1, 2, 3`,
     )
-    .all(since);
+    .all(since, range.after, range.upTo);
+}
+
+/** The newest row's id (0 for an empty table). */
+export function lastRowId(db: Database): number {
+  return Number(db.prepare("SELECT coalesce(max(rowid), 0) AS id FROM usage").all()[0]?.id ?? 0);
+}
+
+/** Adds the rows in `range` since `since` to `total`: a running total reads only what is new. */
+export function addRows(total: UsageRow, db: Database, since: number, range: RowRange, prices: PriceBook): void {
+  for (const part of sums(db, KEY_SQL.model, since, range)) addPart(total, part, prices);
 }
 
 function latencies(db: Database, key: string, since: number): Map<string, number[]> {
@@ -67,7 +85,7 @@ export function percentile(sorted: number[], p: number): number | null {
   return Math.round(sorted[rank - 1]! * 10) / 10;
 }
 
-function emptyRow(key: string): UsageRow {
+export function emptyRow(key: string): UsageRow {
   return {
     key,
     requests: 0,

@@ -9,13 +9,15 @@ import { statuslineAnswer, todayTotal, trackSessionAnswers } from "../../usage/s
  */
 export function mountStatuslineRoute(proxy: Hono, holder: DepsHolder): void {
   const sessions = trackSessionAnswers(holder.current().requests);
+  const today = todayTotal();
+  let prices = { from: holder.current().config.prices, book: priceBook(holder.current().config.prices) };
   proxy.get("/ccmux/statusline", (c) => {
     const deps = holder.current();
     const session = c.req.query("session");
     deps.flushUsage?.();
-    const prices = priceBook(deps.config.prices);
-    const today = deps.database?.use((db) => todayTotal(db, prices));
-    return c.json(statuslineAnswer(session ? sessions.get(session) : undefined, today), 200, {
+    if (prices.from !== deps.config.prices) prices = { from: deps.config.prices, book: priceBook(deps.config.prices) };
+    const figures = deps.database?.use((db) => today.read(db, prices.book));
+    return c.json(statuslineAnswer(session ? sessions.get(session) : undefined, figures), 200, {
       "cache-control": "no-store",
     });
   });
