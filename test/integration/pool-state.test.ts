@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { createPoolTables, PoolStore } from "../../src/pool/pool-store.ts";
 import { createSharedDatabase } from "../../src/storage/shared-database.ts";
