@@ -125,6 +125,8 @@ const subagent: Scenario = {
       description: "Matrix subtask",
       prompt: "MATRIX-SUBTASK: report the code word",
       subagent_type: "matrix-helper",
+      // Claude Code 2.1.332 runs agents in the background unless asked not to (2.1.112 in the foreground)
+      run_in_background: false,
     };
     return call([{ id: "call_task_1", name: "Task", input }], 0);
   },
