@@ -1,6 +1,9 @@
 // In-process stream translation rate: OpenAI Chat chunks → Anthropic events, with tinybench.
 import { Bench } from "tinybench";
-import { translateSseStream, type StreamTranslator } from "../../src/stream/pipeline.ts";
+import type { StreamTranslator } from "../../src/stream/pipeline.ts";
+import { translatedEvents } from "../../src/stream/translated-events.ts";
+import { relayEvents } from "../../src/stream/event-relay.ts";
+import { anthropicWriter } from "../../src/stream/answer-writer.ts";
 import type { SseMessage } from "../../src/stream/sse.ts";
 import { openaiStreamEvents, sseDataMessages } from "./payloads.ts";
 
@@ -43,9 +46,10 @@ function framesAsMessages(frames: string[]): SseMessage[] {
   return frames.map((f) => ({ event: undefined, id: undefined, data: f.slice(6).trimEnd() }));
 }
 
-/** The whole pipeline (SSE decode → translate → encode), bytes in and bytes out. */
+/** The whole pipeline (SSE decode → translate → relay and encode), bytes in and bytes out. */
 async function pipelinePass(create: Factory, body: Uint8Array<ArrayBuffer>): Promise<void> {
-  const out = translateSseStream(new Response(body).body!, create({ model: "gpt-4.1" }));
+  const events = translatedEvents(new Response(body).body!, create({ model: "gpt-4.1" }));
+  const out = relayEvents(events, { encoder: anthropicWriter.stream(), pingIntervalMs: 0 });
   await new Response(out).arrayBuffer();
 }
 

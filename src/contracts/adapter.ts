@@ -1,5 +1,5 @@
 import type { UpstreamError } from "../util/errors.ts";
-import type { MessagesRequest } from "./anthropic.ts";
+import type { MessageResponse, MessagesRequest, StreamEvent } from "./anthropic.ts";
 import type { LimitsConfig, ProviderConfig, TimeoutsConfig } from "../config/types.ts";
 import type { Env } from "../config/paths.ts";
 import type { Logger } from "../util/log.ts";
@@ -61,16 +61,46 @@ export interface SendContext {
   estimatedInputTokens?: number;
 }
 
+/** A translated answer as one Anthropic message (a non-streaming request). */
+export interface WholeMessage {
+  kind: "message";
+  message: MessageResponse;
+}
+
 /**
- * A provider adapter. `send` resolves with an Anthropic-shaped Response: JSON when
- * `req.stream` is false, Anthropic SSE otherwise. It rejects with an UpstreamError
- * (retryable or not) when the upstream fails before the first byte.
+ * A translated stream, read a batch at a time (the events one upstream message became). `read`
+ * never rejects: a broken upstream ends the stream with the translator's events for it, and
+ * `failure` then holds what broke it.
+ */
+export interface AnthropicEvents {
+  read(): Promise<StreamEvent[] | undefined>;
+  cancel(reason?: unknown): Promise<void>;
+  readonly failure: unknown;
+}
+
+export interface EventStream {
+  kind: "events";
+  events: AnthropicEvents;
+}
+
+/** An Anthropic-compatible upstream's answer as it came: its bytes, relayed untouched where the client speaks Anthropic. */
+export type PassThrough = { kind: "pass-through"; status: number; headers: Headers } & (
+  | { stream: true; body: ReadableStream<Uint8Array> }
+  | { stream: false; body: Uint8Array<ArrayBuffer> }
+);
+
+/** What `send` resolves to; the edge encodes it once, in the client's API. */
+export type SendOutcome = WholeMessage | EventStream | PassThrough;
+
+/**
+ * A provider adapter. `send` resolves with a typed outcome; it rejects with an UpstreamError
+ * (retryable or not) when the upstream fails before the answer's first content.
  */
 export interface ProviderAdapter {
   readonly name: string;
   readonly kind: string;
   readonly config: ProviderConfig;
-  send(req: MessagesRequest, ctx: SendContext): Promise<Response>;
+  send(req: MessagesRequest, ctx: SendContext): Promise<SendOutcome>;
   /** Token count for count_tokens; the default estimate is used when absent. */
   countTokens?(req: MessagesRequest, ctx: SendContext): Promise<number>;
 }

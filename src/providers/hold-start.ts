@@ -1,7 +1,8 @@
 import { errorFromEvent } from "../translate/anthropic/assemble.ts";
+import type { AnthropicEvents } from "../contracts/adapter.ts";
 import type { ErrorEvent, StreamEvent } from "../contracts/anthropic.ts";
 import type { TimeoutsConfig } from "../config/types.ts";
-import { translateSseStream, type StreamTranslator } from "../stream/pipeline.ts";
+import { withHeldBatches } from "../stream/translated-events.ts";
 import { UpstreamError } from "../util/errors.ts";
 
 /** Events after which the answer is under way: from here on a failure is an in-stream `error` event. */
@@ -48,75 +49,52 @@ function firstContentTimer(bound: FirstContentBound, expire: () => void) {
 }
 
 /**
- * Translates an upstream stream, holding it back until the answer's first content. An `error`
- * event before that (a `response.failed` or a Google error chunk as the first thing sent)
- * rejects with its UpstreamError instead, so failover can still try the next provider, and so
- * does a stream with no content within `bound.ms` (keep-alive comments, blank chunks).
+ * Reads a translated stream ahead until the answer's first content, and gives it back with what
+ * was read. An `error` event before that (a `response.failed` or a Google error chunk as the first
+ * thing sent) rejects with its UpstreamError instead, so failover can still try the next provider,
+ * and so does a stream with no content within `bound.ms` (keep-alive comments, blank chunks).
  */
-export async function translateHoldingStart<S>(
-  body: ReadableStream<Uint8Array>,
-  translator: StreamTranslator<S>,
-  bound: FirstContentBound,
-): Promise<ReadableStream<Uint8Array>> {
+export async function holdUntilContent(events: AnthropicEvents, bound: FirstContentBound): Promise<AnthropicEvents> {
   let early: ErrorEvent | undefined;
-  let reader!: ReadableStreamDefaultReader<Uint8Array>;
-  const first = firstContentTimer(bound, () => void reader.cancel(noContent(bound)).catch(() => {}));
-  const onEvent = (event: StreamEvent) => {
-    if (first.started() || early) return;
-    if (event.type === "error") early = event;
-    else first.see(event);
-  };
-  reader = translateSseStream(body, translator, { onEvent }).getReader();
-  const held: Uint8Array[] = [];
+  const first = firstContentTimer(bound, () => void events.cancel(noContent(bound)).catch(() => {}));
+  const held: StreamEvent[][] = [];
   try {
     while (!first.started() && !early && !first.expired()) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      held.push(value);
+      const batch = await events.read();
+      if (!batch) break;
+      held.push(batch);
+      for (const event of batch) {
+        if (first.started() || early) break;
+        if (event.type === "error") early = event;
+        else first.see(event);
+      }
     }
   } finally {
     first.clear();
   }
   if (first.expired()) throw noContent(bound);
   if (early && !first.started()) {
-    reader.cancel().catch(() => {});
+    events.cancel().catch(() => {});
     throw errorFromEvent(early.error);
   }
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const next = held.shift();
-      if (next) return controller.enqueue(next);
-      const { done, value } = await reader.read();
-      if (done) controller.close();
-      else controller.enqueue(value);
-    },
-    cancel: (reason) => reader.cancel(reason),
-  });
+  return withHeldBatches(events, held);
 }
 
 /**
- * Runs a whole upstream stream through a translator and returns its Anthropic events (stream-only
- * upstreams, non-streaming clients); no content within `bound.ms` rejects, as when holding.
+ * Reads a whole translated stream into its Anthropic events (stream-only upstreams, non-streaming
+ * clients); no content within `bound.ms` rejects, as when holding.
  */
-export async function collectTranslated<S>(
-  body: ReadableStream<Uint8Array>,
-  translator: StreamTranslator<S>,
-  bound: FirstContentBound,
-): Promise<StreamEvent[]> {
-  const events: StreamEvent[] = [];
-  const abort = new AbortController();
-  const first = firstContentTimer(bound, () => abort.abort());
-  const onEvent = (event: StreamEvent) => {
-    first.see(event);
-    events.push(event);
-  };
+export async function collectEvents(events: AnthropicEvents, bound: FirstContentBound): Promise<StreamEvent[]> {
+  const all: StreamEvent[] = [];
+  const first = firstContentTimer(bound, () => void events.cancel(noContent(bound)).catch(() => {}));
   try {
-    await translateSseStream(body, translator, { onEvent }).pipeTo(new WritableStream(), { signal: abort.signal });
-  } catch (err) {
-    if (first.expired()) throw noContent(bound);
-    throw err;
+    for (let batch = await events.read(); batch; batch = await events.read()) {
+      for (const event of batch) first.see(event);
+      all.push(...batch);
+    }
   } finally {
     first.clear();
   }
-  return events;
+  if (first.expired()) throw noContent(bound);
+  return all;
 }

@@ -25,6 +25,7 @@ export function restoreToolNamesInSse(
   body: ReadableStream<Uint8Array>,
   restore: ToolNameRestore,
 ): ReadableStream<Uint8Array> {
+  if (restore.size === 0) return body;
   return pumpSse<string>(body, {
     step: (msg) => [restoreMessage(msg, restore)],
     finish: () => [],

@@ -1,8 +1,8 @@
 import type { MessageResponse, MessagesRequest } from "../contracts/anthropic.ts";
-import { firstEventTimeout, translateHoldingStart } from "./hold-start.ts";
-import type { SendContext } from "../contracts/adapter.ts";
+import type { EventStream, SendContext, WholeMessage } from "../contracts/adapter.ts";
+import { firstEventTimeout, holdUntilContent } from "./hold-start.ts";
 import type { StreamTranslator } from "../stream/pipeline.ts";
-import { sseHeaders } from "../stream/sse.ts";
+import { translatedEvents } from "../stream/translated-events.ts";
 import { withStopSequences } from "../translate/anthropic/stop-sequences.ts";
 import { withInputEstimate } from "../translate/anthropic/input-estimate.ts";
 import { cutAtStopSequence, usableStops } from "../translate/shared/stop-sequences.ts";
@@ -19,32 +19,29 @@ export async function readJsonBody(res: Response, provider: string): Promise<unk
 }
 
 /** A translated whole answer, cut at the client's first stop string (upstreams that can't be asked to). */
-export function translatedJsonResponse(message: MessageResponse, req: MessagesRequest): Response {
-  return jsonResponse(cutAtStopSequence(message, usableStops(req.stop_sequences)));
-}
-
-export function jsonResponse(body: unknown): Response {
-  return new Response(JSON.stringify(body), { status: 200, headers: { "content-type": "application/json" } });
+export function translatedMessage(message: MessageResponse, req: MessagesRequest): WholeMessage {
+  return { kind: "message", message: cutAtStopSequence(message, usableStops(req.stop_sequences)) };
 }
 
 /**
- * A translated streamed answer: the upstream's SSE through `translator`, held until the first content
- * (at most first_event_timeout_ms) so that an early failure still fails over, then relayed as
- * Anthropic SSE, cut at a stop string.
+ * A translated streamed answer: the upstream's SSE through `translator`, cut at a stop string, and
+ * read ahead until the first content (at most first_event_timeout_ms) so that an early failure
+ * still fails over.
  */
-export async function translatedSseResponse<S>(
+export async function translatedStream<S>(
   res: Response,
   provider: string,
   translator: StreamTranslator<S>,
   req: MessagesRequest,
   ctx: Pick<SendContext, "timeouts" | "estimatedInputTokens">,
-): Promise<Response> {
+): Promise<EventStream> {
   const estimated = withInputEstimate(translator, ctx.estimatedInputTokens);
   const stops = usableStops(req.stop_sequences);
   const bound = { ms: firstEventTimeout(ctx.timeouts), provider };
-  const body =
+  const body = streamBody(res, provider);
+  const events =
     stops.length === 0
-      ? await translateHoldingStart(streamBody(res, provider), estimated, bound)
-      : await translateHoldingStart(streamBody(res, provider), withStopSequences(estimated, stops), bound);
-  return new Response(body, { status: 200, headers: sseHeaders() });
+      ? translatedEvents(body, estimated)
+      : translatedEvents(body, withStopSequences(estimated, stops));
+  return { kind: "events", events: await holdUntilContent(events, bound) };
 }

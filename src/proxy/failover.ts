@@ -1,6 +1,6 @@
 import type { MessagesRequest } from "../contracts/anthropic.ts";
 import type { Candidate, Resolution } from "../router/resolve.ts";
-import type { FetchFn, ProviderAdapter, SendContext } from "../contracts/adapter.ts";
+import type { FetchFn, ProviderAdapter, SendContext, SendOutcome } from "../contracts/adapter.ts";
 import { healthKey } from "../providers/health.ts";
 import { CcmuxError, ClientAbort, RequestError, UpstreamError, toAnthropicError } from "../util/errors.ts";
 import type { AppDeps } from "./deps.ts";
@@ -30,8 +30,8 @@ export interface Attempt {
 /** What one candidate's adapter is asked to do: send the request, or count its tokens. */
 export type Operation<T> = (adapter: ProviderAdapter, ctx: SendContext) => Promise<T>;
 
-/** The answer (a Response for a send, a count for count_tokens) and who gave it. */
-export interface ForwardResult<T = Response> {
+/** The answer (an outcome for a send, a count for count_tokens) and who gave it. */
+export interface ForwardResult<T = SendOutcome> {
   response: T;
   candidate: Candidate;
   adapter: ProviderAdapter;

@@ -1,15 +1,15 @@
 import { DEFAULT_PING_INTERVAL_MS } from "../config/schema.ts";
 import type { MessagesRequest } from "../contracts/anthropic.ts";
-import { encodeEvent, encodeEvents, errorEvent } from "../stream/event-writer.ts";
-import { isMessage, messageEvents } from "../stream/message-events.ts";
+import type { EventEncoder } from "../stream/answer-writer.ts";
+import { errorEvent } from "../stream/event-writer.ts";
 import { pingUntil } from "../stream/ping-hold.ts";
 import { sseHeaders } from "../stream/sse.ts";
-import { ClientAbort, toAnthropicError, UpstreamError } from "../util/errors.ts";
+import { ClientAbort, toAnthropicError } from "../util/errors.ts";
 import type { AppDeps } from "./deps.ts";
 import { scrubError, secretScrubber } from "./secret-scrub.ts";
 import { finishFailed, type RequestTrace } from "./request-trace.ts";
-
-const encoder = new TextEncoder();
+import { bytesStream } from "./answer-body.ts";
+import { concatBytes } from "../util/bytes.ts";
 
 /**
  * How long a streamed request may wait for its answer before ccmux commits to a 200 and starts
@@ -20,38 +20,16 @@ export function holdCommitMs(deps: AppDeps, req: MessagesRequest): number {
   return deps.config.server.timeouts.ping_interval_ms ?? DEFAULT_PING_INTERVAL_MS;
 }
 
-/** A body of one chunk. */
-export function bytesStream(bytes: Uint8Array): ReadableStream<Uint8Array> {
-  return new ReadableStream({
-    start(controller) {
-      controller.enqueue(bytes);
-      controller.close();
-    },
-  });
-}
-
-/** After the commit, a whole JSON message (an upstream that ignored `stream`) goes out as its events. */
-export function jsonAsEvents(bytes: Uint8Array): Uint8Array {
-  let body: unknown;
-  try {
-    body = JSON.parse(new TextDecoder().decode(bytes));
-  } catch {
-    body = undefined;
-  }
-  if (isMessage(body)) return encodeEvents(messageEvents(body));
-  throw new UpstreamError({
-    status: 502,
-    message: "the upstream answered a streamed request with a body that is not an Anthropic message",
-    retryable: true,
-  });
-}
-
 /**
  * After the commit, every provider failed: the request is logged and published as a failure, and
  * the client gets one `error` event built from the one error envelope (scrubbed), or nothing more
  * when it has gone away.
  */
-export function failedAfterCommit(trace: RequestTrace, err: unknown): ReadableStream<Uint8Array> | null {
+export function failedAfterCommit(
+  trace: RequestTrace,
+  err: unknown,
+  encoder: EventEncoder,
+): ReadableStream<Uint8Array> | null {
   const { deps } = trace;
   finishFailed(trace, err);
   if (err instanceof ClientAbort) return null;
@@ -59,7 +37,8 @@ export function failedAfterCommit(trace: RequestTrace, err: unknown): ReadableSt
   const { status, body } = toAnthropicError(err);
   deps.log.warn(`${trace.endpoint} → ${status} after the stream had started: ${body.error.message}`);
   const event = errorEvent(body.error.type, body.error.message, secretScrubber(deps));
-  return bytesStream(encoder.encode(encodeEvent(event)));
+  const bytes = encoder.encode([event]);
+  return bytesStream(concatBytes(bytes, encoder.end()));
 }
 
 /**
@@ -72,7 +51,8 @@ export function heldResponse(
   next: Promise<ReadableStream<Uint8Array> | null>,
   pingMs: number,
   control: AbortController,
+  encoder: EventEncoder,
 ): Response {
-  const body = pingUntil(next, pingMs, () => control.abort());
+  const body = pingUntil(next, pingMs, encoder.encode([{ type: "ping" }]), () => control.abort());
   return new Response(body, { status: 200, headers: sseHeaders({ "x-ccmux-route": route }) });
 }

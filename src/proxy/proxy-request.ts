@@ -4,35 +4,15 @@ import { resolveLogged, traceBody } from "./debug-log.ts";
 import type { MessagesRequest } from "../contracts/anthropic.ts";
 import type { AppDeps } from "./deps.ts";
 import { forwardWithFailover, type ForwardResult } from "./failover.ts";
-import { relayBody } from "./relay-body.ts";
 import { dropSecretHeaders } from "./secret-scrub.ts";
-import { isEventStream } from "../providers/http.ts";
 import { CcmuxError } from "../util/errors.ts";
 import { headerSafe } from "../util/wire-text.ts";
-import { healthKey } from "../providers/health.ts";
-import { createUsageWatcher, usageOf, type UsageCounts } from "./usage-tap.ts";
-import { finishFailed, finishTrace, startTrace, type RequestTrace } from "./request-trace.ts";
-import { bytesStream, failedAfterCommit, heldResponse, holdCommitMs, jsonAsEvents } from "./held-answer.ts";
+import { finishFailed, startTrace, type RequestTrace } from "./request-trace.ts";
+import { failedAfterCommit, heldResponse, holdCommitMs } from "./held-answer.ts";
 import { raceHold, STILL_PENDING } from "../stream/ping-hold.ts";
-
-interface StreamFailure {
-  why: string;
-  errorType: string;
-}
-
-/** Counts the account's tokens, writes the request line and publishes the finished request. */
-function finishAnswered(
-  trace: RequestTrace,
-  status: number,
-  usage: UsageCounts,
-  end: "ok" | "aborted",
-  failure?: StreamFailure,
-): void {
-  if (trace.account)
-    trace.deps.pools.counted(healthKey(trace.provider, trace.account), { input: usage.input, output: usage.output });
-  const clientAbort = end === "aborted";
-  finishTrace(trace, { status, usage, clientAbort, errorType: failure?.errorType, failure: failure?.why });
-}
+import { sseHeaders } from "../stream/sse.ts";
+import { anthropicWriter, type AnswerWriter, type EventEncoder } from "../stream/answer-writer.ts";
+import { answerOf, streamedBody, wholeBody, type Answer } from "./answer-body.ts";
 
 /** Which route, provider, model and account answered; names are data (any text), made header-safe. */
 export function routingHeaders(resolution: Resolution, result: ForwardResult): Record<string, string> {
@@ -65,17 +45,24 @@ export async function proxyAnthropic(
   req: MessagesRequest,
   sent: RequestBody,
   started: number,
+  writer: AnswerWriter = anthropicWriter,
 ): Promise<Response> {
   const trace = startTrace(c, deps, req, started);
   try {
-    return await answer(c, trace, req, sent);
+    return await answer(c, trace, req, sent, writer);
   } catch (err) {
     finishFailed(trace, err);
     throw err;
   }
 }
 
-async function answer(c: Context, trace: RequestTrace, req: MessagesRequest, sent: RequestBody): Promise<Response> {
+async function answer(
+  c: Context,
+  trace: RequestTrace,
+  req: MessagesRequest,
+  sent: RequestBody,
+  writer: AnswerWriter,
+): Promise<Response> {
   const { deps } = trace;
   traceBody(deps, "request body", sent.raw ?? JSON.stringify(req));
   const resolution = resolveLogged(req, deps, { bodyLength: sent.length, xProvider: c.req.header("x-provider") });
@@ -94,12 +81,13 @@ async function answer(c: Context, trace: RequestTrace, req: MessagesRequest, sen
   });
   const commitMs = holdCommitMs(deps, req);
   const result = commitMs > 0 ? await raceHold(forwarding, commitMs) : await forwarding;
-  if (result !== STILL_PENDING) return relayAnswer(trace, resolution, result, timing);
+  if (result !== STILL_PENDING) return relayAnswer(trace, resolution, result, timing, writer);
   // Nothing yet after one ping interval: answer 200 now and keep the client's connection alive with pings.
+  const encoder = writer.stream();
   const next = forwarding
-    .then((late) => heldBody(trace, resolution, late))
-    .catch((err: unknown) => failedAfterCommit(trace, err));
-  return heldResponse(resolution.route, next, commitMs, control);
+    .then((late) => heldBody(trace, resolution, late, writer, encoder))
+    .catch((err: unknown) => failedAfterCommit(trace, err, encoder));
+  return heldResponse(resolution.route, next, commitMs, control, encoder);
 }
 
 /** Notes who answered in the trace. */
@@ -110,61 +98,50 @@ function traceAnswer(trace: RequestTrace, resolution: Resolution, result: Forwar
   trace.upstreamModel = result.candidate.model;
 }
 
-async function relayAnswer(
+/** The answer's headers: the upstream's relayed ones when its bytes go out untouched, then who answered. */
+function answerHeaders(
+  trace: RequestTrace,
+  resolution: Resolution,
+  result: ForwardResult,
+  answer: Answer,
+  streamed: boolean,
+): Headers {
+  const outcome = result.response;
+  const untouched = answer.kind === "sse-bytes" || answer.kind === "json-bytes";
+  const headers =
+    outcome.kind === "pass-through" ? dropSecretHeaders(new Headers(outcome.headers), trace.deps) : new Headers();
+  if (!untouched && streamed) for (const [k, v] of Object.entries(sseHeaders())) headers.set(k, v);
+  else if (!untouched) headers.set("content-type", "application/json");
+  for (const [k, v] of Object.entries(routingHeaders(resolution, result))) headers.set(k, v);
+  return headers;
+}
+
+function relayAnswer(
   trace: RequestTrace,
   resolution: Resolution,
   result: ForwardResult,
   timing: { upstreamMs: number },
-): Promise<Response> {
-  const { deps, started } = trace;
-  const headers = dropSecretHeaders(new Headers(result.response.headers), deps);
-  for (const [k, v] of Object.entries(routingHeaders(resolution, result))) headers.set(k, v);
-  headers.set("server-timing", serverTiming(started, timing.upstreamMs));
+  writer: AnswerWriter,
+): Response {
   traceAnswer(trace, resolution, result);
-  const { status } = result.response;
-  if (!isEventStream(result.response.headers)) {
-    // A whole JSON answer: read it once (adapters already hold it in memory) instead of streaming it through JS.
-    const bytes = new Uint8Array(await result.response.arrayBuffer());
-    traceBody(deps, "response body", bytes);
-    finishAnswered(trace, status, usageOf(bytes), "ok");
-    return new Response(bytes, { status, headers });
-  }
-  return new Response(relayTraced(trace, result.response), { status, headers });
+  const status = result.response.kind === "pass-through" ? result.response.status : 200;
+  const answer = answerOf(result.response, writer, trace.stream, trace.provider);
+  const whole = answer.kind === "json-bytes" || (answer.kind === "message" && !trace.stream);
+  const headers = answerHeaders(trace, resolution, result, answer, !whole);
+  headers.set("server-timing", serverTiming(trace.started, timing.upstreamMs));
+  if (whole) return new Response(wholeBody(trace, answer, writer, status), { status, headers });
+  return new Response(streamedBody(trace, answer, writer.stream(), status), { status, headers });
 }
 
 /** The body that follows the pings once a provider answered: its stream, or its whole message as events. */
-async function heldBody(
+function heldBody(
   trace: RequestTrace,
   resolution: Resolution,
   result: ForwardResult,
-): Promise<ReadableStream<Uint8Array> | null> {
+  writer: AnswerWriter,
+  encoder: EventEncoder,
+): ReadableStream<Uint8Array> {
   traceAnswer(trace, resolution, result);
-  if (isEventStream(result.response.headers)) return relayTraced(trace, result.response, true);
-  const bytes = new Uint8Array(await result.response.arrayBuffer());
-  const events = jsonAsEvents(bytes);
-  finishAnswered(trace, result.response.status, usageOf(bytes), "ok");
-  return bytesStream(events);
-}
-
-/** Relays a streamed answer, noting the first byte out and publishing the record when it ends. */
-function relayTraced(trace: RequestTrace, response: Response, held = false): ReadableStream<Uint8Array> | null {
-  const { deps } = trace;
-  let failure: StreamFailure | undefined;
-  const watcher = createUsageWatcher();
-  const body = relayBody(response, trace.provider, deps, {
-    held,
-    onFailure: (why, errorType) => (failure = { why, errorType }),
-    onOutput: (bytes) => {
-      trace.ttftMs ??= performance.now() - trace.started;
-      traceBody(deps, "stream bytes", bytes);
-      watcher.watch(bytes);
-    },
-    onEnd: (outcome) => {
-      deps.requests.streamClosed();
-      finishAnswered(trace, response.status, watcher.usage, outcome, failure);
-    },
-  });
-  if (body) deps.requests.streamOpened();
-  else finishAnswered(trace, response.status, {}, "ok");
-  return body;
+  const status = result.response.kind === "pass-through" ? result.response.status : 200;
+  return streamedBody(trace, answerOf(result.response, writer, true, trace.provider), encoder, status, true);
 }

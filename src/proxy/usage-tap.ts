@@ -1,3 +1,6 @@
+import type { StreamEvent, Usage } from "../contracts/anthropic.ts";
+import { concatBytes } from "../util/bytes.ts";
+
 export interface UsageCounts {
   input?: number;
   output?: number;
@@ -86,13 +89,6 @@ function openHead(bytes: Uint8Array): boolean {
   return false;
 }
 
-function joined(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}
-
 /** Follows token usage across the chunks of one body, in order, without changing a byte. */
 export interface UsageWatcher {
   watch(chunk: Uint8Array): void;
@@ -112,11 +108,11 @@ export function createUsageWatcher(): UsageWatcher {
     watch(value) {
       let flags = 0;
       if (carry.length > 0 && (tailOpen || openHead(value))) {
-        const seam = scan(joined(carry, value.subarray(0, CARRY)), usage);
+        const seam = scan(concatBytes(carry, value.subarray(0, CARRY)), usage);
         if (value.length <= CARRY) flags = seam;
       }
       tailOpen = ((flags | scan(value, usage)) & OPEN_TAIL) !== 0;
-      carry = value.length >= CARRY ? value.slice(value.length - CARRY) : joined(carry, value).subarray(-CARRY);
+      carry = value.length >= CARRY ? value.slice(value.length - CARRY) : concatBytes(carry, value).subarray(-CARRY);
     },
   };
 }
@@ -126,4 +122,28 @@ export function usageOf(bytes: Uint8Array): UsageCounts {
   const usage: UsageCounts = {};
   scan(bytes, usage);
   return usage;
+}
+
+const USAGE_FIELDS: [field: keyof Usage, key: Key][] = [
+  ["input_tokens", "input"],
+  ["output_tokens", "output"],
+  ["cache_read_input_tokens", "cacheRead"],
+  ["cache_creation_input_tokens", "cacheWrite"],
+];
+
+/** Adds an Anthropic `usage` object (a message's, or a stream event's) to the counts. */
+export function addUsage(usage: UsageCounts, reported: Partial<Usage> | undefined): void {
+  if (!reported) return;
+  for (const [field, key] of USAGE_FIELDS) {
+    const n = reported[field];
+    if (typeof n === "number") record(usage, key, n);
+  }
+}
+
+/** Follows token usage through typed stream events, as `createUsageWatcher` does through bytes. */
+export function addEventUsage(usage: UsageCounts, events: StreamEvent[]): void {
+  for (const event of events) {
+    if (event.type === "message_start") addUsage(usage, event.message.usage);
+    else if (event.type === "message_delta") addUsage(usage, event.usage);
+  }
 }

@@ -1,5 +1,3 @@
-import { PING_FRAME } from "./event-writer.ts";
-
 /** What `raceHold` gives back when `pending` has not settled within the bound. */
 export const STILL_PENDING: unique symbol = Symbol("still pending");
 
@@ -17,7 +15,7 @@ export async function raceHold<T>(pending: Promise<T>, ms: number): Promise<T | 
 }
 
 /**
- * An SSE body that starts at once with a `ping` event and sends one every `pingMs` until `next`
+ * An SSE body that starts at once with `ping` (an encoded ping event) and sends it again every `pingMs` until `next`
  * resolves, then relays the body it resolves to (null: the stream ends there). `next` must not
  * reject. When the client goes away first, `onCancel` runs (abort the work behind `next`) and the
  * body `next` brings, if any, is cancelled unread.
@@ -25,6 +23,7 @@ export async function raceHold<T>(pending: Promise<T>, ms: number): Promise<T | 
 export function pingUntil(
   next: Promise<ReadableStream<Uint8Array> | null>,
   pingMs: number,
+  ping: Uint8Array,
   onCancel: (reason: unknown) => void,
 ): ReadableStream<Uint8Array> {
   let timer: ReturnType<typeof setInterval> | undefined;
@@ -41,8 +40,8 @@ export function pingUntil(
   });
   return new ReadableStream<Uint8Array>({
     start(controller) {
-      controller.enqueue(PING_FRAME);
-      timer = setInterval(() => controller.enqueue(PING_FRAME), pingMs);
+      controller.enqueue(ping);
+      timer = setInterval(() => controller.enqueue(ping), pingMs);
     },
     async pull(controller) {
       const source = await ready;

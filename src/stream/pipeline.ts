@@ -1,5 +1,4 @@
 import type { StreamEvent } from "../contracts/anthropic.ts";
-import { encodeEvents } from "./event-writer.ts";
 import { decodeSse, type SseMessage } from "./sse.ts";
 
 /**
@@ -14,12 +13,6 @@ export interface StreamTranslator<S> {
   fail(state: S, err: unknown): StreamEvent[];
   /** The answer is complete before the upstream ended (cut at a stop string): stop reading, cancel it. */
   isDone?(state: S): boolean;
-}
-
-export interface PipelineHooks {
-  /** Sees every event before it is encoded (usage accounting, logging). */
-  onEvent?(event: StreamEvent): void;
-  onEnd?(): void;
 }
 
 /** What one SSE stream is turned into, message by message; none of these may throw. */
@@ -79,23 +72,5 @@ export function pumpSse<O>(body: ReadableStream<Uint8Array>, pump: SsePump<O>): 
       ended = true;
       return reader.cancel(reason);
     },
-  });
-}
-
-/** upstream SSE bytes → decode → translate → Anthropic SSE bytes. Cancel propagates upstream. */
-export function translateSseStream<S>(
-  body: ReadableStream<Uint8Array>,
-  translator: StreamTranslator<S>,
-  hooks: PipelineHooks = {},
-): ReadableStream<Uint8Array> {
-  const state = translator.init();
-  return pumpSse<StreamEvent>(body, {
-    step: (msg) => translator.step(state, msg),
-    finish: () => translator.finish(state),
-    fail: (err) => translator.fail(state, err),
-    encode: encodeEvents,
-    done: translator.isDone && (() => translator.isDone!(state)),
-    onOutput: hooks.onEvent,
-    onEnd: hooks.onEnd,
   });
 }

@@ -1,6 +1,8 @@
 import { encodeEvent, errorEvent, PING_FRAME, rescrubErrorFrame } from "./event-writer.ts";
 import { toAnthropicError, type AnthropicErrorType, type Scrub } from "../util/errors.ts";
 import { endsStream, hasErrorEvent, rewriteErrorFrames } from "./sse-terminal.ts";
+import { KeepAlive } from "./keep-alive.ts";
+import { concatBytes } from "../util/bytes.ts";
 
 export interface SseGuardOptions {
   /** Output silence after which a `ping` event is sent; 0 = never. */
@@ -24,7 +26,6 @@ export interface SseGuardOptions {
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-const PING = PING_FRAME;
 /** A partial event longer than this is relayed anyway rather than held in memory. */
 const MAX_HELD = 1024 * 1024;
 
@@ -50,14 +51,6 @@ export function lastEventEnd(bytes: Uint8Array): number {
   return 0;
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (a.length === 0) return b;
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}
-
 /** The guard's state for one stream; see guardSseStream. */
 class SseGuard {
   private held = new Uint8Array(0);
@@ -69,8 +62,7 @@ class SseGuard {
   private terminal = false;
   private closed = false;
   private reported = false;
-  private lastOutput = performance.now();
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly keepAlive: KeepAlive;
 
   constructor(
     private readonly reader: ReadableStreamDefaultReader<Uint8Array>,
@@ -78,7 +70,7 @@ class SseGuard {
     private readonly opts: SseGuardOptions,
   ) {
     this.started = opts.pingBeforeFirstEvent === true;
-    if (opts.pingIntervalMs > 0) this.timer = setTimeout(() => this.tick(), opts.pingIntervalMs);
+    this.keepAlive = new KeepAlive(opts.pingIntervalMs, () => this.ping());
   }
 
   /** A pull that enqueues nothing is not called again, so read until a whole event went out. */
@@ -105,8 +97,15 @@ class SseGuard {
 
   private emit(bytes: Uint8Array): void {
     this.ctrl.enqueue(bytes);
-    this.lastOutput = performance.now();
-    if (bytes !== PING) this.opts.onOutput?.(bytes);
+    this.keepAlive.sent();
+    this.opts.onOutput?.(bytes);
+  }
+
+  /** Only between whole events, once one went out. */
+  private ping(): boolean {
+    if (!this.started || !this.atBoundary) return false;
+    this.ctrl.enqueue(PING_FRAME);
+    return true;
   }
 
   private end(outcome: "ok" | "aborted"): void {
@@ -122,7 +121,7 @@ class SseGuard {
 
   /** Sends every complete event; returns whether anything went out. */
   private relay(chunk: Uint8Array): boolean {
-    const all = concat(this.held, chunk);
+    const all = this.held.length === 0 ? chunk : concatBytes(this.held, chunk);
     let end = lastEventEnd(all);
     const forced = all.length - end > MAX_HELD;
     if (forced) end = all.length;
@@ -138,7 +137,7 @@ class SseGuard {
 
   private stop(): void {
     this.closed = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.keepAlive.stop();
   }
 
   private finish(tail?: Uint8Array): void {
@@ -160,14 +159,6 @@ class SseGuard {
     this.opts.onUpstreamError?.(err);
     const tail = errorFrame(body.error.type, body.error.message, this.atBoundary, this.opts.scrub);
     this.finish(this.terminal ? undefined : tail);
-  }
-
-  private tick(): void {
-    this.timer = undefined;
-    if (this.closed) return;
-    const left = this.opts.pingIntervalMs - (performance.now() - this.lastOutput);
-    if (left <= 0 && this.started && this.atBoundary) this.emit(PING);
-    this.timer = setTimeout(() => this.tick(), left > 0 ? left : this.opts.pingIntervalMs);
   }
 }
 

@@ -165,6 +165,10 @@ describe("mid-stream (translated)", () => {
       message: expect.stringContaining("oai: upstream stream stalled for 300 ms"),
     });
     await r.primary.waitForAborted(1, 2000);
+    expect(r.ccmux.deps.health.snapshot("oai")).toMatchObject({
+      consecutive_failures: 1,
+      last_error: "oai: upstream stream stalled for 300 ms",
+    });
   });
 
   test("a stream truncated before its finish ends with an error event", async () => {
@@ -194,5 +198,20 @@ describe("mid-stream (translated)", () => {
       type: "api_error",
       message: expect.stringContaining("malformed"),
     });
+  });
+});
+
+describe("a whole answer to a streamed request", () => {
+  test("an Anthropic upstream that ignores `stream`: its message goes out as the stream that would have carried it", async () => {
+    r.primary.reply(json(MESSAGE));
+    const { res, events } = await within(FAULT_BOUND_MS, () => streamed("pass"));
+    expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    expect(events.map((e) => e.event)).toEqual([
+      "message_start",
+      ...MESSAGE.content.flatMap(() => ["content_block_start", "content_block_delta", "content_block_stop"]),
+      "message_delta",
+      "message_stop",
+    ]);
+    expect(events.at(-2)!.data.usage).toMatchObject({ output_tokens: MESSAGE.usage.output_tokens });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { translateSseStream } from "../../src/stream/pipeline.ts";
+import { translatedSse as translateSseStream } from "../helpers/translated-sse.ts";
 import { assembleFromStream } from "../../src/translate/anthropic/assemble.ts";
 import type { ContentBlock } from "../../src/contracts/anthropic.ts";
 import { toGeminiRequest } from "../../src/translate/gemini/request.ts";

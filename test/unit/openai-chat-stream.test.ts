@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { translateSseStream } from "../../src/stream/pipeline.ts";
+import { translatedSse as translateSseStream } from "../helpers/translated-sse.ts";
 import { chatStreamTranslator } from "../../src/translate/openai-chat/stream.ts";
 import { PLACEHOLDER_SIGNATURE } from "../../src/translate/shared/thinking-signature.ts";
 import { UpstreamError } from "../../src/util/errors.ts";

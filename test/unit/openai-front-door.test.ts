@@ -1,11 +1,11 @@
 import { describe, expect, test } from "bun:test";
 import OpenAI from "openai";
-import { translateSseStream } from "../../src/stream/pipeline.ts";
+import { translatedSse as translateSseStream } from "../helpers/translated-sse.ts";
 import type { MessageResponse } from "../../src/contracts/anthropic.ts";
 import { openAIErrorBody, toOpenAIError } from "../../src/translate/openai-chat/front-door/errors.ts";
 import { fromOpenAIRequest } from "../../src/translate/openai-chat/front-door/request.ts";
 import { toOpenAIResponse } from "../../src/translate/openai-chat/front-door/response.ts";
-import { translateFrontDoorSse } from "../../src/translate/shared/front-door-sse.ts";
+import { frontDoorSse as translateFrontDoorSse } from "../helpers/translated-sse.ts";
 import { anthropicToOpenAIStreamTranslator } from "../../src/translate/openai-chat/front-door/stream.ts";
 import { toChatRequest } from "../../src/translate/openai-chat/request.ts";
 import { fromChatResponse } from "../../src/translate/openai-chat/response.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { translateSseStream } from "../../src/stream/pipeline.ts";
+import { translatedSse as translateSseStream } from "../helpers/translated-sse.ts";
 import { assembleFromStream } from "../../src/translate/anthropic/assemble.ts";
 import { REASONING_SIGNATURE_PREFIX } from "../../src/translate/responses/opaque-state.ts";
 import { responsesStreamTranslator } from "../../src/translate/responses/stream.ts";

@@ -178,11 +178,11 @@ describe("Vertex requests", () => {
       log: createLogger({ level: "silent", plain: true }),
       credentials: { get: async () => ({ accessToken: "ya29.x", projectId: "billing-proj" }) },
     } as SendContext;
-    const res = await createVertexAdapter(config).send(
+    const outcome = await createVertexAdapter(config).send(
       { model: "m", max_tokens: 10, messages: [{ role: "user", content: "hi" }] },
       ctx,
     );
-    expect((await res.json()).content).toEqual([{ type: "text", text: "ok" }]);
+    expect(outcome.kind === "message" && outcome.message.content).toEqual([{ type: "text", text: "ok" }]);
     expect(seen[0]!.url).toBe(
       "https://aiplatform.googleapis.com/v1/projects/p/locations/global/publishers/google/models/gemini-2.5-flash:generateContent",
     );

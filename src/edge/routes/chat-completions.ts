@@ -1,10 +1,10 @@
 import type { Context } from "hono";
 import { fromOpenAIRequest } from "../../translate/openai-chat/front-door/request.ts";
 import { toOpenAIResponse } from "../../translate/openai-chat/front-door/response.ts";
-import { translateFrontDoorSse } from "../../translate/shared/front-door-sse.ts";
+import { frontDoorEncoder } from "../../translate/shared/front-door-sse.ts";
 import { anthropicToOpenAIStreamTranslator } from "../../translate/openai-chat/front-door/stream.ts";
-import { sseHeaders } from "../../stream/sse.ts";
-import { isEventStream, messageOf, passHeaders } from "./front-door.ts";
+import type { AnswerWriter } from "../../stream/answer-writer.ts";
+import { frontDoorResponse } from "./front-door.ts";
 import { parseJsonBody, requireJsonContentType } from "../parse-body.ts";
 import { proxyAnthropic } from "../../proxy/proxy-request.ts";
 import type { DepsHolder } from "../../proxy/deps.ts";
@@ -28,22 +28,15 @@ export function chatCompletionsHandler(holder: DepsHolder) {
     const body = parseJsonBody(text);
     const req = fromOpenAIRequest(body);
     const clientModel = req.model;
-    const res = await proxyAnthropic(c, deps, req, { length: text.length }, started);
     const created = Math.floor(Date.now() / 1000);
-    if (req.stream && res.body && isEventStream(res)) {
-      const translator = anthropicToOpenAIStreamTranslator({
-        model: clientModel,
-        created,
-        includeUsage: wantsUsage(body),
-      });
-      return new Response(translateFrontDoorSse(res.body, translator), {
-        status: 200,
-        headers: passHeaders(res.headers, sseHeaders()),
-      });
-    }
-    const message = await messageOf(res);
-    return Response.json(toOpenAIResponse(message, { model: clientModel, created }), {
-      headers: passHeaders(res.headers, {}),
-    });
+    const writer: AnswerWriter = {
+      anthropic: false,
+      stream: () =>
+        frontDoorEncoder(
+          anthropicToOpenAIStreamTranslator({ model: clientModel, created, includeUsage: wantsUsage(body) }),
+        ),
+      message: (message) => toOpenAIResponse(message, { model: clientModel, created }),
+    };
+    return frontDoorResponse(await proxyAnthropic(c, deps, req, { length: text.length }, started, writer));
   };
 }

@@ -1,9 +1,10 @@
-import type { MessageResponse } from "../../contracts/anthropic.ts";
 import { toOpenAIError } from "../../translate/openai-chat/front-door/errors.ts";
-import { TranslateError, type Scrub } from "../../util/errors.ts";
+import type { Scrub } from "../../util/errors.ts";
 
 /** What the OpenAI front doors (Chat Completions, Responses) share. */
 const PASSED_HEADERS = [
+  "content-type",
+  "cache-control",
   "x-ccmux-route",
   "x-ccmux-provider",
   "x-ccmux-model",
@@ -12,25 +13,14 @@ const PASSED_HEADERS = [
   "request-id",
 ];
 
-export function passHeaders(from: Headers, extra: Record<string, string>): Headers {
-  const headers = new Headers(extra);
+/** The proxy's answer, already written in the front door's API, with only the headers OpenAI clients get. */
+export function frontDoorResponse(res: Response): Response {
+  const headers = new Headers();
   for (const name of PASSED_HEADERS) {
-    const v = from.get(name);
+    const v = res.headers.get(name);
     if (v !== null) headers.set(name, v);
   }
-  return headers;
-}
-
-export function isEventStream(res: Response): boolean {
-  return /^text\/event-stream/i.test(res.headers.get("content-type") ?? "");
-}
-
-export async function messageOf(res: Response): Promise<MessageResponse> {
-  try {
-    return (await res.json()) as MessageResponse;
-  } catch {
-    throw new TranslateError("the upstream's answer is not a JSON message", 502);
-  }
+  return new Response(res.body, { status: res.status, headers });
 }
 
 export function openAIErrorResponse(err: unknown, scrub?: Scrub): Response {

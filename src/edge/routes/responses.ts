@@ -2,9 +2,9 @@ import type { Context } from "hono";
 import { fromResponsesRequest } from "../../translate/responses/front-door/request.ts";
 import { toResponsesResponse } from "../../translate/responses/front-door/response.ts";
 import { anthropicToResponsesStream } from "../../translate/responses/front-door/stream.ts";
-import { translateFrontDoorSse } from "../../translate/shared/front-door-sse.ts";
-import { sseHeaders } from "../../stream/sse.ts";
-import { isEventStream, messageOf, passHeaders } from "./front-door.ts";
+import { frontDoorEncoder } from "../../translate/shared/front-door-sse.ts";
+import type { AnswerWriter } from "../../stream/answer-writer.ts";
+import { frontDoorResponse } from "./front-door.ts";
 import { parseJsonBody, requireJsonContentType } from "../parse-body.ts";
 import { proxyAnthropic } from "../../proxy/proxy-request.ts";
 import type { DepsHolder } from "../../proxy/deps.ts";
@@ -22,14 +22,11 @@ export function responsesHandler(holder: DepsHolder) {
     const text = await c.req.text();
     const req = fromResponsesRequest(parseJsonBody(text));
     const opts = { model: req.model, createdAt: Math.floor(Date.now() / 1000) };
-    const res = await proxyAnthropic(c, deps, req, { length: text.length }, started);
-    if (req.stream && res.body && isEventStream(res)) {
-      return new Response(translateFrontDoorSse(res.body, anthropicToResponsesStream(opts)), {
-        status: 200,
-        headers: passHeaders(res.headers, sseHeaders()),
-      });
-    }
-    const message = await messageOf(res);
-    return Response.json(toResponsesResponse(message, opts), { headers: passHeaders(res.headers, {}) });
+    const writer: AnswerWriter = {
+      anthropic: false,
+      stream: () => frontDoorEncoder(anthropicToResponsesStream(opts)),
+      message: (message) => toResponsesResponse(message, opts),
+    };
+    return frontDoorResponse(await proxyAnthropic(c, deps, req, { length: text.length }, started, writer));
   };
 }

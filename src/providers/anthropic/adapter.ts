@@ -9,14 +9,15 @@ import { identifyingHeaders, shapeClaudeOAuthRequest } from "../../auth/claude-s
 import { UpstreamError } from "../../util/errors.ts";
 import { providerKind } from "../../catalog/providers.ts";
 import { withAuthRetry } from "../auth-retry.ts";
-import { isEventStream, joinUrl, relayHeaders, upstreamFetch } from "../http.ts";
-import type { Credentials, ProviderAdapter, SendContext } from "../../contracts/adapter.ts";
+import { isEventStream, joinUrl, relayHeaders, streamBody, upstreamFetch } from "../http.ts";
+import type { Credentials, PassThrough, ProviderAdapter, SendContext } from "../../contracts/adapter.ts";
 import { allowedBetaList, finishHeaders, type WireRules, wireRules, withoutFields, withQuery } from "../wire-shape.ts";
 import { mapAnthropicError } from "../../translate/anthropic/errors.ts";
 
 export const DEFAULT_ANTHROPIC_VERSION = "2023-06-01";
 
 const decoder = new TextDecoder();
+const encoder = new TextEncoder();
 
 export interface AnthropicCall {
   headers: Headers;
@@ -120,17 +121,17 @@ interface Sent {
 const NO_RENAMES: ToolNameRestore = new Map();
 
 /** The answer as relayed: the upstream's bytes, with the client's tool names put back when they were renamed. */
-async function answerBody(
-  res: Response,
-  req: MessagesRequest,
-  provider: string,
-  restore: ToolNameRestore,
-): Promise<BodyInit | null> {
-  if (req.stream === true || isEventStream(res.headers))
-    return restore.size > 0 && res.body ? restoreToolNamesInSse(res.body, restore) : res.body;
+async function passThrough(res: Response, provider: string, restore: ToolNameRestore): Promise<PassThrough> {
+  const headers = relayedOrCancel(res, provider);
+  const { status } = res;
+  if (isEventStream(res.headers)) {
+    const body = streamBody(res, provider);
+    return { kind: "pass-through", status, headers, stream: true, body: restoreToolNamesInSse(body, restore) };
+  }
   const bytes = await checkedJson(res, provider);
-  if (restore.size === 0) return bytes;
-  return JSON.stringify(restoreToolNames(JSON.parse(decoder.decode(bytes)) as MessageResponse, restore));
+  if (restore.size === 0) return { kind: "pass-through", status, headers, stream: false, body: bytes };
+  const restored = restoreToolNames(JSON.parse(decoder.decode(bytes)) as MessageResponse, restore);
+  return { kind: "pass-through", status, headers, stream: false, body: encoder.encode(JSON.stringify(restored)) };
 }
 
 /** The headers to relay; when they are refused, the body is released so no upstream connection stays open. */
@@ -177,8 +178,7 @@ export function createAnthropicAdapter(config: ProviderConfig, opts: AnthropicAd
     async send(req, ctx) {
       const url = opts.messagesUrl?.(ctx.model, req.stream === true) ?? messagesUrl;
       const { res, restore } = await post(url, req, ctx);
-      const headers = relayedOrCancel(res, config.name);
-      return new Response(await answerBody(res, req, config.name, restore), { status: res.status, headers });
+      return passThrough(res, config.name, restore);
     },
     async countTokens(req, ctx) {
       const { stream: _s, max_tokens: _m, ...rest } = req;

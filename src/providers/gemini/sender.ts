@@ -5,9 +5,9 @@ import { fromGeminiResponse } from "../../translate/gemini/response.ts";
 import { geminiStreamTranslator } from "../../translate/gemini/stream.ts";
 import { withAuthRetry } from "../auth-retry.ts";
 import { upstreamFetch } from "../http.ts";
-import { readJsonBody, translatedJsonResponse, translatedSseResponse } from "../upstream-answer.ts";
+import { readJsonBody, translatedMessage, translatedStream } from "../upstream-answer.ts";
 import { conversationId } from "../session-id.ts";
-import type { Credentials, SendContext } from "../../contracts/adapter.ts";
+import type { Credentials, SendContext, SendOutcome } from "../../contracts/adapter.ts";
 import { withQuotaWait } from "./quota-wait.ts";
 
 /** What one Gemini-protocol upstream call needs, for the endpoint to turn into URL, headers and body. */
@@ -43,7 +43,7 @@ export function googleHeaders(config: ProviderConfig, stream: boolean): Headers 
   return headers;
 }
 
-export type GeminiSend = (req: MessagesRequest, ctx: SendContext) => Promise<Response>;
+export type GeminiSend = (req: MessagesRequest, ctx: SendContext) => Promise<SendOutcome>;
 
 /**
  * Sends an Anthropic request to a Gemini-protocol endpoint: 401 → one refresh and retry, a short
@@ -67,8 +67,8 @@ export function createGeminiSender(config: ProviderConfig, endpoint: GeminiEndpo
       }),
     );
     const opts = { model: req.model, signatureScope: base.signatureScope };
-    if (!stream) return translatedJsonResponse(fromGeminiResponse(await readJsonBody(res, config.name), opts), req);
-    return translatedSseResponse(
+    if (!stream) return translatedMessage(fromGeminiResponse(await readJsonBody(res, config.name), opts), req);
+    return translatedStream(
       res,
       config.name,
       geminiStreamTranslator({ ...opts, codeAssist: endpoint.codeAssist }),

@@ -6,7 +6,7 @@ import { fromChatResponse } from "../../translate/openai-chat/response.ts";
 import { chatStreamTranslator } from "../../translate/openai-chat/stream.ts";
 import { providerKind } from "../../catalog/providers.ts";
 import { joinUrl, upstreamFetch } from "../http.ts";
-import { readJsonBody, translatedJsonResponse, translatedSseResponse } from "../upstream-answer.ts";
+import { readJsonBody, translatedMessage, translatedStream } from "../upstream-answer.ts";
 import type { Credentials, ProviderAdapter, SendContext } from "../../contracts/adapter.ts";
 import { supportsImages } from "./capabilities.ts";
 
@@ -49,9 +49,9 @@ export function createOpenAIChatAdapter(config: ProviderConfig): ProviderAdapter
     async send(req, ctx) {
       const res = await call(req, ctx);
       if (req.stream === true) {
-        return translatedSseResponse(res, config.name, chatStreamTranslator({ model: req.model }), req, ctx);
+        return translatedStream(res, config.name, chatStreamTranslator({ model: req.model }), req, ctx);
       }
-      return translatedJsonResponse(fromChatResponse(await readJsonBody(res, config.name), { model: req.model }), req);
+      return translatedMessage(fromChatResponse(await readJsonBody(res, config.name), { model: req.model }), req);
     },
   };
 }

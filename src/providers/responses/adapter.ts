@@ -1,6 +1,6 @@
 import type { ProviderConfig } from "../../config/types.ts";
 import { chatgptAccountId } from "../../auth/jwt.ts";
-import { collectTranslated, firstEventTimeout } from "../hold-start.ts";
+import { collectEvents, firstEventTimeout } from "../hold-start.ts";
 import { assembleFromStream } from "../../translate/anthropic/assemble.ts";
 import type { MessagesRequest } from "../../contracts/anthropic.ts";
 import { mapResponsesError } from "../../translate/responses/errors.ts";
@@ -10,12 +10,13 @@ import { responsesStreamTranslator } from "../../translate/responses/stream.ts";
 import { withAuthRetry } from "../auth-retry.ts";
 import { providerKind } from "../../catalog/providers.ts";
 import { joinUrl, streamBody, upstreamFetch } from "../http.ts";
-import { readJsonBody, translatedJsonResponse, translatedSseResponse } from "../upstream-answer.ts";
+import { readJsonBody, translatedMessage, translatedStream } from "../upstream-answer.ts";
 import { conversationId } from "../session-id.ts";
 import { headerSafe } from "../../util/wire-text.ts";
 import { renameTools, restoreToolNames, type ToolNameRestore } from "../../translate/anthropic/tool-names.ts";
 import { fitName } from "../../translate/shared/short-name.ts";
 import { restoringTranslator } from "../tool-name-restore.ts";
+import { translatedEvents } from "../../stream/translated-events.ts";
 import { fillSlots, finishHeaders, type WireRules, wireRules } from "../wire-shape.ts";
 import type { AdapterOptions, Credentials, ProviderAdapter, SendContext } from "../../contracts/adapter.ts";
 
@@ -89,17 +90,17 @@ export function createResponsesAdapter(config: ProviderConfig, opts: AdapterOpti
       const { res, restore } = await call(req, ctx);
       const translator = () => restoringTranslator(responsesStreamTranslator({ model: req.model }), restore);
       if (req.stream === true) {
-        return translatedSseResponse(res, config.name, translator(), req, ctx);
+        return translatedStream(res, config.name, translator(), req, ctx);
       }
       const answer = codex
         ? assembleFromStream(
-            await collectTranslated(streamBody(res, config.name), translator(), {
+            await collectEvents(translatedEvents(streamBody(res, config.name), translator()), {
               ms: firstEventTimeout(ctx.timeouts),
               provider: config.name,
             }),
           )
         : fromResponsesResponse(await readJsonBody(res, config.name), { model: req.model });
-      return translatedJsonResponse(restoreToolNames(answer, restore), req);
+      return translatedMessage(restoreToolNames(answer, restore), req);
     },
   };
 }

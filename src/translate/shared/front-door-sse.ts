@@ -1,7 +1,5 @@
 import type { StreamEvent } from "../../contracts/anthropic.ts";
-import { errorEvent, thrownErrorEvent } from "../../stream/event-writer.ts";
-import { pumpSse } from "../../stream/pipeline.ts";
-import { parseAnthropicEvent } from "../anthropic/schema.ts";
+import type { EventEncoder } from "../../stream/answer-writer.ts";
 
 /** A front door's stream translator: Anthropic events in, the client dialect's SSE text out. */
 export interface SseTextTranslator<S> {
@@ -13,29 +11,15 @@ export interface SseTextTranslator<S> {
 
 const encoder = new TextEncoder();
 
-/** Anthropic SSE bytes → a front door's SSE bytes (Chat Completions chunks, Responses events). Cancel propagates upstream. */
-export function translateFrontDoorSse<S>(
-  body: ReadableStream<Uint8Array>,
-  translator: SseTextTranslator<S>,
-): ReadableStream<Uint8Array> {
+/** One front-door answer's encoder: typed Anthropic events → the client dialect's SSE bytes. */
+export function frontDoorEncoder<S>(translator: SseTextTranslator<S>): EventEncoder {
   const state = translator.init();
-  return pumpSse<string>(body, {
-    step: (msg) => {
-      const event = readEvent(msg.data);
-      return event ? translator.step(state, event) : [];
+  return {
+    encode(events) {
+      let text = "";
+      for (const event of events) for (const line of translator.step(state, event)) text += line;
+      return encoder.encode(text);
     },
-    finish: () => translator.finish(state),
-    fail: (err) => [
-      ...translator.step(state, thrownErrorEvent(err, "upstream stream failed: ")),
-      ...translator.finish(state),
-    ],
-    encode: (lines) => encoder.encode(lines.join("")),
-  });
-}
-
-/** The typed event; undefined for a type the front door does not read; a malformed one is an error. */
-function readEvent(data: string): StreamEvent | undefined {
-  const parsed = parseAnthropicEvent(data);
-  if (!parsed || parsed.ok) return parsed?.value;
-  return errorEvent("api_error", `upstream sent a malformed stream event (${parsed.problem})`);
+    end: () => encoder.encode(translator.finish(state).join("")),
+  };
 }

@@ -1,4 +1,4 @@
-import { type ContentBlock, type Message, type TextBlock } from "../../../contracts/anthropic.ts";
+import type { ContentBlock, Message, TextBlock } from "../../../contracts/anthropic.ts";
 import { RequestError } from "../../../util/errors.ts";
 import { isIndexable } from "../../../util/is-record.ts";
 import { appendTurn as append } from "../../shared/turns.ts";
