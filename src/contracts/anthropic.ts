@@ -90,18 +90,6 @@ export interface Usage {
   [k: string]: unknown;
 }
 
-export interface MessageResponse {
-  id: string;
-  type: "message";
-  role: "assistant";
-  model: string;
-  content: ContentBlock[];
-  stop_reason: StopReason | null;
-  stop_sequence: string | null;
-  usage: Usage;
-  [k: string]: unknown;
-}
-
 /** message_start's message: no content yet, usage as far as known. */
 export interface StartedMessage {
   id: string;
@@ -113,6 +101,10 @@ export interface StartedMessage {
   stop_sequence: string | null;
   usage: Partial<Usage>;
   [k: string]: unknown;
+}
+
+export interface MessageResponse extends StartedMessage {
+  usage: Usage;
 }
 
 export interface MessageStartEvent {

@@ -1,25 +1,27 @@
 import { useEffect, useState } from "hono/jsx/dom";
 import type { ConfigStore } from "../config-store.ts";
 import { Badge, Field } from "../widgets.tsx";
+import type { FinishedRequest } from "../../../proxy/request-record.ts";
 
 /** One finished request as the live log stream sends it: the log line's fields, never a body. */
-export interface LogRow {
-  time: number;
-  id: string;
-  endpoint: string;
-  requestedModel: string;
-  route: string;
-  provider: string;
-  account?: string;
-  upstreamModel: string;
-  stream: boolean;
-  status: number;
-  latencyMs: number;
-  ttftMs?: number;
-  tokens: { input: number; output: number; cacheRead: number; cacheWrite: number };
-  clientAbort: boolean;
-  errorType?: string;
-}
+export type LogRow = Pick<
+  FinishedRequest,
+  | "time"
+  | "id"
+  | "endpoint"
+  | "requestedModel"
+  | "route"
+  | "provider"
+  | "account"
+  | "upstreamModel"
+  | "stream"
+  | "status"
+  | "latencyMs"
+  | "ttftMs"
+  | "tokens"
+  | "clientAbort"
+  | "errorType"
+>;
 
 const MAX_ROWS = 200;
 

@@ -3,22 +3,10 @@ import { getJson } from "../api.ts";
 import { BarChart, compact, LineChart } from "../charts.tsx";
 import type { ConfigStore } from "../config-store.ts";
 import { ErrorText, Field } from "../widgets.tsx";
+import type { UsageRow as ServerUsageRow } from "../../../usage/query.ts";
 
 /** One group of `GET /api/usage` (by model, provider, day or account), as the usage report sends it. */
-export interface UsageRow {
-  key: string;
-  requests: number;
-  errors: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  p50Ms: number | null;
-  p95Ms: number | null;
-  costUsd: number | null;
-  subscriptionRequests: number;
-  unpriced: string[];
-}
+type UsageRow = ServerUsageRow;
 
 interface UsageReport {
   rows: UsageRow[];
