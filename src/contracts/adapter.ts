@@ -19,6 +19,11 @@ export interface UpstreamErrorAnswer {
 /** One per dialect (anthropic, openai-chat, responses, gemini): a non-2xx answer → UpstreamError in Anthropic's terms. */
 export type ErrorMapper = (answer: UpstreamErrorAnswer) => UpstreamError;
 
+export interface RawRequest {
+  text: string;
+  request: MessagesRequest;
+}
+
 export type FetchFn = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 /** What an adapter needs to authenticate one upstream call. */
@@ -49,10 +54,11 @@ export interface SendContext {
   log: Logger;
   credentials: CredentialSource;
   /**
-   * The client's JSON body exactly as received, when ccmux has not changed the request object;
-   * a pass-through may forward it with only `model` swapped instead of serialising again.
+   * The client's JSON body exactly as received, with the request object it was parsed into. A
+   * pass-through whose request is still that object may forward the text with only `model`
+   * swapped instead of serialising again; any step that changes the request makes a new object.
    */
-  rawBody?: string;
+  raw?: RawRequest;
   /**
    * The router's estimate of the request's input tokens (linear in the body size, computed while
    * routing): translated streams report it in message_start, the upstream's exact count follows in

@@ -1,6 +1,6 @@
 import type { MessagesRequest } from "../contracts/anthropic.ts";
 import type { Candidate, Resolution } from "../router/resolve.ts";
-import type { FetchFn, ProviderAdapter, SendContext, SendOutcome } from "../contracts/adapter.ts";
+import type { FetchFn, ProviderAdapter, RawRequest, SendContext, SendOutcome } from "../contracts/adapter.ts";
 import { healthKey } from "../providers/health.ts";
 import { CcmuxError, ClientAbort, RequestError, UpstreamError, toAnthropicError } from "../util/errors.ts";
 import type { AppDeps } from "./deps.ts";
@@ -47,8 +47,8 @@ export interface ForwardOptions {
   signal: AbortSignal;
   /** Accumulates the time spent waiting on upstream fetches (for Server-Timing). */
   timing?: { upstreamMs: number };
-  /** The request's original JSON text, when the request object still matches it. */
-  rawBody?: string;
+  /** The request's original JSON text and the object parsed from it, unless the router changed that object. */
+  raw?: RawRequest;
   /** Receives every attempt as it happens (the answering one last, outcome "ok"), also when all fail. */
   attempts?: Attempt[];
 }
@@ -156,7 +156,7 @@ export async function tryCandidate<T>(
     limits: deps.config.server.limits ?? DEFAULT_LIMITS,
     log: deps.log,
     credentials: deps.credentials(adapter, opts.inbound, account),
-    rawBody: opts.rawBody,
+    raw: opts.raw,
     estimatedInputTokens: run.estimatedInputTokens,
   };
   try {
@@ -281,8 +281,7 @@ export async function forwardWithFailover(
       estimatedInputTokens: ctx.estimatedInputTokens,
     };
     const limited = withOutputLimit(req, target, deps.config);
-    // The client's raw JSON no longer matches a request that gained max_tokens.
-    return adapter.send(limited, limited === req ? ctx : { ...ctx, rawBody: undefined });
+    return adapter.send(limited, ctx);
   };
   try {
     return await retryAfterReset(() => failover(req, resolution, deps, opts, send), deps, opts.signal);

@@ -73,7 +73,8 @@ async function answer(
     inbound: c.req.raw.headers,
     signal: AbortSignal.any([c.req.raw.signal, control.signal]),
     timing,
-    rawBody: resolution.rewritten ? undefined : sent.raw,
+    // The router strips subagent tags in place: the object is the same, its text no longer is.
+    raw: resolution.rewritten || sent.raw === undefined ? undefined : { text: sent.raw, request: req },
     attempts: trace.attempts,
   }).catch((err: unknown) => {
     if (err instanceof CcmuxError) err.headers["x-ccmux-route"] = resolution.route;

@@ -159,9 +159,9 @@ export function createAnthropicAdapter(config: ProviderConfig, opts: AnthropicAd
     const call: AnthropicCall = { headers, body: prepared, restore: NO_RENAMES };
     authorize(call, creds, config, ctx.inbound, rules);
     finishHeaders(call.headers, rules);
-    const unchanged = ctx.rawBody !== undefined && stripped === req && call.body === prepared && !opts.finalizeBody;
+    const raw = ctx.raw?.request === stripped && call.body === prepared && !opts.finalizeBody ? ctx.raw : undefined;
     const text =
-      (unchanged && spliceModel(ctx.rawBody!, ctx.model)) ||
+      (raw && spliceModel(raw.text, ctx.model)) ||
       JSON.stringify(opts.finalizeBody ? opts.finalizeBody(call.body) : call.body);
     const init = { method: "POST", headers: call.headers, body: text };
     const res = await upstreamFetch(url, init, ctx, config.name, mapAnthropicError);
