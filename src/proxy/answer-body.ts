@@ -1,5 +1,5 @@
 import type { AnthropicEvents, SendOutcome } from "../contracts/adapter.ts";
-import type { MessageResponse } from "../contracts/anthropic.ts";
+import type { MessageResponse, StreamEvent } from "../contracts/anthropic.ts";
 import { healthKey } from "../providers/health.ts";
 import type { AnswerWriter, EventEncoder } from "../stream/answer-writer.ts";
 import { isMessage, messageEvents } from "../stream/message-events.ts";
@@ -106,9 +106,18 @@ export function bytesStream(bytes: Uint8Array): ReadableStream<Uint8Array> {
   });
 }
 
+/** A whole message to a streamed request: the events that would have carried it, in one chunk. */
+function messageStream(trace: RequestTrace, message: MessageResponse, encoder: EventEncoder, status: number) {
+  const bytes = concatBytes(encoder.encode(messageEvents(message)), encoder.end());
+  traceBody(trace.deps, "stream bytes", bytes);
+  trace.ttftMs ??= performance.now() - trace.started;
+  finishAnswered(trace, status, messageUsage(message), "ok");
+  return bytesStream(bytes);
+}
+
 /**
- * A streamed answer's body, noting the first byte out and publishing the record when it ends. A
- * whole message goes out as the events that would have carried it.
+ * A streamed answer's body, noting the first byte out and publishing the record when it ends;
+ * usage is read from typed events, or from the bytes of a pass-through relayed untouched.
  */
 export function streamedBody(
   trace: RequestTrace,
@@ -117,15 +126,10 @@ export function streamedBody(
   status: number,
   held = false,
 ): ReadableStream<Uint8Array> {
+  if (answer.kind === "message") return messageStream(trace, answer.message, encoder, status);
+  if (answer.kind === "json-bytes")
+    return messageStream(trace, parsedMessage(answer.bytes, trace.provider), encoder, status);
   const { deps } = trace;
-  if (answer.kind === "message" || answer.kind === "json-bytes") {
-    const message = answer.kind === "message" ? answer.message : parsedMessage(answer.bytes, trace.provider);
-    const bytes = concatBytes(encoder.encode(messageEvents(message)), encoder.end());
-    traceBody(deps, "stream bytes", bytes);
-    trace.ttftMs ??= performance.now() - trace.started;
-    finishAnswered(trace, status, messageUsage(message), "ok");
-    return bytesStream(bytes);
-  }
   let failure: StreamFailure | undefined;
   const usage: UsageCounts = {};
   const watcher = answer.kind === "sse-bytes" ? createUsageWatcher() : undefined;
@@ -144,6 +148,6 @@ export function streamedBody(
   };
   deps.requests.streamOpened();
   if (answer.kind === "sse-bytes") return relaySseBytes(answer.body, trace.provider, deps, hooks);
-  const onEvents = (events: Parameters<typeof addEventUsage>[1]) => addEventUsage(usage, events);
+  const onEvents = (events: StreamEvent[]) => addEventUsage(usage, events);
   return relayTypedEvents(answer.events, encoder, trace.provider, deps, { ...hooks, onEvents });
 }
