@@ -87,7 +87,7 @@ async function main(): Promise<number> {
     const baseline = await spawnAnnouncing("scripts/baseline-proxy.ts", [fake.url], join(dir, "baseline.log"));
     children.push(baseline);
     const { ccmux, openai } =
-      args.quick || args.usage || args.startup || args.throughput
+      args.quick || args.usage || args.startup
         ? { ccmux: await startCcmux(dir, { upstream: fake.url, openai: false, logLevel: "info" }), openai: false }
         : await startCcmuxDetecting(dir, fake.url);
     children.push(ccmux);

@@ -49,20 +49,26 @@ async function latencyRows(urls: Urls, openai: boolean, log: Log): Promise<Repor
   return rows;
 }
 
+/** Pass-through JSON and SSE at two loads; translated SSE (one typed pipeline per chunk) at one. */
+const THROUGHPUT_CASES: { name: string; dialect: Dialect; stream: boolean; conns: number[] }[] = [
+  { name: "Anthropic JSON, small", dialect: "anthropic", stream: false, conns: [32, 128] },
+  { name: "Anthropic SSE, 200 events", dialect: "anthropic", stream: true, conns: [32, 128] },
+  { name: "OpenAI translation SSE, 200 events", dialect: "openai", stream: true, conns: [32] },
+];
+
 export async function throughputRows(
   urls: Urls,
   log: Log,
   loader?: { name: string; load: LoadFn },
 ): Promise<ThroughputResult[]> {
   const rows: ThroughputResult[] = [];
-  for (const stream of [false, true]) {
-    for (const conns of [32, 128]) {
-      const name = stream ? "Anthropic SSE, 200 events" : "Anthropic JSON, small";
-      log(`throughput${loader ? ` (${loader.name})` : ""}: ${name} at ${conns} connections`);
-      const eps = endpoints(urls, "anthropic", "small", stream);
+  for (const c of THROUGHPUT_CASES) {
+    for (const conns of c.conns) {
+      log(`throughput${loader ? ` (${loader.name})` : ""}: ${c.name} at ${conns} connections`);
+      const eps = endpoints(urls, c.dialect, "small", c.stream);
       rows.push(
         await measureThroughput(
-          { name, stream, conns, endpoints: eps },
+          { name: c.name, stream: c.stream, conns, endpoints: eps },
           { rounds: 3, durationMs: 2500, warmupMs: 800 },
           loader?.load,
         ),
