@@ -119,6 +119,9 @@ export interface Run<T = Response> {
   parked: ParkedAccount[];
   /** An error rule said `next_provider`: the rest of this pool is not tried. */
   leavePool?: boolean;
+  /** The mapping being tried is the route's last; the pool account being tried is its pool's last. */
+  lastMapping?: boolean;
+  lastAccount?: boolean;
   last?: unknown;
 }
 
@@ -132,6 +135,12 @@ async function observeAccount(run: Run<unknown>, key: string, seen: SeenAnswer, 
   run.deps.health.released(key);
   if (probe) run.deps.log.info(`${key}: probe after its quota reset was refused; parked again`);
   return true;
+}
+
+/** What failover does after a failure, as the log says it. */
+function nextStep(run: Run<unknown>, account: string | undefined): string {
+  if (account && !run.leavePool && !run.lastAccount) return "trying the next account";
+  return run.lastMapping ? "no other mapping to try" : "trying the next provider";
 }
 
 /** Sends to one candidate (one account of a pool) and records the verdict in its health; undefined means "try the next". */
@@ -184,9 +193,8 @@ export async function tryCandidate<T>(
     run.last = err;
     if (rule ? rule.action === "stop" : isFinal(err)) throw err;
     if (rule?.action === "next_provider") run.leavePool = true;
-    const next = account && !run.leavePool ? "trying the next account" : "trying the next provider";
     deps.log.warn(
-      `${attemptName({ provider: candidate.provider, account })} failed (${status}): ${body.error.message}; ${next}`,
+      `${attemptName({ provider: candidate.provider, account })} failed (${status}): ${body.error.message}; ${nextStep(run, account)}`,
     );
     return undefined;
   }
@@ -234,7 +242,8 @@ export async function failover<T>(
     cooling: [],
     parked: [],
   };
-  for (const candidate of resolution.candidates) {
+  for (const [i, candidate] of resolution.candidates.entries()) {
+    run.lastMapping = i === resolution.candidates.length - 1;
     const adapter = deps.adapters.get(candidate.provider);
     if (!adapter) {
       run.attempts.push({

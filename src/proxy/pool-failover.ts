@@ -82,8 +82,9 @@ export async function tryPool<T>(
     pinned,
     pool.shed_utilization,
   );
-  for (const m of ordered) {
+  for (const [i, m] of ordered.entries()) {
     if (run.leavePool) break;
+    run.lastAccount = i === ordered.length - 1;
     const admitted = admit(run, candidate, adapter, m.account.name);
     if (!admitted) continue;
     if (admitted === "quota-probe" && !(await pools.claimProbe(m.key))) {

@@ -136,6 +136,8 @@ describe("the request line", () => {
     expect(line).toMatch(/ WARN {2}claude-sonnet-4-6 → default → second\/x2 \/v1\/messages json 5\d\d /);
     expect(line).toMatch(/attempts 2 \[first\/x1 failed \w+ \(503 [^)]*\); second\/x2 failed \w+ \(503 /);
     expect(output(s)).not.toMatch(/ERROR .*POST \/v1\/messages/);
+    expect(output(s)).toMatch(/WARN {2}first failed \(503\): [^\n]*; trying the next provider\n/);
+    expect(output(s)).toMatch(/WARN {2}second failed \(503\): [^\n]*; no other mapping to try\n/);
   });
 });
 
