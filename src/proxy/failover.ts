@@ -2,7 +2,8 @@ import type { MessagesRequest } from "../contracts/anthropic.ts";
 import type { Candidate, Resolution } from "../router/resolve.ts";
 import type { FetchFn, ProviderAdapter, RawRequest, SendContext, SendOutcome } from "../contracts/adapter.ts";
 import { healthKey } from "../providers/health.ts";
-import { CcmuxError, ClientAbort, RequestError, UpstreamError, toAnthropicError } from "../util/errors.ts";
+import { ClientAbort, RequestError, UpstreamError, toAnthropicError } from "../util/errors.ts";
+import { allFailed, attemptName, type Attempt } from "./attempts.ts";
 import type { AppDeps } from "./deps.ts";
 import { observingFetch, quotaOf, type SeenAnswer } from "../pool/observe-fetch.ts";
 import { PoolExhausted, type ParkedAccount } from "../pool/exhausted.ts";
@@ -14,18 +15,6 @@ import { matchErrorRule } from "../pool/error-rules.ts";
 import { compactionError, isPromptTooLong, longContextRetry } from "./context-fallback.ts";
 import { retryAfterReset } from "./wait-for-reset.ts";
 import { withOutputLimit } from "./output-limit.ts";
-
-export interface Attempt {
-  provider: string;
-  /** The pool account tried, by name. */
-  account?: string;
-  model: string;
-  outcome: string;
-  /** The Anthropic error type of a failed attempt (rate_limit_error, overloaded_error, api_error, …). */
-  errorType?: string;
-  /** Not tried because the provider is cooling down. */
-  skipped?: boolean;
-}
 
 /** What one candidate's adapter is asked to do: send the request, or count its tokens. */
 export type Operation<T> = (adapter: ProviderAdapter, ctx: SendContext) => Promise<T>;
@@ -70,39 +59,6 @@ const isRateLimited = (err: unknown) => err instanceof UpstreamError && (err.sta
 /** The client's own mistake, or an upstream 4xx that another provider would repeat. */
 function isFinal(err: unknown): boolean {
   return err instanceof RequestError || (err instanceof UpstreamError && !err.retryable);
-}
-
-const attemptName = (a: { provider: string; account?: string }) =>
-  a.account ? `${a.provider}/${a.account}` : a.provider;
-
-function summarize(attempts: Attempt[]): string {
-  const list = (xs: Attempt[]) => xs.map((a) => `${attemptName(a)} (${a.outcome})`).join(", ");
-  const tried = attempts.filter((a) => !a.skipped);
-  const skipped = attempts.filter((a) => a.skipped);
-  return `${list(tried) || "none"}${skipped.length ? `; skipped: ${list(skipped)}` : ""}`;
-}
-
-/** Every candidate failed (or was skipped) with errors another provider might not repeat. */
-export class FailoverExhausted extends UpstreamError {}
-
-function allFailed(attempts: Attempt[], last: unknown, model: string): FailoverExhausted {
-  const tried = summarize(attempts);
-  if (last instanceof CcmuxError) {
-    const upstream = last instanceof UpstreamError ? last : undefined;
-    return new FailoverExhausted({
-      status: last.status,
-      type: last.type,
-      message: `${last.message} (all providers for model "${model}" failed; tried: ${tried})`,
-      retryable: upstream?.retryable,
-      retryAfter: upstream?.retryAfter,
-      headers: upstream?.headers,
-    });
-  }
-  return new FailoverExhausted({
-    status: 502,
-    message: `No provider could serve model "${model}"; tried: ${tried}`,
-    retryable: true,
-  });
 }
 
 export interface Run<T = Response> {

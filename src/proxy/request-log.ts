@@ -1,4 +1,4 @@
-import type { Attempt } from "./failover.ts";
+import type { Attempt } from "./attempts.ts";
 import type { FinishedRequest } from "./request-record.ts";
 
 /** How much of one attempt's failure text the line keeps. */

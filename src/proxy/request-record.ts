@@ -1,4 +1,4 @@
-import type { Attempt } from "./failover.ts";
+import type { Attempt } from "./attempts.ts";
 
 /** Token counts as the upstream reported them; 0 when it reported none. */
 export interface TokenCounts {

@@ -3,7 +3,7 @@ import { claudeCodeSessionId } from "../providers/session-id.ts";
 import type { MessagesRequest } from "../contracts/anthropic.ts";
 import { ClientAbort, toAnthropicError } from "../util/errors.ts";
 import type { AppDeps } from "./deps.ts";
-import type { Attempt } from "./failover.ts";
+import type { Attempt } from "./attempts.ts";
 import type { FinishedRequest, TokenCounts } from "./request-record.ts";
 import type { UsageCounts } from "./usage-tap.ts";
 import { requestLine } from "./request-log.ts";
