@@ -69,12 +69,11 @@ async function answer(
   trace.route = resolution.route;
   const timing = { upstreamMs: 0 };
   const control = new AbortController();
-  const forwarding = forwardWithFailover(req, resolution, deps, {
+  const forwarding = forwardWithFailover(resolution.request, resolution, deps, {
     inbound: c.req.raw.headers,
     signal: AbortSignal.any([c.req.raw.signal, control.signal]),
     timing,
-    // The router strips subagent tags in place: the object is the same, its text no longer is.
-    raw: resolution.rewritten || sent.raw === undefined ? undefined : { text: sent.raw, request: req },
+    raw: sent.raw === undefined ? undefined : { text: sent.raw, request: req },
     attempts: trace.attempts,
   }).catch((err: unknown) => {
     if (err instanceof CcmuxError) err.headers["x-ccmux-route"] = resolution.route;

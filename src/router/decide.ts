@@ -7,7 +7,6 @@ export interface Decision {
   route: RouteName;
   model: string;
   reason: string;
-  rewritten?: boolean;
 }
 
 /** One rule's verdict: the decision it takes, or why it passed the request on. */
@@ -21,8 +20,8 @@ interface Context {
   req: MessagesRequest;
   router: CompiledRouter;
   tokens: number;
-  /** The subagent rule stripped tags from the system prompt. */
-  stripped: boolean;
+  /** The request to forward: `req`, or a copy whose system prompt lost its subagent tags. */
+  forwarded: MessagesRequest;
 }
 
 type Rule = { route: RouteName; apply: (ctx: Context) => Decision | string };
@@ -40,10 +39,10 @@ const subagent: Rule = {
   route: "subagent",
   apply: (ctx) => {
     const tag = extractSubagentModel(ctx.req);
-    ctx.stripped = tag.stripped;
+    if (tag.system !== undefined) ctx.forwarded = { ...ctx.req, system: tag.system };
     if (!tag.model) return "no CCM-SUBAGENT-MODEL tag in the system prompt";
     const reason = "system prompt carries a CCM-SUBAGENT-MODEL tag";
-    return { route: "subagent", model: tag.model, reason, rewritten: true };
+    return { route: "subagent", model: tag.model, reason };
   },
 };
 
@@ -119,19 +118,27 @@ function fallback(req: MessagesRequest, router: CompiledRouter): Decision {
   return { route: "default", model: router.slots.default, reason: `model "${original}" auto-mapped to router.default` };
 }
 
-/** Runs the rules in order; the first that matches decides. `checks` gets every verdict up to it. */
-export function decide(req: MessagesRequest, router: CompiledRouter, tokens: number, checks?: RuleCheck[]): Decision {
-  const ctx: Context = { req, router, tokens, stripped: false };
+/**
+ * Runs the rules in order; the first that matches decides. `checks` gets every verdict up to it.
+ * `request` is the one to forward (subagent tags stripped, in a copy).
+ */
+export function decide(
+  req: MessagesRequest,
+  router: CompiledRouter,
+  tokens: number,
+  checks?: RuleCheck[],
+): Decision & { request: MessagesRequest } {
+  const ctx: Context = { req, router, tokens, forwarded: req };
   const rules = router.order === "claude-code-mux" ? CLAUDE_CODE_MUX_ORDER : CURRENT_ORDER;
   for (const rule of rules) {
     const verdict = rule.apply(ctx);
     if (typeof verdict !== "string") {
       checks?.push({ route: rule.route, matched: true, why: verdict.reason });
-      return { ...verdict, rewritten: verdict.rewritten ?? ctx.stripped };
+      return { ...verdict, request: ctx.forwarded };
     }
     checks?.push({ route: rule.route, matched: false, why: verdict });
   }
   const decision = fallback(req, router);
   checks?.push({ route: "default", matched: true, why: decision.reason });
-  return { ...decision, rewritten: ctx.stripped };
+  return { ...decision, request: ctx.forwarded };
 }

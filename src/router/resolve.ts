@@ -20,8 +20,8 @@ export interface Resolution {
   candidates: Candidate[];
   /** Why this route was taken, for `ccmux route` and debug logs. */
   reason: string;
-  /** The router changed the request (stripped subagent tags), so its original bytes are stale. */
-  rewritten: boolean;
+  /** The request to forward: the client's own object, or a copy without its subagent tags. */
+  request: MessagesRequest;
   estimatedTokens: number;
 }
 
@@ -53,7 +53,7 @@ function toCandidates(
   }));
 }
 
-/** Picks the route and the ordered provider chain. Strips subagent tags from `req.system` in place. */
+/** Picks the route and the ordered provider chain; the client's request object is never changed. */
 export function resolveRoute(
   req: MessagesRequest,
   router: CompiledRouter,
@@ -65,7 +65,7 @@ export function resolveRoute(
   const mappings = mappingsFor(router, decision.model);
   const requested = decision.route === "default" ? decision.model : req.model;
   const candidates = toCandidates(mappings, requested, opts.xProvider ?? null, decision.model);
-  return { ...decision, rewritten: decision.rewritten ?? false, candidates, estimatedTokens: tokens };
+  return { ...decision, candidates, estimatedTokens: tokens };
 }
 
 /** The candidates of one virtual model, as a route to it would have them (the long-context retry uses it). */

@@ -33,34 +33,33 @@ function takeTag(text: string): { model?: string; text: string } {
 export interface SubagentTag {
   /** The tagged model name, if a non-empty tag was found. */
   model?: string;
-  /** Whether any tag was stripped from the system prompt (the request was rewritten). */
-  stripped: boolean;
+  /** The system prompt without its tags, when it had any. */
+  system?: MessagesRequest["system"];
 }
 
 /**
- * Finds the first `<CCM-SUBAGENT-MODEL>` tag in the system prompt (string or any block)
- * and strips every tag, in place.
+ * Finds the first `<CCM-SUBAGENT-MODEL>` tag in the system prompt (string or any block), and the
+ * system prompt with every tag stripped. The request itself is left as it is.
  */
 export function extractSubagentModel(req: MessagesRequest): SubagentTag {
   const system = req.system;
   if (typeof system === "string") {
     const { model, text } = takeTag(system);
-    if (model === undefined) return { stripped: false };
-    req.system = text;
-    return { model: model || undefined, stripped: true };
+    if (model === undefined) return {};
+    return { model: model || undefined, system: text };
   }
-  if (!Array.isArray(system)) return { stripped: false };
+  if (!Array.isArray(system)) return {};
   let found: string | undefined;
   let stripped = false;
-  for (const block of system as TextBlock[]) {
-    if (!block || typeof block.text !== "string") continue;
+  const blocks = (system as TextBlock[]).map((block) => {
+    if (!block || typeof block.text !== "string") return block;
     const { model, text } = takeTag(block.text);
-    if (model === undefined) continue;
-    block.text = text;
+    if (model === undefined) return block;
     stripped = true;
     found ??= model || undefined;
-  }
-  return { model: found, stripped };
+    return { ...block, text };
+  });
+  return stripped ? { model: found, system: blocks } : {};
 }
 
 function blockHasImage(block: ContentBlock): boolean {

@@ -102,13 +102,19 @@ describe("router", () => {
     const { res, req } = route({ system, thinking: { type: "enabled" } });
     expect(res.route).toBe("subagent");
     expect(res.model).toBe("sub-model");
-    expect((req.system as { text: string }[])[2]!.text).toBe("Do it. Thanks ");
+    expect((res.request.system as { text: string }[])[2]!.text).toBe("Do it. Thanks ");
+    expect((res.request.system as { text: string }[])[1]).toBe(system[1]!);
+    expect(req.system).toBe(system);
+    expect(system[2]!.text).toContain("<CCM-SUBAGENT-MODEL>");
   });
 
-  test("subagent tag in a string system prompt", () => {
+  test("subagent tag in a string system prompt; the client's request object is never changed", () => {
     const { res, req } = route({ system: "<CCM-SUBAGENT-MODEL>sub-model</CCM-SUBAGENT-MODEL>Hello" });
     expect(res.route).toBe("subagent");
-    expect(req.system).toBe("Hello");
+    expect(res.request.system).toBe("Hello");
+    expect(req.system).toBe("<CCM-SUBAGENT-MODEL>sub-model</CCM-SUBAGENT-MODEL>Hello");
+    const plain = route({ system: "plain" });
+    expect(plain.res.request).toBe(plain.req);
   });
 
   test("thinking enabled routes to think; adaptive does not", () => {

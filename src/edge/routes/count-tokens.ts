@@ -1,7 +1,8 @@
 import type { Context } from "hono";
 import type { MessagesRequest } from "../../contracts/anthropic.ts";
 import type { AppDeps, DepsHolder } from "../../proxy/deps.ts";
-import { FailoverExhausted, failover } from "../../proxy/failover.ts";
+import { failover } from "../../proxy/failover.ts";
+import { FailoverExhausted } from "../../proxy/attempts.ts";
 import { resolveRoute } from "../../router/resolve.ts";
 import { countRequestTokens } from "../../tokens/count.ts";
 import { headerSafe } from "../../util/wire-text.ts";
@@ -30,12 +31,13 @@ function countingCandidates(req: MessagesRequest, deps: AppDeps, c: Context, bod
 /** Upstream counts go through the one failover loop (cooldowns, health); when they all fail, the local estimate. */
 async function countWithProviders(req: MessagesRequest, deps: AppDeps, c: Context, bodyLength: number): Promise<Count> {
   const { resolution, counting, estimator } = countingCandidates(req, deps, c, bodyLength);
-  const estimate = async (): Promise<Count> => ({ tokens: await countRequestTokens(req), provider: estimator });
+  const forwarded = resolution.request;
+  const estimate = async (): Promise<Count> => ({ tokens: await countRequestTokens(forwarded), provider: estimator });
   if (counting.length === 0) return estimate();
   const opts = { inbound: c.req.raw.headers, signal: c.req.raw.signal };
   try {
-    const served = await failover(req, { ...resolution, candidates: counting }, deps, opts, (adapter, ctx) =>
-      adapter.countTokens ? adapter.countTokens(req, ctx) : countRequestTokens(req),
+    const served = await failover(forwarded, { ...resolution, candidates: counting }, deps, opts, (adapter, ctx) =>
+      adapter.countTokens ? adapter.countTokens(forwarded, ctx) : countRequestTokens(forwarded),
     );
     return { tokens: served.response, provider: served.adapter.name };
   } catch (err) {
