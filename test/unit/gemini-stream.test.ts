@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { translatedSse as translateSseStream } from "../helpers/translated-sse.ts";
+import { translatedSse } from "../helpers/translated-sse.ts";
 import { assembleFromStream } from "../../src/translate/anthropic/assemble.ts";
 import type { ContentBlock } from "../../src/contracts/anthropic.ts";
 import { toGeminiRequest } from "../../src/translate/gemini/request.ts";
@@ -19,7 +19,7 @@ function counterIds(): () => string {
 
 async function run(chunks: Uint8Array[], opts: Partial<GeminiStreamOptions> = {}) {
   const translator = geminiStreamTranslator({ model: "gemini-2.5-pro", idFactory: counterIds(), ...opts });
-  const text = await readStream(new Response(translateSseStream(streamOf(chunks), translator)));
+  const text = await readStream(new Response(translatedSse(streamOf(chunks), translator)));
   return parseAnthropicEvents(text).map((e) => e.data);
 }
 

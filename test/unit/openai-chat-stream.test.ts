@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { translatedSse as translateSseStream } from "../helpers/translated-sse.ts";
+import { translatedSse } from "../helpers/translated-sse.ts";
 import { chatStreamTranslator } from "../../src/translate/openai-chat/stream.ts";
 import { PLACEHOLDER_SIGNATURE } from "../../src/translate/shared/thinking-signature.ts";
 import { UpstreamError } from "../../src/util/errors.ts";
@@ -22,7 +22,7 @@ function counterIds(): () => string {
 }
 
 async function translate(chunks: Uint8Array[]): Promise<AnthropicEvent[]> {
-  const body = translateSseStream(streamOf(chunks), chatStreamTranslator({ model: MODEL, idFactory: counterIds() }));
+  const body = translatedSse(streamOf(chunks), chatStreamTranslator({ model: MODEL, idFactory: counterIds() }));
   return parseAnthropicEvents(await readStream(new Response(body)));
 }
 

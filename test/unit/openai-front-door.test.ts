@@ -1,11 +1,11 @@
 import { describe, expect, test } from "bun:test";
 import OpenAI from "openai";
-import { translatedSse as translateSseStream } from "../helpers/translated-sse.ts";
+import { translatedSse } from "../helpers/translated-sse.ts";
 import type { MessageResponse } from "../../src/contracts/anthropic.ts";
 import { openAIErrorBody, toOpenAIError } from "../../src/translate/openai-chat/front-door/errors.ts";
 import { fromOpenAIRequest } from "../../src/translate/openai-chat/front-door/request.ts";
 import { toOpenAIResponse } from "../../src/translate/openai-chat/front-door/response.ts";
-import { frontDoorSse as translateFrontDoorSse } from "../helpers/translated-sse.ts";
+import { frontDoorSse } from "../helpers/translated-sse.ts";
 import { anthropicToOpenAIStreamTranslator } from "../../src/translate/openai-chat/front-door/stream.ts";
 import { toChatRequest } from "../../src/translate/openai-chat/request.ts";
 import { fromChatResponse } from "../../src/translate/openai-chat/response.ts";
@@ -264,7 +264,7 @@ describe("toOpenAIResponse", () => {
 
 async function toOpenAIChunks(anthropicSse: string, split = 1, seed = 1): Promise<string> {
   const bytes = encoder.encode(anthropicSse);
-  const body = translateFrontDoorSse(
+  const body = frontDoorSse(
     streamOf(splitAtRandom(bytes, split, seed)),
     anthropicToOpenAIStreamTranslator({ model: "gpt-4.1", created: CREATED }),
   );
@@ -350,14 +350,8 @@ describe("anthropicToOpenAIStreamTranslator", () => {
 
   test("OpenAI stream → Anthropic events → OpenAI chunks: the SDK sees the same parallel tool calls", async () => {
     const upstream = readFixture("openai/stream-tool-calls.sse");
-    const anthropic = translateSseStream(
-      streamOf([encoder.encode(upstream)]),
-      chatStreamTranslator({ model: "gpt-4.1" }),
-    );
-    const back = translateFrontDoorSse(
-      anthropic,
-      anthropicToOpenAIStreamTranslator({ model: "gpt-4.1", created: CREATED }),
-    );
+    const anthropic = translatedSse(streamOf([encoder.encode(upstream)]), chatStreamTranslator({ model: "gpt-4.1" }));
+    const back = frontDoorSse(anthropic, anthropicToOpenAIStreamTranslator({ model: "gpt-4.1", created: CREATED }));
     const [direct, roundTrip] = await Promise.all([sdkFinal(upstream), sdkFinal(await readStream(new Response(back)))]);
     expect(roundTrip.choices[0]!.message.tool_calls).toEqual(direct.choices[0]!.message.tool_calls);
     expect(roundTrip.choices[0]!.finish_reason).toBe("tool_calls");

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { translatedSse as translateSseStream } from "../helpers/translated-sse.ts";
+import { translatedSse } from "../helpers/translated-sse.ts";
 import { assembleFromStream } from "../../src/translate/anthropic/assemble.ts";
 import { REASONING_SIGNATURE_PREFIX } from "../../src/translate/responses/opaque-state.ts";
 import { responsesStreamTranslator } from "../../src/translate/responses/stream.ts";
@@ -24,7 +24,7 @@ function counterIds(): () => string {
 
 async function translate(chunks: Uint8Array[]): Promise<AnthropicEvent[]> {
   const translator = responsesStreamTranslator({ model: MODEL, idFactory: counterIds() });
-  const body = translateSseStream(streamOf(chunks), translator);
+  const body = translatedSse(streamOf(chunks), translator);
   return parseAnthropicEvents(await readStream(new Response(body)));
 }
 
