@@ -4,6 +4,7 @@ import { runtime } from "../runtime/index.ts";
 import { probeHealth, waitForHealth, type Health } from "./health.ts";
 import { inspectPid, pidFilePath, readPidFile, removePidFileIf, writePidFile } from "./pid-file.ts";
 import type { ServerTarget } from "./target.ts";
+import { withAllocatorEnv } from "../runtime/allocator.ts";
 
 export interface BackgroundStart {
   pid?: number;
@@ -50,7 +51,9 @@ export async function startBackground(target: ServerTarget, env: Env, timeoutMs 
   const [logStart, outStart] = await Promise.all([sizeOf(logFile), sizeOf(outFile)]);
   const argv = [...runtime.selfCommand(), "serve", "--config", target.configPath, "--port", String(target.port)];
   argv.push("--log-file", logFile);
-  const pid = await runtime.spawnDetached(argv, { env: { ...env, NO_COLOR: "1" }, logFile: outFile });
+  // The allocator settings in its environment from the start spare serve its restart (runtime/allocator.ts).
+  const childEnv = withAllocatorEnv({ ...env, NO_COLOR: "1" });
+  const pid = await runtime.spawnDetached(argv, { env: childEnv, logFile: outFile });
   const health = await waitForHealth(target.url, { pid, timeoutMs, abandon: () => !runtime.processAlive(pid) });
   if (!health) {
     const alive = runtime.processAlive(pid);

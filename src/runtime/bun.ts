@@ -2,11 +2,7 @@ import { Database as BunDatabase } from "bun:sqlite";
 import type { Database, Runtime, RunningServer, ServeOptions, SqlValue } from "./types.ts";
 import { nodeFileOps } from "./node-common.ts";
 import { nodeProcessOps } from "./node-process.ts";
-
-/** A compiled binary's entry lives in Bun's embedded file system ("/$bunfs/…", "B:/~BUN/…" on Windows). */
-function isCompiled(main: string): boolean {
-  return main.startsWith("/$bunfs/") || main.includes("~BUN");
-}
+import { bunSelfCommand } from "./bun-self.ts";
 
 async function serve(opts: ServeOptions): Promise<RunningServer> {
   const server = Bun.serve({
@@ -70,7 +66,7 @@ export const runtime: Runtime = {
   isTTY: (fd) => Boolean(fd === "stdin" ? process.stdin.isTTY : process.stdout.isTTY),
   memoryRss: () => process.memoryUsage.rss(),
   version: () => Bun.version,
-  selfCommand: () => (isCompiled(Bun.main) ? [process.execPath] : [process.execPath, Bun.main]),
+  selfCommand: bunSelfCommand,
   ...nodeProcessOps,
   openDatabase,
 };

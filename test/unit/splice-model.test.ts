@@ -20,6 +20,13 @@ describe("spliceModel", () => {
     );
   });
 
+  test("the model already named: the same text back", () => {
+    const raw = `{"model":"claude-sonnet-4-6","messages":[{"role":"user","content":"${"x".repeat(1000)}"}]}`;
+    const out = spliceModel(raw, "claude-sonnet-4-6");
+    expect(out).toBe(raw);
+    expect(spliceModel(raw, "claude-opus-4-1")).toBe(raw.replace("claude-sonnet-4-6", "claude-opus-4-1"));
+  });
+
   test("whitespace and escapes around the value", () => {
     expect(swap('{ "model" :  "a\\"b" , "x": 1}', "new")).toBe('{ "model" :  "new" , "x": 1}');
     expect(swap('{"max_tokens":5,"model":"m"}', 'we"ird')).toBe('{"max_tokens":5,"model":"we\\"ird"}');

@@ -32,7 +32,7 @@ function skipSpace(text: string, i: number): number {
 
 /**
  * The client's JSON body with only the top-level `model` value replaced, so an unchanged request is
- * forwarded without being serialised again. Scans only up to the first `"model"` key (Claude Code
+ * forwarded without being serialised again (and, when the value is already `model`, the body itself). Scans only up to the first `"model"` key (Claude Code
  * and the SDKs put it first); returns undefined when that key is not the top-level one or the body
  * is not as expected, and the caller serialises instead.
  */
@@ -45,5 +45,8 @@ export function spliceModel(raw: string, model: string): string | undefined {
   if (raw[open] !== '"') return undefined;
   const close = stringEnd(raw, open);
   if (close < 0) return undefined;
-  return raw.slice(0, open) + JSON.stringify(model) + raw.slice(close);
+  const value = JSON.stringify(model);
+  // The model already named (pass-through to the same model): the client's text itself, not a copy of it.
+  if (raw.slice(open, close) === value) return raw;
+  return raw.slice(0, open) + value + raw.slice(close);
 }
