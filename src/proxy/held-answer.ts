@@ -31,11 +31,11 @@ export function failedAfterCommit(
   encoder: EventEncoder,
 ): ReadableStream<Uint8Array> | null {
   const { deps } = trace;
-  finishFailed(trace, err);
+  finishFailed(trace, err, 200);
   if (err instanceof ClientAbort) return null;
   scrubError(err, deps);
   const { status, body } = toAnthropicError(err);
-  deps.log.warn(`${trace.endpoint} → ${status} after the stream had started: ${body.error.message}`);
+  deps.log.warn(`${trace.endpoint}: failed with ${status} after its 200 and pings went out: ${body.error.message}`);
   const event = errorEvent(body.error.type, body.error.message, secretScrubber(deps));
   const bytes = encoder.encode([event]);
   return bytesStream(concatBytes(bytes, encoder.end()));

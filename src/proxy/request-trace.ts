@@ -104,8 +104,11 @@ export function finishTrace(trace: RequestTrace, outcome: Outcome): FinishedRequ
   return record;
 }
 
-/** A request that failed before its answer started (routing, every provider, or the client left). */
-export function finishFailed(trace: RequestTrace, err: unknown): void {
+/**
+ * A request that failed before its answer started (routing, every provider, or the client left).
+ * `committed` is the status a held stream already sent the client (its failure went out as an event).
+ */
+export function finishFailed(trace: RequestTrace, err: unknown, committed?: number): void {
   const last = trace.attempts[trace.attempts.length - 1];
   if (last && !trace.provider) {
     trace.provider = last.provider;
@@ -120,5 +123,5 @@ export function finishFailed(trace: RequestTrace, err: unknown): void {
   const { status, body } = toAnthropicError(err);
   // The attempts already say why each provider failed; with none, the message is the reason.
   const failure = trace.attempts.length ? body.error.type : `${body.error.type}: ${body.error.message}`;
-  finishTrace(trace, { status, usage: {}, errorType: body.error.type, failure });
+  finishTrace(trace, { status: committed ?? status, usage: {}, errorType: body.error.type, failure });
 }
