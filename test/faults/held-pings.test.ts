@@ -13,12 +13,18 @@ import {
   status,
   type FakeUpstream,
 } from "../helpers/fake-upstream.ts";
-import { model, provider, startInProcess, testConfig, type InProcessServer } from "../helpers/in-process.ts";
+import {
+  model,
+  nextRecords,
+  provider,
+  startInProcess,
+  testConfig,
+  type InProcessServer,
+} from "../helpers/in-process.ts";
 import { assembleAnthropicStream } from "../helpers/anthropic-grammar.ts";
 import { eventsOf, MESSAGE } from "../helpers/fault-rig.ts";
 import { readFixture, readStream } from "../helpers/sse.ts";
 import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
-import type { FinishedRequest } from "../../src/proxy/request-record.ts";
 
 boundTestsForBusyMachine();
 
@@ -136,17 +142,12 @@ describe("a streamed request held while failover runs", () => {
   test("every mapping keep-alive-only: pings, then one error event naming the bound", async () => {
     slow.reply(keepAlivesForever(CHAT_KEEPALIVES));
     slow2.reply(keepAlivesForever(CHAT_KEEPALIVES));
-    const recorded = new Promise<FinishedRequest>((resolve) => {
-      const stop = held.deps.requests.subscribe((record) => {
-        stop();
-        resolve(record);
-      });
-    });
+    const recorded = nextRecords(held);
     const res = await post(held, "both-slow");
     expect(res.status).toBe(200);
     const events = eventsOf(await readStream(res));
     // The record keeps the status the client got, and says why the request failed.
-    expect(await recorded).toMatchObject({ status: 200, errorType: "timeout_error", stream: true });
+    expect((await recorded)[0]).toMatchObject({ status: 200, errorType: "timeout_error", stream: true });
     expect(events[0]!.event).toBe("ping");
     expect(events.filter((e) => e.event !== "ping").map((e) => e.event)).toEqual(["error"]);
     const last = events[events.length - 1]!;

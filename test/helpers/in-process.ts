@@ -6,7 +6,7 @@ import { createApp } from "../../src/edge/app.ts";
 import { buildDeps, type BuildDepsOptions } from "../../src/proxy/build-deps.ts";
 import type { AppDeps, DepsHolder } from "../../src/proxy/deps.ts";
 import { createLogger } from "../../src/util/log.ts";
-import { createRequestFeed } from "../../src/proxy/request-record.ts";
+import { createRequestFeed, type FinishedRequest } from "../../src/proxy/request-record.ts";
 
 export function provider(name: string, base_url: string, extra: Partial<ProviderConfig> = {}): ProviderConfig {
   return {
@@ -93,4 +93,16 @@ export async function waitForLog(s: { logs: string[] }, re: RegExp, timeoutMs = 
       throw new Error(`no log line matching ${re} within ${timeoutMs} ms:\n${s.logs.join("")}`);
     await Bun.sleep(10);
   }
+}
+
+/** Resolves with the next `n` finished-request records the server publishes, in order. */
+export function nextRecords(s: { deps: AppDeps }, n = 1): Promise<FinishedRequest[]> {
+  const records: FinishedRequest[] = [];
+  return new Promise((resolve) => {
+    const stop = s.deps.requests.subscribe((record) => {
+      if (records.push(record) < n) return;
+      stop();
+      resolve(records);
+    });
+  });
 }

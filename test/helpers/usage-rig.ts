@@ -7,7 +7,7 @@ import { createSharedDatabase, type SharedDatabase } from "../../src/storage/sha
 import { startUsageRecorder, type UsageRecorder, type UsageSettings } from "../../src/usage/recorder.ts";
 import { createUsageTable } from "../../src/usage/schema.ts";
 import { createLogger } from "../../src/util/log.ts";
-import { model, provider, startInProcess, testConfig, type InProcessServer } from "./in-process.ts";
+import { model, nextRecords, provider, startInProcess, testConfig, type InProcessServer } from "./in-process.ts";
 
 export interface UsageRig {
   ccmux: InProcessServer;
@@ -76,14 +76,6 @@ export function ask(ccmux: InProcessServer, modelName = "sonnet", headers: Recor
 }
 
 /** Resolves once `n` more records were published (the usage row is queued by then). */
-export function published(ccmux: InProcessServer, n: number): Promise<void> {
-  let seen = 0;
-  return new Promise((resolve) => {
-    const off = ccmux.deps.requests.subscribe(() => {
-      if (++seen === n) {
-        off();
-        resolve();
-      }
-    });
-  });
+export async function published(ccmux: InProcessServer, n: number): Promise<void> {
+  await nextRecords(ccmux, n);
 }

@@ -1,10 +1,10 @@
 // wait_for_reset_max_s: a request that finds every account of a pool parked, with a reset within
 // the bound, is held until that reset (pings for a streaming client) and tried once more.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import type { FinishedRequest } from "../../src/proxy/request-record.ts";
 import { hang, json, startFakeUpstream, status, type FakeUpstream, type Reply } from "../helpers/fake-upstream.ts";
 import {
   model,
+  nextRecords,
   provider,
   startInProcess,
   testConfig,
@@ -128,14 +128,7 @@ describe("wait_for_reset_max_s", () => {
       if (req.headers["x-api-key"] === "fake-key-b") return limited(far);
       return Date.now() < reset * 1000 ? limited(reset) : hang();
     });
-    const records: FinishedRequest[] = [];
-    const bothFinished = new Promise<void>((resolve) => {
-      const stop = ccmux.deps.requests.subscribe((record) => {
-        if (records.push(record) < 2) return;
-        stop();
-        resolve();
-      });
-    });
+    const bothFinished = nextRecords(ccmux, 2);
     try {
       const probing = new AbortController();
       const waiting = new AbortController();
@@ -146,7 +139,7 @@ describe("wait_for_reset_max_s", () => {
       probing.abort();
       expect(await first).toBeInstanceOf(Error);
       expect(await second).toBeInstanceOf(Error);
-      await bothFinished;
+      const records = await bothFinished;
       expect(records.map((r) => r.clientAbort)).toEqual([true, true]);
       await upstream.waitForClosedConnections(5000);
       expect(ccmux.deps.pools.peek("pool#a")?.probing).toBe(false);
@@ -170,18 +163,13 @@ describe("wait_for_reset_max_s", () => {
     const reset = secondsAhead(20);
     upstream.reply(limited(reset));
     upstream.reply(limited(reset));
-    const finished = new Promise<FinishedRequest>((resolve) => {
-      const stop = ccmux.deps.requests.subscribe((record) => {
-        stop();
-        resolve(record);
-      });
-    });
+    const finished = nextRecords(ccmux);
     const ac = new AbortController();
     const res = post(false, ac.signal).catch((e: unknown) => e);
     await waitForLog(ccmux, /holding the request/, 10_000);
     ac.abort();
     expect(await res).toBeInstanceOf(Error);
-    const record = await finished;
+    const [record] = await finished;
     expect(record).toMatchObject({ status: 499, clientAbort: true });
     // The wait ended with the client, not with the reset.
     expect(Date.now()).toBeLessThan(reset * 1000);
