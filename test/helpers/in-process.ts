@@ -106,3 +106,12 @@ export function nextRecords(s: { deps: AppDeps }, n = 1): Promise<FinishedReques
     });
   });
 }
+
+/** One provider per translated dialect, all on the fake upstream at `url`: "chat", "gem" and "resp". */
+export function translatedProviders(url: string): ProviderConfig[] {
+  return [
+    provider("chat", `${url}/v1`, { provider_type: "openai-compatible" }),
+    provider("gem", `${url}/v1beta`, { provider_type: "gemini" }),
+    provider("resp", `${url}/v1`, { provider_type: "openai-responses" }),
+  ];
+}

@@ -6,7 +6,14 @@ import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { replyInDialect } from "../helpers/dialect-replies.ts";
 import { startFakeUpstream, type FakeUpstream } from "../helpers/fake-upstream.ts";
-import { model, provider, startInProcess, testConfig, type InProcessServer } from "../helpers/in-process.ts";
+import {
+  model,
+  provider,
+  startInProcess,
+  testConfig,
+  translatedProviders,
+  type InProcessServer,
+} from "../helpers/in-process.ts";
 import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
 import { JSON_OBJECT_INSTRUCTION } from "../../src/translate/anthropic/json-object.ts";
 
@@ -20,12 +27,7 @@ let anthropic: Anthropic;
 beforeAll(async () => {
   up = await startFakeUpstream();
   const config = testConfig({
-    providers: [
-      provider("anth", up.url),
-      provider("chat", `${up.url}/v1`, { provider_type: "openai-compatible" }),
-      provider("gem", `${up.url}/v1beta`, { provider_type: "gemini" }),
-      provider("resp", `${up.url}/v1`, { provider_type: "openai-responses" }),
-    ],
+    providers: [provider("anth", up.url), ...translatedProviders(up.url)],
     models: [
       model("claude", ["anth", "claude-sonnet-4-5"]),
       model("glm", ["chat", "glm-4.6"]),

@@ -7,7 +7,14 @@ import { generateText, jsonSchema, stepCountIs, streamText, tool } from "ai";
 import OpenAI from "openai";
 import { callThenAnswer, replyInDialect, type ScriptTurn } from "../helpers/dialect-replies.ts";
 import { startFakeUpstream, type FakeUpstream } from "../helpers/fake-upstream.ts";
-import { model, provider, startInProcess, testConfig, type InProcessServer } from "../helpers/in-process.ts";
+import {
+  model,
+  provider,
+  startInProcess,
+  testConfig,
+  translatedProviders,
+  type InProcessServer,
+} from "../helpers/in-process.ts";
 import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
 
 boundTestsForBusyMachine();
@@ -22,12 +29,7 @@ const USAGE = { input: 321, output: 17 };
 beforeAll(async () => {
   up = await startFakeUpstream();
   const config = testConfig({
-    providers: [
-      provider("anth", up.url),
-      provider("chat", `${up.url}/v1`, { provider_type: "openai-compatible" }),
-      provider("gem", `${up.url}/v1beta`, { provider_type: "gemini" }),
-      provider("resp", `${up.url}/v1`, { provider_type: "openai-responses" }),
-    ],
+    providers: [provider("anth", up.url), ...translatedProviders(up.url)],
     models: [
       model("claude", ["anth", "claude-sonnet-4-5"]),
       model("glm", ["chat", "glm-4.6"]),

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test
 import Anthropic from "@anthropic-ai/sdk";
 import { replyInDialect } from "../helpers/dialect-replies.ts";
 import { startFakeUpstream, type FakeUpstream } from "../helpers/fake-upstream.ts";
-import { model, provider, startInProcess, testConfig, type InProcessServer } from "../helpers/in-process.ts";
+import { model, startInProcess, testConfig, translatedProviders, type InProcessServer } from "../helpers/in-process.ts";
 import { boundTestsForBusyMachine } from "../helpers/test-bound.ts";
 
 boundTestsForBusyMachine();
@@ -17,11 +17,7 @@ let client: Anthropic;
 beforeAll(async () => {
   up = await startFakeUpstream();
   const config = testConfig({
-    providers: [
-      provider("chat", `${up.url}/v1`, { provider_type: "openai-compatible" }),
-      provider("gem", `${up.url}/v1beta`, { provider_type: "gemini" }),
-      provider("resp", `${up.url}/v1`, { provider_type: "openai-responses" }),
-    ],
+    providers: [...translatedProviders(up.url)],
     models: [
       model("chat", ["chat", "glm-4.6"]),
       model("gem", ["gem", "gemini-2.5-pro"]),
