@@ -13,6 +13,7 @@ import { raceHold, STILL_PENDING } from "../stream/ping-hold.ts";
 import { sseHeaders } from "../stream/sse.ts";
 import { anthropicWriter, type AnswerWriter, type EventEncoder } from "../stream/answer-writer.ts";
 import { answerOf, streamedBody, wholeBody, type Answer } from "./answer-body.ts";
+import type { SendOutcome } from "../contracts/adapter.ts";
 
 /** Which route, provider, model and account answered; names are data (any text), made header-safe. */
 export function routingHeaders(resolution: Resolution, result: ForwardResult): Record<string, string> {
@@ -90,6 +91,11 @@ async function answer(
   return heldResponse(resolution.route, next, commitMs, control, encoder);
 }
 
+/** The upstream's own status for a pass-through; a translated answer is a 200. */
+function statusOf(outcome: SendOutcome): number {
+  return outcome.kind === "pass-through" ? outcome.status : 200;
+}
+
 /** Notes who answered in the trace. */
 function traceAnswer(trace: RequestTrace, resolution: Resolution, result: ForwardResult): void {
   trace.route = (result.resolution ?? resolution).route;
@@ -124,7 +130,7 @@ function relayAnswer(
   writer: AnswerWriter,
 ): Response {
   traceAnswer(trace, resolution, result);
-  const status = result.response.kind === "pass-through" ? result.response.status : 200;
+  const status = statusOf(result.response);
   const answer = answerOf(result.response, writer, trace.stream, trace.provider);
   const whole = answer.kind === "json-bytes" || (answer.kind === "message" && !trace.stream);
   const headers = answerHeaders(trace, resolution, result, answer, !whole);
@@ -142,6 +148,6 @@ function heldBody(
   encoder: EventEncoder,
 ): ReadableStream<Uint8Array> {
   traceAnswer(trace, resolution, result);
-  const status = result.response.kind === "pass-through" ? result.response.status : 200;
+  const status = statusOf(result.response);
   return streamedBody(trace, answerOf(result.response, writer, true, trace.provider), encoder, status, true);
 }

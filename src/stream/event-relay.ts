@@ -33,8 +33,10 @@ function failedEvent(failure: unknown): StreamEvent {
   return errorEvent(body.error.type, body.error.message);
 }
 
-function scrubbed(event: StreamEvent, scrub: Scrub | undefined): StreamEvent {
-  return event.type === "error" && scrub ? errorEvent(event.error.type, event.error.message, scrub) : event;
+const isError = (event: StreamEvent) => event.type === "error";
+
+function scrubbed(event: StreamEvent, scrub: Scrub): StreamEvent {
+  return event.type === "error" ? errorEvent(event.error.type, event.error.message, scrub) : event;
 }
 
 /** The relay's state for one stream; see relayEvents. */
@@ -73,7 +75,8 @@ class EventRelay {
 
   /** Encodes and sends one batch; returns whether any bytes went out. */
   private relay(batch: StreamEvent[]): boolean {
-    const events = batch.map((event) => scrubbed(event, this.opts.scrub));
+    const { scrub } = this.opts;
+    const events = scrub && batch.some(isError) ? batch.map((event) => scrubbed(event, scrub)) : batch;
     if (!this.terminal) this.terminal = events.some((e) => e.type === "message_stop" || e.type === "error");
     this.opts.onEvents?.(events);
     this.started ||= events.length > 0;

@@ -85,7 +85,7 @@ export function translatedEvents<S>(
 /** `source` with `held` batches read first (what was read ahead while waiting for the first content). */
 export function withHeldBatches(source: AnthropicEvents, held: StreamEvent[][]): AnthropicEvents {
   return {
-    read: async () => held.shift() ?? source.read(),
+    read: () => (held.length > 0 ? Promise.resolve(held.shift()) : source.read()),
     cancel: (reason) => source.cancel(reason),
     get failure() {
       return source.failure;
